@@ -1,0 +1,1 @@
+"""yinsi (隐私): privacy policy as code, and the system that keeps its promises."""

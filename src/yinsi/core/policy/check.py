@@ -1,0 +1,469 @@
+"""Checks a structurally valid spec for broken references (errors) and compliance concerns (warnings).
+
+Errors make the spec unusable: the running system could not decide anything
+from a purpose that collects an undeclared field. Warnings are what a privacy
+officer should look at before publishing: each one names the article of law
+or standard behind it. The seed policies carry warnings on purpose: they
+encode what the real policies say, gaps included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.model import PolicySpec
+from yinsi.core.policy.problems import Finding, Severity
+from yinsi.core.policy.types import Duration, DurationUnit, LocalText
+from yinsi.core.policy.vocabulary import (
+    ContactUse,
+    CrossBorderRule,
+    FunctionKind,
+    LegalBasis,
+    RecipientKind,
+    Right,
+    Risk,
+    Sensitivity,
+)
+
+FIFTEEN_WORKING_DAYS = Duration(15, DurationUnit.WORKING_DAYS)
+SIX_MONTHS = Duration(6, DurationUnit.MONTHS)
+
+RIGHT_NAMES: dict[Right, Msg] = {
+    Right.ACCESS: Msg("查阅权", "the right of access"),
+    Right.COPY: Msg("复制权", "the right to a copy"),
+    Right.PORTABILITY: Msg("转移权", "the right to portability"),
+    Right.CORRECT: Msg("更正、补充权", "the right to correction"),
+    Right.DELETE: Msg("删除权", "the right to deletion"),
+    Right.WITHDRAW: Msg("撤回同意权", "the right to withdraw consent"),
+    Right.EXPLAIN: Msg("要求解释说明权", "the right to an explanation of the processing rules"),
+    Right.RESTRICT: Msg("限制或拒绝处理权", "the right to restrict or refuse processing"),
+    Right.CANCEL_ACCOUNT: Msg("注销账户权", "the right to cancel the account"),
+    Right.NEXT_OF_KIN: Msg("近亲属对逝者个人信息的权利", "the rights of a deceased user's next of kin"),
+    Right.COMPLAIN: Msg("投诉举报权", "the right to complain"),
+}
+
+RIGHT_LAW: dict[Right, str] = {
+    Right.ACCESS: "PIPL Art. 45",
+    Right.COPY: "PIPL Art. 45",
+    Right.PORTABILITY: "PIPL Art. 45(3)",
+    Right.CORRECT: "PIPL Art. 46",
+    Right.DELETE: "PIPL Art. 47",
+    Right.WITHDRAW: "PIPL Art. 15",
+    Right.EXPLAIN: "PIPL Art. 48",
+    Right.RESTRICT: "PIPL Art. 44",
+    Right.CANCEL_ACCOUNT: "网络数据安全管理条例 Art. 23",
+    Right.NEXT_OF_KIN: "PIPL Art. 49",
+    Right.COMPLAIN: "PIPL Art. 50, 网络安全法 Art. 49",
+}
+
+
+def check_spec(spec: PolicySpec) -> list[Finding]:
+    """Every reference problem (error) and compliance concern (warning) in ``spec``."""
+    return [
+        *_references(spec),
+        *_sensitive(spec),
+        *_cross_border(spec),
+        *_recipients(spec),
+        *_rights(spec),
+        *_contact(spec),
+        *_retention(spec),
+        *_personalisation(spec),
+        *_lifecycle(spec),
+        *_english(spec),
+    ]
+
+
+def _error(path: tuple[str | int, ...], code: str, zh: str, en: str, at_key: bool = False) -> Finding:
+    return Finding(path, Severity.ERROR, code, Msg(zh, en), at_key)
+
+
+def _warn(path: tuple[str | int, ...], code: str, zh: str, en: str, at_key: bool = False) -> Finding:
+    return Finding(path, Severity.WARNING, code, Msg(zh, en), at_key)
+
+
+# --------------------------------------------------------------------------- references (errors)
+
+
+def _references(spec: PolicySpec) -> Iterator[Finding]:
+    collected: set[str] = set()
+    for pid, purpose in spec.purposes.items():
+        for i, fid in enumerate(purpose.fields):
+            if fid in spec.fields:
+                collected.add(fid)
+            else:
+                yield _error(
+                    ("purposes", pid, "fields", i),
+                    "field_not_declared",
+                    f"目的 '{pid}' 收集字段 '{fid}'，但 fields 中没有声明这个字段。",
+                    f"Purpose '{pid}' collects '{fid}', which is not declared under fields.",
+                )
+        for i, perm in enumerate(purpose.permissions):
+            if perm not in spec.permissions:
+                yield _error(
+                    ("purposes", pid, "permissions", i),
+                    "permission_not_declared",
+                    f"目的 '{pid}' 依赖权限 '{perm}'，但 permissions 中没有声明它。",
+                    f"Purpose '{pid}' relies on permission '{perm}', which is not declared under permissions.",
+                )
+        for i, cookie in enumerate(purpose.cookies):
+            if cookie not in spec.cookies:
+                yield _error(
+                    ("purposes", pid, "cookies", i),
+                    "cookie_not_declared",
+                    f"目的 '{pid}' 使用 Cookie '{cookie}'，但 cookies 中没有声明它。",
+                    f"Purpose '{pid}' uses cookie '{cookie}', which is not declared under cookies.",
+                )
+        if purpose.retention.period is not None and purpose.retention.period.unit is DurationUnit.WORKING_DAYS:
+            yield _error(
+                ("purposes", pid, "retention", "period"),
+                "retention_in_working_days",
+                "保存期限应按自然日、月或年计算；工作日只用于答复期限。",
+                "A retention is a calendar period (days, months, years); working days are for deadlines.",
+            )
+
+    for fid in spec.fields:
+        if fid not in collected:
+            yield _error(
+                ("fields", fid),
+                "field_without_purpose",
+                f"字段 '{fid}' 没有任何目的收集它：每项个人信息都必须服务于一个声明的目的（最小必要）。",
+                f"No purpose collects '{fid}': every field must serve a declared purpose (minimisation).",
+                at_key=True,
+            )
+
+    used_permissions = {p for purpose in spec.purposes.values() for p in purpose.permissions}
+    for perm_id in spec.permissions:
+        if perm_id not in used_permissions:
+            yield _warn(
+                ("permissions", perm_id),
+                "permission_unused",
+                f"权限 '{perm_id}' 没有被任何目的使用：不需要的权限不应申请。",
+                f"No purpose uses permission '{perm_id}': a permission nothing needs should not be asked for.",
+                at_key=True,
+            )
+
+    for rid, role in spec.roles.items():
+        for i, pid in enumerate(role.purposes):
+            if pid not in spec.purposes:
+                yield _error(
+                    ("roles", rid, "purposes", i),
+                    "purpose_not_declared",
+                    f"角色 '{rid}' 使用目的 '{pid}'，但 purposes 中没有声明它。",
+                    f"Role '{rid}' names purpose '{pid}', which is not declared under purposes.",
+                )
+        role_fields = {f for pid in role.purposes if pid in spec.purposes for f in spec.purposes[pid].fields}
+        for fid in role.fields:
+            if fid not in spec.fields:
+                yield _error(
+                    ("roles", rid, "fields", fid),
+                    "field_not_declared",
+                    f"角色 '{rid}' 可查看字段 '{fid}'，但 fields 中没有声明它。",
+                    f"Role '{rid}' may see '{fid}', which is not declared under fields.",
+                    at_key=True,
+                )
+            elif fid not in role_fields:
+                yield _error(
+                    ("roles", rid, "fields", fid),
+                    "field_outside_role_purposes",
+                    f"角色 '{rid}' 可查看字段 '{fid}'，但它的目的（{', '.join(role.purposes)}）都不收集这个字段。",
+                    f"Role '{rid}' may see '{fid}', but none of its purposes ({', '.join(role.purposes)}) collects it.",
+                    at_key=True,
+                )
+
+    for rid, recipient in spec.recipients.items():
+        for i, pid in enumerate(recipient.purposes):
+            if pid not in spec.purposes:
+                yield _error(
+                    ("recipients", rid, "purposes", i),
+                    "purpose_not_declared",
+                    f"接收方 '{rid}' 用于目的 '{pid}'，但 purposes 中没有声明它。",
+                    f"Recipient '{rid}' names purpose '{pid}', which is not declared under purposes.",
+                )
+        purpose_fields = {f for pid in recipient.purposes if pid in spec.purposes for f in spec.purposes[pid].fields}
+        for i, fid in enumerate(recipient.fields):
+            if fid not in spec.fields:
+                yield _error(
+                    ("recipients", rid, "fields", i),
+                    "field_not_declared",
+                    f"接收方 '{rid}' 接收字段 '{fid}'，但 fields 中没有声明它。",
+                    f"Recipient '{rid}' receives '{fid}', which is not declared under fields.",
+                )
+            elif recipient.purposes and fid not in purpose_fields:
+                yield _error(
+                    ("recipients", rid, "fields", i),
+                    "field_outside_recipient_purposes",
+                    f"接收方 '{rid}' 接收字段 '{fid}'，但它的目的都不收集这个字段。",
+                    f"Recipient '{rid}' receives '{fid}', but none of its purposes collects it.",
+                )
+
+
+# --------------------------------------------------------------------------- compliance (warnings)
+
+
+def _sensitive(spec: PolicySpec) -> Iterator[Finding]:
+    for fid, field in spec.fields.items():
+        if field.sensitivity is not Sensitivity.SENSITIVE:
+            continue
+        if field.necessity is None or field.impact is None:
+            yield _warn(
+                ("fields", fid),
+                "sensitive_without_necessity",
+                f"敏感个人信息 '{fid}' 没有说明处理的必要性和对个人权益的影响（个人信息保护法第三十条）。",
+                f"Sensitive field '{fid}' does not state why it is necessary and its impact on the person "
+                "(PIPL Art. 30).",
+                at_key=True,
+            )
+        for pid, purpose in spec.purposes.items():
+            if fid in purpose.fields and purpose.legal_basis is LegalBasis.CONSENT and not purpose.separate_consent:
+                yield _warn(
+                    ("purposes", pid, "fields", purpose.fields.index(fid)),
+                    "sensitive_without_separate_consent",
+                    f"目的 '{pid}' 基于同意收集敏感个人信息 '{fid}'，却没有取得单独同意（个人信息保护法第二十九条）。",
+                    f"Purpose '{pid}' collects sensitive field '{fid}' on consent but without a separate "
+                    "consent (PIPL Art. 29).",
+                )
+
+
+def _cross_border(spec: PolicySpec) -> Iterator[Finding]:
+    rule = spec.storage.cross_border.rule
+    if rule is CrossBorderRule.MAY_TRANSFER:
+        yield _warn(
+            ("storage", "cross_border", "rule"),
+            "cross_border_without_consent",
+            "政策称个人信息可能传输至境外，却没有说明单独同意、接收方和出境的法定条件（个人信息保护法第三十八、三十九条）。",
+            "The policy says PI may be transferred abroad, without a separate consent, the recipients or a "
+            "legal mechanism for the transfer (PIPL Art. 38-39).",
+        )
+    for rid, recipient in spec.recipients.items():
+        if recipient.region != "CN" and not recipient.cross_border_consent and not recipient.deidentified:
+            yield _warn(
+                ("recipients", rid, "region"),
+                "recipient_abroad_without_consent",
+                f"接收方 '{rid}' 位于境外，却没有取得出境单独同意（个人信息保护法第三十九条）。",
+                f"Recipient '{rid}' is abroad but no separate cross-border consent is asked (PIPL Art. 39).",
+            )
+
+
+def _recipients(spec: PolicySpec) -> Iterator[Finding]:
+    for rid, recipient in spec.recipients.items():
+        if recipient.kind is RecipientKind.PARTNER and not recipient.deidentified and not recipient.separate_consent:
+            yield _warn(
+                ("recipients", rid),
+                "provision_without_separate_consent",
+                f"向其他个人信息处理者 '{rid}' 提供个人信息，却没有取得单独同意（个人信息保护法第二十三条）。",
+                f"PI is provided to another processor '{rid}' without a separate consent (PIPL Art. 23).",
+                at_key=True,
+            )
+        if recipient.kind in (RecipientKind.PROCESSOR, RecipientKind.SDK) and not recipient.agreement:
+            yield _warn(
+                ("recipients", rid),
+                "entrustment_without_agreement",
+                f"受托方 '{rid}' 没有书面协议约定目的、期限、处理方式、个人信息种类和保护措施（个人信息保护法第二十一条）。",
+                f"Processor '{rid}' is not bound by a written agreement on purpose, term, method, PI types and "
+                "protection (PIPL Art. 21).",
+                at_key=True,
+            )
+
+
+def _rights(spec: PolicySpec) -> Iterator[Finding]:
+    for right in Right:
+        declared = spec.rights.get(right)
+        if declared is not None and declared.offered == "yes":
+            continue
+        path: tuple[str | int, ...] = ("rights", right.value) if declared is not None else ("rights",)
+        how = {
+            "no": ("政策明确不提供", "the policy says it does not offer"),
+            "unstated": ("政策未说明", "the policy is silent on"),
+        }
+        reason_zh, reason_en = how["no"] if declared is not None and declared.offered == "no" else how["unstated"]
+        name = RIGHT_NAMES[right]
+        yield _warn(
+            path,
+            "right_not_offered",
+            f"{reason_zh}{name.zh}及其行使方式（{RIGHT_LAW[right]}）。",
+            f"{reason_en[0].upper()}{reason_en[1:]} {name.en} and how to exercise it ({RIGHT_LAW[right]}).",
+        )
+    req = spec.requests
+    if req.deadline is None:
+        yield _warn(
+            ("requests",),
+            "no_request_deadline",
+            "政策没有承诺答复权利请求的期限（建议不超过 15 个工作日）。",
+            "The policy promises no deadline for answering requests (15 working days at most is advised).",
+        )
+    elif _longer_than(req.deadline, FIFTEEN_WORKING_DAYS):
+        yield _warn(
+            ("requests", "deadline"),
+            "request_deadline_too_long",
+            f"答复期限 {req.deadline} 超过 15 个工作日（App违法违规收集使用个人信息行为认定方法 §6.3）。",
+            f"The request deadline {req.deadline} is longer than 15 working days (认定方法 §6.3).",
+        )
+    if req.complaints_deadline is not None and _longer_than(req.complaints_deadline, FIFTEEN_WORKING_DAYS):
+        yield _warn(
+            ("requests", "complaints_deadline"),
+            "complaint_deadline_too_long",
+            f"投诉处理期限 {req.complaints_deadline} 超过 15 个工作日（认定方法 §6.5）。",
+            f"The complaint deadline {req.complaints_deadline} is longer than 15 working days (认定方法 §6.5).",
+        )
+    if (
+        spec.cancellation is not None
+        and spec.cancellation.review_deadline is not None
+        and _longer_than(spec.cancellation.review_deadline, FIFTEEN_WORKING_DAYS)
+    ):
+        yield _warn(
+            ("cancellation", "review_deadline"),
+            "cancellation_deadline_too_long",
+            "人工审核注销的期限超过 15 个工作日（认定方法 §6.3）。",
+            "Reviewing an account cancellation takes longer than 15 working days (认定方法 §6.3).",
+        )
+    if spec.minors is None:
+        yield _warn(
+            ("policy",),
+            "no_minors_rule",
+            "政策没有关于未成年人个人信息的规则（个人信息保护法第三十一条）。",
+            "The policy has no rule for minors' PI (PIPL Art. 31).",
+        )
+
+
+def _contact(spec: PolicySpec) -> Iterator[Finding]:
+    if spec.operator.name is None:
+        yield _warn(
+            ("operator",),
+            "no_operator_name",
+            "政策没有写明个人信息处理者的名称（个人信息保护法第十七条）。",
+            "The policy does not name the PI processor (PIPL Art. 17).",
+        )
+    if spec.contact.dpo is None:
+        yield _warn(
+            ("contact",),
+            "no_dpo",
+            "政策没有公开个人信息保护负责人或专门部门的联系方式（个人信息保护法第五十二条）。",
+            "The policy publishes no PI protection officer or department (PIPL Art. 52).",
+        )
+    if not any(ContactUse.COMPLAINTS in c.uses for c in spec.contact.channels):
+        yield _warn(
+            ("contact",),
+            "no_complaint_channel",
+            "政策没有投诉、举报渠道（网络安全法第四十九条）。",
+            "The policy gives no channel for complaints and reports (Cybersecurity Law Art. 49).",
+        )
+    for i, channel in enumerate(spec.contact.channels):
+        if channel.value is None and channel.kind.value in ("phone", "email"):
+            yield _warn(
+                ("contact", "channels", i),
+                "contact_without_value",
+                "这个联系渠道没有写出号码或地址，个人无法使用它。",
+                "This contact channel gives no number or address, so nobody can use it.",
+            )
+
+
+def _retention(spec: PolicySpec) -> Iterator[Finding]:
+    for pid, purpose in spec.purposes.items():
+        ret = purpose.retention
+        if ret.period is not None and ret.legal_minimum is not None and _longer_than(ret.legal_minimum, ret.period):
+            yield _warn(
+                ("purposes", pid, "retention"),
+                "retention_below_legal_minimum",
+                f"目的 '{pid}' 的保存期限 {ret.period} 短于法定最短期限 {ret.legal_minimum}。",
+                f"Purpose '{pid}' keeps PI for {ret.period}, less than the legal minimum {ret.legal_minimum}.",
+            )
+        if purpose.function is FunctionKind.ADDITIONAL and purpose.legal_basis is not LegalBasis.CONSENT:
+            yield _warn(
+                ("purposes", pid, "legal_basis"),
+                "additional_without_consent",
+                f"附加功能 '{pid}' 不以同意为合法性基础：附加功能应可由个人选择（个人信息保护法第十六条）。",
+                f"Additional function '{pid}' is not based on consent, although a person must be able to "
+                "refuse it (PIPL Art. 16).",
+            )
+    logs = spec.access_logs
+    if logs is not None and logs.kept and _longer_than(SIX_MONTHS, logs.retention):
+        yield _warn(
+            ("access_logs", "retention"),
+            "access_logs_too_short",
+            "网络日志应保存不少于六个月（网络安全法第二十一条）。",
+            "Network logs must be kept for at least six months (Cybersecurity Law Art. 21).",
+        )
+
+
+def _personalisation(spec: PolicySpec) -> Iterator[Finding]:
+    profiled = [pid for pid, p in spec.purposes.items() if p.personalisation]
+    if not profiled:
+        return
+    pers = spec.personalisation
+    if pers is None or pers.opt_out is None:
+        yield _warn(
+            ("purposes", profiled[0], "personalisation"),
+            "personalisation_without_opt_out",
+            "个性化推荐没有提供便捷的关闭方式（个人信息保护法第二十四条）。",
+            "Personalised recommendations offer no easy way to switch them off (PIPL Art. 24).",
+        )
+    if pers is None or pers.algorithm_disclosure is None:
+        yield _warn(
+            ("purposes", profiled[0], "personalisation"),
+            "no_algorithm_disclosure",
+            "没有公示推荐算法的基本原理、目的意图和主要运行机制（互联网信息服务算法推荐管理规定第十六条）。",
+            "The basic principles and purpose of the recommendation algorithm are not published "
+            "(算法推荐管理规定 Art. 16).",
+        )
+
+
+def _lifecycle(spec: PolicySpec) -> Iterator[Finding]:
+    if not spec.incidents.channels:
+        yield _warn(
+            ("incidents",),
+            "no_incident_channels",
+            "政策没有说明发生安全事件时如何通知个人（个人信息保护法第五十七条）。",
+            "The policy does not say how people are told of a security incident (PIPL Art. 57).",
+        )
+    if spec.impact_assessment.risk is Risk.HIGH:
+        yield _warn(
+            ("impact_assessment", "risk"),
+            "high_risk_assessment",
+            "个人信息保护影响评估显示高风险：这属于重大变更，需要显著告知。",
+            "A PI impact assessment shows high risk: that is a material change that needs prominent notice.",
+        )
+    info = spec.policy
+    if info.effective_date is None:
+        yield _warn(("policy",), "no_effective_date", "政策没有写明生效日期。", "The policy states no effective date.")
+    elif info.previous_version_date is not None and info.previous_version_date > info.effective_date:
+        yield _warn(
+            ("policy", "previous_version_date"),
+            "dates_out_of_order",
+            "上一版本的日期晚于本版本的生效日期。",
+            "The previous version's date is later than this version's effective date.",
+        )
+
+
+def _english(spec: PolicySpec) -> Iterator[Finding]:
+    missing = list(_texts_without_english(spec, ()))
+    if missing:
+        yield _warn(
+            missing[0],
+            "no_english",
+            f"有 {len(missing)} 处文字没有英文，英文版将以中文显示这些内容（第一处在此）。",
+            f"{len(missing)} texts have no English; the English rendering shows them in Chinese (the first is here).",
+        )
+
+
+def _texts_without_english(node: object, path: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(node, LocalText):
+        if node.en is None:
+            yield path
+        return
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _texts_without_english(value, (*path, str(key)))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _texts_without_english(value, (*path, i))
+    elif hasattr(node, "model_fields"):
+        for name, info in type(node).model_fields.items():
+            yield from _texts_without_english(getattr(node, name), (*path, info.alias or name))
+
+
+def _longer_than(a: Duration, b: Duration) -> bool:
+    """Whether period ``a`` is longer than ``b``; exact when the units agree, approximate otherwise."""
+    if a.unit is b.unit:
+        return a.value > b.value
+    return a.approx_days() > b.approx_days() + 1e-9

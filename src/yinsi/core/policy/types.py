@@ -1,0 +1,161 @@
+"""Small value types shared by the spec model: localised text, durations, identifiers.
+
+They are written so that a privacy officer can type them naturally in YAML
+(``retention: {period: 6 months}``, ``label: {zh-CN: 手机号码, en: Mobile number}``)
+while the code gets structured values.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_validator
+from pydantic_core import core_schema
+
+Lang = Literal["zh-CN", "en"]
+"""Languages a spec is written in. zh-TW is never written: it is derived with OpenCC."""
+
+RENDER_LANGS: tuple[str, ...] = ("zh-CN", "zh-TW", "en")
+
+Identifier = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]{0,63}$",
+        description="A short identifier: lower-case letters, digits and underscores, starting with a letter.",
+    ),
+]
+
+
+class Strict(BaseModel):
+    """Base of every spec object: unknown keys are errors, values never change after loading."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class LocalText(Strict):
+    """Text in Simplified Chinese and English.
+
+    A plain string in YAML is taken as Simplified Chinese only; ``policy check``
+    then warns that the English rendering has no text of its own.
+    """
+
+    zh_CN: str = Field(alias="zh-CN", min_length=1)
+    en: str | None = Field(default=None, min_length=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_plain_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"zh-CN": value}
+        return value
+
+    def get(self, lang: str) -> str:
+        """The text for ``lang``; English falls back to Chinese, zh-TW uses the Chinese source."""
+        if lang == "en" and self.en:
+            return self.en
+        return self.zh_CN
+
+
+_DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*(hours?|days?|working[ _]days?|months?|years?)\s*$")
+
+
+class DurationUnit(StrEnum):
+    HOURS = "hours"
+    DAYS = "days"
+    WORKING_DAYS = "working_days"
+    MONTHS = "months"
+    YEARS = "years"
+
+
+class Duration:
+    """A period such as ``6 months``, ``15 working days`` or ``48 hours``.
+
+    Working days are only meaningful for deadlines (they need the Chinese
+    holiday calendar, see ``core.deadlines``); months and years are calendar
+    months and years, clamped to the end of a shorter month.
+    """
+
+    __slots__ = ("unit", "value")
+
+    def __init__(self, value: int, unit: DurationUnit) -> None:
+        self.value = value
+        self.unit = unit
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        match = _DURATION_RE.match(text)
+        if not match:
+            raise ValueError(
+                "a period is written as a number and a unit, for example '6 months', "
+                "'15 working days', '180 days', '3 years' or '48 hours'"
+            )
+        number, unit = int(match.group(1)), match.group(2).replace(" ", "_")
+        if not unit.endswith("s"):
+            unit += "s"
+        return cls(number, DurationUnit(unit))
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.unit.value.replace('_', ' ')}"
+
+    def __repr__(self) -> str:
+        return f"Duration({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Duration) and (self.value, self.unit) == (other.value, other.unit)
+
+    def __hash__(self) -> int:
+        return hash((self.value, self.unit))
+
+    def approx_days(self) -> float:
+        """A rough length in days, to compare periods of different units (never for deadlines)."""
+        factor = {
+            DurationUnit.HOURS: 1 / 24,
+            DurationUnit.DAYS: 1.0,
+            DurationUnit.WORKING_DAYS: 7 / 5,
+            DurationUnit.MONTHS: 30.44,
+            DurationUnit.YEARS: 365.25,
+        }[self.unit]
+        return self.value * factor
+
+    def add_to(self, start: date) -> date:
+        """The calendar date this period after ``start`` (working days are refused: use deadlines)."""
+        if self.unit is DurationUnit.DAYS:
+            return start + timedelta(days=self.value)
+        if self.unit is DurationUnit.HOURS:
+            return start + timedelta(hours=self.value)
+        if self.unit in (DurationUnit.MONTHS, DurationUnit.YEARS):
+            months = self.value * (12 if self.unit is DurationUnit.YEARS else 1)
+            return add_months(start, months)
+        raise ValueError("working days need the holiday calendar: use core.deadlines")
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        def validate(value: Any) -> Duration:
+            if isinstance(value, Duration):
+                return value
+            if not isinstance(value, str):
+                raise ValueError("a period must be text such as '6 months' or '15 working days'")
+            return cls.parse(value)
+
+        return core_schema.json_or_python_schema(
+            json_schema=core_schema.str_schema(pattern=_DURATION_RE.pattern),
+            python_schema=core_schema.no_info_plain_validator_function(validate),
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+
+def add_months(start: date, months: int) -> date:
+    """``start`` plus whole calendar months, clamped to the last day of a shorter month."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    for day in range(start.day, 27, -1):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    return date(year, month, min(start.day, 28))
