@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel
+
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.problems import Finding, Severity
@@ -20,7 +22,9 @@ from yinsi.core.policy.vocabulary import (
     CrossBorderRule,
     FunctionKind,
     LegalBasis,
+    NoConsentCase,
     RecipientKind,
+    RetentionEnd,
     Right,
     Risk,
     Sensitivity,
@@ -41,7 +45,10 @@ RIGHT_NAMES: dict[Right, Msg] = {
     Right.CANCEL_ACCOUNT: Msg("注销账户权", "the right to cancel the account"),
     Right.NEXT_OF_KIN: Msg("近亲属对逝者个人信息的权利", "the rights of a deceased user's next of kin"),
     Right.COMPLAIN: Msg("投诉举报权", "the right to complain"),
+    Right.LEAVE_MEMBERSHIP: Msg("退出会员", "leaving membership"),
 }
+
+STATUTORY_RIGHTS = tuple(r for r in Right if r is not Right.LEAVE_MEMBERSHIP)
 
 RIGHT_LAW: dict[Right, str] = {
     Right.ACCESS: "PIPL Art. 45",
@@ -55,6 +62,7 @@ RIGHT_LAW: dict[Right, str] = {
     Right.CANCEL_ACCOUNT: "网络数据安全管理条例 Art. 23",
     Right.NEXT_OF_KIN: "PIPL Art. 49",
     Right.COMPLAIN: "PIPL Art. 50, 网络安全法 Art. 49",
+    Right.LEAVE_MEMBERSHIP: "",
 }
 
 
@@ -235,8 +243,17 @@ def _cross_border(spec: PolicySpec) -> Iterator[Finding]:
             "The policy says PI may be transferred abroad, without a separate consent, the recipients or a "
             "legal mechanism for the transfer (PIPL Art. 38-39).",
         )
+    home = spec.storage.region
+    if home is None:
+        yield _warn(
+            ("storage",),
+            "no_storage_region",
+            "政策没有说明个人信息存储在哪里（个人信息保护法第四十条）。",
+            "The policy does not say where PI is stored (PIPL Art. 40).",
+        )
     for rid, recipient in spec.recipients.items():
-        if recipient.region != "CN" and not recipient.cross_border_consent and not recipient.deidentified:
+        region = recipient.region or home or "CN"
+        if region != "CN" and not recipient.cross_border_consent and not recipient.deidentified:
             yield _warn(
                 ("recipients", rid, "region"),
                 "recipient_abroad_without_consent",
@@ -246,6 +263,15 @@ def _cross_border(spec: PolicySpec) -> Iterator[Finding]:
 
 
 def _recipients(spec: PolicySpec) -> Iterator[Finding]:
+    if NoConsentCase.OPERATOR_INTERESTS in spec.sharing.exceptions:
+        index = spec.sharing.exceptions.index(NoConsentCase.OPERATOR_INTERESTS)
+        yield _warn(
+            ("sharing", "exceptions", index),
+            "exception_beyond_law",
+            "“为保护我们自身权益”而不经同意共享或披露，超出了个人信息保护法第十三条列举的情形。",
+            "Sharing or disclosing without consent 'to protect our own interests' goes beyond the cases "
+            "PIPL Art. 13 allows.",
+        )
     for rid, recipient in spec.recipients.items():
         if recipient.kind is RecipientKind.PARTNER and not recipient.deidentified and not recipient.separate_consent:
             yield _warn(
@@ -267,7 +293,7 @@ def _recipients(spec: PolicySpec) -> Iterator[Finding]:
 
 
 def _rights(spec: PolicySpec) -> Iterator[Finding]:
-    for right in Right:
+    for right in STATUTORY_RIGHTS:
         declared = spec.rights.get(right)
         if declared is not None and declared.offered == "yes":
             continue
@@ -368,6 +394,14 @@ def _retention(spec: PolicySpec) -> Iterator[Finding]:
                 f"目的 '{pid}' 的保存期限 {ret.period} 短于法定最短期限 {ret.legal_minimum}。",
                 f"Purpose '{pid}' keeps PI for {ret.period}, less than the legal minimum {ret.legal_minimum}.",
             )
+        if ret.until is RetentionEnd.PURPOSE_FULFILLED:
+            yield _warn(
+                ("purposes", pid, "retention", "until"),
+                "retention_not_concrete",
+                f"目的 '{pid}' 只说保存到“目的所必需的期限”，没有可执行的期限（个人信息保护法第十七、十九条）。",
+                f"Purpose '{pid}' keeps PI only 'as long as the purpose needs', with no period the system "
+                "can enforce (PIPL Art. 17, 19).",
+            )
         if purpose.function is FunctionKind.ADDITIONAL and purpose.legal_basis is not LegalBasis.CONSENT:
             yield _warn(
                 ("purposes", pid, "legal_basis"),
@@ -457,7 +491,7 @@ def _texts_without_english(node: object, path: tuple[str | int, ...]) -> Iterato
     elif isinstance(node, list):
         for i, value in enumerate(node):
             yield from _texts_without_english(value, (*path, i))
-    elif hasattr(node, "model_fields"):
+    elif isinstance(node, BaseModel):
         for name, info in type(node).model_fields.items():
             yield from _texts_without_english(getattr(node, name), (*path, info.alias or name))
 

@@ -53,6 +53,10 @@ from yinsi.core.policy.vocabulary import (
 )
 
 # --------------------------------------------------------------------------- the notice itself
+#
+# A yes/no promise that a policy may simply not make is ``bool | None``: None
+# means "the policy does not say", so a silent policy is never rendered, or
+# enforced, as if it had promised something.
 
 
 class PolicyInfo(Strict):
@@ -113,8 +117,8 @@ class SupplementaryNotice(Strict):
 class Scope(Strict):
     channels: list[ScopeChannel] = Field(default_factory=list)
     visitors: bool = False
-    registered_users: bool = True
-    third_party_services_excluded: bool = True
+    registered_users: bool | None = None
+    third_party_services_excluded: bool | None = None
     excluded: list[LocalText] = Field(default_factory=list, description="What else the policy says it does not cover.")
     supplementary_notices: list[SupplementaryNotice] = Field(default_factory=list)
 
@@ -185,11 +189,11 @@ class Permission(Strict):
 
 
 class Cookie(Strict):
-    category: CookieCategory
+    category: CookieCategory | None = None
     label: LocalText
     description: LocalText | None = None
     technologies: list[Technology] = Field(default_factory=lambda: [Technology.COOKIE], min_length=1)
-    expiry: Duration | Literal["session"] = "session"
+    expiry: Duration | Literal["session"] | None = None
     third_party: bool = False
 
 
@@ -198,7 +202,7 @@ class Personalisation(Strict):
 
     offered: bool = True
     opt_out: LocalText | None = Field(default=None, description="How the person switches personalisation off.")
-    non_personalised_alternative: bool = True
+    non_personalised_alternative: bool | None = None
     algorithm_disclosure: LocalText | None = None
     profile_deletion: bool = False
 
@@ -222,7 +226,11 @@ class Recipient(Strict):
     contact: str | None = Field(default=None, max_length=200)
     fields: list[Identifier] = Field(default_factory=list)
     purposes: list[Identifier] = Field(default_factory=list)
-    region: str = Field(default="CN", pattern=r"^([A-Z]{2}|abroad)$", description="ISO 3166 code, or 'abroad'.")
+    region: str | None = Field(
+        default=None,
+        pattern=r"^([A-Z]{2}|abroad)$",
+        description="ISO 3166 code, or 'abroad'; null: where the operator stores PI (storage.region).",
+    )
     agreement: bool = Field(
         default=False, description="A written agreement binds it (purpose, term, method, PI, protection)."
     )
@@ -258,7 +266,7 @@ class CrossBorder(Strict):
 
 
 class Storage(Strict):
-    region: str = Field(default="CN", pattern=r"^[A-Z]{2}$")
+    region: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="Where PI is stored; null: unstated.")
     region_note: LocalText | None = None
     cross_border: CrossBorder
     security_measures: list[SecurityMeasure] = Field(default_factory=list)
@@ -295,9 +303,9 @@ class Requests(Strict):
 
     deadline: Duration | None = Field(default=None, description="Answer within this, e.g. '15 working days'.")
     complaints_deadline: Duration | None = None
-    identity_verification: bool = True
+    identity_verification: bool | None = None
     written_request_may_be_required: bool = False
-    free: bool = True
+    free: bool | None = None
     excessive: Excessive | None = None
     refusal_grounds: list[RefusalGround] = Field(default_factory=list)
     may_refuse_unreasonable: bool = False
@@ -311,14 +319,14 @@ class Requests(Strict):
 class Sharing(Strict):
     """The general rules for sharing, transfer and public disclosure beyond the recipients list."""
 
-    transfer_on_merger: bool = True
+    transfer_on_merger: bool | None = None
     merger_notice_recipient: bool = Field(
         default=False, description="People are told the new holder's name and contact."
     )
-    merger_reconsent: bool = True
-    transfer_with_explicit_consent: bool = True
-    public_disclosure_with_consent: bool = True
-    public_disclosure_on_compulsion: bool = True
+    merger_reconsent: bool | None = None
+    transfer_with_explicit_consent: bool | None = None
+    public_disclosure_with_consent: bool | None = None
+    public_disclosure_on_compulsion: bool | None = None
     checks_legal_documents: bool = False
     deidentified_without_notice: bool = False
     anonymised_statistics: bool = False
@@ -328,21 +336,21 @@ class Sharing(Strict):
 
 class Incidents(Strict):
     channels: list[Channel] = Field(default_factory=list)
-    public_announcement_fallback: bool = True
-    report_to_regulators: bool = True
+    public_announcement_fallback: bool | None = None
+    report_to_regulators: bool | None = None
     notice_contents: list[IncidentNoticeContent] = Field(default_factory=list)
 
 
 class Shutdown(Strict):
     notice: Duration | None = Field(default=None, description="How long before shutdown people are told.")
     channels: list[Channel] = Field(default_factory=list)
-    stop_collection: bool = True
-    after: OnExpiry = OnExpiry.DELETE
+    stop_collection: bool | None = None
+    after: OnExpiry | None = None
 
 
 class Changes(Strict):
     channels: list[Channel] = Field(default_factory=list, description="How material changes are announced.")
-    notice_before_effect: bool = True
+    notice_before_effect: bool | None = None
     no_rights_reduction_without_consent: bool = False
     no_settings_change: bool = False
     material_kinds: list[MaterialChange] = Field(default_factory=list)
@@ -353,7 +361,7 @@ class ConsentRules(Strict):
         default_factory=lambda: Duration.parse("48 hours"),
         description="After a refusal, the same consent is not asked again within this period.",
     )
-    new_purpose_opt_in: bool = True
+    new_purpose_opt_in: bool | None = None
     how_to_withdraw: LocalText | None = None
 
 

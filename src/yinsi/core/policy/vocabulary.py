@@ -82,11 +82,14 @@ class LegalBasis(StrEnum):
 
 class RetentionEnd(StrEnum):
     ACCOUNT_CANCELLATION = "account_cancellation"
+    # "As long as the purpose needs": no date the system can enforce; ``policy check`` warns.
+    PURPOSE_FULFILLED = "purpose_fulfilled"
 
 
 class OnExpiry(StrEnum):
     DELETE = "delete"
     ANONYMISE = "anonymise"
+    DELETE_OR_ANONYMISE = "delete_or_anonymise"
 
 
 class Visibility(StrEnum):
@@ -202,6 +205,7 @@ class Right(StrEnum):
     CANCEL_ACCOUNT = "cancel_account"
     NEXT_OF_KIN = "next_of_kin"
     COMPLAIN = "complain"
+    LEAVE_MEMBERSHIP = "leave_membership"  # 退出会员 (M); not a statutory right, so never warned about
 
 
 class RefusalGround(StrEnum):
@@ -232,6 +236,8 @@ class NoConsentCase(StrEnum):
     SERVICE_SECURITY = "service_security"
     COURT_ORDER = "court_order"
     OTHER_LAW = "other_law"
+    # "To protect our own rights and interests": broader than any PIPL ground; ``policy check`` warns.
+    OPERATOR_INTERESTS = "operator_interests"
 
 
 class ExternalRemedy(StrEnum):

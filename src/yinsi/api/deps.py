@@ -1,0 +1,53 @@
+"""Request dependencies: the running yinsi, the calling service (from its API key), the language."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from yinsi.bootstrap import Yinsi
+from yinsi.core.errors import Unauthenticated
+from yinsi.core.i18n import Msg, pick_lang
+from yinsi.services.api_keys import Caller, authenticate
+from yinsi.services.vault import Actor
+
+MISSING_KEY = Msg(
+    "缺少 API 密钥：请在 Authorization: Bearer 头中提供。",
+    "No API key: send it in an 'Authorization: Bearer' header.",
+)
+
+
+def get_yinsi(request: Request) -> Yinsi:
+    yinsi: Yinsi = request.app.state.yinsi
+    return yinsi
+
+
+YinsiDep = Annotated[Yinsi, Depends(get_yinsi)]
+
+
+def get_caller(request: Request, yinsi: YinsiDep) -> Caller:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        token = request.headers.get("x-api-key", "")
+        if not token:
+            raise Unauthenticated(MISSING_KEY)
+    return authenticate(yinsi.engine, token.strip())
+
+
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+def service_actor(caller: CallerDep) -> Actor:
+    return Actor(f"key:{caller.key_id}", caller.role)
+
+
+ServiceActor = Annotated[Actor, Depends(service_actor)]
+
+
+def get_lang(request: Request) -> str:
+    return pick_lang(request.headers.get("accept-language"))
+
+
+LangDep = Annotated[str, Depends(get_lang)]

@@ -1,0 +1,136 @@
+"""Errors as application/problem+json (RFC 9457), each with a stable ``code`` and a message in zh-CN or en.
+
+Nothing in a problem ever repeats what the client sent: a rejected value may
+be PI. Validation problems name the field and the rule, never the input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from yinsi.core.access import Deny
+from yinsi.core.errors import AccessDenied, RateLimited, YinsiError
+from yinsi.core.i18n import Msg, pick_lang
+
+PROBLEM_TYPE = "application/problem+json"
+TYPE_BASE = "https://yinsi.invalid/problems/"
+
+STATUS: dict[str, int] = {
+    "bad_request": 400,
+    "malformed_json": 400,
+    "purpose_required": 400,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "conflict": 409,
+    "field_immutable": 409,
+    "payload_too_large": 413,
+    "unsupported_media_type": 415,
+    "invalid_value": 422,
+    "invalid_request": 422,
+    "rate_limited": 429,
+    "internal_error": 500,
+    **{reason.value: 403 for reason in Deny},
+}
+
+TITLES: dict[str, Msg] = {
+    "internal_error": Msg("服务器内部错误", "Internal error"),
+    "invalid_request": Msg("请求格式不正确", "The request is not well formed"),
+    "malformed_json": Msg("JSON 格式错误", "Malformed JSON"),
+    "payload_too_large": Msg("请求体过大", "Request body too large"),
+    "not_found": Msg("找不到", "Not found"),
+    "method_not_allowed": Msg("不支持该方法", "Method not allowed"),
+    "unsupported_media_type": Msg("不支持的内容类型", "Unsupported media type"),
+}
+
+
+def problem(
+    request: Request | None,
+    code: str,
+    message: Msg,
+    *,
+    status: int | None = None,
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    lang = pick_lang(request.headers.get("accept-language") if request is not None else None)
+    status = status or STATUS.get(code, 400)
+    body: dict[str, Any] = {
+        "type": TYPE_BASE + code,
+        "title": TITLES.get(code, Msg(code, code.replace("_", " "))).get(lang),
+        "status": status,
+        "code": code,
+        "detail": message.get(lang),
+    }
+    if extra:
+        body.update(extra)
+    return JSONResponse(
+        body, status_code=status, media_type=PROBLEM_TYPE, headers={"Content-Language": lang, **(headers or {})}
+    )
+
+
+async def yinsi_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, YinsiError)  # noqa: S101 - registered for YinsiError only
+    extra: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if exc.field is not None:
+        extra["field"] = exc.field
+    if isinstance(exc, AccessDenied):
+        extra["reasons"] = {f: r.value for f, r in exc.decision.denied.items()}
+        extra["purpose"] = exc.decision.purpose
+    if isinstance(exc, RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    return problem(request, exc.code, exc.message, extra=extra, headers=headers)
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this type only
+    errors = []
+    for err in exc.errors():
+        if err.get("type") == "json_invalid":
+            return problem(
+                request, "malformed_json", Msg("请求体不是有效的 JSON。", "The request body is not valid JSON.")
+            )
+        location = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+        errors.append({"field": location, "rule": err.get("type", "invalid")})
+    names = ", ".join(e["field"] for e in errors[:5])
+    return problem(
+        request,
+        "invalid_request",
+        Msg(f"请求不符合要求：{names}。", f"The request does not match what this endpoint accepts: {names}."),
+        extra={"errors": errors},
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)  # noqa: S101 - registered for this type only
+    code = {
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+        415: "unsupported_media_type",
+        401: "unauthenticated",
+    }.get(exc.status_code, "bad_request")
+    message = {
+        "not_found": Msg("没有这个地址。", "There is nothing at this address."),
+        "method_not_allowed": Msg("这个地址不支持该 HTTP 方法。", "This address does not support that HTTP method."),
+    }.get(code, Msg("请求无法处理。", "The request cannot be handled."))
+    return problem(request, code, message, status=exc.status_code)
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    return problem(
+        request,
+        "internal_error",
+        Msg(
+            "服务器出错了，请求没有完成。请稍后再试。",
+            "Something went wrong on our side; the request was not completed.",
+        ),
+        status=500,
+    )

@@ -1,0 +1,77 @@
+"""The vault over HTTP: subjects and their PI, for the operator's services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from yinsi.api.deps import ServiceActor, YinsiDep
+from yinsi.api.schemas import Lookup, LookupResult, PiRead, PiWrite, PiWritten, SubjectCreated
+from yinsi.core.access import Decision, Deny
+from yinsi.core.errors import AccessDenied, BadRequest
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.vocabulary import Operation
+
+router = APIRouter(prefix="/v1/subjects", tags=["vault"])
+
+PURPOSE_REQUIRED = Msg(
+    "每次读取都必须写明目的：请加上 ?purpose=...。", "Every read must name its purpose: add ?purpose=...."
+)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SubjectCreated)
+def create_subject(yinsi: YinsiDep, actor: ServiceActor) -> SubjectCreated:
+    """Create a subject with its own data key. Only the returned id is kept by the calling service."""
+    if Operation.WRITE not in yinsi.policy.current().role_operations.get(actor.role, frozenset()):
+        raise AccessDenied(Decision(actor.role, "*", Operation.WRITE, (), Deny.OPERATION_NOT_PERMITTED))
+    return SubjectCreated(id=yinsi.vault.create_subject(actor=actor))
+
+
+@router.put("/{subject_id}/pi", response_model=PiWritten)
+def write_pi(subject_id: str, body: PiWrite, yinsi: YinsiDep, actor: ServiceActor) -> PiWritten:
+    """Collect values for a declared purpose; a field the spec does not declare for it is refused."""
+    result = yinsi.vault.write(
+        actor=actor, subject_id=subject_id, purpose=body.purpose, values=body.values, source=body.source
+    )
+    return PiWritten(subject_id=result.subject_id, written=result.written, retain_until=result.retain_until)
+
+
+@router.get("/{subject_id}/pi", response_model=PiRead)
+def read_pi(
+    subject_id: str,
+    yinsi: YinsiDep,
+    actor: ServiceActor,
+    purpose: Annotated[str | None, Query(description="The declared purpose of this read (required).")] = None,
+    fields: Annotated[str | None, Query(description="Comma-separated field ids; default: all of the purpose.")] = None,
+) -> PiRead:
+    """Read what the caller's role may see for the purpose, masked or whole; withheld fields say why."""
+    if not purpose:
+        raise BadRequest(PURPOSE_REQUIRED, field="purpose")
+    wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    if wanted is not None and len(wanted) > 100:
+        raise BadRequest(Msg("一次最多读取 100 个字段。", "At most 100 fields per read."), field="fields")
+    result = yinsi.vault.read(actor=actor, subject_id=subject_id, purpose=purpose, fields=wanted)
+    return PiRead(
+        subject_id=result.subject_id,
+        purpose=result.purpose,
+        values=result.values,
+        forms={f: v.value for f, v in result.forms.items()},
+        denied={f: r.value for f, r in result.denied.items()},
+        absent=result.absent,
+    )
+
+
+@router.post("/lookup", response_model=LookupResult)
+def lookup(body: Lookup, yinsi: YinsiDep, actor: ServiceActor) -> LookupResult:
+    """Find subjects by an exact lookup field (mobile, ID number, e-mail) through its blind index."""
+    return LookupResult(
+        subjects=yinsi.vault.lookup(actor=actor, field=body.field, value=body.value, purpose=body.purpose)
+    )
+
+
+@router.delete("/{subject_id}", status_code=status.HTTP_204_NO_CONTENT)
+def shred_subject(subject_id: str, yinsi: YinsiDep, actor: ServiceActor) -> Response:
+    """Crypto-shred a subject: every value becomes unreadable at once. Needs a role with the 'erase' operation."""
+    yinsi.vault.shred(actor=actor, subject_id=subject_id, reason="api")
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,54 @@
+"""Request and response bodies. Values of PI only ever travel in bodies, never in URLs (URLs get logged)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Identifier = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SubjectCreated(BaseModel):
+    id: str
+
+
+class PiWrite(Body):
+    purpose: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="The declared purpose of collection.")
+    source: str = Field(min_length=1, max_length=64, description="Where the values come from, e.g. booking-app.")
+    values: dict[str, str | int] = Field(min_length=1, max_length=100, description="Field id → value.")
+
+
+class PiWritten(BaseModel):
+    subject_id: str
+    written: list[str]
+    retain_until: dict[str, datetime | None]
+
+
+class PiRead(BaseModel):
+    subject_id: str
+    purpose: str
+    values: dict[str, str] = Field(description="Field id → value, whole or masked as the role may see it.")
+    forms: dict[str, str] = Field(description="Field id → 'whole' or 'masked'.")
+    denied: dict[str, str] = Field(description="Field id → why it was withheld (a stable code).")
+    absent: list[str] = Field(description="Fields the role may see but that hold no value.")
+
+
+class Lookup(Body):
+    field: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    value: str = Field(min_length=1, max_length=256)
+    purpose: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+
+
+class LookupResult(BaseModel):
+    subjects: list[str]
+
+
+class Health(BaseModel):
+    status: str
+    policy: str | None
+    database: str

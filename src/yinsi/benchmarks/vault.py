@@ -1,0 +1,290 @@
+"""``yinsi bench vault``: the full vault path against plain SQLAlchemy, in one run, on one database.
+
+Both paths write and read the same subjects with five fields, one
+transaction per subject. The full path does everything a real request does:
+the access decision, validation, AES-256-GCM sealing under the subject's own
+data key, blind indexes for the lookup fields, and an audit event MACed into
+the chain; the plain path stores the same strings in a plain table through
+an ORM session. Reported: each path's subjects per second and the ratios.
+
+Shredding is timed in a store of ``shred_store`` values (a million by
+default), filled quickly with sealed-looking rows, since the time to shred
+must not depend on how many other subjects there are; it is also timed in a
+small store, and both medians are printed so growth would show.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, String, Text, insert
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from yinsi.adapters.db.rows import BlindIndexRow, DataKeyRow, PiValueRow, SubjectRow, table_of
+from yinsi.bootstrap import Yinsi, open_yinsi
+from yinsi.config import Settings
+from yinsi.core.policy.compiled import CompiledPolicy
+from yinsi.core.policy.load import load_policy_text
+from yinsi.services.vault import Actor
+
+BENCH_SPEC = """
+spec_version: 1
+policy: {id: bench, version: "1", title: {zh-CN: 基准测试, en: Benchmark}}
+operator: {name: {zh-CN: 基准, en: Bench}}
+contact: {channels: []}
+storage: {region: CN, cross_border: {rule: prohibited}}
+fields:
+  mobile: {type: mobile, label: {zh-CN: 手机号, en: Mobile}, category: online_identity, lookup: true}
+  name: {type: name, label: {zh-CN: 姓名, en: Name}, category: basic}
+  email: {type: email, label: {zh-CN: 邮箱, en: E-mail}, category: online_identity, lookup: true}
+  id_number: {type: id_number, label: {zh-CN: 身份证号, en: ID}, category: identity, sensitivity: sensitive}
+  address: {type: address, label: {zh-CN: 地址, en: Address}, category: basic}
+purposes:
+  service:
+    label: {zh-CN: 服务, en: Service}
+    function: basic
+    legal_basis: contract
+    fields: [mobile, name, email, id_number, address]
+    retention: {until: account_cancellation}
+roles:
+  app:
+    label: {zh-CN: 应用, en: App}
+    purposes: [service]
+    fields: {mobile: masked, name: whole, email: masked, id_number: masked, address: whole}
+    operations: [read, write, lookup, erase]
+"""
+
+ACTOR = Actor("key:bench", "app")
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+class _PlainBase(DeclarativeBase):
+    pass
+
+
+class PlainValue(_PlainBase):
+    """What a service would do without yinsi: the values in a table, as they are."""
+
+    __tablename__ = "bench_plain_values"
+
+    subject_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+@dataclass
+class VaultBenchReport:
+    subjects: int
+    plain_write: float
+    yinsi_write: float
+    plain_read: float
+    yinsi_read: float
+    shred_ms_small: float
+    shred_ms: float
+    small_store: int
+    store_values: int
+    backend: str
+
+    @property
+    def read_ratio(self) -> float:
+        return self.yinsi_read / self.plain_read
+
+    @property
+    def write_ratio(self) -> float:
+        return self.yinsi_write / self.plain_write
+
+    def last_line(self) -> str:
+        return f"read_ratio={self.read_ratio:.2f} write_ratio={self.write_ratio:.2f} shred_ms={self.shred_ms:.2f}"
+
+
+def _people(count: int, rng: random.Random) -> list[dict[str, str]]:
+    people = []
+    for i in range(count):
+        body = f"110105{1950 + i % 50}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
+        check = "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
+        people.append(
+            {
+                "mobile": f"13{rng.randrange(10**9):09d}",
+                "name": "张" + chr(0x4E00 + rng.randrange(20000)),
+                "email": f"user{i}.{rng.randrange(10**6)}@example.com",
+                "id_number": body + check,
+                "address": f"上海市黄浦区某路{rng.randrange(1, 999)}号",
+            }
+        )
+    return people
+
+
+def _rate(count: int, work: Callable[[int], object]) -> float:
+    started = time.perf_counter()
+    for i in range(count):
+        work(i)
+    return count / (time.perf_counter() - started)
+
+
+def run_vault_bench(
+    *,
+    subjects: int = 2000,
+    shred_store: int = 1_000_000,
+    shreds: int = 200,
+    database_url: str | None = None,
+    work_dir: Path | None = None,
+    echo: Callable[..., Any] = print,
+) -> VaultBenchReport:
+    with tempfile.TemporaryDirectory(dir=work_dir, prefix="yinsi-bench-") as tmp:
+        settings = Settings(data_dir=Path(tmp), database_url=database_url)
+        loaded = load_policy_text(BENCH_SPEC, "bench")
+        assert loaded.spec is not None  # noqa: S101 - the built-in spec is checked by the tests
+        yinsi = open_yinsi(settings, policy=CompiledPolicy.from_spec(loaded.spec))
+        try:
+            return _run(yinsi, subjects, shred_store, shreds, echo)
+        finally:
+            with yinsi.engine.begin() as connection:
+                _PlainBase.metadata.drop_all(connection)
+            yinsi.close()
+
+
+def _run(yinsi: Yinsi, count: int, shred_store: int, shreds: int, echo: Callable[..., Any]) -> VaultBenchReport:
+    rng = random.Random(20261122)  # noqa: S311 - reproducible test data, not a secret
+    engine = yinsi.engine
+    backend = engine.dialect.name
+    _PlainBase.metadata.create_all(engine)
+    people = _people(count, rng)
+    plain_ids = [str(uuid.uuid4()) for _ in range(count)]
+    echo(f"vault bench on {backend}: {count} subjects x 5 fields per path")
+
+    def plain_write(i: int) -> None:
+        with Session(engine) as session, session.begin():
+            session.add_all(PlainValue(subject_id=plain_ids[i], field=f, value=v) for f, v in people[i].items())
+
+    yinsi_ids: list[str] = []
+
+    def yinsi_write(i: int) -> None:
+        with yinsi.vault.unit() as uow:
+            subject = yinsi.vault.create_subject(actor=ACTOR, uow=uow)
+            yinsi.vault.write(
+                actor=ACTOR, subject_id=subject, purpose="service", values=people[i], source="bench", uow=uow
+            )
+        yinsi_ids.append(subject)
+
+    def plain_read(i: int) -> None:
+        with Session(engine) as session:
+            rows = session.query(PlainValue).filter(PlainValue.subject_id == plain_ids[i]).all()
+            assert len(rows) == 5  # noqa: S101 - a wrong read would make the figure meaningless
+
+    def yinsi_read(i: int) -> None:
+        result = yinsi.vault.read(actor=ACTOR, subject_id=yinsi_ids[i], purpose="service")
+        assert len(result.values) == 5  # noqa: S101 - likewise
+
+    # Alternate the paths, twice, so neither gets a warmer cache or a quieter machine.
+    warm = max(1, count // 20)
+    for i in range(warm):
+        plain_write(i)
+        yinsi_write(i)
+    plain_w = _rate(count - warm, lambda i: plain_write(i + warm))
+    yinsi_w = _rate(count - warm, lambda i: yinsi_write(i + warm))
+    echo(f"  write: plain {plain_w:,.0f} subjects/s, yinsi {yinsi_w:,.0f} subjects/s")
+    order = list(range(count))
+    rng.shuffle(order)
+    plain_r = _rate(count, lambda i: plain_read(order[i]))
+    yinsi_r = _rate(count, lambda i: yinsi_read(order[i]))
+    plain_r = max(plain_r, _rate(count, lambda i: plain_read(order[i])))
+    yinsi_r = max(yinsi_r, _rate(count, lambda i: yinsi_read(order[i])))
+    echo(f"  read:  plain {plain_r:,.0f} subjects/s, yinsi {yinsi_r:,.0f} subjects/s")
+
+    victims = yinsi_ids[: min(shreds, len(yinsi_ids) // 2)]
+    small_values = count * 5
+    shred_small = _median_shred(yinsi, victims[: len(victims) // 2])
+    echo(f"  shred: median {shred_small:.2f} ms with {small_values:,} values in the store")
+    filler = max(0, shred_store - count * 5)
+    if filler:
+        _fill(engine, filler, echo)
+    shred_large = _median_shred(yinsi, victims[len(victims) // 2 :])
+    echo(f"  shred: median {shred_large:.2f} ms with {small_values + filler:,} values in the store")
+    return VaultBenchReport(
+        count,
+        plain_w,
+        yinsi_w,
+        plain_r,
+        yinsi_r,
+        shred_small,
+        shred_large,
+        small_values,
+        small_values + filler,
+        backend,
+    )
+
+
+def _median_shred(yinsi: Yinsi, victims: list[str]) -> float:
+    timings = []
+    for subject in victims:
+        started = time.perf_counter()
+        yinsi.vault.shred(actor=ACTOR, subject_id=subject, reason="bench")
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings) if timings else float("nan")
+
+
+def _fill(engine: Engine, values: int, echo: Callable[..., Any]) -> None:
+    """Bulk-loads other subjects' sealed values (5 per subject, 2 lookup fields), as fast as the database allows."""
+    from rich.progress import Progress  # noqa: PLC0415 - only the filler shows a progress bar
+
+    now = datetime.now(UTC)
+    per_subject = 5
+    batch = 5000
+    fields = ("mobile", "name", "email", "id_number", "address")
+    total_subjects = values // per_subject
+    with Progress(transient=True) as progress:
+        task = progress.add_task(f"filling the store with {values:,} values", total=total_subjects)
+        for start in range(0, total_subjects, batch):
+            ids = [str(uuid.uuid4()) for _ in range(min(batch, total_subjects - start))]
+            with engine.begin() as connection:
+                connection.execute(
+                    insert(table_of(SubjectRow)), [{"id": s, "created_at": now, "status": "active"} for s in ids]
+                )
+                connection.execute(
+                    insert(table_of(DataKeyRow)),
+                    [
+                        {
+                            "subject_id": s,
+                            "version": 1,
+                            "wrapped": os.urandom(60),
+                            "master_key_id": "filler",
+                            "created_at": now,
+                        }
+                        for s in ids
+                    ],
+                )
+                connection.execute(
+                    insert(table_of(PiValueRow)),
+                    [
+                        {
+                            "subject_id": s,
+                            "field": f,
+                            "sealed": os.urandom(40),
+                            "key_version": 1,
+                            "collected_at": now,
+                            "updated_at": now,
+                            "source": "filler",
+                            "purposes": ["service"],
+                            "retain_until": None,
+                            "policy_version": "1",
+                        }
+                        for s in ids
+                        for f in fields
+                    ],
+                )
+                connection.execute(
+                    insert(table_of(BlindIndexRow)),
+                    [{"field": f, "digest": os.urandom(32), "subject_id": s} for s in ids for f in ("mobile", "email")],
+                )
+            progress.advance(task, len(ids))
+    echo(f"  filled the store with {values:,} more values")

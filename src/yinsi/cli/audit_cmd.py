@@ -1,0 +1,61 @@
+"""``yinsi audit``: verify the chain, anchor its head in the keystore."""
+
+from __future__ import annotations
+
+import typer
+
+from yinsi.bootstrap import open_yinsi
+from yinsi.cli.context import default_lang, err, out, state
+
+app = typer.Typer(no_args_is_help=True)
+
+PROBLEMS = {
+    "altered": ("事件内容或其校验值被修改", "the event or its MAC was changed"),
+    "broken_link": (
+        "事件与前一事件的链接断开（前面的事件被删除、插入或调换）",
+        "the link to the previous event is broken (an event before it was deleted, inserted or moved)",
+    ),
+    "missing": ("序号处缺少事件（被删除）", "an event is missing at this sequence number (deleted)"),
+    "out_of_order": ("事件序号重复或顺序错乱", "sequence numbers repeat or are out of order"),
+    "truncated": ("链尾的事件被删除", "events at the end of the chain were deleted"),
+}
+
+
+@app.command("verify")
+def verify(ctx: typer.Context) -> None:
+    """Walk the chain: exit 0 when intact; otherwise exit 1 and name the first broken event."""
+    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
+    try:
+        result = yinsi.audit.verify(yinsi.engine)
+    finally:
+        yinsi.close()
+    zh = default_lang() == "zh-CN"
+    if result.ok:
+        out.print(
+            f"审计链完整：已核验 {result.checked} 个事件" if zh else f"audit chain intact: {result.checked} events",
+            markup=False,
+        )
+        raise typer.Exit(0)
+    zh_text, en_text = PROBLEMS.get(result.problem or "", ("未知问题", "unknown problem"))
+    err.print(
+        f"审计链在第 {result.first_bad_seq} 个事件处断开：{zh_text}"
+        if zh
+        else f"audit chain broken at event {result.first_bad_seq}: {en_text}",
+        markup=False,
+    )
+    raise typer.Exit(1)
+
+
+@app.command("anchor")
+def anchor(ctx: typer.Context) -> None:
+    """Copy the chain's head to the keystore, so deleting the newest events is detected later."""
+    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
+    try:
+        result = yinsi.audit.verify(yinsi.engine)
+        if not result.ok:
+            err.print(f"not anchoring: the chain is broken at event {result.first_bad_seq}", markup=False)
+            raise typer.Exit(1)
+        seq = yinsi.audit.anchor(yinsi.engine, yinsi.now())
+    finally:
+        yinsi.close()
+    out.print(f"anchored at event {seq}", markup=False)

@@ -1,0 +1,39 @@
+"""``yinsi db``: the schema of the data store and the keystore."""
+
+from __future__ import annotations
+
+import typer
+
+from yinsi.adapters.db.migrate import pending, upgrade
+from yinsi.bootstrap import engine_for
+from yinsi.cli.context import out, state
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade_cmd(ctx: typer.Context) -> None:
+    """Apply every pending migration to the data store and the keystore."""
+    settings = state(ctx).settings()
+    engine = engine_for(settings, pool=False)
+    try:
+        before = pending(engine)
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    changed = [name for name, behind in before.items() if behind]
+    out.print(f"upgraded: {', '.join(changed)}" if changed else "already up to date", markup=False)
+
+
+@app.command("status")
+def status_cmd(ctx: typer.Context) -> None:
+    """Say whether the data store and keystore are up to date (exit 1 if not)."""
+    settings = state(ctx).settings()
+    engine = engine_for(settings, pool=False)
+    try:
+        behind = pending(engine)
+    finally:
+        engine.dispose()
+    for name, is_behind in behind.items():
+        out.print(f"{name}: {'behind' if is_behind else 'up to date'}", markup=False)
+    raise typer.Exit(1 if any(behind.values()) else 0)

@@ -1,0 +1,152 @@
+"""``yinsi keys``: master-key rotation, keystore backups, API keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import func, select
+
+from yinsi.adapters.db.rows import DataKeyRow, table_of
+from yinsi.adapters.keys.local_file import LocalFileKeyProvider
+from yinsi.bootstrap import open_yinsi
+from yinsi.cli.context import err, out, state
+from yinsi.services.api_keys import create_api_key, revoke_api_key
+from yinsi.services.audit import AuditEvent
+from yinsi.services.backups import backup_keystore, restore_keystore
+
+app = typer.Typer(no_args_is_help=True)
+
+
+@app.command("rotate")
+def rotate(
+    ctx: typer.Context,
+    retire: Annotated[
+        bool, typer.Option(help="Forget master keys no longer used once everything is re-wrapped.")
+    ] = True,
+) -> None:
+    """Re-wrap every data key under a new master key, without re-encrypting values and without downtime."""
+    settings = state(ctx).settings()
+    yinsi = open_yinsi(settings)
+    try:
+        provider = yinsi.keyring.provider
+        # Environment keys: the operator has already put the new key first in YINSI_MASTER_KEY.
+        new_master = provider.add_new_current() if isinstance(provider, LocalFileKeyProvider) else provider.current()
+        with yinsi.engine.connect() as connection:
+            total = int(connection.execute(select(func.count()).select_from(table_of(DataKeyRow))).scalar_one())
+        with Progress(
+            TextColumn("re-wrapping data keys"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("rotate", total=total)
+            report = yinsi.keyring.rotate(yinsi.engine, new_master, progress=lambda n: progress.advance(task, n))
+        with yinsi.vault.unit() as uow:
+            uow.record(
+                AuditEvent(
+                    "master-key-rotated",
+                    "system",
+                    role="system",
+                    details={
+                        "master_key": report.new_master_key,
+                        "data_keys": report.data_keys,
+                        "secrets": report.secrets,
+                    },
+                )
+            )
+        dropped: list[str] = []
+        if retire and isinstance(provider, LocalFileKeyProvider):
+            dropped = provider.retire(sorted(yinsi.keyring.master_ids_in_use(yinsi.engine)))
+        out.print(
+            f"current master key {report.new_master_key}: re-wrapped {report.data_keys} data key(s) and "
+            f"{report.secrets} secret(s); retired {len(dropped)} old master key(s)",
+            markup=False,
+        )
+    finally:
+        yinsi.close()
+
+
+@app.command("create-api-key")
+def create_api_key_cmd(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Argument(help="A role declared in the policy spec.", show_default=False)],
+    label: Annotated[str, typer.Option(help="What the key is for (shown in the audit trail).")] = "",
+    policy: Annotated[Path | None, typer.Option("--policy", help="The policy spec declaring the role.")] = None,
+) -> None:
+    """Create an API key bound to ROLE; the key is printed once and only its hash is stored."""
+    settings = state(ctx).settings(policy_path=policy)
+    yinsi = open_yinsi(settings)
+    try:
+        with yinsi.vault.unit() as uow:
+            issued = create_api_key(uow, yinsi.policy.current(), role=role, label=label or role, now=yinsi.now())
+        err.print(
+            f"API key {issued.id} for role {issued.role} (shown once; store it in a secret manager):", markup=False
+        )
+        out.print(issued.token, markup=False)
+    finally:
+        yinsi.close()
+
+
+@app.command("revoke-api-key")
+def revoke_api_key_cmd(
+    ctx: typer.Context, key_id: Annotated[str, typer.Argument(help="The key's id.", show_default=False)]
+) -> None:
+    """Revoke an API key at once."""
+    yinsi = open_yinsi(state(ctx).settings())
+    try:
+        with yinsi.vault.unit() as uow:
+            done = revoke_api_key(uow, key_id, yinsi.now())
+        out.print("revoked" if done else "no such active key", markup=False)
+        raise typer.Exit(0 if done else 1)
+    finally:
+        yinsi.close()
+
+
+@app.command("backup")
+def keys_backup(
+    ctx: typer.Context, destination: Annotated[Path, typer.Argument(help="File to write.", show_default=False)]
+) -> None:
+    """Back up the keystore into a file that expires (restoring an old keystore could revive shredded keys)."""
+    settings = state(ctx).settings()
+    yinsi = open_yinsi(settings)
+    try:
+        manifest = backup_keystore(settings, yinsi.engine, destination, yinsi.now())
+        with yinsi.vault.unit() as uow:
+            uow.record(
+                AuditEvent(
+                    "keystore-backed-up",
+                    "system",
+                    role="system",
+                    details={"expires_at": manifest.expires_at.isoformat()},
+                )
+            )
+        out.print(
+            f"keystore backed up to {destination}; it expires {manifest.expires_at:%Y-%m-%d %H:%M} UTC", markup=False
+        )
+    finally:
+        yinsi.close()
+
+
+@app.command("restore")
+def keys_restore(
+    ctx: typer.Context, source: Annotated[Path, typer.Argument(help="A keystore backup.", show_default=False)]
+) -> None:
+    """Restore the keystore from an unexpired backup, then destroy again every key shredded since."""
+    settings = state(ctx).settings()
+    yinsi = open_yinsi(settings)
+    try:
+        restore_keystore(settings, yinsi.engine, source, yinsi.now())
+    finally:
+        yinsi.close()
+    yinsi = open_yinsi(settings)  # reopening replays shreds before anything else
+    try:
+        with yinsi.vault.unit() as uow:
+            uow.record(AuditEvent("keystore-restored", "system", role="system"))
+        out.print("keystore restored; shreds replayed", markup=False)
+    finally:
+        yinsi.close()

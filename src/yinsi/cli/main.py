@@ -1,0 +1,72 @@
+"""The ``yinsi`` command: global options, the command groups, and the guarantee that no traceback leaks.
+
+Every failure a user can cause ends in one plain sentence and a non-zero exit
+code; an unexpected one ends in a sentence naming the error type (the
+traceback goes only to the debug log, which never holds PI values).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from yinsi.bootstrap import StartupError
+from yinsi.cli import audit_cmd, bench_cmd, db_cmd, keys_cmd, policy, serve_cmd, store_cmd
+from yinsi.cli.context import CliState, default_lang, err, state
+from yinsi.core.errors import YinsiError
+
+log = logging.getLogger("yinsi")
+
+app = typer.Typer(
+    name="yinsi",
+    help="yinsi (隐私): a privacy policy as code, and the system that keeps its promises.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(policy.app, name="policy", help="Check, render, compare and publish policy specs.")
+app.add_typer(db_cmd.app, name="db", help="Create or upgrade the database schema.")
+app.add_typer(keys_cmd.app, name="keys", help="Rotate master keys, back up the keystore, create API keys.")
+app.add_typer(audit_cmd.app, name="audit", help="Verify and anchor the hash-chained audit trail.")
+app.add_typer(bench_cmd.app, name="bench", help="Measure yinsi against a plain baseline on this machine.")
+app.command("serve", help="Serve the HTTP API and the rendered policy.")(serve_cmd.serve)
+app.command("backup", help="Back up the data store (not the keys) while the service runs.")(store_cmd.backup)
+app.command("restore", help="Restore the data store from a backup, replaying shreds.")(store_cmd.restore)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Directory for SQLite files, the local key file and exports.")
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="SQLAlchemy URL of the data store (default: SQLite).")
+    ] = None,
+) -> None:
+    cli = state(ctx)
+    cli.overrides.update(data_dir=data_dir, database_url=database_url)
+    cli.lang = default_lang()
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True, obj=CliState())
+    except YinsiError as exc:
+        err.print(f"yinsi: {exc.message.get(default_lang())}", markup=False)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if isinstance(exc, StartupError | OSError):
+            err.print(f"yinsi: {exc}", markup=False)
+            sys.exit(1)
+        log.debug("unexpected error", exc_info=True)
+        err.print(
+            f"yinsi: internal error ({type(exc).__name__}); run with YINSI_LOG_LEVEL=DEBUG for details", markup=False
+        )
+        sys.exit(70)

@@ -1,0 +1,45 @@
+"""``yinsi serve``: the HTTP API and the rendered policy, on an embedded SQLite store by default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from yinsi.api.app import create_app
+from yinsi.bootstrap import open_yinsi
+from yinsi.cli.context import out, state
+
+
+def serve(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Where the SQLite files and key file live.")
+    ] = None,
+    policy: Annotated[Path | None, typer.Option("--policy", help="The policy spec to load.")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    settings = state(ctx).settings(data_dir=data_dir, policy_path=policy, host=host, port=port)
+    yinsi = open_yinsi(settings)
+    compiled = yinsi.policy.current()
+    base = f"http://{host}:{port}"
+    out.print(
+        "\n".join(
+            [
+                f"yinsi is serving the policy '{compiled.spec.policy.title.get('zh-CN')}' (version {compiled.version})",
+                f"  data store:      {yinsi.engine.url.render_as_string(hide_password=True)}",
+                f"  master key:      {yinsi.keyring.provider.describe()}",
+                f"  privacy policy:  {base}/policy   (English: {base}/policy?lang=en, 繁體: {base}/policy?lang=zh-TW)",
+                f"  API docs:        {base}/docs",
+                f"  health:          {base}/health",
+            ]
+        ),
+        markup=False,
+    )
+    try:
+        uvicorn.run(create_app(yinsi), host=host, port=port, log_level=settings.log_level.lower())
+    finally:
+        yinsi.close()

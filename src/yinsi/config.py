@@ -1,0 +1,55 @@
+"""One settings object for the whole process, read from YINSI_* environment variables and CLI flags.
+
+SQLite under a data directory is the default, so a clinic can run yinsi with
+no server; a PostgreSQL URL switches the data store and keystore to a server.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="YINSI_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("data"), description="Where SQLite files, the local key file and exports live.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the data store; default: SQLite under data_dir."
+    )
+    keystore_path: Path | None = Field(
+        default=None,
+        description="SQLite keystore file (ignored on PostgreSQL, where the keystore is the 'keystore' schema).",
+    )
+    master_key: str | None = Field(
+        default=None,
+        description="Master key(s) from the environment: 'ID:BASE64[,ID:BASE64...]', the first is current. "
+        "When unset, a local key file under data_dir is used (one machine only).",
+    )
+    master_key_file: Path | None = None
+    policy_path: Path | None = Field(default=None, description="The policy spec to load at start-up.")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = 1024 * 1024
+    keystore_backup_max_age_days: int = Field(default=7, ge=1, le=90)
+    export_link_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    pg_bindir: Path | None = Field(default=None, description="Where pg_dump and pg_restore live, if not on PATH.")
+    log_level: str = "INFO"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'yinsi.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def resolved_keystore_path(self) -> Path:
+        return (self.keystore_path or self.data_dir / "keystore.db").resolve()
+
+    @property
+    def resolved_master_key_file(self) -> Path:
+        return (self.master_key_file or self.data_dir / "master.key").resolve()

@@ -1,0 +1,106 @@
+"""A spec compiled into the lookups a running system makes on every access.
+
+The spec is written for people (nested, ordered, bilingual); decisions need
+sets and maps. Compiling once at start-up keeps each decision to a handful of
+dictionary reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, time
+
+from yinsi.core.policy.model import PolicySpec, Purpose
+from yinsi.core.policy.vocabulary import (
+    FieldType,
+    FunctionKind,
+    LegalBasis,
+    Operation,
+    RecipientKind,
+    Sensitivity,
+    Visibility,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPolicy:
+    spec: PolicySpec
+    version: str
+    digest: str
+    field_types: dict[str, FieldType]
+    sensitive_fields: frozenset[str]
+    lookup_fields: frozenset[str]
+    immutable_fields: frozenset[str]
+    purpose_fields: dict[str, frozenset[str]]
+    role_purposes: dict[str, frozenset[str]]
+    role_fields: dict[str, dict[str, Visibility]]
+    role_operations: dict[str, frozenset[Operation]]
+    personalisation_purposes: frozenset[str]
+
+    @classmethod
+    def from_spec(cls, spec: PolicySpec) -> CompiledPolicy:
+        return cls(
+            spec=spec,
+            version=spec.policy.version,
+            digest=spec_digest(spec),
+            field_types={fid: f.type for fid, f in spec.fields.items()},
+            sensitive_fields=frozenset(fid for fid, f in spec.fields.items() if f.sensitivity is Sensitivity.SENSITIVE),
+            lookup_fields=frozenset(fid for fid, f in spec.fields.items() if f.lookup),
+            immutable_fields=frozenset(fid for fid, f in spec.fields.items() if f.immutable),
+            purpose_fields={pid: frozenset(p.fields) for pid, p in spec.purposes.items()},
+            role_purposes={rid: frozenset(r.purposes) for rid, r in spec.roles.items()},
+            role_fields={rid: dict(r.fields) for rid, r in spec.roles.items()},
+            role_operations={rid: frozenset(r.operations) for rid, r in spec.roles.items()},
+            personalisation_purposes=frozenset(pid for pid, p in spec.purposes.items() if p.personalisation),
+        )
+
+    def purpose(self, purpose_id: str) -> Purpose | None:
+        return self.spec.purposes.get(purpose_id)
+
+    def needs_consent(self, purpose_id: str) -> bool:
+        purpose = self.spec.purposes.get(purpose_id)
+        return purpose is not None and purpose.legal_basis is LegalBasis.CONSENT
+
+    def depends_on_consent_state(self, purpose_id: str, *, writing: bool) -> bool:
+        """Whether a decision for this purpose can depend on the subject's consents at all: if not, the
+        caller need not read them (a contract-based purpose with no permission or profiling)."""
+        purpose = self.spec.purposes.get(purpose_id)
+        if purpose is None:
+            return False
+        return (
+            purpose.legal_basis is LegalBasis.CONSENT
+            or purpose.personalisation
+            or (writing and bool(purpose.permissions))
+        )
+
+    def is_basic(self, purpose_id: str) -> bool:
+        purpose = self.spec.purposes.get(purpose_id)
+        return purpose is not None and purpose.function is FunctionKind.BASIC
+
+    def retain_until(self, purposes: list[str], collected_at: datetime) -> datetime | None:
+        """When a value collected for ``purposes`` must go: the latest of their ends; None means "until
+        the account is cancelled"."""
+        ends: list[datetime] = []
+        for pid in purposes:
+            retention = self.spec.purposes[pid].retention
+            if retention.period is None:
+                # Until cancellation, or "as long as the purpose needs": no date to enforce automatically.
+                return None
+            day = retention.period.add_to(collected_at.astimezone(UTC).date())
+            ends.append(datetime.combine(day, time(0, 0), tzinfo=UTC))
+        return max(ends) if ends else None
+
+    def recipients_of(self, field: str) -> list[str]:
+        return [rid for rid, r in self.spec.recipients.items() if field in r.fields]
+
+    def deletion_recipients(self) -> list[str]:
+        """Recipients told to delete a person's PI when the account is cancelled (not authorities)."""
+        return [rid for rid, r in self.spec.recipients.items() if r.kind is not RecipientKind.AUTHORITY]
+
+
+def spec_digest(spec: PolicySpec) -> str:
+    """SHA-256 of the spec's canonical JSON: two specs with the same content have the same digest."""
+    canonical = json.dumps(spec.model_dump(mode="json", by_alias=True), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()

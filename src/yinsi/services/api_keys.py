@@ -1,0 +1,89 @@
+"""API keys: how an operator's services authenticate, each key bound to one role of the spec.
+
+A key is ``yk_<id>_<secret>`` with a 256-bit secret; only the SHA-256 of the
+secret is stored (a slow password hash would add nothing to a random secret
+of that size and cost every request), and the comparison is constant-time.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, insert, select, update
+
+from yinsi.adapters.db.rows import ApiKeyRow, table_of
+from yinsi.core.errors import BadRequest, Unauthenticated
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.compiled import CompiledPolicy
+from yinsi.core.sealing import secret_digest
+from yinsi.services.audit import AuditEvent
+from yinsi.services.unit_of_work import UnitOfWork
+
+_keys = table_of(ApiKeyRow)
+PREFIX = "yk_"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedKey:
+    id: str
+    role: str
+    token: str  # shown once, never stored
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    key_id: str
+    role: str
+
+
+def create_api_key(uow: UnitOfWork, policy: CompiledPolicy, *, role: str, label: str, now: datetime) -> IssuedKey:
+    if role not in policy.role_purposes:
+        roles = ", ".join(policy.role_purposes) or "(none)"
+        raise BadRequest(
+            Msg(
+                f"角色 '{role}' 没有在隐私政策规范中声明；可用的角色：{roles}。",
+                f"Role '{role}' is not declared in the policy spec; declared roles: {roles}.",
+            ),
+            field="role",
+        )
+    key_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    uow.connection.execute(
+        insert(_keys).values(id=key_id, secret_hash=secret_digest(secret), role=role, label=label[:120], created_at=now)
+    )
+    uow.record(AuditEvent("api-key-created", "system", role="system", details={"key": key_id, "role": role}))
+    return IssuedKey(key_id, role, f"{PREFIX}{key_id}_{secret}")
+
+
+def revoke_api_key(uow: UnitOfWork, key_id: str, now: datetime) -> bool:
+    done = uow.connection.execute(
+        update(_keys).where(_keys.c.id == key_id, _keys.c.revoked_at.is_(None)).values(revoked_at=now)
+    ).rowcount
+    if done:
+        uow.record(AuditEvent("api-key-revoked", "system", role="system", details={"key": key_id}))
+    return bool(done)
+
+
+INVALID_KEY = Msg("API 密钥无效或已被吊销。", "The API key is invalid or has been revoked.")
+
+
+def authenticate(engine: Engine, token: str) -> Caller:
+    if not token.startswith(PREFIX):
+        raise Unauthenticated(INVALID_KEY)
+    key_id, sep, secret = token[len(PREFIX) :].partition("_")
+    if not sep or not key_id or not secret or len(token) > 200:
+        raise Unauthenticated(INVALID_KEY)
+    with engine.connect() as connection:
+        row = connection.execute(
+            select(_keys.c.secret_hash, _keys.c.role, _keys.c.revoked_at).where(_keys.c.id == key_id)
+        ).first()
+    if (
+        row is None
+        or row.revoked_at is not None
+        or not hmac.compare_digest(bytes(row.secret_hash), secret_digest(secret))
+    ):
+        raise Unauthenticated(INVALID_KEY)
+    return Caller(key_id, str(row.role))

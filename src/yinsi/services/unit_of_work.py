@@ -1,0 +1,60 @@
+"""One transaction per use case, with its audit events appended to the chain before it commits.
+
+A refusal still leaves its trace: when a use case raises an audited error
+(an access denial), the data changes roll back and the recorded events are
+committed on their own, so "denied, and audited" holds for every refusal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+
+from sqlalchemy import Connection, Engine
+
+from yinsi.core.errors import YinsiError
+from yinsi.services.audit import AuditEvent, AuditLog
+
+
+class UnitOfWork:
+    def __init__(self, engine: Engine, audit: AuditLog, now: Callable[[], datetime]) -> None:
+        self._engine = engine
+        self._audit = audit
+        self._now = now
+        self._events: list[AuditEvent] = []
+        self._after_commit: list[Callable[[], None]] = []
+        self.connection: Connection
+        # Subjects created in this transaction, with their fresh data key: a write that follows needs
+        # neither their status nor their key read back, and they hold no values yet.
+        self.created: dict[str, tuple[bytes, int]] = {}
+
+    def __enter__(self) -> UnitOfWork:
+        self.connection = self._engine.connect()
+        self._transaction = self.connection.begin()
+        return self
+
+    def record(self, event: AuditEvent) -> None:
+        self._events.append(event)
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Runs ``action`` only once the transaction is committed (e.g. sending a message)."""
+        self._after_commit.append(action)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            if exc is None:
+                self._audit.append(self.connection, self._events, self._now())
+                self._transaction.commit()
+            else:
+                self._transaction.rollback()
+                if isinstance(exc, YinsiError) and exc.audited and self._events:
+                    with self.connection.begin():
+                        self._audit.append(self.connection, self._events, self._now())
+        finally:
+            self.connection.close()
+        if exc is None:
+            for action in self._after_commit:
+                action()

@@ -1,0 +1,28 @@
+"""Recording consents in tests the way a client would: an explicit act with the hash of the text shown."""
+
+from __future__ import annotations
+
+import hashlib
+
+from yinsi.bootstrap import Yinsi
+from yinsi.services import consent
+from yinsi.services.consent import Action, ConsentAct, Kind
+
+SHOWN = hashlib.sha256("我已阅读并同意《隐私政策》".encode()).hexdigest()
+
+
+def act(yinsi: Yinsi, subject_id: str, kind: Kind, scope: str, action: Action = Action.GRANT) -> int:
+    with yinsi.vault.unit() as uow:
+        entry = consent.record(
+            uow,
+            yinsi.policy.current(),
+            subject_id,
+            ConsentAct(kind, scope, action, "app", SHOWN, "zh-CN", affirmative=True),
+            now=yinsi.now(),
+            actor=f"subject:{subject_id}",
+        )
+    return entry.id
+
+
+def accept_policy(yinsi: Yinsi, subject_id: str) -> int:
+    return act(yinsi, subject_id, Kind.POLICY, "current")
