@@ -17,6 +17,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,19 @@ EXAMPLES = ROOT / "examples" / "policies"
 PG_URL = os.environ.get("YINSI_TEST_PG_URL")
 REQUIRE_PG = os.environ.get("YINSI_REQUIRE_PG") == "1"
 BACKENDS = ["sqlite", "postgresql"]
+
+
+class Clock:
+    """A clock tests can move forward: expiring codes, ageing logs, deadlines."""
+
+    def __init__(self) -> None:
+        self.moment = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
 
 
 @dataclass(frozen=True)
@@ -113,8 +127,13 @@ def appointments_policy() -> CompiledPolicy:
 
 
 @pytest.fixture
-def yinsi(backend: Backend, appointments_policy: CompiledPolicy) -> Iterator[Yinsi]:
-    instance = open_yinsi(backend.settings, migrate=False, policy=appointments_policy)
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def yinsi(backend: Backend, appointments_policy: CompiledPolicy, clock: Clock) -> Iterator[Yinsi]:
+    instance = open_yinsi(backend.settings, migrate=False, policy=appointments_policy, now=clock)
     yield instance
     instance.close()
 
@@ -128,7 +147,7 @@ def clinic_policy() -> CompiledPolicy:
 
 
 @pytest.fixture
-def clinic(backend: Backend, clinic_policy: CompiledPolicy) -> Iterator[Yinsi]:
-    instance = open_yinsi(backend.settings, migrate=False, policy=clinic_policy)
+def clinic(backend: Backend, clinic_policy: CompiledPolicy, clock: Clock) -> Iterator[Yinsi]:
+    instance = open_yinsi(backend.settings, migrate=False, policy=clinic_policy, now=clock)
     yield instance
     instance.close()

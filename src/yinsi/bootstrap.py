@@ -16,15 +16,24 @@ from sqlalchemy import Engine
 
 from yinsi.adapters.db.engine import make_engine
 from yinsi.adapters.db.migrate import pending, upgrade
+from yinsi.adapters.db.outbox import DbOutbox
 from yinsi.adapters.keys.env import EnvKeyProvider
 from yinsi.adapters.keys.local_file import LocalFileKeyProvider
+from yinsi.adapters.notify.console import ConsoleMessageSender
+from yinsi.adapters.notify.smtp import SmtpMessageSender
+from yinsi.adapters.notify.webhook import WebhookMessageSender
 from yinsi.config import Settings
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
-from yinsi.core.ports import KeyProvider
+from yinsi.core.ports import KeyProvider, MessageSender
+from yinsi.services import policies
+from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditLog
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
+from yinsi.services.notifier import Notifier
+from yinsi.services.policies import PolicySync
+from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -46,15 +55,21 @@ def engine_for(settings: Settings, *, pool: bool = True) -> Engine:
 
 @dataclass
 class PolicyHolder:
-    """The policy in force; swapped atomically when a new version is published."""
+    """The policy in force. With a ``sync``, it follows the published version (checked at most once a second);
+    without one (tests, benchmarks) it stays pinned to what it was given."""
 
     compiled: CompiledPolicy | None = None
-    acceptable_versions: frozenset[str] | None = None
+    sync: PolicySync | None = None
 
     def current(self) -> CompiledPolicy:
+        if self.sync is not None:
+            self.sync.refresh(self.install)
         if self.compiled is None:
             raise StartupError("no policy is loaded: pass --policy FILE or publish one with 'yinsi policy publish'")
         return self.compiled
+
+    def install(self, compiled: CompiledPolicy) -> None:
+        self.compiled = compiled
 
 
 @dataclass
@@ -65,9 +80,13 @@ class Yinsi:
     audit: AuditLog
     policy: PolicyHolder
     vault: Vault
+    notifier: Notifier
+    outbox: DbOutbox
+    accounts: Accounts
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def close(self) -> None:
+        self.notifier.close()
         self.engine.dispose()
 
 
@@ -77,6 +96,50 @@ def load_spec(path: Path) -> CompiledPolicy:
         problems = "\n".join(p.format("en") for p in result.errors[:10])
         raise StartupError(f"the policy spec {path} is not valid:\n{problems}")
     return CompiledPolicy.from_spec(result.spec)
+
+
+def _publish_if_first(engine: Engine, audit: AuditLog, path: Path, clock: Callable[[], datetime]) -> None:
+    """``serve --policy FILE`` publishes FILE when nothing is published yet; a different published policy
+    stays in force (changing it is a deliberate ``yinsi policy publish``)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise StartupError(f"cannot read the policy spec {path}: {exc.strerror}") from None
+    with UnitOfWork(engine, audit, clock) as uow:
+        current = policies.current_row(uow.connection)
+        if current is None:
+            policies.publish(uow, text, now=clock(), actor="system", name=str(path))
+            log.info("published %s as the first policy version", path)
+            return
+    if load_spec(path).digest != policies.compile_text(current[2]).digest:
+        log.warning(
+            "%s differs from the published version %s, which stays in force; run 'yinsi policy publish %s'",
+            path,
+            current[1],
+            path,
+        )
+
+
+def notifier_for(settings: Settings, outbox: DbOutbox, keyring: KeyRing, clock: Callable[[], datetime]) -> Notifier:
+    """Configured gateways where given; everything else lands in the (sealed) console outbox."""
+    console = ConsoleMessageSender(outbox, keyring.secret("outbox"), clock)
+    senders: dict[str, MessageSender] = {}
+    secret = settings.webhook_secret.encode() if settings.webhook_secret else None
+    if settings.sms_webhook_url:
+        senders["sms"] = WebhookMessageSender(settings.sms_webhook_url, secret=secret)
+    if settings.push_webhook_url:
+        senders["push"] = WebhookMessageSender(settings.push_webhook_url, secret=secret)
+    if settings.smtp_host:
+        senders["email"] = SmtpMessageSender(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_sender,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            starttls=settings.smtp_starttls,
+            ssl=settings.smtp_ssl,
+        )
+    return Notifier(senders, console)
 
 
 def open_yinsi(
@@ -100,11 +163,17 @@ def open_yinsi(
     holder = PolicyHolder()
     if policy is not None:
         holder.compiled = policy
-    elif settings.policy_path is not None:
-        holder.compiled = load_spec(settings.policy_path)
-    consents = ConsentReader(lambda: holder.acceptable_versions)
+    else:
+        if settings.policy_path is not None:
+            _publish_if_first(engine, audit, settings.policy_path, clock)
+        holder.sync = PolicySync(engine)
+        holder.sync.refresh(holder.install, force=True)
+    consents = ConsentReader()
     vault = Vault(engine, policy=holder.current, keyring=keyring, audit=audit, consents=consents, now=clock)
     replayed = vault.replay_shreds()
     if replayed:
         log.warning("purged %d shredded subject(s) found in the data store", len(replayed))
-    return Yinsi(settings, engine, keyring, audit, holder, vault, clock)
+    outbox = DbOutbox(engine)
+    notifier = notifier_for(settings, outbox, keyring, clock)
+    accounts = Accounts(vault, notifier)
+    return Yinsi(settings, engine, keyring, audit, holder, vault, notifier, outbox, accounts, clock)

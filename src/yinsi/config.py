@@ -38,6 +38,19 @@ class Settings(BaseSettings):
     pg_bindir: Path | None = Field(default=None, description="Where pg_dump and pg_restore live, if not on PATH.")
     log_level: str = "INFO"
 
+    # Message channels. Without these, every message goes to the console outbox (`yinsi outbox`).
+    sms_webhook_url: str | None = Field(default=None, description="SMS gateway webhook (HTTP POST of JSON).")
+    push_webhook_url: str | None = Field(default=None, description="Push gateway webhook.")
+    webhook_secret: str | None = Field(default=None, description="HMAC key for X-Yinsi-Signature on webhooks.")
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "noreply@yinsi.invalid"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    outbox_keep_hours: int = Field(default=24, ge=1, le=24 * 30)
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'yinsi.db').resolve()}"

@@ -67,8 +67,9 @@ def test_a_read_is_audited_with_the_forms_returned_and_never_the_values(clinic: 
     assert event["returned"] == {"mobile": "masked"}
     assert event["reasons"] == {"email": "field_not_visible"}
     assert event["decision"] == "partial"
-    assert "139" not in json.dumps(event)
-    assert "5678" not in json.dumps(event)
+    text = json.dumps(event, ensure_ascii=False)
+    assert "13912345678" not in text
+    assert "139****5678" not in text
 
 
 def test_a_role_without_the_purpose_is_denied_audited_and_told_why(clinic: Yinsi, patient: str) -> None:

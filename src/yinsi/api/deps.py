@@ -46,6 +46,32 @@ def service_actor(caller: CallerDep) -> Actor:
 ServiceActor = Annotated[Actor, Depends(service_actor)]
 
 
+SESSION_MISSING = Msg("请先登录。", "Please log in first.")
+
+
+def session_token(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(SESSION_MISSING)
+    return token.strip()
+
+
+def current_subject(request: Request, yinsi: YinsiDep) -> str:
+    """The person a session belongs to: every /v1/me route reaches only this person's records."""
+    return yinsi.accounts.authenticate(session_token(request))
+
+
+SubjectDep = Annotated[str, Depends(current_subject)]
+TokenDep = Annotated[str, Depends(session_token)]
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+ClientDep = Annotated[str, Depends(client_address)]
+
+
 def get_lang(request: Request) -> str:
     return pick_lang(request.headers.get("accept-language"))
 

@@ -26,26 +26,34 @@ class BodyLimit:
             return
         seen = 0
         started = False
+        refused = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, refused
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
+                    # Answer now: the framework would turn an exception raised while it reads the body
+                    # into a generic 400, and whatever it sends after this is dropped below.
+                    if not started and not refused:
+                        refused = True
+                        await _too_large(scope, send, self.max_bytes)
                     raise BodyTooLarge
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            await self.app(scope, limited_receive, guarded_send)
         except BodyTooLarge:
-            if not started:
+            if not started and not refused:
                 await _too_large(scope, send, self.max_bytes)
 
 

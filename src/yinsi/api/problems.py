@@ -35,11 +35,37 @@ STATUS: dict[str, int] = {
     "invalid_value": 422,
     "invalid_request": 422,
     "rate_limited": 429,
+    "code_invalid": 401,
+    "guardian_link_invalid": 401,
+    "policy_acceptance_required": 400,
+    "consent_not_affirmative": 422,
+    "invalid_consent": 422,
+    "invalid_policy": 422,
+    "guardian_consent_required": 403,
+    "minor_not_allowed": 403,
+    "legal_retention_applies": 409,
+    "accounts_unavailable": 503,
     "internal_error": 500,
     **{reason.value: 403 for reason in Deny},
 }
 
 TITLES: dict[str, Msg] = {
+    "bad_request": Msg("请求有误", "Bad request"),
+    "purpose_required": Msg("未说明处理目的", "No purpose given"),
+    "unauthenticated": Msg("未认证", "Not authenticated"),
+    "forbidden": Msg("无权操作", "Forbidden"),
+    "conflict": Msg("与当前状态冲突", "Conflict with the current state"),
+    "field_immutable": Msg("字段不可更改", "Field cannot be changed"),
+    "invalid_value": Msg("取值无效", "Invalid value"),
+    "rate_limited": Msg("请求过于频繁", "Too many requests"),
+    "code_invalid": Msg("验证未通过", "Verification failed"),
+    "guardian_link_invalid": Msg("确认码无效", "Invalid confirmation code"),
+    "policy_acceptance_required": Msg("需要同意隐私政策", "The privacy policy must be accepted"),
+    "consent_not_affirmative": Msg("同意必须是主动作出的", "Consent must be an explicit act"),
+    "invalid_consent": Msg("同意内容无效", "Invalid consent"),
+    "guardian_consent_required": Msg("需要监护人同意", "A guardian's consent is needed"),
+    "minor_not_allowed": Msg("本服务只面向成年人", "For adults only"),
+    "legal_retention_applies": Msg("依法需要保存", "Kept by law"),
     "internal_error": Msg("服务器内部错误", "Internal error"),
     "invalid_request": Msg("请求格式不正确", "The request is not well formed"),
     "malformed_json": Msg("JSON 格式错误", "Malformed JSON"),
@@ -47,6 +73,7 @@ TITLES: dict[str, Msg] = {
     "not_found": Msg("找不到", "Not found"),
     "method_not_allowed": Msg("不支持该方法", "Method not allowed"),
     "unsupported_media_type": Msg("不支持的内容类型", "Unsupported media type"),
+    **{reason.value: Msg("访问被拒绝", "Access denied") for reason in Deny},
 }
 
 
@@ -63,7 +90,7 @@ def problem(
     status = status or STATUS.get(code, 400)
     body: dict[str, Any] = {
         "type": TYPE_BASE + code,
-        "title": TITLES.get(code, Msg(code, code.replace("_", " "))).get(lang),
+        "title": TITLES.get(code, Msg("请求未能完成", "The request was not completed")).get(lang),
         "status": status,
         "code": code,
         "detail": message.get(lang),

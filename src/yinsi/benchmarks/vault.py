@@ -27,10 +27,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, String, Text, insert
+from sqlalchemy import Engine, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from yinsi.adapters.db.rows import BlindIndexRow, DataKeyRow, PiValueRow, SubjectRow, table_of
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.config import Settings
 from yinsi.core.policy.compiled import CompiledPolicy
@@ -234,57 +233,71 @@ def _median_shred(yinsi: Yinsi, victims: list[str]) -> float:
 
 
 def _fill(engine: Engine, values: int, echo: Callable[..., Any]) -> None:
-    """Bulk-loads other subjects' sealed values (5 per subject, 2 lookup fields), as fast as the database allows."""
+    """Bulk-loads other subjects' sealed values (5 per subject, 2 lookup fields) through the driver's own
+    bulk path (executemany on SQLite, COPY on PostgreSQL): only the store's size matters to a shred."""
     from rich.progress import Progress  # noqa: PLC0415 - only the filler shows a progress bar
 
     now = datetime.now(UTC)
-    per_subject = 5
-    batch = 5000
     fields = ("mobile", "name", "email", "id_number", "address")
-    total_subjects = values // per_subject
+    total_subjects = values // len(fields)
+    batch = 10_000
     with Progress(transient=True) as progress:
         task = progress.add_task(f"filling the store with {values:,} values", total=total_subjects)
         for start in range(0, total_subjects, batch):
             ids = [str(uuid.uuid4()) for _ in range(min(batch, total_subjects - start))]
-            with engine.begin() as connection:
-                connection.execute(
-                    insert(table_of(SubjectRow)), [{"id": s, "created_at": now, "status": "active"} for s in ids]
-                )
-                connection.execute(
-                    insert(table_of(DataKeyRow)),
-                    [
-                        {
-                            "subject_id": s,
-                            "version": 1,
-                            "wrapped": os.urandom(60),
-                            "master_key_id": "filler",
-                            "created_at": now,
-                        }
-                        for s in ids
-                    ],
-                )
-                connection.execute(
-                    insert(table_of(PiValueRow)),
-                    [
-                        {
-                            "subject_id": s,
-                            "field": f,
-                            "sealed": os.urandom(40),
-                            "key_version": 1,
-                            "collected_at": now,
-                            "updated_at": now,
-                            "source": "filler",
-                            "purposes": ["service"],
-                            "retain_until": None,
-                            "policy_version": "1",
-                        }
-                        for s in ids
-                        for f in fields
-                    ],
-                )
-                connection.execute(
-                    insert(table_of(BlindIndexRow)),
-                    [{"field": f, "digest": os.urandom(32), "subject_id": s} for s in ids for f in ("mobile", "email")],
-                )
+            tables: dict[str, list[tuple[Any, ...]]] = {
+                "subjects": [(s, now, "active", "unknown") for s in ids],
+                "keystore.data_keys": [(s, 1, os.urandom(60), "filler", now) for s in ids],
+                "pi_values": [
+                    (s, f, os.urandom(40), 1, now, now, "filler", '["service"]', None, "1") for s in ids for f in fields
+                ],
+                "blind_index": [(f, os.urandom(32), s) for s in ids for f in ("mobile", "email")],
+            }
+            if engine.dialect.name == "postgresql":
+                _copy(engine, tables)
+            else:
+                _executemany(engine, tables)
             progress.advance(task, len(ids))
     echo(f"  filled the store with {values:,} more values")
+
+
+_COLUMNS = {
+    "subjects": ("id", "created_at", "status", "minor"),
+    "keystore.data_keys": ("subject_id", "version", "wrapped", "master_key_id", "created_at"),
+    "pi_values": (
+        "subject_id",
+        "field",
+        "sealed",
+        "key_version",
+        "collected_at",
+        "updated_at",
+        "source",
+        "purposes",
+        "retain_until",
+        "policy_version",
+    ),
+    "blind_index": ("field", "digest", "subject_id"),
+}
+
+
+def _executemany(engine: Engine, tables: dict[str, list[tuple[Any, ...]]]) -> None:
+    with engine.begin() as connection:
+        cursor = connection.connection.cursor()
+        for table, rows in tables.items():
+            columns = _COLUMNS[table]
+            marks = ", ".join("?" for _ in columns)
+            # SQLite stores these timestamps as naive UTC text, as the UtcDateTime column type does.
+            fixed = [
+                tuple(v.replace(tzinfo=None).isoformat(sep=" ") if isinstance(v, datetime) else v for v in row)
+                for row in rows
+            ]
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", fixed)  # noqa: S608 - fixed names
+
+
+def _copy(engine: Engine, tables: dict[str, list[tuple[Any, ...]]]) -> None:
+    with engine.begin() as connection:
+        cursor = connection.connection.cursor()
+        for table, rows in tables.items():
+            with cursor.copy(f"COPY {table} ({', '.join(_COLUMNS[table])}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)

@@ -15,7 +15,18 @@ from typing import Annotated
 import typer
 
 from yinsi.bootstrap import StartupError
-from yinsi.cli import audit_cmd, bench_cmd, db_cmd, keys_cmd, policy, serve_cmd, store_cmd
+from yinsi.cli import (
+    audit_cmd,
+    bench_cmd,
+    db_cmd,
+    jobs_cmd,
+    keys_cmd,
+    outbox_cmd,
+    policy,
+    publish_cmd,
+    serve_cmd,
+    store_cmd,
+)
 from yinsi.cli.context import CliState, default_lang, err, state
 from yinsi.core.errors import YinsiError
 
@@ -36,6 +47,10 @@ app.add_typer(bench_cmd.app, name="bench", help="Measure yinsi against a plain b
 app.command("serve", help="Serve the HTTP API and the rendered policy.")(serve_cmd.serve)
 app.command("backup", help="Back up the data store (not the keys) while the service runs.")(store_cmd.backup)
 app.command("restore", help="Restore the data store from a backup, replaying shreds.")(store_cmd.restore)
+app.command("outbox", help="Show what the console channel kept instead of sending (development).")(outbox_cmd.outbox)
+app.add_typer(jobs_cmd.app, name="jobs", help="Periodic work: retention of access logs and more.")
+policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)
+policy.app.command("versions", help="List the published versions.")(publish_cmd.versions)
 
 
 @app.callback()

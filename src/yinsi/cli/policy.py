@@ -41,6 +41,13 @@ LangOption = Annotated[
 ]
 
 
+def _printable(line: str) -> str:
+    """A line as shown: control characters from a spec (an escape sequence in a key) never reach the terminal."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape", "backslashreplace").decode("ascii") for c in line
+    )
+
+
 def _lang(value: str | None) -> str:
     if value is None:
         return default_lang()
@@ -60,7 +67,7 @@ def check(
         result = load_policy_file(path)
         for problem in result.problems:
             shown = problem.as_error() if strict and problem.severity is Severity.WARNING else problem
-            out.print(shown.format(language), markup=False)
+            out.print(_printable(shown.format(language)), markup=False, emoji=False)
             if shown.severity is Severity.ERROR:
                 errors += 1
             else:
@@ -70,7 +77,7 @@ def check(
         if language == "zh-CN"
         else f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)"
     )
-    err.print(summary, markup=False)
+    err.print(summary, markup=False, emoji=False)
     raise typer.Exit(1 if errors else 0)
 
 
@@ -90,7 +97,7 @@ def _load_or_exit(path: Path, language: str, code: int) -> PolicySpec:
     result: LoadResult = load_policy_file(path)
     if result.spec is None:
         for problem in result.errors:
-            err.print(problem.format(language), markup=False)
+            err.print(_printable(problem.format(language)), markup=False, emoji=False)
         raise typer.Exit(code)
     return result.spec
 
@@ -148,12 +155,13 @@ def diff(
     else:
         for change in result.changes:
             tag = f"material:{change.kind.value}" if change.kind is not None else "minor"
-            out.print(f"[{tag}] {'.'.join(map(str, change.path))}: {change.summary.get(language)}", markup=False)
+            line = f"[{tag}] {'.'.join(map(str, change.path))}: {change.summary.get(language)}"
+            out.print(_printable(line), markup=False, emoji=False)
         if language == "zh-CN":
             summary = {"none": "没有变更", "minor": "只有一般变更", "material": "包含重大变更"}[result.status.value]
         else:
             summary = {"none": "no changes", "minor": "minor changes only", "material": "material changes"}[
                 result.status.value
             ]
-        err.print(f"{len(result.changes)} change(s): {summary}", markup=False)
+        err.print(f"{len(result.changes)} change(s): {summary}", markup=False, emoji=False)
     raise typer.Exit(result.exit_code)

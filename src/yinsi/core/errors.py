@@ -60,10 +60,16 @@ DENY_MESSAGES: dict[Deny, Msg] = {
 
 
 class YinsiError(Exception):
-    """Base of errors callers act on. ``audited`` errors leave an audit event even though they refuse."""
+    """Base of errors callers act on.
+
+    ``audited`` errors roll the transaction back but keep its audit events (an access denial);
+    ``keep_changes`` errors commit the transaction before refusing (a wrong login code must still
+    count as an attempt, or guessing would be free).
+    """
 
     code = "error"
     audited = False
+    keep_changes = False
 
     def __init__(self, message: Msg, *, field: str | None = None) -> None:
         super().__init__(message.en)
@@ -93,6 +99,10 @@ class Conflict(YinsiError):
 
 class BadRequest(YinsiError):
     code = "bad_request"
+
+
+class PurposeRequired(BadRequest):
+    code = "purpose_required"
 
 
 class Unauthenticated(YinsiError):

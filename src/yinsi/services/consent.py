@@ -24,11 +24,12 @@ from sqlalchemy import Connection, insert, select
 
 from yinsi.adapters.db.rows import ConsentEntryRow, ConsentStateRow, table_of
 from yinsi.adapters.db.upsert import upsert
-from yinsi.core.errors import BadRequest, YinsiError
+from yinsi.core.errors import BadRequest, Forbidden, YinsiError
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.types import DurationUnit
 from yinsi.core.policy.vocabulary import LegalBasis
+from yinsi.services import minors
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent_state import POLICY_KIND, POLICY_SCOPE
 from yinsi.services.unit_of_work import UnitOfWork
@@ -199,6 +200,7 @@ def record(
             "kind": act.kind.value,
             "scope": act.scope,
             "status": STATUS[act.action],
+            "given_by": given_by,
             "entry_id": entry_id,
             "policy_version": version,
             "at": now,
@@ -237,6 +239,34 @@ def record(
         act.language,
         now,
     )
+
+
+def give(
+    uow: UnitOfWork, policy: CompiledPolicy, subject_id: str, act: ConsentAct, *, by: str, now: datetime
+) -> ConsentEntry:
+    """Records an act by ``by`` (a subject id): the person themselves, or their linked guardian.
+
+    A minor who needs a guardian under the spec's rule cannot consent alone
+    (PIPL Art. 31); a guardian acts only for their own linked wards.
+    """
+    minor, guardian = minors.subject_minor(uow.connection, subject_id)
+    if by == subject_id:
+        if minors.needs_guardian(policy, minor) and act.action is Action.GRANT:
+            raise minors.GuardianRequired(
+                Msg(
+                    "未成年人的个人信息处理需要监护人同意：请由已关联的监护人操作。",
+                    "Processing a minor's PI needs a guardian's consent: the linked guardian must give it.",
+                )
+            )
+        return record(uow, policy, subject_id, act, now=now, actor=f"subject:{subject_id}")
+    if guardian != by:
+        raise Forbidden(
+            Msg(
+                "只有本人或已关联的监护人可以作出同意。",
+                "Only the person or their linked guardian can give this consent.",
+            )
+        )
+    return record(uow, policy, subject_id, act, now=now, actor=f"subject:{by}", given_by="guardian", guardian_id=by)
 
 
 def current_state(connection: Connection, subject_id: str) -> dict[tuple[str, str], tuple[str, int]]:

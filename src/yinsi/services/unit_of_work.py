@@ -23,7 +23,7 @@ class UnitOfWork:
         self._audit = audit
         self._now = now
         self._events: list[AuditEvent] = []
-        self._after_commit: list[Callable[[], None]] = []
+        self._after_commit: list[Callable[[], object]] = []
         self.connection: Connection
         # Subjects created in this transaction, with their fresh data key: a write that follows needs
         # neither their status nor their key read back, and they hold no values yet.
@@ -37,7 +37,7 @@ class UnitOfWork:
     def record(self, event: AuditEvent) -> None:
         self._events.append(event)
 
-    def after_commit(self, action: Callable[[], None]) -> None:
+    def after_commit(self, action: Callable[[], object]) -> None:
         """Runs ``action`` only once the transaction is committed (e.g. sending a message)."""
         self._after_commit.append(action)
 
@@ -45,7 +45,7 @@ class UnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if exc is None:
+            if exc is None or (isinstance(exc, YinsiError) and exc.keep_changes):
                 self._audit.append(self.connection, self._events, self._now())
                 self._transaction.commit()
             else:

@@ -27,6 +27,7 @@ from yinsi.adapters.db.rows import (
 )
 from yinsi.adapters.db.upsert import upsert
 from yinsi.core.access import NO_CONSENT, ConsentSnapshot, Decision, Deny, decide
+from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import AccessDenied, BadRequest, Conflict, YinsiError, not_found
 from yinsi.core.i18n import Msg
 from yinsi.core.masking import mask
@@ -34,6 +35,7 @@ from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import Operation, Visibility
 from yinsi.core.sealing import blind_digest, open_value, seal_value
 from yinsi.core.validation import InvalidValue, normalise_for_index, validate
+from yinsi.services import minors
 from yinsi.services.audit import AuditEvent, AuditLog
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
@@ -179,9 +181,10 @@ class Vault:
         return subject_id
 
     def _consent(self, connection: Connection, subject_id: str, purpose: str, *, writing: bool) -> ConsentSnapshot:
-        if not self.policy.depends_on_consent_state(purpose, writing=writing):
+        policy = self.policy
+        if not policy.depends_on_consent_state(purpose, writing=writing):
             return NO_CONSENT
-        return self.consents.snapshot(connection, subject_id)
+        return self.consents.snapshot(connection, subject_id, policy)
 
     def subject_status(self, connection: Connection, subject_id: str) -> str:
         status = connection.execute(_SUBJECT_STATUS, {"subject_id": subject_id}).scalar()
@@ -204,16 +207,21 @@ class Vault:
     ) -> WriteResult:
         """Collects ``values`` for ``purpose``: refused unless the spec declares each field for that purpose."""
         if uow is None:
-            with self.unit() as own:
-                return self.write(
-                    actor=actor,
-                    subject_id=subject_id,
-                    purpose=purpose,
-                    values=values,
-                    source=source,
-                    uow=own,
-                    check_access=check_access,
-                )
+            try:
+                with self.unit() as own:
+                    return self.write(
+                        actor=actor,
+                        subject_id=subject_id,
+                        purpose=purpose,
+                        values=values,
+                        source=source,
+                        uow=own,
+                        check_access=check_access,
+                    )
+            except minors.MinorNotAllowed:
+                # Adults only: delete the minor's PI once discovered (the refused write left its audit event).
+                self.shred(actor=Actor.system(), subject_id=subject_id, reason="minor_discovered", check_access=False)
+                raise
         if not values:
             raise BadRequest(Msg("没有要写入的字段。", "There are no fields to write."))
         _check_source(source)
@@ -253,6 +261,22 @@ class Vault:
             except InvalidValue as exc:
                 raise InvalidInput(exc.reason, field=field_id) from None
 
+        try:
+            minors.apply_age(connection, policy, subject_id, canonical, today_in_china(self.now()))
+        except minors.MinorNotAllowed:
+            uow.record(
+                AuditEvent(
+                    "pi-write-refused",
+                    actor.id,
+                    role=actor.role,
+                    subject=subject_id,
+                    purpose=purpose,
+                    decision="denied",
+                    requested=list(canonical),
+                    reasons={"*": "minor_not_allowed"},
+                )
+            )
+            raise
         key = fresh or self.keyring.data_key(connection, subject_id)
         if key is None:
             raise AccessDenied(

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from yinsi.api.deps import ServiceActor, YinsiDep
 from yinsi.api.schemas import Lookup, LookupResult, PiRead, PiWrite, PiWritten, SubjectCreated
 from yinsi.core.access import Decision, Deny
-from yinsi.core.errors import AccessDenied, BadRequest
+from yinsi.core.errors import AccessDenied, BadRequest, PurposeRequired
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Operation
 
@@ -47,7 +47,7 @@ def read_pi(
 ) -> PiRead:
     """Read what the caller's role may see for the purpose, masked or whole; withheld fields say why."""
     if not purpose:
-        raise BadRequest(PURPOSE_REQUIRED, field="purpose")
+        raise PurposeRequired(PURPOSE_REQUIRED, field="purpose")
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     if wanted is not None and len(wanted) > 100:
         raise BadRequest(Msg("一次最多读取 100 个字段。", "At most 100 fields per read."), field="fields")

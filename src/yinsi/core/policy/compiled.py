@@ -38,6 +38,7 @@ class CompiledPolicy:
     role_fields: dict[str, dict[str, Visibility]]
     role_operations: dict[str, frozenset[Operation]]
     personalisation_purposes: frozenset[str]
+    login: tuple[str, str] | None  # (field, purpose) of the phone number people log in with
 
     @classmethod
     def from_spec(cls, spec: PolicySpec) -> CompiledPolicy:
@@ -54,6 +55,7 @@ class CompiledPolicy:
             role_fields={rid: dict(r.fields) for rid, r in spec.roles.items()},
             role_operations={rid: frozenset(r.operations) for rid, r in spec.roles.items()},
             personalisation_purposes=frozenset(pid for pid, p in spec.purposes.items() if p.personalisation),
+            login=_login(spec),
         )
 
     def purpose(self, purpose_id: str) -> Purpose | None:
@@ -98,6 +100,16 @@ class CompiledPolicy:
     def deletion_recipients(self) -> list[str]:
         """Recipients told to delete a person's PI when the account is cancelled (not authorities)."""
         return [rid for rid, r in self.spec.recipients.items() if r.kind is not RecipientKind.AUTHORITY]
+
+
+def _login(spec: PolicySpec) -> tuple[str, str] | None:
+    """People log in with the first look-up mobile field collected by a basic function (A: 手机号注册/登录)."""
+    for field_id, field in spec.fields.items():
+        if field.type is FieldType.MOBILE and field.lookup:
+            for purpose_id, purpose in spec.purposes.items():
+                if field_id in purpose.fields and purpose.function is FunctionKind.BASIC:
+                    return field_id, purpose_id
+    return None
 
 
 def spec_digest(spec: PolicySpec) -> str:

@@ -9,6 +9,7 @@ a ``Problem``.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -29,6 +30,11 @@ from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.problems import Finding, Path, Problem, Severity
 
 MAX_SPEC_BYTES = 2 * 1024 * 1024
+MAX_SPEC_NODES = 1_000_000
+"""How many values a spec may expand to once aliases (``*name``) are followed: stops "billion laughs"."""
+MAX_FLOW_DEPTH = 256
+"""Deeper [ ] or { } nesting fails in the parser anyway, after seconds of quadratic scanning; fail at once."""
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 
 @dataclass
@@ -64,11 +70,13 @@ class Locator:
                 pos = node.lc.key(step) if (at_key and last) else node.lc.value(step)
                 if pos is None or pos[0] is None:
                     pos = node.lc.key(step)
-                line, col = pos[0] + 1, pos[1] + 1
+                if pos is not None and pos[0] is not None:  # !!omap and other tagged maps keep no positions
+                    line, col = pos[0] + 1, pos[1] + 1
                 node = node[step]
             elif isinstance(node, CommentedSeq) and isinstance(step, int) and 0 <= step < len(node):
                 pos = node.lc.item(step)
-                line, col = pos[0] + 1, pos[1] + 1
+                if pos is not None and pos[0] is not None:
+                    line, col = pos[0] + 1, pos[1] + 1
                 node = node[step]
             else:
                 break
@@ -79,7 +87,8 @@ def load_policy_file(path: str | FsPath, display_name: str | None = None) -> Loa
     """Read and validate a spec file; a missing or unreadable file is a problem, not an exception."""
     name = display_name or str(path)
     try:
-        raw = FsPath(path).read_bytes()
+        with FsPath(path).open("rb") as stream:  # bounded: /dev/zero must not fill the memory
+            raw = stream.read(MAX_SPEC_BYTES + 1)
     except FileNotFoundError:
         return _fail(name, "file_not_found", Msg("找不到这个文件。", "The file does not exist."))
     except IsADirectoryError:
@@ -104,10 +113,14 @@ def load_policy_bytes(raw: bytes, name: str) -> LoadResult:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        bad = exc.object  # without the BOM, if any: exc.start counts from there
+        line_start = bad.rfind(b"\n", 0, exc.start) + 1
         return _fail(
             name,
             "not_utf8",
             Msg(f"文件不是 UTF-8 编码（第 {exc.start} 字节）。", f"The file is not UTF-8 text (byte {exc.start})."),
+            bad.count(b"\n", 0, exc.start) + 1,
+            len(bad[line_start : exc.start].decode("utf-8", "replace")) + 1,
         )
     return load_policy_text(text, name)
 
@@ -115,6 +128,8 @@ def load_policy_bytes(raw: bytes, name: str) -> LoadResult:
 def load_policy_text(text: str, name: str = "<spec>") -> LoadResult:
     """Parse YAML, validate the structure, then run the semantic checks of ``check``."""
 
+    if _too_deep(text):
+        return _fail(name, "too_deep", Msg("YAML 嵌套过深。", "The YAML is nested too deeply."))
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
@@ -124,12 +139,28 @@ def load_policy_text(text: str, name: str = "<spec>") -> LoadResult:
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
         if "duplicate key" in what or "found duplicate key" in str(exc):
-            msg = Msg("同一个键在这里出现了两次。", "The same key appears twice here.")
+            key = re.search(r'duplicate key "(.*?)" with value', what)
+            named = f" '{key.group(1)}'" if key else ""
+            msg = Msg(
+                f"同一个键{named}{' ' if key else ''}在这里出现了两次。", f"The same key{named} appears twice here."
+            )
             return _fail(name, "duplicate_key", msg, line, col)
         return _fail(name, "yaml_syntax", Msg(f"YAML 语法错误：{what}。", f"YAML syntax error: {what}."), line, col)
-    except (YAMLError, RecursionError, ValueError) as exc:
+    except RecursionError:
+        return _fail(name, "too_deep", Msg("YAML 嵌套过深。", "The YAML is nested too deeply."))
+    except (YAMLError, ValueError) as exc:
         what = " ".join(str(exc).split())[:200]
         return _fail(name, "yaml_syntax", Msg(f"YAML 语法错误：{what}。", f"YAML syntax error: {what}."))
+    except Exception:  # ruamel's constructors fail in their own ways on a tag that does not fit (!!set 1)
+        return _fail(
+            name,
+            "yaml_syntax",
+            Msg(
+                "YAML 无法解析：某个标签（如 !!set、!!omap）用在了不合适的值上，或结构无效。",
+                "The YAML cannot be read: a tag (such as !!set or !!omap) is used on a value it does not fit, "
+                "or the structure is invalid.",
+            ),
+        )
 
     locator = Locator(tree)
     if tree is None:
@@ -151,9 +182,19 @@ def load_policy_text(text: str, name: str = "<spec>") -> LoadResult:
             ),
         )
     try:
-        data = _plain(tree)
+        data = _plain(tree, [MAX_SPEC_NODES])
     except RecursionError:
         return _fail(name, "too_deep", Msg("YAML 嵌套过深。", "The YAML is nested too deeply."))
+    except _TooManyNodes:
+        return _fail(
+            name,
+            "too_many_values",
+            Msg(
+                f"展开别名（*name）后，规范超过 {MAX_SPEC_NODES} 个值，不像是一份隐私政策。",
+                f"Once its aliases (*name) are expanded the spec has more than {MAX_SPEC_NODES} values, "
+                "which no privacy policy needs.",
+            ),
+        )
 
     try:
         spec = PolicySpec.model_validate(data)
@@ -164,6 +205,19 @@ def load_policy_text(text: str, name: str = "<spec>") -> LoadResult:
     problems = _dedupe([_pin(name, locator, f) for f in check_spec(spec)])
     usable = not any(p.severity is Severity.ERROR for p in problems)
     return LoadResult(name, spec if usable else None, problems, locator)
+
+
+def _too_deep(text: str) -> bool:
+    """Whether brackets nest deeper than ``MAX_FLOW_DEPTH`` (counted roughly: quotes are not skipped)."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_FLOW_DEPTH:
+                return True
+        elif depth:
+            depth -= 1
+    return False
 
 
 def _fail(name: str, code: str, message: Msg, line: int = 1, col: int = 1) -> LoadResult:
@@ -186,12 +240,23 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return unique
 
 
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip types to plain Python, so pydantic sees dicts, lists, str, int, date."""
+class _TooManyNodes(Exception):
+    pass
+
+
+def _plain(node: Any, budget: list[int]) -> Any:
+    """ruamel's round-trip types to plain Python, so pydantic sees dicts, lists, str, int, date.
+
+    ``budget`` counts down the values left to produce: aliases share nodes in the YAML tree but are copied
+    here, so without a bound nine nested aliases of nine items each would expand to 9**9 values.
+    """
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise _TooManyNodes
     if isinstance(node, dict):
-        return {(str(k) if not isinstance(k, str) else k): _plain(v) for k, v in node.items()}
+        return {(str(k) if not isinstance(k, str) else k): _plain(v, budget) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [_plain(v, budget) for v in node]
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, datetime):
@@ -238,6 +303,9 @@ def _describe(value: Any) -> str:
 
 def _translate(exc: ValidationError, data: Any) -> list[Finding]:
     findings: list[Finding] = []
+    # A misspelt required key is one mistake: say "did you mean 'x'?" and not also "'x' is required".
+    missing: dict[int, tuple[tuple[str | int, ...], str]] = {}
+    suggested: set[tuple[tuple[str | int, ...], str]] = set()
     for err in exc.errors(include_url=False):
         loc: tuple[str | int, ...] = tuple(err["loc"])
         etype = err["type"]
@@ -250,6 +318,7 @@ def _translate(exc: ValidationError, data: Any) -> list[Finding]:
         name = str(loc[-1]) if loc else "(top)"
         if etype == "missing":
             parent = loc[:-1]
+            missing[len(findings)] = (parent, name)
             if name == "retention" and len(parent) == 2 and parent[0] == "purposes":
                 msg = Msg(
                     f"目的 '{parent[1]}' 没有写保存期限：请写 'retention: {{period: 6 months}}' 或 "
@@ -257,16 +326,18 @@ def _translate(exc: ValidationError, data: Any) -> list[Finding]:
                     f"Purpose '{parent[1]}' has no retention: say how long its PI is kept, for example "
                     "'retention: {period: 6 months}' or 'retention: {until: account_cancellation}'.",
                 )
-                findings.append(Finding(parent, Severity.ERROR, "missing_retention", msg))
+                findings.append(Finding(parent, Severity.ERROR, "missing_retention", msg, at_key=True))
                 continue
             msg = Msg(
                 f"缺少必填项 '{name}'（位于 {'.'.join(map(str, parent)) or '顶层'}）。",
                 f"'{name}' is required here (in {'.'.join(map(str, parent)) or 'the top level'}).",
             )
-            findings.append(Finding(parent, Severity.ERROR, "missing", msg))
+            findings.append(Finding(parent, Severity.ERROR, "missing", msg, at_key=True))
         elif etype == "extra_forbidden":
             allowed = _allowed_keys(loc[:-1])
             close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
+            if close:
+                suggested.add((loc[:-1], close[0]))
             hint_zh = f"你是不是想写 '{close[0]}'？" if close else f"这里可以用的键：{', '.join(allowed)}。"
             hint_en = f"Did you mean '{close[0]}'?" if close else f"Keys allowed here: {', '.join(allowed)}."
             msg = Msg(f"未知的键 '{name}'。{hint_zh}", f"Unknown key '{name}'. {hint_en}")
@@ -315,7 +386,7 @@ def _translate(exc: ValidationError, data: Any) -> list[Finding]:
         else:
             msg = Msg(f"{where}：取值无效（{err['msg']}）。", f"{where}: invalid value ({err['msg']}).")
             findings.append(Finding(loc, Severity.ERROR, "invalid_value", msg))
-    return findings
+    return [f for i, f in enumerate(findings) if missing.get(i) not in suggested]
 
 
 _MODEL_TAGS = frozenset(

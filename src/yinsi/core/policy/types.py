@@ -133,6 +133,14 @@ class Duration:
             return add_months(start, months)
         raise ValueError("working days need the holiday calendar: use core.deadlines")
 
+    def subtract_from(self, end: date) -> date:
+        """The calendar date this period before ``end`` (for "older than" cut-offs)."""
+        if self.unit in (DurationUnit.DAYS, DurationUnit.HOURS):
+            return end - (timedelta(days=self.value) if self.unit is DurationUnit.DAYS else timedelta(hours=self.value))
+        if self.unit in (DurationUnit.MONTHS, DurationUnit.YEARS):
+            return add_months(end, -self.value * (12 if self.unit is DurationUnit.YEARS else 1))
+        raise ValueError("working days need the holiday calendar: use core.deadlines")
+
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
         def validate(value: Any) -> Duration:

@@ -1,8 +1,18 @@
 """All rows, imported here so each metadata knows every table (Alembic autogenerate and tests rely on it)."""
 
+from yinsi.adapters.db.rows.accounts import (
+    AccessLogRow,
+    AccountRow,
+    GuardianLinkRow,
+    LoginCodeRow,
+    OutboxRow,
+    RateEventRow,
+    SessionRow,
+)
 from yinsi.adapters.db.rows.base import KEYSTORE_SCHEMA, DataBase, KeystoreBase, table_of
 from yinsi.adapters.db.rows.consent import ConsentEntryRow, ConsentStateRow
 from yinsi.adapters.db.rows.keystore import AuditAnchorRow, DataKeyRow, SecretRow, TombstoneRow
+from yinsi.adapters.db.rows.policies import AnnouncementRow, PolicyStateRow, PolicyVersionRow
 from yinsi.adapters.db.rows.vault import (
     ApiKeyRow,
     AuditEventRow,
@@ -16,6 +26,9 @@ from yinsi.adapters.db.rows.vault import (
 
 __all__ = [
     "KEYSTORE_SCHEMA",
+    "AccessLogRow",
+    "AccountRow",
+    "AnnouncementRow",
     "ApiKeyRow",
     "AuditAnchorRow",
     "AuditEventRow",
@@ -25,10 +38,17 @@ __all__ = [
     "ConsentStateRow",
     "DataBase",
     "DataKeyRow",
+    "GuardianLinkRow",
     "KeystoreBase",
+    "LoginCodeRow",
+    "OutboxRow",
     "PiValueRow",
+    "PolicyStateRow",
+    "PolicyVersionRow",
     "ProvisionRow",
+    "RateEventRow",
     "SecretRow",
+    "SessionRow",
     "ShredRecordRow",
     "SubjectRow",
     "TombstoneRow",

@@ -41,6 +41,7 @@ class ConsentStateRow(DataBase):
     kind: Mapped[str] = mapped_column(String(24), primary_key=True)
     scope: Mapped[str] = mapped_column(String(130), primary_key=True)
     status: Mapped[str] = mapped_column(String(16))
+    given_by: Mapped[str] = mapped_column(String(16), server_default="subject")  # subject | guardian
     entry_id: Mapped[int] = mapped_column(BigId)
     policy_version: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(UtcDateTime)

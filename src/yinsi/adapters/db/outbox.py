@@ -1,0 +1,46 @@
+"""The console channel's store: messages kept sealed in the data store for ``yinsi outbox`` to show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, delete, insert, select
+
+from yinsi.adapters.db.rows import OutboxRow, table_of
+
+_outbox = table_of(OutboxRow)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    reference: str
+    channel: str
+    sealed: bytes
+    created_at: datetime
+
+
+class DbOutbox:
+    """Implements ``OutboxSink``; writes in its own short transaction (sending happens after the commit)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def put(self, reference: str, channel: str, sealed: bytes, created_at: datetime) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(
+                insert(_outbox).values(reference=reference, channel=channel, sealed=sealed, created_at=created_at)
+            )
+
+    def latest(self, limit: int = 20, channel: str | None = None) -> list[StoredMessage]:
+        query = select(_outbox).order_by(_outbox.c.id.desc()).limit(limit)
+        if channel is not None:
+            query = query.where(_outbox.c.channel == channel)
+        with self._engine.connect() as connection:
+            return [
+                StoredMessage(r.reference, r.channel, bytes(r.sealed), r.created_at) for r in connection.execute(query)
+            ]
+
+    def purge(self, before: datetime) -> int:
+        with self._engine.begin() as connection:
+            return int(connection.execute(delete(_outbox).where(_outbox.c.created_at < before)).rowcount or 0)

@@ -1,0 +1,211 @@
+"""Publishing policy versions, and keeping every process on the version in force.
+
+``publish`` stores a new version and compares it with the one in force. A
+material change (one of the six kinds) moves the baseline: from then on a
+person who accepted only an older version is asked again, and processing that
+depends on their consent is refused until they accept (a distinct error,
+``policy_reconsent_required``). A minor change is only announced. Either way
+the person's own choices (their consents, permissions, personalisation
+switch) are never changed by a new version.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from threading import Lock
+
+from sqlalchemy import Connection, Engine, func, insert, select, update
+
+from yinsi.adapters.db.rows import AnnouncementRow, PolicyStateRow, PolicyVersionRow, table_of
+from yinsi.core.errors import Conflict, YinsiError
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.compiled import CompiledPolicy, spec_digest
+from yinsi.core.policy.diff import PolicyDiff, diff_policies
+from yinsi.core.policy.load import load_policy_text
+from yinsi.core.policy.model import PolicySpec
+from yinsi.services.audit import AuditEvent
+from yinsi.services.unit_of_work import UnitOfWork
+
+_versions = table_of(PolicyVersionRow)
+_state = table_of(PolicyStateRow)
+_announcements = table_of(AnnouncementRow)
+
+
+class InvalidPolicy(YinsiError):
+    code = "invalid_policy"
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    id: int
+    version: str
+    material: bool
+    diff: PolicyDiff | None  # None for the first version
+    unchanged: bool = False
+
+
+def compile_text(text: str, name: str = "policy") -> CompiledPolicy:
+    result = load_policy_text(text, name)
+    if result.spec is None:
+        first = "; ".join(p.format("en") for p in result.errors[:3])
+        raise InvalidPolicy(Msg(f"规范无效：{first}", f"The spec is not valid: {first}"))
+    return CompiledPolicy.from_spec(result.spec)
+
+
+def current_row(connection: Connection) -> tuple[int, str, str] | None:
+    row = connection.execute(
+        select(_versions.c.id, _versions.c.version, _versions.c.spec_text)
+        .join(_state, _state.c.current_id == _versions.c.id)
+        .where(_state.c.id == 1)
+    ).first()
+    return (int(row.id), row.version, row.spec_text) if row is not None else None
+
+
+def publish(uow: UnitOfWork, text: str, *, now: datetime, actor: str, name: str = "policy") -> Published:
+    """Stores ``text`` as the version in force; refuses an invalid spec or a reused version label."""
+    compiled = compile_text(text, name)
+    connection = uow.connection
+    digest = spec_digest(compiled.spec)
+    previous = current_row(connection)
+    change: PolicyDiff | None = None
+    if previous is not None:
+        old = compile_text(previous[2], "current")
+        if spec_digest(old.spec) == digest:
+            return Published(previous[0], previous[1], False, None, unchanged=True)
+        change = diff_policies(old.spec, compiled.spec)
+    taken = connection.execute(select(_versions.c.id).where(_versions.c.version == compiled.version)).first()
+    if taken is not None:
+        raise Conflict(
+            Msg(
+                f"版本号 {compiled.version} 已经发布过；新的政策需要新的版本号（policy.version）。",
+                f"Version {compiled.version} was published already; a new policy needs a new policy.version.",
+            )
+        )
+    material = change is not None and change.material
+    kinds = [k.value for k in change.material_kinds] if change is not None else []
+    version_id = int(
+        connection.execute(
+            insert(_versions)
+            .values(
+                version=compiled.version,
+                digest=digest,
+                spec_text=text,
+                published_at=now,
+                material=material,
+                material_kinds=kinds,
+                changes=[
+                    {
+                        "path": list(map(str, c.path)),
+                        "change": c.change,
+                        "material": c.kind.value if c.kind else None,
+                        "zh": c.summary.zh,
+                        "en": c.summary.en,
+                    }
+                    for c in (change.changes if change is not None else [])
+                ],
+            )
+            .returning(_versions.c.id)
+        ).scalar_one()
+    )
+    if previous is None:
+        connection.execute(
+            insert(_state).values(id=1, current_version=compiled.version, current_id=version_id, baseline_id=version_id)
+        )
+    else:
+        values: dict[str, object] = {"current_version": compiled.version, "current_id": version_id}
+        if material:
+            values["baseline_id"] = version_id
+        connection.execute(update(_state).where(_state.c.id == 1).values(**values))
+    if previous is not None:
+        _announce(uow, compiled.spec, change, now)
+    uow.record(
+        AuditEvent(
+            "policy-published",
+            actor,
+            role="system",
+            details={"version": compiled.version, "material": material, "kinds": kinds, "digest": digest},
+        )
+    )
+    return Published(version_id, compiled.version, material, change)
+
+
+def _announce(uow: UnitOfWork, spec: PolicySpec, change: PolicyDiff | None, now: datetime) -> None:
+    material = change is not None and change.material
+    kinds = ", ".join(k.value for k in change.material_kinds) if change is not None else ""
+    zh = (
+        f"隐私政策已更新至 {spec.policy.version}（重大变更：{kinds}），请阅读并确认后继续使用相关功能。"
+        if material
+        else f"隐私政策已更新至 {spec.policy.version}（一般变更）。"
+    )
+    en = (
+        f"The privacy policy was updated to {spec.policy.version} (material change: {kinds}); please read and "
+        "accept it to continue using the features that rely on your consent."
+        if material
+        else f"The privacy policy was updated to {spec.policy.version} (minor change)."
+    )
+    channels = [c.value for c in spec.changes.channels] or ["website"]
+    uow.connection.execute(
+        insert(_announcements).values(
+            kind="policy-change",
+            policy_version=spec.policy.version,
+            material=material,
+            channels=channels,
+            summary_zh=zh,
+            summary_en=en,
+            created_at=now,
+        )
+    )
+
+
+def acceptable_baseline(connection: Connection) -> int | None:
+    return connection.execute(select(_state.c.baseline_id).where(_state.c.id == 1)).scalar()
+
+
+def history(connection: Connection) -> list[dict[str, object]]:
+    rows = connection.execute(
+        select(
+            _versions.c.id,
+            _versions.c.version,
+            _versions.c.published_at,
+            _versions.c.material,
+            _versions.c.material_kinds,
+        ).order_by(_versions.c.id)
+    )
+    return [dict(r._mapping) for r in rows]
+
+
+def version_text(connection: Connection, version: str) -> str | None:
+    return connection.execute(select(_versions.c.spec_text).where(_versions.c.version == version)).scalar()
+
+
+def count_versions(connection: Connection) -> int:
+    return int(connection.execute(select(func.count()).select_from(_versions)).scalar_one())
+
+
+class PolicySync:
+    """Keeps a process's compiled policy equal to the version in force, checking at most once a second."""
+
+    def __init__(self, engine: Engine, interval: float = 1.0) -> None:
+        self._engine = engine
+        self._interval = interval
+        self._checked = 0.0
+        self._current_id: int | None = None
+        self._lock = Lock()
+
+    def refresh(self, install: Callable[[CompiledPolicy], None], *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._checked < self._interval:
+            return
+        with self._lock:
+            self._checked = now
+            with self._engine.connect() as connection:
+                current_id = connection.execute(select(_state.c.current_id).where(_state.c.id == 1)).scalar()
+                if current_id is None or current_id == self._current_id:
+                    return
+                row = current_row(connection)
+            if row is not None:
+                install(compile_text(row[2], row[1]))
+                self._current_id = row[0]
