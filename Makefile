@@ -22,7 +22,7 @@ $(UV):
 
 # The project's environment, exactly as uv.lock pins it.
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	touch $@
 
 run: $(VENV)/.synced

@@ -22,7 +22,7 @@ from yinsi.adapters.keys.local_file import LocalFileKeyProvider
 from yinsi.adapters.notify.console import ConsoleMessageSender
 from yinsi.adapters.notify.smtp import SmtpMessageSender
 from yinsi.adapters.notify.webhook import WebhookMessageSender
-from yinsi.config import Settings
+from yinsi.config import Settings, StartupError
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
 from yinsi.core.ports import KeyProvider, MessageSender
@@ -33,14 +33,13 @@ from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicySync
+from yinsi.services.rights import Rights
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Vault
 
 log = logging.getLogger(__name__)
 
-
-class StartupError(Exception):
-    """Something the operator must fix before yinsi can start; the message says what."""
+__all__ = ["PolicyHolder", "StartupError", "Yinsi", "open_yinsi"]
 
 
 def key_provider(settings: Settings) -> KeyProvider:
@@ -83,6 +82,7 @@ class Yinsi:
     notifier: Notifier
     outbox: DbOutbox
     accounts: Accounts
+    rights: Rights
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def close(self) -> None:
@@ -176,4 +176,5 @@ def open_yinsi(
     outbox = DbOutbox(engine)
     notifier = notifier_for(settings, outbox, keyring, clock)
     accounts = Accounts(vault, notifier)
-    return Yinsi(settings, engine, keyring, audit, holder, vault, notifier, outbox, accounts, clock)
+    rights = Rights(vault, accounts, notifier, export_minutes=settings.export_link_minutes)
+    return Yinsi(settings, engine, keyring, audit, holder, vault, notifier, outbox, accounts, rights, clock)

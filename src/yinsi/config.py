@@ -12,6 +12,10 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+class StartupError(Exception):
+    """Something the operator must fix before yinsi can start; the message says what."""
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YINSI_", extra="ignore")
 

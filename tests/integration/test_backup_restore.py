@@ -88,7 +88,7 @@ def test_even_before_the_replay_a_restored_backup_cannot_be_decrypted(
     restore_data_store(backend.settings, clinic.engine, backup)
     assert rows_of(clinic, gone) > 0  # the ciphertext is back...
     with clinic.engine.connect() as connection:
-        assert clinic.vault._open_fields(connection, gone, ["name", "mobile"]) == {}  # ...but no key opens it
+        assert clinic.vault.open_fields(connection, gone, ["name", "mobile"]) == {}  # ...but no key opens it
 
 
 def test_a_keystore_backup_restored_after_a_shred_does_not_revive_the_key(

@@ -276,7 +276,7 @@ def test_shredding_makes_every_value_unreadable_at_once_and_keeps_the_audit(clin
         for table in (table_of(PiValueRow), table_of(BlindIndexRow), table_of(DataKeyRow)):
             assert connection.execute(select(table).where(table.c.subject_id == patient)).first() is None
         # Even with the key still in this process's cache, nothing can be opened: the join finds no key.
-        assert clinic.vault._open_fields(connection, patient, ["name", "mobile"]) == {}
+        assert clinic.vault.open_fields(connection, patient, ["name", "mobile"]) == {}
     assert clinic.vault.lookup(actor=FRONT_DESK, field="mobile", value="13912345678", purpose="registration") == []
     assert clinic.vault.read(actor=APP, subject_id=other, purpose="registration").values["name"] == "李四"
     assert [e["subject"] for e in events(clinic, "subject-shredded")] == [patient]

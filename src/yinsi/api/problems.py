@@ -45,6 +45,8 @@ STATUS: dict[str, int] = {
     "minor_not_allowed": 403,
     "legal_retention_applies": 409,
     "accounts_unavailable": 503,
+    "staff_login_refused": 401,
+    "request_not_possible": 409,
     "internal_error": 500,
     **{reason.value: 403 for reason in Deny},
 }
@@ -66,6 +68,8 @@ TITLES: dict[str, Msg] = {
     "guardian_consent_required": Msg("需要监护人同意", "A guardian's consent is needed"),
     "minor_not_allowed": Msg("本服务只面向成年人", "For adults only"),
     "legal_retention_applies": Msg("依法需要保存", "Kept by law"),
+    "staff_login_refused": Msg("员工登录未通过", "Staff login failed"),
+    "request_not_possible": Msg("无法提出这项请求", "This request cannot be made"),
     "internal_error": Msg("服务器内部错误", "Internal error"),
     "invalid_request": Msg("请求格式不正确", "The request is not well formed"),
     "malformed_json": Msg("JSON 格式错误", "Malformed JSON"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from yinsi.bootstrap import open_yinsi
 from yinsi.cli.context import default_lang, err, out, state
 
 app = typer.Typer(no_args_is_help=True)
@@ -24,6 +23,8 @@ PROBLEMS = {
 @app.command("verify")
 def verify(ctx: typer.Context) -> None:
     """Walk the chain: exit 0 when intact; otherwise exit 1 and name the first broken event."""
+    from yinsi.bootstrap import open_yinsi
+
     yinsi = open_yinsi(state(ctx).settings(), migrate=False)
     try:
         result = yinsi.audit.verify(yinsi.engine)
@@ -49,6 +50,8 @@ def verify(ctx: typer.Context) -> None:
 @app.command("anchor")
 def anchor(ctx: typer.Context) -> None:
     """Copy the chain's head to the keystore, so deleting the newest events is detected later."""
+    from yinsi.bootstrap import open_yinsi
+
     yinsi = open_yinsi(state(ctx).settings(), migrate=False)
     try:
         result = yinsi.audit.verify(yinsi.engine)

@@ -25,7 +25,7 @@ def vault(
     work_dir: Annotated[Path | None, typer.Option(help="Where the temporary SQLite files go.")] = None,
 ) -> None:
     """Writes and reads subjects with five fields through the full path and through plain SQLAlchemy."""
-    from yinsi.benchmarks.vault import run_vault_bench  # noqa: PLC0415 - only `bench` needs the benchmark code
+    from yinsi.benchmarks.vault import run_vault_bench
 
     report = run_vault_bench(
         subjects=subjects,
@@ -34,5 +34,21 @@ def vault(
         database_url=database_url,
         work_dir=work_dir,
         echo=out.print,
+    )
+    out.print(report.last_line(), markup=False)
+
+
+@app.command("rights")
+def rights(
+    subjects: Annotated[int, typer.Option(help="Registered people in the store.")] = 3000,
+    accesses: Annotated[int, typer.Option(help="Access requests answered in full.")] = 1000,
+    cancellations: Annotated[int, typer.Option(help="Self-service cancellations carried to the shredded end.")] = 500,
+    work_dir: Annotated[Path | None, typer.Option(help="Where the temporary SQLite files go.")] = None,
+) -> None:
+    """Access requests and account cancellations through the whole workflow, on the default SQLite store."""
+    from yinsi.benchmarks.rights import run_rights_bench
+
+    report = run_rights_bench(
+        subjects=subjects, accesses=accesses, cancellations=cancellations, work_dir=work_dir, echo=out.print
     )
     out.print(report.last_line(), markup=False)

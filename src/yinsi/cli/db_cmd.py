@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from yinsi.adapters.db.migrate import pending, upgrade
-from yinsi.bootstrap import engine_for
 from yinsi.cli.context import out, state
 
 app = typer.Typer(no_args_is_help=True)
@@ -14,6 +12,9 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("upgrade")
 def upgrade_cmd(ctx: typer.Context) -> None:
     """Apply every pending migration to the data store and the keystore."""
+    from yinsi.adapters.db.migrate import pending, upgrade
+    from yinsi.bootstrap import engine_for
+
     settings = state(ctx).settings()
     engine = engine_for(settings, pool=False)
     try:
@@ -28,6 +29,9 @@ def upgrade_cmd(ctx: typer.Context) -> None:
 @app.command("status")
 def status_cmd(ctx: typer.Context) -> None:
     """Say whether the data store and keystore are up to date (exit 1 if not)."""
+    from yinsi.adapters.db.migrate import pending
+    from yinsi.bootstrap import engine_for
+
     settings = state(ctx).settings()
     engine = engine_for(settings, pool=False)
     try:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from yinsi.bootstrap import open_yinsi
 from yinsi.cli.context import out, state
-from yinsi.services.accounts import sweep_access_logs
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -14,6 +12,9 @@ app = typer.Typer(no_args_is_help=True)
 @app.command("access-logs")
 def access_logs(ctx: typer.Context) -> None:
     """Delete network access log entries past the spec's period (never sooner than six months)."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.accounts import sweep_access_logs
+
     yinsi = open_yinsi(state(ctx).settings(), migrate=False)
     try:
         deleted = sweep_access_logs(yinsi.vault)

@@ -6,16 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import func, select
 
-from yinsi.adapters.db.rows import DataKeyRow, table_of
-from yinsi.adapters.keys.local_file import LocalFileKeyProvider
-from yinsi.bootstrap import open_yinsi
 from yinsi.cli.context import err, out, state
-from yinsi.services.api_keys import create_api_key, revoke_api_key
-from yinsi.services.audit import AuditEvent
-from yinsi.services.backups import backup_keystore, restore_keystore
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -28,6 +20,14 @@ def rotate(
     ] = True,
 ) -> None:
     """Re-wrap every data key under a new master key, without re-encrypting values and without downtime."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from sqlalchemy import func, select
+
+    from yinsi.adapters.db.rows import DataKeyRow, table_of
+    from yinsi.adapters.keys.local_file import LocalFileKeyProvider
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.audit import AuditEvent
+
     settings = state(ctx).settings()
     yinsi = open_yinsi(settings)
     try:
@@ -79,6 +79,9 @@ def create_api_key_cmd(
     policy: Annotated[Path | None, typer.Option("--policy", help="The policy spec declaring the role.")] = None,
 ) -> None:
     """Create an API key bound to ROLE; the key is printed once and only its hash is stored."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.api_keys import create_api_key
+
     settings = state(ctx).settings(policy_path=policy)
     yinsi = open_yinsi(settings)
     try:
@@ -97,6 +100,9 @@ def revoke_api_key_cmd(
     ctx: typer.Context, key_id: Annotated[str, typer.Argument(help="The key's id.", show_default=False)]
 ) -> None:
     """Revoke an API key at once."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.api_keys import revoke_api_key
+
     yinsi = open_yinsi(state(ctx).settings())
     try:
         with yinsi.vault.unit() as uow:
@@ -112,6 +118,10 @@ def keys_backup(
     ctx: typer.Context, destination: Annotated[Path, typer.Argument(help="File to write.", show_default=False)]
 ) -> None:
     """Back up the keystore into a file that expires (restoring an old keystore could revive shredded keys)."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.audit import AuditEvent
+    from yinsi.services.backups import backup_keystore
+
     settings = state(ctx).settings()
     yinsi = open_yinsi(settings)
     try:
@@ -137,6 +147,10 @@ def keys_restore(
     ctx: typer.Context, source: Annotated[Path, typer.Argument(help="A keystore backup.", show_default=False)]
 ) -> None:
     """Restore the keystore from an unexpired backup, then destroy again every key shredded since."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.audit import AuditEvent
+    from yinsi.services.backups import restore_keystore
+
     settings = state(ctx).settings()
     yinsi = open_yinsi(settings)
     try:

@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 
-from yinsi.bootstrap import StartupError
 from yinsi.cli import (
     audit_cmd,
     bench_cmd,
@@ -24,10 +23,13 @@ from yinsi.cli import (
     outbox_cmd,
     policy,
     publish_cmd,
+    requests_cmd,
     serve_cmd,
+    staff_cmd,
     store_cmd,
 )
 from yinsi.cli.context import CliState, default_lang, err, state
+from yinsi.config import StartupError
 from yinsi.core.errors import YinsiError
 
 log = logging.getLogger("yinsi")
@@ -49,6 +51,8 @@ app.command("backup", help="Back up the data store (not the keys) while the serv
 app.command("restore", help="Restore the data store from a backup, replaying shreds.")(store_cmd.restore)
 app.command("outbox", help="Show what the console channel kept instead of sending (development).")(outbox_cmd.outbox)
 app.add_typer(jobs_cmd.app, name="jobs", help="Periodic work: retention of access logs and more.")
+app.add_typer(staff_cmd.app, name="staff", help="Create staff accounts (password and TOTP) with staff roles.")
+app.add_typer(requests_cmd.app, name="requests", help="The privacy officer's queue of rights requests.")
 policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)
 policy.app.command("versions", help="List the published versions.")(publish_cmd.versions)
 

@@ -7,8 +7,6 @@ from typing import Annotated
 
 import typer
 
-from yinsi.adapters.notify.console import open_outbox_message
-from yinsi.bootstrap import open_yinsi
 from yinsi.cli.context import err, out, state
 
 
@@ -18,6 +16,9 @@ def outbox(
     channel: Annotated[str | None, typer.Option(help="Only this channel (sms, email, push).")] = None,
 ) -> None:
     """Show the newest messages kept by the console channel (development only: they can hold login codes)."""
+    from yinsi.adapters.notify.console import open_outbox_message
+    from yinsi.bootstrap import open_yinsi
+
     yinsi = open_yinsi(state(ctx).settings(), migrate=False)
     try:
         yinsi.outbox.purge(yinsi.now() - timedelta(hours=yinsi.settings.outbox_keep_hours))

@@ -159,9 +159,11 @@ def diff(
             out.print(_printable(line), markup=False, emoji=False)
         if language == "zh-CN":
             summary = {"none": "没有变更", "minor": "只有一般变更", "material": "包含重大变更"}[result.status.value]
+            summary = f"{len(result.changes)} 处变更：{summary}"
         else:
             summary = {"none": "no changes", "minor": "minor changes only", "material": "material changes"}[
                 result.status.value
             ]
-        err.print(f"{len(result.changes)} change(s): {summary}", markup=False, emoji=False)
+            summary = f"{len(result.changes)} change(s): {summary}"
+        err.print(summary, markup=False, emoji=False)
     raise typer.Exit(result.exit_code)

@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from yinsi.bootstrap import open_yinsi
 from yinsi.cli.context import default_lang, err, out, state
-from yinsi.services import policies
 
 
 def publish(
@@ -17,6 +15,9 @@ def publish(
     file: Annotated[Path, typer.Argument(help="The spec to put in force.", show_default=False)],
 ) -> None:
     """Put a spec in force. A material change makes everyone accept it again before consent-based processing."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import policies
+
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -65,6 +66,9 @@ def publish(
 
 def versions(ctx: typer.Context) -> None:
     """List the published versions, the one in force last."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import policies
+
     yinsi = open_yinsi(state(ctx).settings(), migrate=False)
     try:
         with yinsi.engine.connect() as connection:

@@ -6,10 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from yinsi.api.app import create_app
-from yinsi.bootstrap import open_yinsi
 from yinsi.cli.context import out, state
 
 
@@ -22,6 +19,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
+    import uvicorn
+
+    from yinsi.api.app import create_app
+    from yinsi.bootstrap import open_yinsi
+
     settings = state(ctx).settings(data_dir=data_dir, policy_path=policy, host=host, port=port)
     yinsi = open_yinsi(settings)
     compiled = yinsi.policy.current()

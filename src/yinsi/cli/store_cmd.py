@@ -7,16 +7,17 @@ from typing import Annotated
 
 import typer
 
-from yinsi.bootstrap import open_yinsi
 from yinsi.cli.context import out, state
-from yinsi.services.audit import AuditEvent
-from yinsi.services.backups import backup_data_store, restore_data_store
 
 
 def backup(
     ctx: typer.Context,
     destination: Annotated[Path, typer.Argument(help="File to write the backup to.", show_default=False)],
 ) -> None:
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.audit import AuditEvent
+    from yinsi.services.backups import backup_data_store
+
     settings = state(ctx).settings()
     yinsi = open_yinsi(settings, migrate=False)
     try:
@@ -32,6 +33,10 @@ def restore(
     ctx: typer.Context,
     source: Annotated[Path, typer.Argument(help="A backup made by 'yinsi backup'.", show_default=False)],
 ) -> None:
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.audit import AuditEvent
+    from yinsi.services.backups import restore_data_store
+
     settings = state(ctx).settings()
     yinsi = open_yinsi(settings, migrate=False)
     try:

@@ -76,6 +76,15 @@ def open_value(data_key: bytes, subject_id: str, field: str, key_version: int, b
     return _open(data_key, blob, _ad("yinsi/v1/value", subject_id, field, key_version)).decode()
 
 
+def seal_blob(data_key: bytes, subject_id: str, label: str, key_version: int, data: bytes) -> bytes:
+    """Seals bytes that belong to a subject (an export, a statement) under the same binding as a value."""
+    return _seal(data_key, data, _ad("yinsi/v1/value", subject_id, label, key_version))
+
+
+def open_blob(data_key: bytes, subject_id: str, label: str, key_version: int, blob: bytes) -> bytes:
+    return _open(data_key, blob, _ad("yinsi/v1/value", subject_id, label, key_version))
+
+
 def wrap_data_key(master: MasterKey, subject_id: str, version: int, data_key: bytes) -> bytes:
     return _seal(master.material, data_key, _ad("yinsi/v1/data-key", subject_id, version, master.id))
 

@@ -15,6 +15,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 from hashlib import sha256
 
 from argon2 import PasswordHasher
@@ -49,8 +50,15 @@ SESSION_PREFIX = "ys_"
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 SYSTEM = Actor("system", "system")
 
-_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+_hasher = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when there is no account, so a miss takes as long as a hit (made once, lazily:
+    argon2id is deliberately slow, and most commands never need it)."""
+    return _hasher.hash(secrets.token_urlsafe(16))  # argon2id with the library's recommended parameters
+
 
 _LATEST_CODE = (
     select(_codes)
@@ -336,6 +344,15 @@ class Accounts:
         )
         return Login(token, subject, expires, new)
 
+    def find_subject_by_phone(self, phone: str) -> str | None:
+        """The account registered with ``phone`` (through the blind index; nothing is decrypted)."""
+        policy = self.vault.policy
+        field, _ = self._login_field(policy)
+        canonical, _ = self.phone_key(policy, phone)
+        with self.vault.engine.connect() as connection:
+            found = self.vault.find_by(connection, field, canonical)
+        return found[0] if found else None
+
     # ------------------------------------------------------------------ sessions
 
     def authenticate(self, token: str, connection: Connection | None = None) -> str:
@@ -394,13 +411,15 @@ class Accounts:
 
     # ------------------------------------------------------------------ access log
 
-    def access_log(self, subject: str, limit: int = 100) -> list[AccessEntry]:
+    def access_log(self, subject: str, limit: int = 100, connection: Connection | None = None) -> list[AccessEntry]:
         """The person's own network access log, addresses decrypted for them."""
-        with self.vault.engine.connect() as connection:
-            key = self.vault.keyring.data_key(connection, subject)
-            rows = connection.execute(
-                select(_access).where(_access.c.subject_id == subject).order_by(_access.c.id.desc()).limit(limit)
-            ).all()
+        if connection is None:
+            with self.vault.engine.connect() as own:
+                return self.access_log(subject, limit, own)
+        key = self.vault.keyring.data_key(connection, subject)
+        rows = connection.execute(
+            select(_access).where(_access.c.subject_id == subject).order_by(_access.c.id.desc()).limit(limit)
+        ).all()
         if key is None:
             return []
         data_key, _ = key
@@ -419,7 +438,7 @@ class Accounts:
 def _verify(stored: str | None, password: str) -> bool:
     """argon2id verification that takes as long when there is no account, so timing tells nothing."""
     try:
-        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
-from yinsi.adapters.db.engine import read_only
+from yinsi.adapters.db.engine import read_only, writer
 from yinsi.adapters.db.rows import AuditAnchorRow, AuditEventRow, AuditHeadRow, table_of
 from yinsi.core.sealing import chain_mac
 
@@ -111,7 +111,7 @@ class AuditLog:
 
     def anchor(self, engine: Engine, now: datetime) -> int:
         """Copies the current head to the keystore, so a later verify can tell if the tail was cut off."""
-        with engine.begin() as connection:
+        with writer(engine) as connection, connection.begin():
             head = connection.execute(select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)).one()
             existing = connection.execute(select(_anchor.c.id).where(_anchor.c.id == 1)).first()
             values = {"seq": head.seq, "hash": head.hash, "at": now}

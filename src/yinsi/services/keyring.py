@@ -23,6 +23,7 @@ from threading import Lock
 
 from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
 
+from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import DataKeyRow, SecretRow, table_of
 from yinsi.core.ports import KeyProvider
 from yinsi.core.sealing import (
@@ -65,7 +66,7 @@ class KeyRing:
 
     def load_secrets(self, engine: Engine, now: datetime) -> None:
         """Unwraps every process-wide secret, creating those that do not exist yet (first run)."""
-        with engine.begin() as connection:
+        with writer(engine) as connection, connection.begin():
             rows = {r.name: r for r in connection.execute(select(_secrets)).all()}
             for name in SECRET_NAMES:
                 row = rows.get(name)
@@ -153,7 +154,7 @@ class KeyRing:
         done = 0
         last = ""
         while True:
-            with engine.begin() as connection:
+            with writer(engine) as connection, connection.begin():
                 rows = connection.execute(
                     select(_keys.c.subject_id, _keys.c.version, _keys.c.wrapped, _keys.c.master_key_id)
                     .where(_keys.c.subject_id > last)
@@ -180,7 +181,7 @@ class KeyRing:
             if progress is not None:
                 progress(len(rows))
         secrets_done = 0
-        with engine.begin() as connection:
+        with writer(engine) as connection, connection.begin():
             for row in connection.execute(select(_secrets).with_for_update()).all():
                 if row.master_key_id == new_master.id:
                     continue

@@ -76,6 +76,16 @@ FAILED_LOGIN_PER_CLIENT = Limit(
     ),
 )
 
+FAILED_STAFF_LOGIN = Limit(
+    "staff_login_fail",
+    10,
+    timedelta(hours=1),
+    Msg(
+        "这个员工账号登录失败次数过多，请一小时后再试。",
+        "Too many failed logins for this staff account; please try again in an hour.",
+    ),
+)
+
 _COUNT = select(func.count(), func.min(_events.c.at)).where(
     _events.c.bucket == bindparam("bucket"), _events.c.key == bindparam("key"), _events.c.at > bindparam("since")
 )

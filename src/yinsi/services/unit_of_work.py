@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from yinsi.adapters.db.engine import writer
 from yinsi.core.errors import YinsiError
 from yinsi.services.audit import AuditEvent, AuditLog
 
@@ -28,9 +30,11 @@ class UnitOfWork:
         # Subjects created in this transaction, with their fresh data key: a write that follows needs
         # neither their status nor their key read back, and they hold no values yet.
         self.created: dict[str, tuple[bytes, int]] = {}
+        # Per-transaction notes of a use case (e.g. the states a request went through, to notify them once).
+        self.notes: dict[str, Any] = {}
 
     def __enter__(self) -> UnitOfWork:
-        self.connection = self._engine.connect()
+        self.connection = writer(self._engine)
         self._transaction = self.connection.begin()
         return self
 

@@ -414,7 +414,7 @@ class Vault:
             )
         return ReadResult(subject_id, purpose, values, forms, decision.denied, absent)
 
-    def _open_fields(self, connection: Connection, subject_id: str, fields: Iterable[str]) -> dict[str, str]:
+    def open_fields(self, connection: Connection, subject_id: str, fields: Iterable[str]) -> dict[str, str]:
         """Decrypts the subject's values. The join with the keystore means a shredded key yields nothing."""
         return self._open_rows(
             subject_id, connection.execute(_OPEN, {"subject_id": subject_id, "fields": list(fields)}).all()
@@ -441,7 +441,7 @@ class Vault:
                 ).where(_values.c.subject_id == subject_id)
             )
         }
-        opened = self._open_fields(connection, subject_id, list(meta))
+        opened = self.open_fields(connection, subject_id, list(meta))
         order = list(self.policy.field_types)
         return [
             StoredValue(

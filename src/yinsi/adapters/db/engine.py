@@ -6,10 +6,11 @@ way one query can join a sealed value with its subject's wrapped key, so a
 shredded key can never be used: if its row is gone, the join yields nothing,
 whatever any process has cached.
 
-SQLite runs in WAL mode with a busy timeout, foreign keys on, and write
-transactions opened with BEGIN IMMEDIATE (SQLAlchemy's documented pysqlite
-recipe), so two writers queue instead of failing with "database is locked"
-halfway through a transaction.
+SQLite runs in WAL mode with a busy timeout and foreign keys on. Write
+transactions (``writer()``, and every unit of work) open with BEGIN IMMEDIATE
+(SQLAlchemy's documented pysqlite recipe), so two writers queue instead of
+failing with "database is locked" half-way through; readers open DEFERRED and
+never wait for a writer.
 """
 
 from __future__ import annotations
@@ -66,7 +67,8 @@ def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        # Readers begin DEFERRED (no lock until they write); writers ask for IMMEDIATE through `writer()`.
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
@@ -75,3 +77,9 @@ def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool) -> Engine:
 def read_only(connection: Connection) -> Connection:
     """Marks a connection's next transaction as a reader: on SQLite it takes no write lock."""
     return connection.execution_options(sqlite_begin="DEFERRED")
+
+
+def writer(engine: Engine) -> Connection:
+    """A connection whose transactions take SQLite's write lock up front (BEGIN IMMEDIATE), so a transaction
+    that reads and then writes never fails half-way because another writer came in between."""
+    return engine.connect().execution_options(sqlite_begin="IMMEDIATE")

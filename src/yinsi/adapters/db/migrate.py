@@ -15,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
+from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import KEYSTORE_SCHEMA
 
 HERE = Path(__file__).parent / "migrations"
@@ -31,11 +32,11 @@ def _config(name: str) -> Config:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Brings both stores to ``revision``; safe to run on every start."""
     if engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
+        with writer(engine) as connection, connection.begin():
             connection.execute(text(f"CREATE SCHEMA IF NOT EXISTS {KEYSTORE_SCHEMA}"))
     for name in ("keystore", "data"):
         config = _config(name)
-        with engine.begin() as connection:
+        with writer(engine) as connection, connection.begin():
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
 

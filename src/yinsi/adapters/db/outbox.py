@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, delete, insert, select
 
+from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import OutboxRow, table_of
 
 _outbox = table_of(OutboxRow)
@@ -27,7 +28,7 @@ class DbOutbox:
         self._engine = engine
 
     def put(self, reference: str, channel: str, sealed: bytes, created_at: datetime) -> None:
-        with self._engine.begin() as connection:
+        with writer(self._engine) as connection, connection.begin():
             connection.execute(
                 insert(_outbox).values(reference=reference, channel=channel, sealed=sealed, created_at=created_at)
             )
@@ -42,5 +43,5 @@ class DbOutbox:
             ]
 
     def purge(self, before: datetime) -> int:
-        with self._engine.begin() as connection:
+        with writer(self._engine) as connection, connection.begin():
             return int(connection.execute(delete(_outbox).where(_outbox.c.created_at < before)).rowcount or 0)

@@ -1,0 +1,214 @@
+"""Staff: the privacy officer and colleagues log in with a password (argon2id) and a TOTP code.
+
+Staff roles are the spec's roles of kind ``staff``, so what a member of staff
+may see and do is declared in the policy like everything else. TOTP seeds are
+sealed under a keystore secret; a code is accepted once (replays of the same
+30-second step are refused).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Connection, insert, select, update
+
+from yinsi.adapters.db.rows import StaffRow, StaffSessionRow, table_of
+from yinsi.core.errors import BadRequest, Conflict, Forbidden, Unauthenticated, YinsiError
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.compiled import CompiledPolicy
+from yinsi.core.policy.vocabulary import Operation, RoleKind
+from yinsi.core.sealing import open_with_secret, seal_with_secret, secret_digest
+from yinsi.services import rate_limits
+from yinsi.services.audit import AuditEvent
+from yinsi.services.unit_of_work import UnitOfWork
+from yinsi.services.vault import Actor, Vault
+
+_staff = table_of(StaffRow)
+_sessions = table_of(StaffSessionRow)
+
+USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
+SESSION_PREFIX = "ss_"
+SESSION_TTL = timedelta(hours=8)
+_hasher = PasswordHasher()
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when there is no account, so a miss takes as long as a hit (made once, lazily:
+    argon2id is deliberately slow, and most commands never need it)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+BAD_LOGIN = Msg("用户名、密码或动态验证码不正确。", "The username, password or one-time code is not correct.")
+STAFF_SESSION_INVALID = Msg("员工登录已失效，请重新登录。", "Your staff session has ended; please log in again.")
+
+
+class StaffLoginRefused(YinsiError):
+    code = "staff_login_refused"
+    keep_changes = True
+
+
+@dataclass(frozen=True, slots=True)
+class StaffMember:
+    username: str
+    role: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(f"staff:{self.username}", self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class NewStaff:
+    username: str
+    role: str
+    totp_secret: str  # shown once, to put in an authenticator app
+    provisioning_uri: str
+
+
+def create(uow: UnitOfWork, vault: Vault, *, username: str, role: str, password: str, issuer: str) -> NewStaff:
+    policy = vault.policy
+    spec_role = policy.spec.roles.get(role)
+    if spec_role is None or spec_role.kind is not RoleKind.STAFF:
+        staff_roles = ", ".join(r for r, v in policy.spec.roles.items() if v.kind is RoleKind.STAFF) or "(none)"
+        raise BadRequest(
+            Msg(
+                f"'{role}' 不是隐私政策规范中的员工角色；可用：{staff_roles}。",
+                f"'{role}' is not a staff role of the policy spec; staff roles: {staff_roles}.",
+            ),
+            field="role",
+        )
+    if not USERNAME.match(username):
+        raise BadRequest(
+            Msg(
+                "用户名只能用小写字母、数字和 . _ -，以字母开头。",
+                "A username uses lower-case letters, digits and . _ -, starting with a letter.",
+            ),
+            field="username",
+        )
+    if len(password) < 12:
+        raise BadRequest(
+            Msg("员工密码至少 12 个字符。", "A staff password needs at least 12 characters."), field="password"
+        )
+    connection = uow.connection
+    if connection.execute(select(_staff.c.username).where(_staff.c.username == username)).first() is not None:
+        raise Conflict(Msg("这个用户名已存在。", "This username exists already."), field="username")
+    seed = pyotp.random_base32()
+    connection.execute(
+        insert(_staff).values(
+            username=username,
+            role=role,
+            password_hash=_hasher.hash(password),
+            sealed_totp=seal_with_secret(vault.keyring.secret("codes"), "totp", seed.encode()),
+            created_at=vault.now(),
+        )
+    )
+    uow.record(AuditEvent("staff-created", "system", role="system", details={"username": username, "role": role}))
+    uri = pyotp.TOTP(seed).provisioning_uri(name=username, issuer_name=issuer)
+    return NewStaff(username, role, seed, uri)
+
+
+def login(vault: Vault, *, username: str, password: str, code: str, client: str) -> tuple[str, StaffMember]:
+    """A staff session, after the password and a fresh TOTP code both check out."""
+    now = vault.now()
+    secret = vault.keyring.secret("codes")
+    user_key = rate_limits.digest(secret, "staff", username)
+    client_key = rate_limits.digest(secret, "client", client)
+    with vault.unit() as uow:
+        connection = uow.connection
+        rate_limits.check(connection, rate_limits.FAILED_STAFF_LOGIN, user_key, now)
+        rate_limits.check(connection, rate_limits.FAILED_LOGIN_PER_CLIENT, client_key, now)
+        row = connection.execute(select(_staff).where(_staff.c.username == username).with_for_update()).first()
+        ok = _password_ok(row.password_hash if row is not None else None, password)
+        step = None
+        if ok and row is not None and row.disabled_at is None:
+            seed = open_with_secret(secret, "totp", bytes(row.sealed_totp)).decode()
+            step = _totp_step(seed, code, now)
+            ok = step is not None and (row.last_totp_step is None or step > row.last_totp_step)
+        else:
+            ok = False
+        if not ok or row is None:
+            rate_limits.record(connection, rate_limits.FAILED_STAFF_LOGIN, user_key, now)
+            rate_limits.record(connection, rate_limits.FAILED_LOGIN_PER_CLIENT, client_key, now)
+            uow.record(AuditEvent("staff-login-refused", "system", role="system", details={"username": username}))
+            raise StaffLoginRefused(BAD_LOGIN)
+        token = SESSION_PREFIX + secrets.token_urlsafe(32)
+        connection.execute(update(_staff).where(_staff.c.username == username).values(last_totp_step=step))
+        connection.execute(
+            insert(_sessions).values(
+                token_hash=secret_digest(token), username=username, created_at=now, expires_at=now + SESSION_TTL
+            )
+        )
+        uow.record(AuditEvent("staff-logged-in", f"staff:{username}", role=row.role))
+        return token, StaffMember(username, row.role)
+
+
+def _password_ok(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def _totp_step(seed: str, code: str, now: datetime) -> int | None:
+    """The 30-second step ``code`` belongs to (this one or a neighbour, for clock drift), or None."""
+    if not (len(code) == 6 and code.isdigit()):
+        return None
+    totp = pyotp.TOTP(seed)
+    current = int(now.timestamp()) // totp.interval
+    for step in (current, current - 1, current + 1):
+        if secrets.compare_digest(totp.at(step * totp.interval), code):
+            return step
+    return None
+
+
+def authenticate(vault: Vault, token: str, connection: Connection | None = None) -> StaffMember:
+    if not token.startswith(SESSION_PREFIX) or len(token) > 100:
+        raise Unauthenticated(STAFF_SESSION_INVALID)
+    if connection is None:
+        with vault.engine.connect() as own:
+            return authenticate(vault, token, own)
+    row = connection.execute(
+        select(
+            _sessions.c.username, _sessions.c.expires_at, _sessions.c.revoked_at, _staff.c.role, _staff.c.disabled_at
+        )
+        .join(_staff, _staff.c.username == _sessions.c.username)
+        .where(_sessions.c.token_hash == secret_digest(token))
+    ).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= vault.now() or row.disabled_at is not None:
+        raise Unauthenticated(STAFF_SESSION_INVALID)
+    return StaffMember(row.username, row.role)
+
+
+def logout(vault: Vault, token: str) -> None:
+    member = authenticate(vault, token)
+    with vault.unit() as uow:
+        uow.connection.execute(
+            update(_sessions).where(_sessions.c.token_hash == secret_digest(token)).values(revoked_at=vault.now())
+        )
+        uow.record(AuditEvent("staff-logged-out", f"staff:{member.username}", role=member.role))
+
+
+def require(policy: CompiledPolicy, member: StaffMember, operation: Operation) -> None:
+    """Refuses a staff action the member's role does not have (the role's operations in the spec)."""
+    if operation not in policy.role_operations.get(member.role, frozenset()):
+        raise Forbidden(
+            Msg(
+                f"角色 {member.role} 没有“{operation.value}”权限。",
+                f"Role {member.role} may not {operation.value.replace('_', ' ')}.",
+            )
+        )
+
+
+def lookup(connection: Connection, username: str) -> StaffMember | None:
+    row = connection.execute(
+        select(_staff.c.username, _staff.c.role).where(_staff.c.username == username, _staff.c.disabled_at.is_(None))
+    ).first()
+    return StaffMember(row.username, row.role) if row is not None else None
