@@ -120,12 +120,16 @@ def keys_backup(
     """Back up the keystore into a file that expires (restoring an old keystore could revive shredded keys)."""
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.audit import AuditEvent
-    from yinsi.services.backups import backup_keystore
+    from yinsi.services.backups import BackupError, backup_keystore
 
     settings = state(ctx).settings()
     yinsi = open_yinsi(settings)
     try:
-        manifest = backup_keystore(settings, yinsi.engine, destination, yinsi.now())
+        try:
+            manifest = backup_keystore(settings, yinsi.engine, destination, yinsi.now())
+        except BackupError as exc:
+            err.print(f"yinsi: {exc}", markup=False)
+            raise typer.Exit(1) from None
         with yinsi.vault.unit() as uow:
             uow.record(
                 AuditEvent(
@@ -149,12 +153,15 @@ def keys_restore(
     """Restore the keystore from an unexpired backup, then destroy again every key shredded since."""
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.audit import AuditEvent
-    from yinsi.services.backups import restore_keystore
+    from yinsi.services.backups import BackupError, restore_keystore
 
     settings = state(ctx).settings()
     yinsi = open_yinsi(settings)
     try:
         restore_keystore(settings, yinsi.engine, source, yinsi.now())
+    except BackupError as exc:
+        err.print(f"yinsi: {exc}", markup=False)
+        raise typer.Exit(1) from None
     finally:
         yinsi.close()
     yinsi = open_yinsi(settings)  # reopening replays shreds before anything else

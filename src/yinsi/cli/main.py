@@ -89,3 +89,7 @@ def main() -> None:
             f"yinsi: internal error ({type(exc).__name__}); run with YINSI_LOG_LEVEL=DEBUG for details", markup=False
         )
         sys.exit(70)
+
+
+if __name__ == "__main__":
+    main()

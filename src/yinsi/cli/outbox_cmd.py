@@ -12,7 +12,7 @@ from yinsi.cli.context import err, out, state
 
 def outbox(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help="How many of the newest messages.")] = 10,
+    limit: Annotated[int, typer.Option(min=1, help="How many of the newest messages.")] = 10,
     channel: Annotated[str | None, typer.Option(help="Only this channel (sms, email, push).")] = None,
 ) -> None:
     """Show the newest messages kept by the console channel (development only: they can hold login codes)."""

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from yinsi.cli.context import out, state
+from yinsi.cli.context import err, out, state
 
 
 def backup(
@@ -16,7 +16,7 @@ def backup(
 ) -> None:
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.audit import AuditEvent
-    from yinsi.services.backups import backup_data_store
+    from yinsi.services.backups import BackupError, backup_data_store
 
     settings = state(ctx).settings()
     yinsi = open_yinsi(settings, migrate=False)
@@ -24,6 +24,9 @@ def backup(
         with yinsi.vault.unit() as uow:
             uow.record(AuditEvent("data-store-backed-up", "system", role="system"))
         backup_data_store(settings, yinsi.engine, destination)
+    except BackupError as exc:
+        err.print(f"yinsi: {exc}", markup=False)
+        raise typer.Exit(1) from None
     finally:
         yinsi.close()
     out.print(f"data store backed up to {destination} (keys are not in it; back up the keystore apart)", markup=False)
@@ -35,12 +38,15 @@ def restore(
 ) -> None:
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.audit import AuditEvent
-    from yinsi.services.backups import restore_data_store
+    from yinsi.services.backups import BackupError, restore_data_store
 
     settings = state(ctx).settings()
     yinsi = open_yinsi(settings, migrate=False)
     try:
         restore_data_store(settings, yinsi.engine, source)
+    except BackupError as exc:
+        err.print(f"yinsi: {exc}", markup=False)
+        raise typer.Exit(1) from None
     finally:
         yinsi.close()
     # Reopening replays every shred recorded in the keystore before the store is used.

@@ -122,6 +122,15 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
                     f"目的 '{pid}' 使用 Cookie '{cookie}'，但 cookies 中没有声明它。",
                     f"Purpose '{pid}' uses cookie '{cookie}', which is not declared under cookies.",
                 )
+        if purpose.separate_consent and purpose.legal_basis is not LegalBasis.CONSENT:
+            yield _error(
+                ("purposes", pid, "separate_consent"),
+                "separate_consent_without_consent_basis",
+                f"目的 '{pid}' 要求单独同意，但其合法性基础不是同意：单独同意只对基于同意的处理有意义，"
+                "请把 legal_basis 改为 consent，或删去 separate_consent。",
+                f"Purpose '{pid}' asks for a separate consent but its legal basis is not consent: a separate "
+                "consent only applies to processing based on consent; set legal_basis: consent or drop it.",
+            )
         if purpose.retention.period is not None and purpose.retention.period.unit is DurationUnit.WORKING_DAYS:
             yield _error(
                 ("purposes", pid, "retention", "period"),
@@ -129,6 +138,8 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
                 "保存期限应按自然日、月或年计算；工作日只用于答复期限。",
                 "A retention is a calendar period (days, months, years); working days are for deadlines.",
             )
+
+    yield from _deadlines(spec)
 
     for fid in spec.fields:
         if fid not in collected:
@@ -204,6 +215,28 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
                     f"接收方 '{rid}' 接收字段 '{fid}'，但它的目的都不收集这个字段。",
                     f"Recipient '{rid}' receives '{fid}', but none of its purposes collects it.",
                 )
+
+
+def _deadlines(spec: PolicySpec) -> Iterator[Finding]:
+    """Deadlines are counted in whole days (calendar or working): hours or nothing cannot be counted."""
+    places: list[tuple[tuple[str | int, ...], Duration | None]] = [
+        (("requests", "deadline"), spec.requests.deadline),
+        (("requests", "complaints_deadline"), spec.requests.complaints_deadline),
+        (("contact", "response"), spec.contact.response),
+        (("shutdown", "notice"), spec.shutdown.notice),
+    ]
+    if spec.cancellation is not None:
+        places.append((("cancellation", "review_deadline"), spec.cancellation.review_deadline))
+    places += [(("rights", right.value, "deadline"), given.deadline) for right, given in spec.rights.items()]
+    for path, period in places:
+        if period is not None and (period.unit is DurationUnit.HOURS or period.value < 1):
+            yield _error(
+                path,
+                "deadline_not_countable",
+                f"期限 {period} 无法计算：答复期限以整日计（如 '15 days' 或 '15 working days'），至少 1 日。",
+                f"The period {period} cannot be counted: deadlines are whole days ('15 days' or "
+                "'15 working days'), at least one.",
+            )
 
 
 # --------------------------------------------------------------------------- compliance (warnings)
@@ -345,7 +378,7 @@ def _rights(spec: PolicySpec) -> Iterator[Finding]:
         )
     if spec.minors is None:
         yield _warn(
-            ("policy",),
+            (),
             "no_minors_rule",
             "政策没有关于未成年人个人信息的规则（个人信息保护法第三十一条）。",
             "The policy has no rule for minors' PI (PIPL Art. 31).",

@@ -810,7 +810,7 @@ def _fmt(value: object, lang: str) -> str:
     if isinstance(value, Duration):
         if zh:
             return f"{value.value} {_ZH_UNITS[value.unit]}"
-        return str(value)[:-1] if value.value == 1 else str(value)
+        return str(value)
     if value == "session":
         return "会话期间" if zh else "the session"
     if isinstance(value, LocalText):

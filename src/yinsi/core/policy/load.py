@@ -168,7 +168,7 @@ def load_policy_text(text: str, name: str = "<spec>") -> LoadResult:
     if tree is None:
         return _fail(
             name,
-            "empty",
+            "empty_file",
             Msg(
                 "文件是空的：规范至少需要 policy、operator、fields 等部分。",
                 "The file is empty: a spec needs at least policy, operator, fields and so on.",
@@ -354,17 +354,21 @@ def _translate(exc: ValidationError, data: Any) -> list[Finding]:
             findings.append(Finding(loc, Severity.ERROR, "not_allowed_value", msg, at_key=is_key))
         elif etype == "string_pattern_mismatch":
             if loc and loc[-1] == "region":
+                abroad = loc[0] != "storage"  # a recipient may be 'abroad'; the storage region must be a country
+                or_abroad_zh = "，或 abroad" if abroad else ""
+                or_abroad_en = ", or 'abroad'" if abroad else ""
                 msg = Msg(
-                    f"{where}：地区应写成两个大写字母的国家代码（如 CN），或 abroad。",
-                    f"{where}: a region is a two-letter country code such as CN, or 'abroad'.",
+                    f"{where}：地区应写成两个大写字母的国家代码（如 CN）{or_abroad_zh}。",
+                    f"{where}: a region is a two-letter country code such as CN{or_abroad_en}.",
                 )
+                findings.append(Finding(loc, Severity.ERROR, "bad_region", msg))
             else:
                 msg = Msg(
                     f"{where}：{_describe(err['input'])} 不是有效的标识符：只能用小写字母、数字和下划线，并以字母开头。",
                     f"{where}: {_describe(err['input'])} is not a valid identifier: use lower-case letters, "
                     "digits and underscores, starting with a letter.",
                 )
-            findings.append(Finding(loc, Severity.ERROR, "bad_identifier", msg, at_key=is_key))
+                findings.append(Finding(loc, Severity.ERROR, "bad_identifier", msg, at_key=is_key))
         elif etype in _KIND_NAMES:
             kind = _KIND_NAMES[etype]
             msg = Msg(

@@ -247,7 +247,7 @@ class Recipient(Strict):
 class Minors(Strict):
     rule: MinorsRule
     guardian_consent_under: Literal[14, 18] | None = None
-    delete_on_discovery: bool = True
+    delete_on_discovery: bool | None = None
     guardian_may: list[Literal["access", "correct", "delete"]] = Field(default_factory=list)
     contact: str | None = Field(default=None, max_length=200)
     note: LocalText | None = None
@@ -401,7 +401,9 @@ class PolicySpec(Strict):
     storage: Storage
     access_logs: AccessLogs | None = None
     rights: dict[Right, RightSpec] = Field(
-        default_factory=dict, description="Each right and how to exercise it; a right left out is not offered."
+        default_factory=dict,
+        description="Each right and how to exercise it; a right left out is one the policy does not mention "
+        "(as 'offered: unstated'), and policy check warns about it.",
     )
     requests: Requests = Field(default_factory=Requests)
     cancellation: Cancellation | None = None

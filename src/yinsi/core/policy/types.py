@@ -35,6 +35,11 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
 
+def _text_or_string(schema: dict[str, Any]) -> None:
+    mapping = {k: schema.pop(k) for k in list(schema) if k not in ("title", "description")}
+    schema["anyOf"] = [{"type": "string", "minLength": 1, "description": "Simplified Chinese only"}, mapping]
+
+
 class LocalText(Strict):
     """Text in Simplified Chinese and English.
 
@@ -45,7 +50,13 @@ class LocalText(Strict):
     zh_CN: str = Field(alias="zh-CN", min_length=1)
     en: str | None = Field(default=None, min_length=1)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        # Editors see what the loader accepts: a plain Chinese string, or both languages.
+        json_schema_extra=_text_or_string,
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -100,7 +111,8 @@ class Duration:
         return cls(number, DurationUnit(unit))
 
     def __str__(self) -> str:
-        return f"{self.value} {self.unit.value.replace('_', ' ')}"
+        unit = self.unit.value.replace("_", " ")
+        return f"{self.value} {unit[:-1] if self.value == 1 else unit}"
 
     def __repr__(self) -> str:
         return f"Duration({str(self)!r})"

@@ -1,0 +1,345 @@
+"""What every part of the rights workflow shares: the request rows, their transitions, notices, views."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from yinsi.adapters.db.rows import (
+    AccountRow,
+    BlockerRow,
+    ExportRow,
+    ExternalLoginRow,
+    ProvisionRow,
+    RecipientNoticeRow,
+    RequestEventRow,
+    RightsRequestRow,
+    table_of,
+)
+from yinsi.core.deadlines import Deadline, is_overdue, today_in_china
+from yinsi.core.errors import YinsiError, not_found
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.compiled import CompiledPolicy
+from yinsi.core.policy.vocabulary import RefusalGround, Right
+from yinsi.core.ports import Message
+from yinsi.core.requests import (
+    FINAL,
+    RIGHT_OF,
+    SYSTEM_REASONS,
+    RequestType,
+    State,
+    check_transition,
+)
+from yinsi.core.sealing import open_value
+from yinsi.services.accounts import Accounts
+from yinsi.services.audit import AuditEvent
+from yinsi.services.notifier import Notifier
+from yinsi.services.unit_of_work import UnitOfWork
+from yinsi.services.vault import Vault
+
+_requests = table_of(RightsRequestRow)
+_events = table_of(RequestEventRow)
+_blockers = table_of(BlockerRow)
+_exports = table_of(ExportRow)
+_logins = table_of(ExternalLoginRow)
+_notices = table_of(RecipientNoticeRow)
+_provisions = table_of(ProvisionRow)
+_accounts = table_of(AccountRow)
+
+TYPE_NAMES: dict[RequestType, Msg] = {
+    RequestType.ACCESS: Msg("查阅", "access"),
+    RequestType.COPY: Msg("复制", "copy"),
+    RequestType.CORRECT: Msg("更正、补充", "correction"),
+    RequestType.DELETE: Msg("删除", "deletion"),
+    RequestType.WITHDRAW: Msg("撤回同意", "withdrawal of consent"),
+    RequestType.EXPLAIN: Msg("解释说明", "explanation"),
+    RequestType.RESTRICT: Msg("限制处理", "restriction"),
+    RequestType.CANCEL_ACCOUNT: Msg("注销账户", "account cancellation"),
+    RequestType.NEXT_OF_KIN: Msg("近亲属行使权利", "next of kin"),
+    RequestType.COMPLAIN: Msg("投诉举报", "complaint"),
+}
+STATE_NAMES: dict[State, Msg] = {
+    State.RECEIVED: Msg("已受理", "received"),
+    State.VERIFIED: Msg("已核验身份", "identity verified"),
+    State.IN_PROGRESS: Msg("处理中", "in progress"),
+    State.COMPLETED: Msg("已完成", "completed"),
+    State.REFUSED: Msg("已拒绝", "refused"),
+    State.WITHDRAWN: Msg("已撤回", "withdrawn"),
+}
+GROUND_NAMES: dict[str, Msg] = {
+    RefusalGround.NATIONAL_SECURITY.value: Msg("与国家安全、国防安全直接相关", "directly related to national security"),
+    RefusalGround.PUBLIC_SAFETY_HEALTH.value: Msg(
+        "与公共安全、公共卫生、重大公共利益直接相关",
+        "directly related to public safety, public health or major public interests",
+    ),
+    RefusalGround.CRIMINAL_JUSTICE.value: Msg(
+        "与犯罪侦查、起诉、审判和判决执行等直接相关",
+        "directly related to criminal investigation, prosecution, trial or enforcement",
+    ),
+    RefusalGround.ABUSE_OF_RIGHTS.value: Msg(
+        "有充分证据表明存在主观恶意或滥用权利", "there is sufficient evidence of bad faith or abuse of rights"
+    ),
+    RefusalGround.SERIOUS_HARM_TO_OTHERS.value: Msg(
+        "响应请求将导致他人合法权益受到严重损害", "answering would seriously harm the lawful rights of others"
+    ),
+    RefusalGround.TRADE_SECRETS.value: Msg("涉及商业秘密", "it involves trade secrets"),
+    RefusalGround.LEGAL_OBLIGATION.value: Msg("与履行法律法规规定的义务相关", "it relates to a legal obligation"),
+    **SYSTEM_REASONS,
+}
+
+
+class RequestRefusedNow(YinsiError):
+    """Filing was refused outright (e.g. a right the policy does not offer)."""
+
+    code = "request_not_possible"
+
+
+@dataclass
+class RequestView:
+    id: str
+    type: RequestType
+    state: State
+    subject_id: str
+    filed_by: str
+    created_at: datetime
+    due_on: str
+    due_exact: bool
+    due_basis: str
+    overdue: bool
+    assigned_to: str | None
+    closed_at: datetime | None
+    outcome: str | None
+    outcome_text: Msg | None
+    fee_notice: bool
+    details: dict[str, Any]
+    history: list[dict[str, Any]] = field(default_factory=list)
+    answer: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filing:
+    """What the person asked for, besides the type."""
+
+    fields: list[str] = field(default_factory=list)
+    values: dict[str, str] = field(default_factory=dict)
+    purpose: str | None = None
+    consent_kind: str | None = None
+    consent_scope: str | None = None
+    text: str | None = None  # a complaint, a next-of-kin statement: sealed at rest
+    deceased_phone: str | None = None
+    relationship: str | None = None
+    wants: str | None = None  # what a next of kin asks: access | copy | correct | delete
+    lang: str = "zh-CN"
+
+
+class RightsBase:
+    """The state every part of the workflow works on, and the steps they all take."""
+
+    def __init__(self, vault: Vault, accounts: Accounts, notifier: Notifier, export_minutes: int = 15) -> None:
+        self.vault = vault
+        self.accounts = accounts
+        self.notifier = notifier
+        self.export_minutes = export_minutes
+
+    @property
+    def policy(self) -> CompiledPolicy:
+        return self.vault.policy
+
+    def _row(self, connection: Connection, request_id: str) -> Any:
+        row = connection.execute(select(_requests).where(_requests.c.id == request_id)).first()
+        if row is None:
+            raise not_found("这个请求", "request")
+        return row
+
+    def _event(
+        self,
+        uow: UnitOfWork,
+        request_id: str,
+        subject: str,
+        from_state: State | None,
+        to_state: State,
+        actor: str,
+        note: str | None = None,
+    ) -> None:
+        uow.connection.execute(
+            insert(_events).values(
+                request_id=request_id,
+                at=self.vault.now(),
+                from_state=from_state.value if from_state else None,
+                to_state=to_state.value,
+                actor=actor,
+                note=note,
+            )
+        )
+        uow.record(
+            AuditEvent(
+                f"request-{to_state.value.replace('_', '-')}",
+                actor,
+                role="system",
+                subject=subject,
+                details={
+                    "request": request_id,
+                    "from": from_state.value if from_state else None,
+                    **({"note": note} if note else {}),
+                },
+            )
+        )
+
+    def _move(
+        self,
+        uow: UnitOfWork,
+        request_id: str,
+        subject: str,
+        current: State,
+        target: State,
+        actor: str,
+        *,
+        outcome: str | None = None,
+        note: str | None = None,
+        detail: Msg | None = None,
+        notify_phone: str | None = None,
+    ) -> None:
+        check_transition(current, target)
+        values: dict[str, Any] = {"state": target.value}
+        now = self.vault.now()
+        if target is State.VERIFIED:
+            values["verified_at"] = now
+        if target in FINAL:
+            values["closed_at"] = now
+        if outcome is not None:
+            values["outcome"] = outcome
+        uow.connection.execute(update(_requests).where(_requests.c.id == request_id).values(**values))
+        self._event(uow, request_id, subject, current, target, actor, note or outcome)
+        if target is not State.RECEIVED:
+            self._notify(uow, request_id, subject, target, outcome, notify_phone)
+
+    def _notify(
+        self, uow: UnitOfWork, request_id: str, subject: str, state: State, outcome: str | None, phone: str | None
+    ) -> None:
+        """Tells the person of the request's progress through the channel they registered with (SMS): one message
+        per transaction, naming every state the request passed through in it, sent after the commit."""
+        key = f"notice:{request_id}"
+        note = uow.notes.get(key)
+        if note is None:
+            row = uow.connection.execute(
+                select(_requests.c.type, _requests.c.filer_id).where(_requests.c.id == request_id)
+            ).one()
+            note = {
+                "type": RequestType(row.type),
+                "states": [],
+                "outcome": None,
+                "phone": phone or self._phone(uow.connection, row.filer_id or subject),
+            }
+            uow.notes[key] = note
+            uow.after_commit(lambda: self._send_notice(request_id, note))
+        note["states"].append(state)
+        note["outcome"] = outcome or note["outcome"]
+        if phone and not note["phone"]:
+            note["phone"] = phone
+
+    def _send_notice(self, request_id: str, note: dict[str, Any]) -> None:
+        if not note["phone"]:
+            return
+        kind: Msg = TYPE_NAMES[note["type"]]
+        path = " → ".join(STATE_NAMES[s].zh for s in note["states"])
+        final: State = note["states"][-1]
+        outcome = note["outcome"]
+        why = f"（理由：{GROUND_NAMES[outcome].zh}）" if final is State.REFUSED and outcome in GROUND_NAMES else ""
+        remedies = "如不满意，您可以向网信等监管部门投诉，或依法向人民法院提起诉讼。" if final is State.REFUSED else ""
+        self.notifier.send(
+            Message(
+                channel="sms",
+                to=note["phone"],
+                subject="个人信息请求进展",
+                body=f"您的{kind.zh}请求（编号 {request_id[:8]}）：{path}{why}。{remedies}",
+                tags={"kind": "request_update", "request": request_id},
+            )
+        )
+
+    def _phone(self, connection: Connection, subject: str | None) -> str | None:
+        """The number the person logs in with: the one channel every person has given (decrypts just that)."""
+        login = self.policy.login
+        if subject is None or login is None:
+            return None
+        return self.vault.open_fields(connection, subject, [login[0]]).get(login[0])
+
+    def _view(self, connection: Connection, request_id: str, *, with_answer: bool, lang: str = "zh-CN") -> RequestView:
+        row = self._row(connection, request_id)
+        history = [
+            {"at": e.at.isoformat(), "from": e.from_state, "to": e.to_state, "actor": e.actor, "note": e.note}
+            for e in connection.execute(
+                select(_events).where(_events.c.request_id == request_id).order_by(_events.c.id)
+            )
+        ]
+        overdue = row.state not in {s.value for s in FINAL} and is_overdue(
+            Deadline(row.due_on, row.due_exact, None), today_in_china(self.vault.now())
+        )
+        view = RequestView(
+            id=row.id,
+            type=RequestType(row.type),
+            state=State(row.state),
+            subject_id=row.subject_id,
+            filed_by=row.filed_by,
+            created_at=row.created_at,
+            due_on=row.due_on.isoformat(),
+            due_exact=row.due_exact,
+            due_basis=row.due_basis,
+            overdue=overdue,
+            assigned_to=row.assigned_to,
+            closed_at=row.closed_at,
+            outcome=row.outcome,
+            outcome_text=GROUND_NAMES.get(row.outcome or ""),
+            fee_notice=row.fee_notice,
+            details=dict(row.details or {}),
+            history=history,
+        )
+        if with_answer and row.state == State.COMPLETED.value:
+            status = self.vault.subject_status(connection, row.subject_id)
+            if status != "shredded":
+                if row.type in (RequestType.ACCESS.value,) or (
+                    row.type == RequestType.NEXT_OF_KIN.value and (row.outcome or "").endswith(":access")
+                ):
+                    view.answer = self.access_answer(connection, row.subject_id, lang)
+                elif row.type == RequestType.EXPLAIN.value:
+                    view.answer = self.explain_answer(view.details.get("fields") or None, lang)
+        return view
+
+    def _payload(self, connection: Connection, row: Any) -> dict[str, Any]:
+        if row.sealed_payload is None or row.filer_id is None:
+            return {}
+        key = self.vault.keyring.data_key(connection, row.filer_id)
+        if key is None:
+            return {}
+        opened: dict[str, Any] = json.loads(
+            open_value(key[0], row.filer_id, "request.payload", row.payload_key_version, bytes(row.sealed_payload))
+        )
+        return opened
+
+    # Provided by the other parts of the workflow (see Rights, which combines them all).
+    def access_answer(self, connection: Connection, subject: str, lang: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _tell_recipients(
+        self, uow: UnitOfWork, subject: str, fields: Sequence[str] | None, kind: str, request_id: str
+    ) -> list[str]:
+        raise NotImplementedError
+
+    def explain_answer(self, fields: Sequence[str] | None, lang: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+def _self_service_cancel(policy: CompiledPolicy) -> bool:
+    right = policy.spec.rights.get(Right.CANCEL_ACCOUNT)
+    return right is not None and right.self_service
+
+
+def _right(kind: RequestType) -> Right:
+    return RIGHT_OF[kind]

@@ -1,0 +1,232 @@
+"""Cancelling an account (注销账户): blockers first, then sessions, recipients, third-party logins, the key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from yinsi.core.errors import Conflict, not_found
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.vocabulary import RecipientKind
+from yinsi.core.ports import Message
+from yinsi.core.requests import (
+    FINAL,
+    RequestType,
+    State,
+)
+from yinsi.core.sealing import seal_value
+from yinsi.services.audit import AuditEvent
+from yinsi.services.rights.base import (
+    RequestView,
+    RightsBase,
+    _accounts,
+    _blockers,
+    _exports,
+    _logins,
+    _notices,
+    _requests,
+    _self_service_cancel,
+)
+from yinsi.services.unit_of_work import UnitOfWork
+from yinsi.services.vault import Actor
+
+
+class Cancellation(RightsBase):
+    def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: str) -> dict[str, Any]:
+        connection = uow.connection
+        open_blockers = self.blockers(connection, subject)
+        state = connection.execute(select(_requests.c.state).where(_requests.c.id == request_id)).scalar_one()
+        if open_blockers:
+            if state != State.IN_PROGRESS.value:
+                self._move(uow, request_id, subject, State(state), State.IN_PROGRESS, actor, note="blocked")
+            return {"blocked": True, "blockers": open_blockers}
+        notice = uow.notes.get(f"notice:{request_id}")
+        phone = notice["phone"] if notice else self._phone(connection, subject)
+        policy = self.policy
+        revoked = self.accounts.revoke_all(uow, subject)
+        told = self._tell_recipients(uow, subject, None, "delete", request_id)
+        released = list(connection.execute(select(_logins.c.provider).where(_logins.c.subject_id == subject)).scalars())
+        connection.execute(delete(_logins).where(_logins.c.subject_id == subject))
+        connection.execute(delete(_exports).where(_exports.c.subject_id == subject))
+        connection.execute(update(_accounts).where(_accounts.c.subject_id == subject).values(status="cancelled"))
+        uow.record(
+            AuditEvent(
+                "account-cancelled",
+                actor,
+                role="subject",
+                subject=subject,
+                details={"sessions_revoked": revoked, "recipients_told": told, "third_party_logins_released": released},
+            )
+        )
+        self.vault.shred(
+            actor=Actor.system(), subject_id=subject, reason="account_cancelled", uow=uow, check_access=False
+        )
+        self._move(uow, request_id, subject, State(state), State.COMPLETED, actor, notify_phone=phone)
+        product = policy.spec.policy.title.get("zh-CN")
+        return {
+            "cancelled": True,
+            "recipients_told": told,
+            "third_party_logins_released": released,
+            "note": f"{product}: account cancelled and personal information deleted",
+        }
+
+    def _tell_recipients(
+        self, uow: UnitOfWork, subject: str, fields: Sequence[str] | None, kind: str, request_id: str
+    ) -> list[str]:
+        """Tells each recipient that received these fields (all, when None) to delete or correct them."""
+        spec = self.policy.spec
+        now = self.vault.now()
+        told = []
+        for rid, recipient in spec.recipients.items():
+            if recipient.kind is RecipientKind.AUTHORITY:
+                continue
+            if fields is not None and not set(fields) & set(recipient.fields):
+                continue
+            channel = recipient.deletion_channel or recipient.contact or "(no channel in the policy)"
+            status = "sent" if recipient.deletion_channel else "recorded"
+            uow.connection.execute(
+                insert(_notices).values(
+                    subject_id=subject,
+                    recipient=rid,
+                    kind=kind,
+                    channel=channel,
+                    request_id=request_id,
+                    at=now,
+                    status=status,
+                )
+            )
+            if recipient.deletion_channel:
+                message = Message(
+                    channel="recipient",
+                    to=recipient.deletion_channel,
+                    subject="个人信息删除通知" if kind == "delete" else "个人信息更正通知",
+                    body=f"请{'删除' if kind == 'delete' else '更正'}个人信息主体 {subject} 的个人信息"
+                    f"（{', '.join(fields) if fields else '全部'}），并回执。",
+                    tags={"kind": f"recipient_{kind}", "recipient": rid},
+                )
+                uow.after_commit(lambda m=message: self.notifier.send(m))  # type: ignore[misc]
+            told.append(rid)
+        if told:
+            uow.record(
+                AuditEvent(
+                    f"recipients-told-to-{kind}",
+                    "system",
+                    role="system",
+                    subject=subject,
+                    details={"recipients": told, "fields": list(fields) if fields else "all"},
+                )
+            )
+        return told
+
+    def proceed(self, *, request_id: str, subject: str) -> RequestView:
+        """Tries a blocked cancellation again, once the person has settled what blocked it."""
+        with self.vault.unit() as uow:
+            row = self._row(uow.connection, request_id)
+            if row.subject_id != subject or row.filer_id != subject:
+                raise not_found("这个请求", "request")
+            if row.type != RequestType.CANCEL_ACCOUNT.value or row.state in {s.value for s in FINAL}:
+                raise Conflict(Msg("这个请求不能继续。", "This request cannot proceed."))
+            if not _self_service_cancel(self.policy):
+                raise Conflict(
+                    Msg("注销需要人工审核，请等待处理。", "This cancellation is reviewed by staff; please wait.")
+                )
+            answer = self._cancel(uow, request_id, subject, f"subject:{subject}")
+            view = self._view(uow.connection, request_id, with_answer=False)
+            view.answer = answer
+        return view
+
+    def blockers(self, connection: Connection, subject: str) -> list[dict[str, Any]]:
+        rows = connection.execute(
+            select(_blockers)
+            .where(_blockers.c.subject_id == subject, _blockers.c.cleared_at.is_(None))
+            .order_by(_blockers.c.id)
+        )
+        return [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "label": {"zh-CN": r.label_zh, "en": r.label_en},
+                "what_to_do": {"zh-CN": r.action_zh, "en": r.action_en},
+            }
+            for r in rows
+        ]
+
+    def add_blocker(self, *, subject: str, kind: str, label: Msg, action: Msg, actor: Actor) -> int:
+        with self.vault.unit() as uow:
+            self.vault.subject_status(uow.connection, subject)
+            blocker_id = int(
+                uow.connection.execute(
+                    insert(_blockers)
+                    .values(
+                        subject_id=subject,
+                        kind=kind,
+                        label_zh=label.zh,
+                        label_en=label.en,
+                        action_zh=action.zh,
+                        action_en=action.en,
+                        registered_by=actor.id,
+                        created_at=self.vault.now(),
+                    )
+                    .returning(_blockers.c.id)
+                ).scalar_one()
+            )
+            uow.record(
+                AuditEvent(
+                    "cancellation-blocker-added",
+                    actor.id,
+                    role=actor.role,
+                    subject=subject,
+                    details={"blocker": blocker_id, "kind": kind},
+                )
+            )
+        return blocker_id
+
+    def clear_blocker(self, *, subject: str, blocker_id: int, actor: Actor) -> None:
+        with self.vault.unit() as uow:
+            done = uow.connection.execute(
+                update(_blockers)
+                .where(
+                    _blockers.c.id == blocker_id, _blockers.c.subject_id == subject, _blockers.c.cleared_at.is_(None)
+                )
+                .values(cleared_at=self.vault.now())
+            ).rowcount
+            if not done:
+                raise not_found("这个阻碍事项", "blocker")
+            uow.record(
+                AuditEvent(
+                    "cancellation-blocker-cleared",
+                    actor.id,
+                    role=actor.role,
+                    subject=subject,
+                    details={"blocker": blocker_id},
+                )
+            )
+
+    def link_external_login(self, *, subject: str, provider: str, identifier: str, actor: Actor) -> None:
+        with self.vault.unit() as uow:
+            key = self.vault.keyring.data_key(uow.connection, subject)
+            if key is None:
+                raise not_found("这个账号", "account")
+            uow.connection.execute(
+                delete(_logins).where(_logins.c.subject_id == subject, _logins.c.provider == provider)
+            )
+            uow.connection.execute(
+                insert(_logins).values(
+                    subject_id=subject,
+                    provider=provider,
+                    key_version=key[1],
+                    created_at=self.vault.now(),
+                    sealed_identifier=seal_value(key[0], subject, f"external_login.{provider}", key[1], identifier),
+                )
+            )
+            uow.record(
+                AuditEvent(
+                    "third-party-login-linked",
+                    actor.id,
+                    role=actor.role,
+                    subject=subject,
+                    details={"provider": provider},
+                )
+            )

@@ -1,0 +1,201 @@
+"""The privacy officer's side: the queue, assignment, and verifying, completing or refusing a request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+
+from yinsi.core.deadlines import today_in_china
+from yinsi.core.errors import BadRequest, Conflict
+from yinsi.core.i18n import Msg
+from yinsi.core.requests import (
+    FINAL,
+    SYSTEM_REASONS,
+    RequestType,
+    State,
+    TransitionRefused,
+)
+from yinsi.services.audit import AuditEvent
+from yinsi.services.rights.base import (
+    STATE_NAMES,
+    RequestView,
+    RightsBase,
+    _accounts,
+    _events,
+    _requests,
+)
+from yinsi.services.unit_of_work import UnitOfWork
+from yinsi.services.vault import Actor
+
+
+class StaffQueue(RightsBase):
+    def queue(
+        self,
+        *,
+        kind: str | None = None,
+        state: str | None = None,
+        due_before: str | None = None,
+        overdue: bool = False,
+        assigned_to: str | None = None,
+        limit: int = 200,
+    ) -> list[RequestView]:
+        query = select(_requests.c.id).order_by(_requests.c.due_on, _requests.c.created_at).limit(limit)
+        if kind:
+            query = query.where(_requests.c.type == kind)
+        if state:
+            query = query.where(_requests.c.state == state)
+        else:
+            query = query.where(_requests.c.state.not_in([s.value for s in FINAL]))
+        if due_before:
+            query = query.where(_requests.c.due_on <= due_before)
+        if overdue:
+            query = query.where(
+                _requests.c.due_on < today_in_china(self.vault.now()),
+                _requests.c.state.not_in([s.value for s in FINAL]),
+            )
+        if assigned_to:
+            query = query.where(_requests.c.assigned_to == assigned_to)
+        with self.vault.engine.connect() as connection:
+            return [self._view(connection, i, with_answer=False) for i in connection.execute(query).scalars()]
+
+    def staff_view(self, request_id: str) -> tuple[RequestView, dict[str, Any]]:
+        with self.vault.engine.connect() as connection:
+            row = self._row(connection, request_id)
+            return self._view(connection, request_id, with_answer=False), self._payload(connection, row)
+
+    def assign(self, *, request_id: str, to: str, actor: Actor) -> RequestView:
+        with self.vault.unit() as uow:
+            row = self._row(uow.connection, request_id)
+            if row.state in {s.value for s in FINAL}:
+                raise Conflict(Msg("已结束的请求不能分派。", "A closed request cannot be assigned."))
+            uow.connection.execute(update(_requests).where(_requests.c.id == request_id).values(assigned_to=to))
+            uow.connection.execute(
+                insert(_events).values(
+                    request_id=request_id,
+                    at=self.vault.now(),
+                    from_state=row.state,
+                    to_state=row.state,
+                    actor=actor.id,
+                    note="assigned",
+                )
+            )
+            uow.record(
+                AuditEvent(
+                    "request-assigned",
+                    actor.id,
+                    role=actor.role,
+                    subject=row.subject_id,
+                    details={"request": request_id, "to": to},
+                )
+            )
+            return self._view(uow.connection, request_id, with_answer=False)
+
+    def act(
+        self, *, request_id: str, action: str, actor: Actor, ground: str | None = None, decision: str | None = None
+    ) -> RequestView:
+        """A staff action: verify, start, complete or refuse (with a ground from the spec's list)."""
+        with self.vault.unit() as uow:
+            connection = uow.connection
+            row = self._row(connection, request_id)
+            current = State(row.state)
+            try:
+                if action == "verify":
+                    self._move(uow, request_id, row.subject_id, current, State.VERIFIED, actor.id)
+                elif action == "start":
+                    self._move(uow, request_id, row.subject_id, current, State.IN_PROGRESS, actor.id)
+                elif action == "refuse":
+                    self._refuse(uow, row, current, actor, ground)
+                elif action == "complete":
+                    self._complete(uow, row, current, actor, decision)
+                else:
+                    raise BadRequest(
+                        Msg(
+                            "操作应是 verify、start、complete 或 refuse。",
+                            "The action must be verify, start, complete or refuse.",
+                        ),
+                        field="action",
+                    )
+            except TransitionRefused:
+                raise Conflict(
+                    Msg(
+                        f"处于“{STATE_NAMES[current].zh}”状态的请求不能这样处理。",
+                        f"A request that is {STATE_NAMES[current].en} cannot be handled that way.",
+                    )
+                ) from None
+            return self._view(connection, request_id, with_answer=False)
+
+    def _refuse(self, uow: UnitOfWork, row: Any, current: State, actor: Actor, ground: str | None) -> None:
+        allowed = {g.value for g in self.policy.spec.requests.refusal_grounds} | set(SYSTEM_REASONS)
+        if ground is None or ground not in allowed:
+            raise BadRequest(
+                Msg(
+                    f"拒绝必须写明隐私政策列出的理由：{', '.join(sorted(allowed))}。",
+                    f"A refusal needs a ground the policy lists: {', '.join(sorted(allowed))}.",
+                ),
+                field="ground",
+            )
+        self._move(uow, row.id, row.subject_id, current, State.REFUSED, actor.id, outcome=ground)
+
+    def _complete(self, uow: UnitOfWork, row: Any, current: State, actor: Actor, decision: str | None) -> None:
+        kind = RequestType(row.type)
+        if current is State.RECEIVED:
+            raise TransitionRefused("verify identity first")
+        if kind is RequestType.NEXT_OF_KIN:
+            self._next_of_kin(uow, row, current, actor, decision)
+            return
+        if kind is RequestType.CANCEL_ACCOUNT:
+            if current is State.VERIFIED:
+                self._move(uow, row.id, row.subject_id, current, State.IN_PROGRESS, actor.id)
+            answer = self._cancel(uow, row.id, row.subject_id, actor.id)
+            if answer.get("blocked"):
+                raise Conflict(
+                    Msg("仍有未处理的阻碍事项，暂不能注销。", "Blockers remain; the account cannot be cancelled yet.")
+                )
+            return
+        self._move(uow, row.id, row.subject_id, current, State.COMPLETED, actor.id)
+
+    def _next_of_kin(self, uow: UnitOfWork, row: Any, current: State, actor: Actor, decision: str | None) -> None:
+        """The officer decided a relative's request (PIPL Art. 49): carry out what they asked, on the deceased."""
+        if decision != "approve":
+            raise BadRequest(
+                Msg(
+                    "近亲属请求需要决定：approve 或以理由 refuse。",
+                    "A next-of-kin request needs a decision: approve, or refuse with a ground.",
+                ),
+                field="decision",
+            )
+        wants = (row.details or {}).get("wants", "access")
+        deceased = row.subject_id
+        outcome = f"approved:{wants}"
+        if wants == "delete":
+            uow.connection.execute(
+                update(_accounts).where(_accounts.c.subject_id == deceased).values(status="cancelled")
+            )
+            self.accounts.revoke_all(uow, deceased)
+            self._tell_recipients(uow, deceased, None, "delete", row.id)
+            self.vault.shred(actor=actor, subject_id=deceased, reason="next_of_kin", uow=uow, check_access=False)
+        self._move(uow, row.id, deceased, current, State.COMPLETED, actor.id, outcome=outcome)
+
+    def statistics(self) -> dict[str, Any]:
+        """Counts by type and state, and time to close (网络数据安全管理条例 Art. 44 reporting)."""
+        with self.vault.engine.connect() as connection:
+            rows = connection.execute(
+                select(_requests.c.type, _requests.c.state, func.count()).group_by(_requests.c.type, _requests.c.state)
+            ).all()
+            overdue = connection.execute(
+                select(func.count())
+                .select_from(_requests)
+                .where(
+                    and_(
+                        _requests.c.due_on < today_in_china(self.vault.now()),
+                        or_(
+                            *[_requests.c.state == s.value for s in (State.RECEIVED, State.VERIFIED, State.IN_PROGRESS)]
+                        ),
+                    )
+                )
+            ).scalar_one()
+        counts: dict[str, dict[str, int]] = {}
+        for kind, state, count in rows:
+            counts.setdefault(kind, {})[state] = int(count)
+        return {"by_type": counts, "overdue": int(overdue)}
