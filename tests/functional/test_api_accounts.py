@@ -150,7 +150,7 @@ def test_password_login_after_setting_one(client: TestClient, clinic: Yinsi) -> 
     good = client.post("/v1/auth/password-login", json={"phone": PHONE, "password": "correct horse 电池"})
     assert good.status_code == 200
     bad = client.post("/v1/auth/password-login", json={"phone": PHONE, "password": "wrong horse"})
-    assert bad.json()["code"] == "code_invalid"
+    assert bad.json()["code"] == "credentials_invalid"
     nobody = client.post("/v1/auth/password-login", json={"phone": "13800138000", "password": "anything 123"})
     assert nobody.json() == {**bad.json()}  # an unknown number answers exactly like a wrong password
 

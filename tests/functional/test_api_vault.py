@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from tests.support.consent import accept_policy
-from tests.support.http import api_key
+from tests.support.http import api_key, staff_session
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
 
@@ -23,8 +23,11 @@ def client(clinic: Yinsi) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def keys(clinic: Yinsi) -> dict[str, dict[str, str]]:
-    return {role: api_key(clinic, role) for role in ("clinic_app", "front_desk", "marketing", "privacy_officer")}
+def keys(clinic: Yinsi, client: TestClient) -> dict[str, dict[str, str]]:
+    """Services hold API keys; staff (front desk, privacy officer) log in with password and TOTP."""
+    headers = {role: api_key(clinic, role) for role in ("clinic_app", "marketing")}
+    headers.update({role: staff_session(client, clinic, role) for role in ("front_desk", "privacy_officer")})
+    return headers
 
 
 @pytest.fixture

@@ -281,7 +281,10 @@ def test_the_command_check_finds_shell_lines_and_catches_mistakes() -> None:
     text = "```sh\n*/15 * * * * /srv/yinsi/.venv/bin/yinsi audit anchor  # often\nyinsi keys rotat\n```\n"
     assert list(_command_lines(text)) == ["yinsi audit anchor  # often", "yinsi keys rotat"]
     root = typer.main.get_command(cli_app)
-    assert _check_command(root, "yinsi --data-dir /srv/data keys rotate --no-retire") == (("keys", "rotate"), None)
+    assert _check_command(root, "yinsi --data-dir /srv/data keys create-api-key --label x") == (
+        ("keys", "create-api-key"),
+        None,
+    )
     assert _check_command(root, "yinsi keys rotat")[1] is not None
     assert _check_command(root, "yinsi keys rotate --retry")[1] is not None
 

@@ -22,7 +22,10 @@ from yinsi.bootstrap import Yinsi
 from yinsi.core.deadlines import due_date, today_in_china
 from yinsi.core.export import read_export
 from yinsi.core.policy.types import Duration
+from yinsi.core.ports import Message
 from yinsi.services import staff
+from yinsi.services.notifier import Notifier
+from yinsi.services.recipient_notices import deliver_pending
 from yinsi.services.vault import Actor
 
 APP = Actor("key:app", "clinic_app")
@@ -228,10 +231,8 @@ def test_cancellation_blocked_then_completed_and_everything_goes(
     assert done["answer"]["third_party_logins_released"] == ["wechat"]
 
     # Afterwards: no role can read the PI, the session and the export link are dead, the audit trail holds.
-    for role in ("clinic_app", "front_desk"):
-        gone = client.get(
-            f"/v1/subjects/{subject}/pi", params={"purpose": "registration"}, headers=api_key(clinic, role)
-        )
+    for role, purpose in (("clinic_app", "registration"), ("billing", "payment")):
+        gone = client.get(f"/v1/subjects/{subject}/pi", params={"purpose": purpose}, headers=api_key(clinic, role))
         assert gone.json()["code"] == "subject_erased"
     assert client.get("/v1/me/consents", headers=auth(person)).json()["code"] == "unauthenticated"
     assert client.get(export, headers=auth(person)).json()["code"] == "unauthenticated"
@@ -244,8 +245,19 @@ def test_cancellation_blocked_then_completed_and_everything_goes(
             ).scalars()
         ]
     assert [(n.recipient, n.kind, n.channel, n.status) for n in notices] == [
-        ("sms_gateway", "delete", "https://sms.example/delete", "sent")
+        ("sms_gateway", "delete", "https://sms.example/delete", "pending")
     ]
+    delivered: list[Message] = []
+
+    class Recipient:
+        def send(self, message: Message) -> str:
+            delivered.append(message)
+            return "ack"
+
+    done_notices = deliver_pending(clinic.vault, Notifier({"recipient": Recipient()}, Recipient()))
+    assert (done_notices.sent, done_notices.failed) == (1, 0)
+    assert delivered[0].to == "https://sms.example/delete"
+    assert subject in delivered[0].body  # the recipient knows the person by this id, and by nothing else
     for step in (
         "request-received",
         "request-verified",
@@ -403,3 +415,35 @@ def test_overdue_requests_are_flagged(client: TestClient, person: dict[str, str]
     assert client.get("/v1/staff/requests", params={"overdue": True}, headers=dpo).json()[0]["id"] == complaint["id"]
     assert client.get("/v1/staff/statistics", headers=dpo).json()["overdue"] == 1
     assert date.fromisoformat(complaint["due_on"]) < today_in_china(clinic.now())
+
+
+def test_a_copy_of_ten_thousand_entries_goes_through_the_whole_path(
+    client: TestClient, person: dict[str, str], clinic: Yinsi
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import insert
+
+    from yinsi.adapters.db.rows import AccessLogRow
+    from yinsi.core.sealing import seal_value
+
+    subject = person["subject"]
+    with clinic.engine.connect() as connection:
+        key, version = clinic.keyring.data_key(connection, subject)  # type: ignore[misc]
+    start = clinic.now() - timedelta(days=100)
+    rows = [
+        {
+            "subject_id": subject,
+            "key_version": version,
+            "method": "sms_code",
+            "login_at": start + timedelta(minutes=i),
+            "logout_at": None,
+            "sealed_address": seal_value(key, subject, "access_log.address", version, f"203.0.113.{i % 250}"),
+        }
+        for i in range(10_000)
+    ]
+    with clinic.engine.begin() as connection:
+        connection.execute(insert(table_of(AccessLogRow)), rows)
+    done = file(client, person, type="copy")
+    documents = read_export(client.get(done["answer"]["download"], headers=auth(person)).content)
+    assert len(documents["access_log.json"]) >= 10_000

@@ -84,3 +84,37 @@ def test_rotation_rewraps_keys_without_touching_values_or_interrupting_reads(
         assert fresh.audit.verify(fresh.engine).ok
     finally:
         fresh.close()
+
+
+def test_a_running_server_follows_a_rotation_done_by_another_process(
+    clinic: Yinsi, backend: Backend, clinic_policy: CompiledPolicy
+) -> None:
+    """`yinsi keys rotate` runs in its own process while `yinsi serve` keeps serving (the key-file case)."""
+    server = clinic
+    before = server.vault.create_subject(actor=APP)
+    accept_policy(server, before)
+    server.vault.write(actor=APP, subject_id=before, purpose="registration", values={"name": "旧"}, source="t")
+
+    cli = open_yinsi(backend.settings, migrate=False, policy=clinic_policy)
+    try:
+        provider = cli.keyring.provider
+        assert isinstance(provider, LocalFileKeyProvider)
+        new_master = provider.add_new_current()
+        cli.keyring.rotate(cli.engine, new_master)
+        # The server goes on: it reads what was re-wrapped and wraps new people under the new key.
+        assert server.vault.read(actor=APP, subject_id=before, purpose="registration").values["name"] == "旧"
+        after = server.vault.create_subject(actor=APP)
+        accept_policy(server, after)
+        server.vault.write(actor=APP, subject_id=after, purpose="registration", values={"name": "新"}, source="t")
+        cli.keyring.rotate(cli.engine, new_master)  # `keys retire` re-wraps stragglers first
+        dropped = provider.retire(sorted(cli.keyring.master_ids_in_use(cli.engine)))
+        assert len(dropped) == 1
+    finally:
+        cli.close()
+    server.close()
+    restarted = open_yinsi(backend.settings, migrate=False, policy=clinic_policy)
+    try:
+        for subject, name in ((before, "旧"), (after, "新")):
+            assert restarted.vault.read(actor=APP, subject_id=subject, purpose="registration").values["name"] == name
+    finally:
+        restarted.close()

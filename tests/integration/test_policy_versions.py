@@ -120,3 +120,28 @@ def test_a_version_label_cannot_be_reused_and_an_identical_spec_publishes_nothin
     assert publish(published, SPEC).unchanged
     with pytest.raises(Conflict):
         publish(published, SPEC.replace("测试诊所隐私政策", "测试诊所隐私政策（修订）"))
+
+
+def test_a_change_is_announced_through_the_specs_channels(published: Yinsi, clock: Clock) -> None:
+    from fastapi.testclient import TestClient
+
+    from tests.support.accounts import register
+    from yinsi.adapters.notify.console import open_outbox_message
+    from yinsi.api.app import create_app
+    from yinsi.services import announcements
+
+    with TestClient(create_app(published)) as client:
+        for phone in ("13912345678", "13800138000"):
+            register(client, published, phone)
+            clock.advance(seconds=61)
+        done = publish(published, version(SPEC, "2026-04").replace("电子通讯, en: Newsletter", "会员通讯, en: News"))
+        assert done.announcement_id is not None
+        sent = announcements.deliver(published.vault, published.notifier, done.announcement_id)
+        assert sent == 2  # the spec's channels are popup and sms: one SMS to each account; pop-ups are the apps'
+        feed = client.get("/v1/announcements").json()["announcements"]
+    assert feed[0]["policy_version"] == "2026-04"
+    assert feed[0]["recipients"] == 2
+    assert feed[0]["channels"] == ["popup", "sms"]
+    bodies = [open_outbox_message(published.keyring.secret("outbox"), e.sealed) for e in published.outbox.latest(2)]
+    assert {m.to for m in bodies} == {"13912345678", "13800138000"}
+    assert all("2026-04" in m.body for m in bodies)

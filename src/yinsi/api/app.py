@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yinsi.api import problems
 from yinsi.api.limits import BodyLimit
+from yinsi.api.request_log import RequestLog
 from yinsi.api.routes import auth, me, public, requests, subjects
 from yinsi.bootstrap import Yinsi
 from yinsi.core.errors import YinsiError
@@ -33,4 +34,5 @@ def create_app(yinsi: Yinsi) -> FastAPI:
     app.include_router(me.router)
     app.include_router(requests.router)
     app.add_middleware(BodyLimit, max_bytes=yinsi.settings.max_body_bytes)
+    app.add_middleware(RequestLog)
     return app

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from yinsi.bootstrap import Yinsi
 from yinsi.core.errors import Unauthenticated
 from yinsi.core.i18n import Msg, pick_lang
+from yinsi.services import staff
 from yinsi.services.api_keys import Caller, authenticate
 from yinsi.services.vault import Actor
 
@@ -39,7 +40,14 @@ def get_caller(request: Request, yinsi: YinsiDep) -> Caller:
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def service_actor(caller: CallerDep) -> Actor:
+def service_actor(request: Request, yinsi: YinsiDep) -> Actor:
+    """Who calls the vault: a service with an API key (a service role), or a member of staff logged in
+    with password and TOTP (a staff role). Either way the role's rights come from the spec."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() == "bearer" and token.startswith(staff.SESSION_PREFIX):
+        return staff.authenticate(yinsi.vault, token).actor
+    caller = get_caller(request, yinsi)
     return Actor(f"key:{caller.key_id}", caller.role)
 
 

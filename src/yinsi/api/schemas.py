@@ -52,3 +52,16 @@ class Health(BaseModel):
     status: str
     policy: str | None
     database: str
+
+
+class ProvisionIn(Body):
+    recipient: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="A recipient the spec declares.")
+    purpose: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    fields: list[str] = Field(min_length=1, max_length=50)
+
+
+class ProvisionOut(BaseModel):
+    id: int
+    recipient: str
+    purpose: str
+    values: dict[str, str] = Field(description="Whole values, to pass to the recipient (and nowhere else).")

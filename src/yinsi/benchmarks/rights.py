@@ -29,6 +29,7 @@ from sqlalchemy import insert
 from yinsi.adapters.db.rows import AccountRow, table_of
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.config import Settings
+from yinsi.core.export import bench_export
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
 from yinsi.core.requests import RequestType
@@ -190,4 +191,6 @@ def _run(yinsi: Yinsi, count: int, accesses: int, cancellations: int, echo: Call
         f"p95 {statistics.quantiles(cancel_times, n=20)[-1]:.2f} ms"
     )
     echo(f"  sustained: {report.requests_per_s:,.0f} requests/s over {total:,} requests")
+    seconds = min(bench_export(10_000) for _ in range(3))
+    echo(f"  copy: the export of one person holding 10,000 values builds in {seconds:.2f} s")
     return report

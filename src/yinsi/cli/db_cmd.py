@@ -33,6 +33,9 @@ def status_cmd(ctx: typer.Context) -> None:
     from yinsi.bootstrap import engine_for
 
     settings = state(ctx).settings()
+    if settings.is_sqlite and not settings.data_dir.joinpath("yinsi.db").exists() and settings.database_url is None:
+        out.print("data: not created yet (run 'yinsi db upgrade')", markup=False)  # and do not create it here
+        raise typer.Exit(1)
     engine = engine_for(settings, pool=False)
     try:
         behind = pending(engine)

@@ -21,3 +21,53 @@ def access_logs(ctx: typer.Context) -> None:
     finally:
         yinsi.close()
     out.print(f"deleted {deleted} access log entr{'y' if deleted == 1 else 'ies'}", markup=False)
+
+
+@app.command("recipient-notices")
+def recipient_notices(
+    ctx: typer.Context,
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Also try again the notices that failed."),
+) -> None:
+    """Tell recipients to delete or correct PI, through the channel the spec names for each."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.recipient_notices import deliver_pending
+
+    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
+    try:
+        done = deliver_pending(yinsi.vault, yinsi.notifier, retry_failed=retry_failed)
+    finally:
+        yinsi.close()
+    out.print(f"sent {done.sent} notice(s); {done.failed} failed", markup=False)
+    raise typer.Exit(1 if done.failed else 0)
+
+
+@app.command("retention")
+def retention(ctx: typer.Context) -> None:
+    """Delete every value whose retention has ended (the spec's period from when it was collected)."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.housekeeping import sweep_retention
+
+    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
+    try:
+        counts = sweep_retention(yinsi.vault)
+    finally:
+        yinsi.close()
+    total = sum(counts.values())
+    detail = ", ".join(f"{field} {n}" for field, n in sorted(counts.items()))
+    out.print(f"deleted {total} value(s) past their retention{': ' + detail if detail else ''}", markup=False)
+
+
+@app.command("housekeeping")
+def housekeeping(ctx: typer.Context) -> None:
+    """Remove expired login codes, ended sessions, expired exports, old rate-limit events and outbox messages."""
+    from datetime import timedelta
+
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.housekeeping import housekeeping as run
+
+    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
+    try:
+        gone = run(yinsi.vault, outbox_keep=timedelta(hours=yinsi.settings.outbox_keep_hours))
+    finally:
+        yinsi.close()
+    out.print(", ".join(f"{name} {count}" for name, count in gone.items()), markup=False)

@@ -13,13 +13,12 @@ app = typer.Typer(no_args_is_help=True)
 
 
 @app.command("rotate")
-def rotate(
-    ctx: typer.Context,
-    retire: Annotated[
-        bool, typer.Option(help="Forget master keys no longer used once everything is re-wrapped.")
-    ] = True,
-) -> None:
-    """Re-wrap every data key under a new master key, without re-encrypting values and without downtime."""
+def rotate(ctx: typer.Context) -> None:
+    """Re-wrap every data key under a new master key, without re-encrypting values and without downtime.
+
+    Running processes pick the new key up from the key file at their next use. The old key stays in the
+    file until `yinsi keys retire`, run once every process has had time to follow (a minute is plenty).
+    """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from sqlalchemy import func, select
 
@@ -59,14 +58,46 @@ def rotate(
                     },
                 )
             )
-        dropped: list[str] = []
-        if retire and isinstance(provider, LocalFileKeyProvider):
-            dropped = provider.retire(sorted(yinsi.keyring.master_ids_in_use(yinsi.engine)))
         out.print(
             f"current master key {report.new_master_key}: re-wrapped {report.data_keys} data key(s) and "
-            f"{report.secrets} secret(s); retired {len(dropped)} old master key(s)",
+            f"{report.secrets} secret(s); run 'yinsi keys retire' once every process has followed",
             markup=False,
         )
+    finally:
+        yinsi.close()
+
+
+@app.command("retire")
+def retire(ctx: typer.Context) -> None:
+    """Forget the master keys nothing uses any more: first re-wraps any key another process wrapped under an
+    older master key during the rotation, then drops the unused ones from the key file."""
+    from yinsi.adapters.keys.local_file import LocalFileKeyProvider
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.audit import AuditEvent
+
+    yinsi = open_yinsi(state(ctx).settings())
+    try:
+        provider = yinsi.keyring.provider
+        if not isinstance(provider, LocalFileKeyProvider):
+            err.print(
+                "keys given in YINSI_MASTER_KEY are retired by removing them from the variable, after "
+                "'yinsi keys rotate' with the new key first",
+                markup=False,
+            )
+            raise typer.Exit(1)
+        current = provider.current()
+        stragglers = yinsi.keyring.rotate(yinsi.engine, current)
+        dropped = provider.retire(sorted(yinsi.keyring.master_ids_in_use(yinsi.engine)))
+        with yinsi.vault.unit() as uow:
+            uow.record(
+                AuditEvent(
+                    "master-keys-retired",
+                    "system",
+                    role="system",
+                    details={"retired": dropped, "re_wrapped": stragglers.data_keys},
+                )
+            )
+        out.print(f"retired {len(dropped)} master key(s); re-wrapped {stragglers.data_keys} straggler(s)", markup=False)
     finally:
         yinsi.close()
 

@@ -8,6 +8,7 @@ traceback goes only to the debug log, which never holds PI values).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -72,7 +73,20 @@ def _global(
     cli.lang = default_lang()
 
 
+def _configure_logging() -> None:
+    """yinsi's own loggers at YINSI_LOG_LEVEL (INFO by default) on standard error, their records never holding
+    PI; libraries stay at WARNING unless DEBUG is asked for (httpx would log webhook URLs, which may carry tokens)."""
+    level = getattr(logging, os.environ.get("YINSI_LOG_LEVEL", "INFO").upper(), logging.INFO)
+    logging.basicConfig(
+        level=logging.DEBUG if level == logging.DEBUG else logging.WARNING,
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("yinsi").setLevel(level)
+
+
 def main() -> None:
+    _configure_logging()
     try:
         app(standalone_mode=True, obj=CliState())
     except YinsiError as exc:
@@ -83,6 +97,14 @@ def main() -> None:
     except Exception as exc:
         if isinstance(exc, StartupError | OSError):
             err.print(f"yinsi: {exc}", markup=False)
+            sys.exit(1)
+        if type(exc).__module__.startswith("sqlalchemy"):
+            # Never print the driver's text: it can quote a statement's parameters or the connection string.
+            err.print(
+                f"yinsi: the database cannot be used ({type(exc).__name__}); check --database-url or "
+                "YINSI_DATABASE_URL, and that the server is running",
+                markup=False,
+            )
             sys.exit(1)
         log.debug("unexpected error", exc_info=True)
         err.print(

@@ -27,6 +27,18 @@ def publish(
     try:
         with yinsi.vault.unit() as uow:
             done = policies.publish(uow, text, now=yinsi.now(), actor="system", name=str(file))
+        delivered = None
+        if done.announcement_id is not None:
+            from rich.progress import Progress
+
+            from yinsi.services import announcements
+
+            yinsi.policy.current()  # the new version is the one announced
+            with Progress(transient=True, console=err) as progress:
+                task = progress.add_task("announcing", total=None)
+                delivered = announcements.deliver(
+                    yinsi.vault, yinsi.notifier, done.announcement_id, progress=lambda n: progress.advance(task, n)
+                )
     finally:
         yinsi.close()
     zh = default_lang() == "zh-CN"
@@ -46,6 +58,8 @@ def publish(
     for change in done.diff.changes:
         tag = f"material:{change.kind.value}" if change.kind is not None else "minor"
         out.print(f"[{tag}] {change.summary.get(default_lang())}", markup=False)
+    if delivered is not None:
+        out.print(f"已向个人发送 {delivered} 条通知" if zh else f"sent {delivered} notice(s) to people", markup=False)
     if done.material:
         kinds = ", ".join(k.value for k in done.diff.material_kinds)
         out.print(

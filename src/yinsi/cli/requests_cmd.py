@@ -15,6 +15,7 @@ from yinsi.cli.context import default_lang, err, out, state
 from yinsi.core.errors import Unauthenticated
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Operation
+from yinsi.core.requests import RequestType, State
 
 if TYPE_CHECKING:
     from yinsi.bootstrap import Yinsi
@@ -53,8 +54,8 @@ def _line(view: RequestView) -> str:
 def list_requests(
     ctx: typer.Context,
     as_: AsStaff,
-    type_: Annotated[str | None, typer.Option("--type", help="Only this type.")] = None,
-    state_: Annotated[str | None, typer.Option("--state", help="Only this state (default: open ones).")] = None,
+    type_: Annotated[RequestType | None, typer.Option("--type", help="Only this type.")] = None,
+    state_: Annotated[State | None, typer.Option("--state", help="Only this state (default: open ones).")] = None,
     overdue: Annotated[bool, typer.Option(help="Only overdue requests.")] = False,
 ) -> None:
     """Open requests, soonest due first."""
@@ -63,7 +64,9 @@ def list_requests(
     yinsi = open_yinsi(state(ctx).settings(), migrate=False)
     try:
         _member(yinsi, as_, Operation.VIEW_REQUESTS)
-        views = yinsi.rights.queue(kind=type_, state=state_, overdue=overdue)
+        views = yinsi.rights.queue(
+            kind=type_.value if type_ else None, state=state_.value if state_ else None, overdue=overdue
+        )
     finally:
         yinsi.close()
     for view in views:

@@ -16,8 +16,8 @@ def serve(
         Path | None, typer.Option("--data-dir", help="Where the SQLite files and key file live.")
     ] = None,
     policy: Annotated[Path | None, typer.Option("--policy", help="The policy spec to load.")] = None,
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default YINSI_HOST or 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default YINSI_PORT or 8000).")] = None,
 ) -> None:
     import uvicorn
 
@@ -25,6 +25,7 @@ def serve(
     from yinsi.bootstrap import open_yinsi
 
     settings = state(ctx).settings(data_dir=data_dir, policy_path=policy, host=host, port=port)
+    host, port = settings.host, settings.port
     yinsi = open_yinsi(settings)
     compiled = yinsi.policy.current()
     base = f"http://{host}:{port}"
@@ -42,6 +43,7 @@ def serve(
         markup=False,
     )
     try:
-        uvicorn.run(create_app(yinsi), host=host, port=port, log_level=settings.log_level.lower())
+        # uvicorn's access log writes each client's address, which is PI: yinsi logs requests itself, without it.
+        uvicorn.run(create_app(yinsi), host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
     finally:
         yinsi.close()

@@ -49,3 +49,43 @@ def create(
     )
     out.print(created.totp_secret, markup=False)
     err.print(created.provisioning_uri, markup=False)
+
+
+@app.command("disable")
+def disable(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(show_default=False)],
+) -> None:
+    """Stop a member of staff at once (their sessions end; the account stays in the audit trail)."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import staff
+
+    yinsi = open_yinsi(state(ctx).settings())
+    try:
+        with yinsi.vault.unit() as uow:
+            staff.disable(uow, yinsi.vault, username=username)
+    finally:
+        yinsi.close()
+    out.print(f"staff {username} disabled", markup=False)
+
+
+@app.command("reset-totp")
+def reset_totp(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(show_default=False)],
+) -> None:
+    """Give a member of staff a new TOTP secret (a lost or replaced phone); prints it once."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import staff
+
+    yinsi = open_yinsi(state(ctx).settings())
+    try:
+        with yinsi.vault.unit() as uow:
+            renewed = staff.reset_totp(
+                uow, yinsi.vault, username=username, issuer=yinsi.policy.current().spec.policy.title.get("en")[:40]
+            )
+    finally:
+        yinsi.close()
+    err.print(f"new TOTP secret for {username} (shown once):", markup=False)
+    out.print(renewed.totp_secret, markup=False)
+    err.print(renewed.provisioning_uri, markup=False)

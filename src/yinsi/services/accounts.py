@@ -81,6 +81,10 @@ class LoginRefused(YinsiError):
     keep_changes = True
 
 
+class PasswordRefused(LoginRefused):
+    code = "credentials_invalid"
+
+
 class PolicyAcceptanceRequired(YinsiError):
     code = "policy_acceptance_required"
 
@@ -298,7 +302,7 @@ class Accounts:
                 rate_limits.record(connection, rate_limits.FAILED_LOGIN_PER_PHONE, phone_digest, now)
                 rate_limits.record(connection, rate_limits.FAILED_LOGIN_PER_CLIENT, client_key, now)
                 uow.record(AuditEvent("login-refused", "system", role="system", details={"reason": "password"}))
-                raise LoginRefused(BAD_LOGIN)
+                raise PasswordRefused(BAD_LOGIN)
             return self._start_session(uow, found[0], client, "password", False)
 
     def _start_session(self, uow: UnitOfWork, subject: str, client: str, method: str, new: bool) -> Login:

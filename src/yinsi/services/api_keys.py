@@ -18,6 +18,7 @@ from yinsi.adapters.db.rows import ApiKeyRow, table_of
 from yinsi.core.errors import BadRequest, Unauthenticated
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
+from yinsi.core.policy.vocabulary import RoleKind
 from yinsi.core.sealing import secret_digest
 from yinsi.services.audit import AuditEvent
 from yinsi.services.unit_of_work import UnitOfWork
@@ -40,6 +41,16 @@ class Caller:
 
 
 def create_api_key(uow: UnitOfWork, policy: CompiledPolicy, *, role: str, label: str, now: datetime) -> IssuedKey:
+    spec_role = policy.spec.roles.get(role)
+    if spec_role is not None and spec_role.kind is RoleKind.STAFF:
+        raise BadRequest(
+            Msg(
+                f"'{role}' 是员工角色：员工用账号和动态验证码登录（yinsi staff create），不使用 API 密钥。",
+                f"'{role}' is a staff role: staff log in with an account and a one-time code (yinsi staff create), "
+                "not an API key.",
+            ),
+            field="role",
+        )
     if role not in policy.role_purposes:
         roles = ", ".join(policy.role_purposes) or "(none)"
         raise BadRequest(

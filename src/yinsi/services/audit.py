@@ -121,6 +121,18 @@ class AuditLog:
                 connection.execute(update(_anchor).where(_anchor.c.id == 1).values(**values))
             return int(head.seq)
 
+    def events(
+        self, engine: Engine, *, subject: str | None = None, action: str | None = None, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """Events, newest first, as their MACed bodies say (for the privacy officer's console)."""
+        query = select(_events.c.seq, _events.c.body).order_by(_events.c.seq.desc()).limit(limit)
+        if subject is not None:
+            query = query.where(_events.c.subject_id == subject)
+        if action is not None:
+            query = query.where(_events.c.action == action)
+        with read_only(engine.connect()) as connection:
+            return [json.loads(row.body) for row in connection.execute(query)]
+
     def verify(self, engine: Engine, chunk: int = 5000) -> VerifyResult:
         """Walks the whole chain; names the first event that does not check out."""
         previous, expected_seq, count = GENESIS, 1, 0

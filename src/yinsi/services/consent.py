@@ -337,15 +337,12 @@ def may_ask(
     return False, int((until - now).total_seconds()) + 1
 
 
-def require_scope(act_kind: str, scope: str) -> tuple[Kind, str]:
+def kind_of(value: str) -> Kind:
+    """The consent kind named by ``value``, or a clear refusal naming the kinds there are."""
     try:
-        kind = Kind(act_kind)
+        return Kind(value)
     except ValueError:
+        kinds = ", ".join(k.value for k in Kind)
         raise BadRequest(
-            Msg(
-                f"kind 应是：{', '.join(k.value for k in Kind)}。",
-                f"kind must be one of: {', '.join(k.value for k in Kind)}.",
-            ),
-            field="kind",
+            Msg(f"同意的种类应是：{kinds}。", f"The kind of consent must be one of: {kinds}."), field="consent_kind"
         ) from None
-    return kind, scope

@@ -152,22 +152,18 @@ class KeyRing:
         old and the new master key are available until the rotation ends.
         """
         done = 0
-        last = ""
-        while True:
+        # Keep going until nothing is left under an older key: that also re-wraps a key another process
+        # created while this rotation ran (it may have read the old current key just before the switch).
+        for _ in range(1000):
             with writer(engine) as connection, connection.begin():
                 rows = connection.execute(
                     select(_keys.c.subject_id, _keys.c.version, _keys.c.wrapped, _keys.c.master_key_id)
-                    .where(_keys.c.subject_id > last)
+                    .where(_keys.c.master_key_id != new_master.id)
                     .order_by(_keys.c.subject_id)
                     .limit(batch)
                     .with_for_update()
                 ).all()
-                if not rows:
-                    break
                 for row in rows:
-                    last = row.subject_id
-                    if row.master_key_id == new_master.id:
-                        continue
                     key = unwrap_data_key(self._master(row.master_key_id), row.subject_id, row.version, row.wrapped)
                     connection.execute(
                         update(_keys)
@@ -180,6 +176,8 @@ class KeyRing:
                     done += 1
             if progress is not None:
                 progress(len(rows))
+            if not rows:
+                break
         secrets_done = 0
         with writer(engine) as connection, connection.begin():
             for row in connection.execute(select(_secrets).with_for_update()).all():

@@ -23,7 +23,7 @@ from hashlib import sha256
 from sqlalchemy import Connection, insert, select, update
 
 from yinsi.adapters.db.rows import GuardianLinkRow, SubjectRow, table_of
-from yinsi.core.errors import Forbidden, YinsiError
+from yinsi.core.errors import Forbidden, YinsiError, not_found
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import FieldType, MinorsRule
@@ -110,7 +110,9 @@ def apply_age(
 def subject_minor(connection: Connection, subject_id: str) -> tuple[str, str | None]:
     row = connection.execute(
         select(_subjects.c.minor, _subjects.c.guardian_id).where(_subjects.c.id == subject_id)
-    ).one()
+    ).first()
+    if row is None:
+        raise not_found("这个人", "person")
     return str(row.minor), row.guardian_id
 
 
@@ -124,10 +126,30 @@ def wards_of(connection: Connection, guardian_id: str) -> list[str]:
     )
 
 
-def require_guardian_of(connection: Connection, guardian_id: str, ward_id: str) -> None:
-    _, guardian = subject_minor(connection, ward_id)
-    if guardian != guardian_id:
+def require_guardian_of(
+    connection: Connection,
+    guardian_id: str,
+    ward_id: str,
+    policy: CompiledPolicy | None = None,
+    action: str | None = None,
+) -> None:
+    """Refuses anyone but the minor's linked guardian, and (when the spec lists what guardians may do,
+    ``minors.guardian_may``) any action it does not list."""
+    try:
+        _, guardian = subject_minor(connection, ward_id)
+    except YinsiError:
+        guardian = None
+    if guardian is None or guardian != guardian_id:
         raise Forbidden(Msg("您不是这个未成年人已关联的监护人。", "You are not the linked guardian of this minor."))
+    allowed = policy.spec.minors.guardian_may if policy is not None and policy.spec.minors is not None else []
+    if action is not None and allowed and action not in allowed:
+        verb = {"access": "查阅", "correct": "更正", "delete": "删除"}.get(action, action)
+        raise Forbidden(
+            Msg(
+                f"隐私政策没有规定监护人可以代为{verb}未成年人的个人信息。",
+                f"The policy does not let guardians {action} a minor's PI.",
+            )
+        )
 
 
 def _link_mac(secret: bytes, guardian_phone_digest: bytes, code: str) -> bytes:

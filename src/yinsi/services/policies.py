@@ -45,6 +45,7 @@ class Published:
     material: bool
     diff: PolicyDiff | None  # None for the first version
     unchanged: bool = False
+    announcement_id: int | None = None
 
 
 def compile_text(text: str, name: str = "policy") -> CompiledPolicy:
@@ -119,8 +120,7 @@ def publish(uow: UnitOfWork, text: str, *, now: datetime, actor: str, name: str 
         if material:
             values["baseline_id"] = version_id
         connection.execute(update(_state).where(_state.c.id == 1).values(**values))
-    if previous is not None:
-        _announce(uow, compiled.spec, change, now)
+    announcement = _announce(uow, compiled.spec, change, now) if previous is not None else None
     uow.record(
         AuditEvent(
             "policy-published",
@@ -129,10 +129,10 @@ def publish(uow: UnitOfWork, text: str, *, now: datetime, actor: str, name: str 
             details={"version": compiled.version, "material": material, "kinds": kinds, "digest": digest},
         )
     )
-    return Published(version_id, compiled.version, material, change)
+    return Published(version_id, compiled.version, material, change, announcement_id=announcement)
 
 
-def _announce(uow: UnitOfWork, spec: PolicySpec, change: PolicyDiff | None, now: datetime) -> None:
+def _announce(uow: UnitOfWork, spec: PolicySpec, change: PolicyDiff | None, now: datetime) -> int:
     material = change is not None and change.material
     kinds = ", ".join(k.value for k in change.material_kinds) if change is not None else ""
     zh = (
@@ -147,16 +147,20 @@ def _announce(uow: UnitOfWork, spec: PolicySpec, change: PolicyDiff | None, now:
         else f"The privacy policy was updated to {spec.policy.version} (minor change)."
     )
     channels = [c.value for c in spec.changes.channels] or ["website"]
-    uow.connection.execute(
-        insert(_announcements).values(
-            kind="policy-change",
-            policy_version=spec.policy.version,
-            material=material,
-            channels=channels,
-            summary_zh=zh,
-            summary_en=en,
-            created_at=now,
-        )
+    return int(
+        uow.connection.execute(
+            insert(_announcements)
+            .values(
+                kind="policy-change",
+                policy_version=spec.policy.version,
+                material=material,
+                channels=channels,
+                summary_zh=zh,
+                summary_en=en,
+                created_at=now,
+            )
+            .returning(_announcements.c.id)
+        ).scalar_one()
     )
 
 

@@ -89,6 +89,16 @@ def holds(vault: Vault, uow: UnitOfWork, subject: str, fields: list[str]) -> lis
     policy = vault.policy
     now = vault.now()
     found: list[Hold] = []
+    if policy.login is not None and policy.login[0] in fields:
+        found.append(
+            Hold(
+                policy.login[0],
+                Msg(
+                    "登录用的手机号随账号保存：如要删除，请注销账号。",
+                    "The phone number you log in with is kept as long as the account; to delete it, cancel the account.",
+                ),
+            )
+        )
     for row in uow.connection.execute(
         select(_values.c.field, _values.c.purposes, _values.c.collected_at).where(
             _values.c.subject_id == subject, _values.c.field.in_(fields)

@@ -212,3 +212,47 @@ def lookup(connection: Connection, username: str) -> StaffMember | None:
         select(_staff.c.username, _staff.c.role).where(_staff.c.username == username, _staff.c.disabled_at.is_(None))
     ).first()
     return StaffMember(row.username, row.role) if row is not None else None
+
+
+def disable(uow: UnitOfWork, vault: Vault, *, username: str) -> None:
+    """Stops a member of staff at once: their sessions end and they cannot log in again."""
+    now = vault.now()
+    done = uow.connection.execute(
+        update(_staff).where(_staff.c.username == username, _staff.c.disabled_at.is_(None)).values(disabled_at=now)
+    ).rowcount
+    if not done:
+        raise BadRequest(
+            Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}."),
+            field="username",
+        )
+    uow.connection.execute(
+        update(_sessions)
+        .where(_sessions.c.username == username, _sessions.c.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    uow.record(AuditEvent("staff-disabled", "system", role="system", details={"username": username}))
+
+
+def reset_totp(uow: UnitOfWork, vault: Vault, *, username: str, issuer: str) -> NewStaff:
+    """A new TOTP secret for a member of staff (a lost phone); their sessions end."""
+    row = uow.connection.execute(
+        select(_staff.c.role).where(_staff.c.username == username, _staff.c.disabled_at.is_(None))
+    ).first()
+    if row is None:
+        raise BadRequest(
+            Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}."),
+            field="username",
+        )
+    seed = pyotp.random_base32()
+    uow.connection.execute(
+        update(_staff)
+        .where(_staff.c.username == username)
+        .values(sealed_totp=seal_with_secret(vault.keyring.secret("codes"), "totp", seed.encode()), last_totp_step=None)
+    )
+    uow.connection.execute(
+        update(_sessions)
+        .where(_sessions.c.username == username, _sessions.c.revoked_at.is_(None))
+        .values(revoked_at=vault.now())
+    )
+    uow.record(AuditEvent("staff-totp-reset", "system", role="system", details={"username": username}))
+    return NewStaff(username, row.role, seed, pyotp.TOTP(seed).provisioning_uri(name=username, issuer_name=issuer))

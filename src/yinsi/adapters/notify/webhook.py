@@ -21,7 +21,7 @@ from types import TracebackType
 
 import httpx
 
-from yinsi.core.ports import DeliveryFailed, Message
+from yinsi.core.ports import DeliveryFailed, Message, MessageSender
 
 log = logging.getLogger(__name__)
 
@@ -163,3 +163,31 @@ def _gateway_reference(response: httpx.Response) -> str | None:
     if not reference or len(reference) > _MAX_REFERENCE or not reference.isprintable():
         return None
     return reference
+
+
+class AddressedWebhookSender:
+    """Delivers each message to the URL in its own ``to`` (a recipient's deletion endpoint from the spec).
+
+    Anything that is not an http(s) URL (an e-mail address, a postal address) goes to ``fallback``, so a
+    notice the operator must pass on by hand is still kept. One client per URL, reused.
+    """
+
+    def __init__(self, fallback: MessageSender, *, secret: bytes | None = None, timeout: float = 10.0) -> None:
+        self._fallback = fallback
+        self._secret = secret
+        self._timeout = timeout
+        self._senders: dict[str, WebhookMessageSender] = {}
+
+    def send(self, message: Message) -> str:
+        if not message.to.startswith(("https://", "http://")):
+            return self._fallback.send(message)
+        sender = self._senders.get(message.to)
+        if sender is None:
+            sender = WebhookMessageSender(message.to, secret=self._secret, timeout=self._timeout)
+            self._senders[message.to] = sender
+        return sender.send(message)
+
+    def close(self) -> None:
+        for sender in self._senders.values():
+            sender.close()
+        self._senders.clear()

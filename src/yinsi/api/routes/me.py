@@ -304,7 +304,7 @@ def my_wards(subject: SubjectDep, yinsi: YinsiDep) -> WardsOut:
 @router.get("/wards/{ward_id}/consents", response_model=ConsentsOut)
 def ward_consents(ward_id: str, subject: SubjectDep, yinsi: YinsiDep) -> ConsentsOut:
     with yinsi.engine.connect() as connection:
-        minors.require_guardian_of(connection, subject, ward_id)
+        minors.require_guardian_of(connection, subject, ward_id, yinsi.policy.current(), "access")
     return _consents(yinsi, ward_id)
 
 
@@ -318,7 +318,7 @@ def give_ward_consent(ward_id: str, body: ConsentIn, subject: SubjectDep, yinsi:
 def correct_ward_pi(ward_id: str, body: PiIn, subject: SubjectDep, yinsi: YinsiDep) -> WrittenOut:
     """The guardian corrects or supplements the minor's PI (immutable fields stay refused)."""
     with yinsi.vault.unit() as uow:
-        minors.require_guardian_of(uow.connection, subject, ward_id)
+        minors.require_guardian_of(uow.connection, subject, ward_id, yinsi.policy.current(), "correct")
         written = self_service.correct(
             yinsi.vault,
             uow,
@@ -334,7 +334,7 @@ def correct_ward_pi(ward_id: str, body: PiIn, subject: SubjectDep, yinsi: YinsiD
 def delete_ward_pi(ward_id: str, field: str, subject: SubjectDep, yinsi: YinsiDep) -> WrittenOut:
     """The guardian deletes a field of the minor's PI (refused, with the reason, under a legal retention)."""
     with yinsi.vault.unit() as uow:
-        minors.require_guardian_of(uow.connection, subject, ward_id)
+        minors.require_guardian_of(uow.connection, subject, ward_id, yinsi.policy.current(), "delete")
         deleted = self_service.delete(
             yinsi.vault, uow, subject=ward_id, fields=[field], actor=Actor(f"subject:{subject}", "guardian")
         )

@@ -11,6 +11,7 @@ from sqlalchemy import text
 from yinsi.api.deps import YinsiDep
 from yinsi.api.schemas import Health
 from yinsi.core.policy.render import render_policy
+from yinsi.services import announcements
 
 router = APIRouter(tags=["public"])
 
@@ -28,6 +29,12 @@ def health(yinsi: YinsiDep) -> Health:
         connection.execute(text("SELECT 1"))
     compiled = yinsi.policy.compiled
     return Health(status="ok", policy=compiled.version if compiled else None, database=yinsi.engine.dialect.name)
+
+
+@router.get("/v1/announcements")
+def announcements_feed(yinsi: YinsiDep) -> dict[str, list[dict[str, object]]]:
+    """Notices of policy changes, newest first, for apps to show as a pop-up or banner."""
+    return {"announcements": announcements.latest(yinsi.engine)}
 
 
 @router.get("/policy", response_class=HTMLResponse)

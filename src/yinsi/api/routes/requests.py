@@ -133,7 +133,7 @@ def my_requests(subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> list[Req
 @router.get("/v1/me/requests/{request_id}", response_model=RequestOut)
 def my_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
     """Follow a request: its state, due date, history and (for access and explanations) the answer."""
-    return out(yinsi.rights.get(request_id=request_id, by=subject), lang)
+    return out(yinsi.rights.get(request_id=request_id, by=subject, lang=lang), lang)
 
 
 @router.post("/v1/me/requests/{request_id}/withdraw", response_model=RequestOut)
@@ -259,6 +259,37 @@ def staff_login(body: StaffLoginIn, yinsi: YinsiDep, client: ClientDep) -> Staff
         yinsi.vault, username=body.username, password=body.password, code=body.code, client=client
     )
     return StaffLoginOut(token=token, username=member.username, role=member.role)
+
+
+@router.post("/v1/staff/logout", status_code=status.HTTP_204_NO_CONTENT)
+def staff_logout(request: Request, yinsi: YinsiDep) -> None:
+    """End this staff session at once."""
+    _, _, token = request.headers.get("authorization", "").partition(" ")
+    staff.logout(yinsi.vault, token.strip())
+
+
+@router.get("/v1/staff/audit")
+def staff_audit(
+    member: StaffDep,
+    yinsi: YinsiDep,
+    subject: Annotated[str | None, Query(max_length=36)] = None,
+    action: Annotated[str | None, Query(max_length=48)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> dict[str, Any]:
+    """Audit events, newest first (they name fields, purposes and roles, never values); viewing is audited too."""
+    staff.require(yinsi.policy.current(), member, Operation.VIEW_AUDIT)
+    events = yinsi.audit.events(yinsi.engine, subject=subject, action=action, limit=limit)
+    with yinsi.vault.unit() as uow:
+        uow.record(
+            AuditEvent(
+                "audit-viewed",
+                member.actor.id,
+                role=member.role,
+                subject=subject,
+                details={"action": action, "count": len(events)},
+            )
+        )
+    return {"events": events}
 
 
 @router.get("/v1/staff/requests", response_model=list[RequestOut])

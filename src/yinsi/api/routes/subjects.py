@@ -7,11 +7,21 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from yinsi.api.deps import ServiceActor, YinsiDep
-from yinsi.api.schemas import Lookup, LookupResult, PiRead, PiWrite, PiWritten, SubjectCreated
+from yinsi.api.schemas import (
+    Lookup,
+    LookupResult,
+    PiRead,
+    PiWrite,
+    PiWritten,
+    ProvisionIn,
+    ProvisionOut,
+    SubjectCreated,
+)
 from yinsi.core.access import Decision, Deny
 from yinsi.core.errors import AccessDenied, BadRequest, PurposeRequired
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Operation
+from yinsi.services import provisions
 
 router = APIRouter(prefix="/v1/subjects", tags=["vault"])
 
@@ -75,3 +85,21 @@ def shred_subject(subject_id: str, yinsi: YinsiDep, actor: ServiceActor) -> Resp
     """Crypto-shred a subject: every value becomes unreadable at once. Needs a role with the 'erase' operation."""
     yinsi.vault.shred(actor=actor, subject_id=subject_id, reason="api")
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{subject_id}/provisions", status_code=status.HTTP_201_CREATED, response_model=ProvisionOut)
+def provide(subject_id: str, body: ProvisionIn, yinsi: YinsiDep, actor: ServiceActor) -> ProvisionOut:
+    """Hand fields to a declared recipient for one of its declared purposes; recorded, and in the person's copy.
+
+    Needs a role with the 'provide' operation that may see the fields; a recipient the spec marks as needing
+    the person's separate (or cross-border) consent gets nothing until that consent is in force.
+    """
+    done = provisions.provide(
+        yinsi.vault,
+        actor=actor,
+        subject_id=subject_id,
+        recipient=body.recipient,
+        purpose=body.purpose,
+        fields=body.fields,
+    )
+    return ProvisionOut(id=done.id, recipient=done.recipient, purpose=done.purpose, values=done.values)

@@ -24,7 +24,7 @@ from yinsi.core.policy.vocabulary import ExcessiveAction
 from yinsi.core.requests import AUTOMATIC, RequestType, State, TransitionRefused, due, excess
 from yinsi.core.sealing import seal_value
 from yinsi.services import consent, self_service
-from yinsi.services.consent import Action, ConsentAct, Kind
+from yinsi.services.consent import Action, ConsentAct
 from yinsi.services.rights.answers import Answers
 from yinsi.services.rights.base import (
     TYPE_NAMES,
@@ -185,7 +185,7 @@ class Rights(Answers, Cancellation, StaffQueue):
                     self.policy,
                     subject,
                     ConsentAct(
-                        Kind(filing.consent_kind),
+                        consent.kind_of(filing.consent_kind),
                         filing.consent_scope,
                         Action.WITHDRAW,
                         "api",
@@ -223,12 +223,12 @@ class Rights(Answers, Cancellation, StaffQueue):
                 ) from None
             return self._view(uow.connection, request_id, with_answer=False)
 
-    def get(self, *, request_id: str, by: str) -> RequestView:
+    def get(self, *, request_id: str, by: str, lang: str = "zh-CN") -> RequestView:
         with self.vault.engine.connect() as connection:
             row = self._row(connection, request_id)
             if row.filer_id != by:
                 raise not_found("这个请求", "request")
-            return self._view(connection, request_id, with_answer=True, lang="zh-CN")
+            return self._view(connection, request_id, with_answer=True, lang=lang)
 
     def list_for(self, *, by: str) -> list[RequestView]:
         with self.vault.engine.connect() as connection:

@@ -10,7 +10,6 @@ from sqlalchemy import Connection, delete, insert, select, update
 from yinsi.core.errors import Conflict, not_found
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import RecipientKind
-from yinsi.core.ports import Message
 from yinsi.core.requests import (
     FINAL,
     RequestType,
@@ -85,7 +84,9 @@ class Cancellation(RightsBase):
             if fields is not None and not set(fields) & set(recipient.fields):
                 continue
             channel = recipient.deletion_channel or recipient.contact or "(no channel in the policy)"
-            status = "sent" if recipient.deletion_channel else "recorded"
+            # A channel to deliver to: `yinsi jobs recipient-notices` sends it; otherwise it is recorded for
+            # the privacy officer to pass on. Either way the person's request does not wait for a recipient.
+            status = "pending" if recipient.deletion_channel else "recorded"
             uow.connection.execute(
                 insert(_notices).values(
                     subject_id=subject,
@@ -97,16 +98,6 @@ class Cancellation(RightsBase):
                     status=status,
                 )
             )
-            if recipient.deletion_channel:
-                message = Message(
-                    channel="recipient",
-                    to=recipient.deletion_channel,
-                    subject="个人信息删除通知" if kind == "delete" else "个人信息更正通知",
-                    body=f"请{'删除' if kind == 'delete' else '更正'}个人信息主体 {subject} 的个人信息"
-                    f"（{', '.join(fields) if fields else '全部'}），并回执。",
-                    tags={"kind": f"recipient_{kind}", "recipient": rid},
-                )
-                uow.after_commit(lambda m=message: self.notifier.send(m))  # type: ignore[misc]
             told.append(rid)
         if told:
             uow.record(

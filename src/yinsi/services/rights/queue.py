@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import BadRequest, Conflict
 from yinsi.core.i18n import Msg
+from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import (
     FINAL,
     SYSTEM_REASONS,
@@ -16,6 +17,7 @@ from yinsi.core.requests import (
     State,
     TransitionRefused,
 )
+from yinsi.services import staff
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
     STATE_NAMES,
@@ -69,6 +71,14 @@ class StaffQueue(RightsBase):
             row = self._row(uow.connection, request_id)
             if row.state in {s.value for s in FINAL}:
                 raise Conflict(Msg("已结束的请求不能分派。", "A closed request cannot be assigned."))
+            assignee = staff.lookup(uow.connection, to)
+            if assignee is None or Operation.HANDLE_REQUESTS not in self.policy.role_operations.get(
+                assignee.role, frozenset()
+            ):
+                raise BadRequest(
+                    Msg(f"{to} 不是可以处理请求的在职员工。", f"{to} is not a member of staff who handles requests."),
+                    field="to",
+                )
             uow.connection.execute(update(_requests).where(_requests.c.id == request_id).values(assigned_to=to))
             uow.connection.execute(
                 insert(_events).values(

@@ -1,0 +1,65 @@
+"""Telling recipients to delete or correct a person's PI, after the fact and without holding anyone up.
+
+The rights workflow records each notice as ``pending`` in the same transaction
+as the deletion (a transactional outbox). This job delivers them through the
+channel the spec names for the recipient and records the outcome, so a
+recipient that is down delays nobody's request and is retried later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from yinsi.adapters.db.rows import RecipientNoticeRow, table_of
+from yinsi.core.ports import DeliveryFailed, Message
+from yinsi.services.audit import AuditEvent
+from yinsi.services.notifier import Notifier
+from yinsi.services.vault import Vault
+
+_notices = table_of(RecipientNoticeRow)
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    sent: int
+    failed: int
+
+
+def deliver_pending(vault: Vault, notifier: Notifier, *, retry_failed: bool = False, limit: int = 1000) -> Delivery:
+    wanted = ["pending", "failed"] if retry_failed else ["pending"]
+    with vault.engine.connect() as connection:
+        rows = connection.execute(
+            select(_notices).where(_notices.c.status.in_(wanted)).order_by(_notices.c.id).limit(limit)
+        ).all()
+    sent = failed = 0
+    sender = notifier.sender_for("recipient")
+    for row in rows:
+        what = "删除" if row.kind == "delete" else "更正"
+        message = Message(
+            channel="recipient",
+            to=row.channel,
+            subject=f"个人信息{what}通知",
+            body=f"请{what}个人信息主体 {row.subject_id} 的个人信息，并回执。",
+            tags={"kind": f"recipient_{row.kind}", "recipient": row.recipient, "notice": str(row.id)},
+        )
+        try:
+            sender.send(message)
+            status = "sent"
+            sent += 1
+        except DeliveryFailed:
+            status = "failed"
+            failed += 1
+        with vault.unit() as uow:
+            uow.connection.execute(update(_notices).where(_notices.c.id == row.id).values(status=status))
+            uow.record(
+                AuditEvent(
+                    f"recipient-notice-{status}",
+                    "system",
+                    role="system",
+                    subject=row.subject_id,
+                    details={"recipient": row.recipient, "kind": row.kind, "notice": row.id},
+                )
+            )
+    return Delivery(sent, failed)

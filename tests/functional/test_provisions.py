@@ -1,0 +1,88 @@
+"""Providing PI to declared recipients only, with the consents they need, recorded; and the audit for staff."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.consent import accept_policy, act
+from tests.support.http import api_key, staff_session
+from yinsi.api.app import create_app
+from yinsi.bootstrap import Yinsi
+from yinsi.core.export import build_export, read_export
+from yinsi.services.consent import Kind
+from yinsi.services.vault import Actor
+
+APP = Actor("key:app", "clinic_app")
+
+
+@pytest.fixture
+def client(clinic: Yinsi) -> Iterator[TestClient]:
+    with TestClient(create_app(clinic), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def patient(clinic: Yinsi) -> str:
+    subject = clinic.vault.create_subject(actor=APP)
+    accept_policy(clinic, subject)
+    act(clinic, subject, Kind.SEPARATE, "treatment")
+    clinic.vault.write(
+        actor=APP,
+        subject_id=subject,
+        purpose="registration",
+        values={"name": "张三", "mobile": "13912345678"},
+        source="app",
+    )
+    return subject
+
+
+def test_provide_only_what_is_declared_with_the_consent_it_needs(
+    client: TestClient, clinic: Yinsi, patient: str
+) -> None:
+    app = api_key(clinic, "clinic_app")
+    url = f"/v1/subjects/{patient}/provisions"
+    sms = client.post(
+        url, headers=app, json={"recipient": "sms_gateway", "purpose": "registration", "fields": ["mobile"]}
+    )
+    assert sms.status_code == 201, sms.text
+    assert sms.json()["values"] == {"mobile": "13912345678"}  # whole: the SMS provider must reach the number
+    not_theirs = client.post(
+        url, headers=app, json={"recipient": "sms_gateway", "purpose": "registration", "fields": ["name"]}
+    )
+    assert not_theirs.json()["code"] == "field_not_declared"
+    nobody = client.post(
+        url, headers=app, json={"recipient": "data_broker", "purpose": "registration", "fields": ["mobile"]}
+    )
+    assert nobody.json()["code"] == "purpose_not_declared"
+    insurer = {"recipient": "insurer", "purpose": "treatment", "fields": ["name"]}
+    assert client.post(url, headers=app, json=insurer).json()["code"] == "separate_consent_required"
+    act(clinic, patient, Kind.SEPARATE, "recipient.insurer")
+    assert client.post(url, headers=app, json=insurer).json()["values"] == {"name": "张三"}
+    marketing = client.post(url, headers=api_key(clinic, "marketing"), json=insurer)
+    assert marketing.json()["code"] == "purpose_not_permitted"
+
+    with clinic.engine.connect() as connection:
+        copy = read_export(build_export(clinic.rights.bundle(connection, patient)))
+    assert [(p["recipient"], p["fields"]) for p in copy["provisions.json"]] == [
+        ("sms_gateway", ["mobile"]),
+        ("insurer", ["name"]),
+    ]
+
+
+def test_staff_see_the_audit_only_with_the_right_and_their_look_is_recorded(
+    client: TestClient, clinic: Yinsi, patient: str
+) -> None:
+    officer = staff_session(client, clinic, "privacy_officer")
+    events = client.get("/v1/staff/audit", params={"subject": patient}, headers=officer).json()["events"]
+    assert {e["action"] for e in events} >= {"subject-created", "consent-granted", "pi-written"}
+    assert all(e["subject"] == patient for e in events)
+    desk = staff_session(client, clinic, "front_desk")
+    assert client.get("/v1/staff/audit", headers=desk).json()["code"] == "forbidden"
+    viewed = client.get("/v1/staff/audit", params={"action": "audit-viewed"}, headers=officer).json()["events"]
+    assert viewed
+    assert viewed[0]["actor"] == "staff:privacy.officer.test"
+    assert client.post("/v1/staff/logout", headers=officer).status_code == 204
+    assert client.get("/v1/staff/audit", headers=officer).json()["code"] == "unauthenticated"
