@@ -86,3 +86,28 @@ def test_staff_see_the_audit_only_with_the_right_and_their_look_is_recorded(
     assert viewed[0]["actor"] == "staff:privacy.officer.test"
     assert client.post("/v1/staff/logout", headers=officer).status_code == 204
     assert client.get("/v1/staff/audit", headers=officer).json()["code"] == "unauthenticated"
+
+
+def test_a_partner_is_told_to_delete_only_what_was_provided_to_it(
+    client: TestClient, clinic: Yinsi, patient: str
+) -> None:
+    from yinsi.core.requests import RequestType
+    from yinsi.services.rights import Filing
+
+    other = clinic.vault.create_subject(actor=APP)
+    accept_policy(clinic, other)
+    clinic.vault.write(actor=APP, subject_id=other, purpose="registration", values={"name": "李四"}, source="app")
+    act(clinic, patient, Kind.SEPARATE, "recipient.insurer")
+    provided = client.post(
+        f"/v1/subjects/{patient}/provisions",
+        headers=api_key(clinic, "clinic_app"),
+        json={"recipient": "insurer", "purpose": "treatment", "fields": ["name"]},
+    )
+    assert provided.status_code == 201
+    told = {}
+    for subject in (patient, other):
+        done = clinic.rights.file(subject=subject, kind=RequestType.CANCEL_ACCOUNT, filing=Filing(), by=subject)
+        assert done.answer is not None
+        told[subject] = done.answer["recipients_told"]
+    assert told[patient] == ["sms_gateway", "insurer"]  # the SMS provider handles its phone; the insurer got its name
+    assert told[other] == []  # no phone, nothing provided: nobody holds anything of theirs

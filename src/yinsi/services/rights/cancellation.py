@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 
+from yinsi.adapters.db.rows import PiValueRow, table_of
 from yinsi.core.errors import Conflict, not_found
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import RecipientKind
@@ -25,11 +26,14 @@ from yinsi.services.rights.base import (
     _exports,
     _logins,
     _notices,
+    _provisions,
     _requests,
     _self_service_cancel,
 )
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor
+
+_values = table_of(PiValueRow)
 
 
 class Cancellation(RightsBase):
@@ -74,14 +78,30 @@ class Cancellation(RightsBase):
     def _tell_recipients(
         self, uow: UnitOfWork, subject: str, fields: Sequence[str] | None, kind: str, request_id: str
     ) -> list[str]:
-        """Tells each recipient that received these fields (all, when None) to delete or correct them."""
+        """Tells each recipient that may hold these fields (all, when None) to delete or correct them.
+
+        A processor, SDK or affiliate handles the person's PI on the operator's behalf whenever it is declared
+        to receive a field the person has; an independent partner only holds what was recorded as provided to
+        it. Authorities are never asked to delete.
+        """
         spec = self.policy.spec
         now = self.vault.now()
+        connection = uow.connection
+        held = set(connection.execute(select(_values.c.field).where(_values.c.subject_id == subject)).scalars())
+        concerned = held if fields is None else set(fields)
+        provided: dict[str, set[str]] = {}
+        for row in connection.execute(
+            select(_provisions.c.recipient, _provisions.c.fields).where(_provisions.c.subject_id == subject)
+        ):
+            provided.setdefault(row.recipient, set()).update(row.fields)
         told = []
         for rid, recipient in spec.recipients.items():
             if recipient.kind is RecipientKind.AUTHORITY:
                 continue
-            if fields is not None and not set(fields) & set(recipient.fields):
+            if recipient.kind is RecipientKind.PARTNER:
+                if not provided.get(rid, set()) & concerned:
+                    continue
+            elif not concerned & set(recipient.fields):
                 continue
             channel = recipient.deletion_channel or recipient.contact or "(no channel in the policy)"
             # A channel to deliver to: `yinsi jobs recipient-notices` sends it; otherwise it is recorded for
