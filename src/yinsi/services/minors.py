@@ -20,7 +20,7 @@ import secrets
 from datetime import date, datetime, timedelta
 from hashlib import sha256
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from yinsi.adapters.db.rows import GuardianLinkRow, SubjectRow, table_of
 from yinsi.core.errors import Forbidden, YinsiError, not_found
@@ -35,6 +35,13 @@ from yinsi.services.unit_of_work import UnitOfWork
 
 _subjects = table_of(SubjectRow)
 _links = table_of(GuardianLinkRow)
+
+# Only a change is written: most writes of an ID number confirm what is known already.
+_SET_MINOR = (
+    update(_subjects)
+    .where(_subjects.c.id == bindparam("subject"), _subjects.c.minor != bindparam("age_class"))
+    .values(minor=bindparam("age_class"))
+)
 
 BIRTH_DATE_FIELDS = frozenset({"date_of_birth", "birth_date", "birthday"})
 AGE_FIELDS = frozenset({"age"})
@@ -104,7 +111,7 @@ def apply_age(
     rule = policy.spec.minors
     if rule is not None and rule.rule is MinorsRule.ADULTS_ONLY and minor != "adult":
         raise MinorNotAllowed(subject_id)
-    connection.execute(update(_subjects).where(_subjects.c.id == subject_id).values(minor=minor))
+    connection.execute(_SET_MINOR, {"subject": subject_id, "age_class": minor})
 
 
 def subject_minor(connection: Connection, subject_id: str) -> tuple[str, str | None]:
