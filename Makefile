@@ -13,7 +13,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: run test check format bench docs clean
+.PHONY: run test check format bench clean
 
 # uv itself, pinned, in a private virtual environment: a fresh machine has only Python and pip.
 $(UV):
@@ -44,9 +44,6 @@ format: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(VENV)/bin/yinsi bench vault
 	$(VENV)/bin/yinsi bench rights
-
-docs: $(VENV)/.synced
-	$(VENV)/bin/python scripts/gen_docs.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

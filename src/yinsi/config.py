@@ -19,7 +19,10 @@ class StartupError(Exception):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="YINSI_", extra="ignore")
 
-    data_dir: Path = Field(default=Path("data"), description="Where SQLite files, the local key file and exports live.")
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Where the SQLite data store, the SQLite keystore and the local key file live.",
+    )
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL of the data store; default: SQLite under data_dir."
     )

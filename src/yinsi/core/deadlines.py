@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import chinese_calendar
@@ -75,6 +75,13 @@ def is_working_day(d: date) -> tuple[bool, bool]:
     """
     if isinstance(d, datetime):
         d = d.date()
+    return _working_day(d)
+
+
+@lru_cache(maxsize=8192)
+def _working_day(d: date) -> tuple[bool, bool]:
+    # Cached: the calendar is fixed for the life of the process, and the package scans its whole
+    # holiday table on every call (every deadline asks about some twenty days).
     try:
         return bool(chinese_calendar.is_workday(d)), True
     except (NotImplementedError, ValueError):

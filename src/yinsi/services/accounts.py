@@ -67,6 +67,11 @@ _LATEST_CODE = (
     .limit(1)
     .with_for_update()
 )
+_REVOKE_ALL = (
+    update(_sessions)
+    .where(_sessions.c.subject_id == bindparam("b_subject"), _sessions.c.revoked_at.is_(None))
+    .values(revoked_at=bindparam("now"))
+)
 _SESSION = (
     select(_sessions.c.subject_id, _sessions.c.expires_at, _sessions.c.revoked_at, _accounts.c.status)
     .join(_accounts, _accounts.c.subject_id == _sessions.c.subject_id)
@@ -387,14 +392,7 @@ class Accounts:
 
     def revoke_all(self, uow: UnitOfWork, subject: str) -> int:
         now = self.vault.now()
-        return int(
-            uow.connection.execute(
-                update(_sessions)
-                .where(_sessions.c.subject_id == subject, _sessions.c.revoked_at.is_(None))
-                .values(revoked_at=now)
-            ).rowcount
-            or 0
-        )
+        return int(uow.connection.execute(_REVOKE_ALL, {"b_subject": subject, "now": now}).rowcount or 0)
 
     # ------------------------------------------------------------------ passwords
 

@@ -45,6 +45,8 @@ _INSERT_KEY = insert(_keys)
 _SELECT_KEY = select(_keys.c.version, _keys.c.wrapped, _keys.c.master_key_id).where(
     _keys.c.subject_id == bindparam("subject_id")
 )
+_WRAPPED_KEY = select(_keys.c.wrapped).where(_keys.c.subject_id == bindparam("subject_id"))
+_DELETE_KEY = delete(_keys).where(_keys.c.subject_id == bindparam("subject_id"))
 CACHE_SIZE = 4096
 
 
@@ -126,8 +128,8 @@ class KeyRing:
 
     def destroy(self, connection: Connection, subject_id: str) -> bool:
         """Deletes the subject's wrapped key: every value sealed under it is unreadable from now on."""
-        wrapped = connection.execute(select(_keys.c.wrapped).where(_keys.c.subject_id == subject_id)).scalar()
-        deleted = connection.execute(delete(_keys).where(_keys.c.subject_id == subject_id)).rowcount
+        wrapped = connection.execute(_WRAPPED_KEY, {"subject_id": subject_id}).scalar()
+        deleted = connection.execute(_DELETE_KEY, {"subject_id": subject_id}).rowcount
         if wrapped is not None:
             self.forget(bytes(wrapped))
         return bool(deleted)

@@ -87,6 +87,13 @@ _STATUS_AND_SEALED = (
     .where(_subjects.c.id == bindparam("subject_id"))
 )
 _INSERT_INDEX = insert(_index)
+_DELETE_ALL_INDEX = delete(_index).where(_index.c.subject_id == bindparam("subject_id"))
+_DELETE_ALL_VALUES = delete(_values).where(_values.c.subject_id == bindparam("subject_id"))
+_MARK_SHREDDED = (
+    update(_subjects)
+    .where(_subjects.c.id == bindparam("subject_id"))
+    .values(status="shredded", shredded_at=bindparam("now"))
+)
 _DELETE_INDEX = delete(_index).where(
     _index.c.subject_id == bindparam("subject_id"), _index.c.field.in_(bindparam("fields", expanding=True))
 )
@@ -584,9 +591,9 @@ class Vault:
 
 
 def _purge(connection: Connection, subject_id: str, now: datetime) -> None:
-    connection.execute(delete(_index).where(_index.c.subject_id == subject_id))
-    connection.execute(delete(_values).where(_values.c.subject_id == subject_id))
-    connection.execute(update(_subjects).where(_subjects.c.id == subject_id).values(status="shredded", shredded_at=now))
+    connection.execute(_DELETE_ALL_INDEX, {"subject_id": subject_id})
+    connection.execute(_DELETE_ALL_VALUES, {"subject_id": subject_id})
+    connection.execute(_MARK_SHREDDED, {"subject_id": subject_id, "now": now})
     upsert(connection, _shreds, {"subject_id": subject_id, "shredded_at": now}, keys=("subject_id",))
 
 

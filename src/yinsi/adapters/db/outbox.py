@@ -11,6 +11,7 @@ from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import OutboxRow, table_of
 
 _outbox = table_of(OutboxRow)
+_INSERT = insert(_outbox)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class DbOutbox:
     def put(self, reference: str, channel: str, sealed: bytes, created_at: datetime) -> None:
         with writer(self._engine) as connection, connection.begin():
             connection.execute(
-                insert(_outbox).values(reference=reference, channel=channel, sealed=sealed, created_at=created_at)
+                _INSERT, {"reference": reference, "channel": channel, "sealed": sealed, "created_at": created_at}
             )
 
     def latest(self, limit: int = 20, channel: str | None = None) -> list[StoredMessage]:

@@ -15,7 +15,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, select
 
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import BadRequest, Conflict, not_found
@@ -27,6 +27,7 @@ from yinsi.services import consent, self_service
 from yinsi.services.consent import Action, ConsentAct
 from yinsi.services.rights.answers import Answers
 from yinsi.services.rights.base import (
+    _INSERT_REQUEST,
     TYPE_NAMES,
     Filing,
     RequestRefusedNow,
@@ -78,22 +79,23 @@ class Rights(Answers, Cancellation, StaffQueue):
                 "relationship": filing.relationship,
             }
             connection.execute(
-                insert(_requests).values(
-                    id=request_id,
-                    subject_id=subject,
-                    type=kind.value,
-                    state=State.RECEIVED.value,
-                    filed_by=filed_by,
-                    filer_id=by,
-                    created_at=now,
-                    due_on=deadline.due,
-                    due_exact=deadline.exact,
-                    due_basis=basis,
-                    fee_notice=bool(rule.exceeded and rule.action is ExcessiveAction.FEE),
-                    details={k: v for k, v in details.items() if v not in (None, [], [None, None])},
-                    sealed_payload=sealed,
-                    payload_key_version=version,
-                )
+                _INSERT_REQUEST,
+                {
+                    "id": request_id,
+                    "subject_id": subject,
+                    "type": kind.value,
+                    "state": State.RECEIVED.value,
+                    "filed_by": filed_by,
+                    "filer_id": by,
+                    "created_at": now,
+                    "due_on": deadline.due,
+                    "due_exact": deadline.exact,
+                    "due_basis": basis,
+                    "fee_notice": bool(rule.exceeded and rule.action is ExcessiveAction.FEE),
+                    "details": {k: v for k, v in details.items() if v not in (None, [], [None, None])},
+                    "sealed_payload": sealed,
+                    "payload_key_version": version,
+                },
             )
             self._event(uow, request_id, subject, None, State.RECEIVED, f"subject:{by}")
             if rule.exceeded and rule.action is ExcessiveAction.REFUSE:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from yinsi.adapters.db.rows import (
     AccountRow,
@@ -50,6 +50,15 @@ _logins = table_of(ExternalLoginRow)
 _notices = table_of(RecipientNoticeRow)
 _provisions = table_of(ProvisionRow)
 _accounts = table_of(AccountRow)
+
+# Statements every request runs, built once (SQLAlchemy's per-call construction costs more than the query).
+_REQUEST = select(_requests).where(_requests.c.id == bindparam("request_id"))
+_REQUEST_FILER = select(_requests.c.type, _requests.c.filer_id).where(_requests.c.id == bindparam("request_id"))
+_REQUEST_STATE = select(_requests.c.state).where(_requests.c.id == bindparam("request_id"))
+_INSERT_REQUEST = insert(_requests)
+_SET_REQUEST = update(_requests).where(_requests.c.id == bindparam("request_id"))
+_INSERT_EVENT = insert(_events)
+_HISTORY = select(_events).where(_events.c.request_id == bindparam("request_id")).order_by(_events.c.id)
 
 TYPE_NAMES: dict[RequestType, Msg] = {
     RequestType.ACCESS: Msg("查阅", "access"),
@@ -151,7 +160,7 @@ class RightsBase:
         return self.vault.policy
 
     def _row(self, connection: Connection, request_id: str) -> Any:
-        row = connection.execute(select(_requests).where(_requests.c.id == request_id)).first()
+        row = connection.execute(_REQUEST, {"request_id": request_id}).first()
         if row is None:
             raise not_found("这个请求", "request")
         return row
@@ -167,14 +176,15 @@ class RightsBase:
         note: str | None = None,
     ) -> None:
         uow.connection.execute(
-            insert(_events).values(
-                request_id=request_id,
-                at=self.vault.now(),
-                from_state=from_state.value if from_state else None,
-                to_state=to_state.value,
-                actor=actor,
-                note=note,
-            )
+            _INSERT_EVENT,
+            {
+                "request_id": request_id,
+                "at": self.vault.now(),
+                "from_state": from_state.value if from_state else None,
+                "to_state": to_state.value,
+                "actor": actor,
+                "note": note,
+            },
         )
         uow.record(
             AuditEvent(
@@ -213,7 +223,7 @@ class RightsBase:
             values["closed_at"] = now
         if outcome is not None:
             values["outcome"] = outcome
-        uow.connection.execute(update(_requests).where(_requests.c.id == request_id).values(**values))
+        uow.connection.execute(_SET_REQUEST, {"request_id": request_id, **values})
         self._event(uow, request_id, subject, current, target, actor, note or outcome)
         if target is not State.RECEIVED:
             self._notify(uow, request_id, subject, target, outcome, notify_phone)
@@ -226,9 +236,7 @@ class RightsBase:
         key = f"notice:{request_id}"
         note = uow.notes.get(key)
         if note is None:
-            row = uow.connection.execute(
-                select(_requests.c.type, _requests.c.filer_id).where(_requests.c.id == request_id)
-            ).one()
+            row = uow.connection.execute(_REQUEST_FILER, {"request_id": request_id}).one()
             note = {
                 "type": RequestType(row.type),
                 "states": [],
@@ -272,9 +280,7 @@ class RightsBase:
         row = self._row(connection, request_id)
         history = [
             {"at": e.at.isoformat(), "from": e.from_state, "to": e.to_state, "actor": e.actor, "note": e.note}
-            for e in connection.execute(
-                select(_events).where(_events.c.request_id == request_id).order_by(_events.c.id)
-            )
+            for e in connection.execute(_HISTORY, {"request_id": request_id})
         ]
         overdue = row.state not in {s.value for s in FINAL} and is_overdue(
             Deadline(row.due_on, row.due_exact, None), today_in_china(self.vault.now())

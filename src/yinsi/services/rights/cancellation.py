@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from yinsi.adapters.db.rows import PiValueRow, table_of
 from yinsi.core.errors import Conflict, not_found
@@ -19,6 +19,7 @@ from yinsi.core.requests import (
 from yinsi.core.sealing import seal_value
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
+    _REQUEST_STATE,
     RequestView,
     RightsBase,
     _accounts,
@@ -27,7 +28,6 @@ from yinsi.services.rights.base import (
     _logins,
     _notices,
     _provisions,
-    _requests,
     _self_service_cancel,
 )
 from yinsi.services.unit_of_work import UnitOfWork
@@ -35,12 +35,22 @@ from yinsi.services.vault import Actor
 
 _values = table_of(PiValueRow)
 
+_HELD_FIELDS = select(_values.c.field).where(_values.c.subject_id == bindparam("subject_id"))
+_PROVIDED = select(_provisions.c.recipient, _provisions.c.fields).where(
+    _provisions.c.subject_id == bindparam("subject_id")
+)
+_INSERT_NOTICE = insert(_notices)
+_LOGINS = select(_logins.c.provider).where(_logins.c.subject_id == bindparam("subject_id"))
+_DELETE_LOGINS = delete(_logins).where(_logins.c.subject_id == bindparam("subject_id"))
+_DELETE_EXPORTS = delete(_exports).where(_exports.c.subject_id == bindparam("subject_id"))
+_CLOSE_ACCOUNT = update(_accounts).where(_accounts.c.subject_id == bindparam("b_subject")).values(status="cancelled")
+
 
 class Cancellation(RightsBase):
     def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: str) -> dict[str, Any]:
         connection = uow.connection
         open_blockers = self.blockers(connection, subject)
-        state = connection.execute(select(_requests.c.state).where(_requests.c.id == request_id)).scalar_one()
+        state = connection.execute(_REQUEST_STATE, {"request_id": request_id}).scalar_one()
         if open_blockers:
             if state != State.IN_PROGRESS.value:
                 self._move(uow, request_id, subject, State(state), State.IN_PROGRESS, actor, note="blocked")
@@ -50,10 +60,11 @@ class Cancellation(RightsBase):
         policy = self.policy
         revoked = self.accounts.revoke_all(uow, subject)
         told = self._tell_recipients(uow, subject, None, "delete", request_id)
-        released = list(connection.execute(select(_logins.c.provider).where(_logins.c.subject_id == subject)).scalars())
-        connection.execute(delete(_logins).where(_logins.c.subject_id == subject))
-        connection.execute(delete(_exports).where(_exports.c.subject_id == subject))
-        connection.execute(update(_accounts).where(_accounts.c.subject_id == subject).values(status="cancelled"))
+        by_subject = {"subject_id": subject}
+        released = list(connection.execute(_LOGINS, by_subject).scalars())
+        connection.execute(_DELETE_LOGINS, by_subject)
+        connection.execute(_DELETE_EXPORTS, by_subject)
+        connection.execute(_CLOSE_ACCOUNT, {"b_subject": subject})
         uow.record(
             AuditEvent(
                 "account-cancelled",
@@ -87,12 +98,10 @@ class Cancellation(RightsBase):
         spec = self.policy.spec
         now = self.vault.now()
         connection = uow.connection
-        held = set(connection.execute(select(_values.c.field).where(_values.c.subject_id == subject)).scalars())
+        held = set(connection.execute(_HELD_FIELDS, {"subject_id": subject}).scalars())
         concerned = held if fields is None else set(fields)
         provided: dict[str, set[str]] = {}
-        for row in connection.execute(
-            select(_provisions.c.recipient, _provisions.c.fields).where(_provisions.c.subject_id == subject)
-        ):
+        for row in connection.execute(_PROVIDED, {"subject_id": subject}):
             provided.setdefault(row.recipient, set()).update(row.fields)
         told = []
         for rid, recipient in spec.recipients.items():
@@ -108,15 +117,16 @@ class Cancellation(RightsBase):
             # the privacy officer to pass on. Either way the person's request does not wait for a recipient.
             status = "pending" if recipient.deletion_channel else "recorded"
             uow.connection.execute(
-                insert(_notices).values(
-                    subject_id=subject,
-                    recipient=rid,
-                    kind=kind,
-                    channel=channel,
-                    request_id=request_id,
-                    at=now,
-                    status=status,
-                )
+                _INSERT_NOTICE,
+                {
+                    "subject_id": subject,
+                    "recipient": rid,
+                    "kind": kind,
+                    "channel": channel,
+                    "request_id": request_id,
+                    "at": now,
+                    "status": status,
+                },
             )
             told.append(rid)
         if told:
