@@ -39,7 +39,9 @@ def default_lang() -> str:
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-DataDir = typer.Option(None, "--data-dir", help="Directory for SQLite files, the local key file and exports.")
+DataDir = typer.Option(
+    None, "--data-dir", help="Directory for the SQLite data store and keystore, and the local key file."
+)
 PolicyFile = typer.Option(None, "--policy", help="Policy spec to load.", exists=False)
 
 

@@ -62,7 +62,8 @@ policy.app.command("versions", help="List the published versions.")(publish_cmd.
 def _global(
     ctx: typer.Context,
     data_dir: Annotated[
-        Path | None, typer.Option("--data-dir", help="Directory for SQLite files, the local key file and exports.")
+        Path | None,
+        typer.Option("--data-dir", help="Directory for the SQLite data store and keystore, and the local key file."),
     ] = None,
     database_url: Annotated[
         str | None, typer.Option("--database-url", help="SQLAlchemy URL of the data store (default: SQLite).")
