@@ -6,11 +6,17 @@ Their figures are not asserted: speed is measured by running them, on a quiet ma
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+from sqlalchemy import create_engine, inspect, make_url, text
 from typer.testing import CliRunner
 
+from tests.conftest import PG_URL, Backend
 from yinsi.cli.main import app
+from yinsi.config import StartupError
 
 RUNNER = CliRunner()
 
@@ -44,3 +50,49 @@ def test_the_rights_benchmark_prints_its_figures(tmp_path: Path) -> None:
         ]
     )
     assert re.fullmatch(r"access_ms=\d+\.\d\d cancel_ms=\d+\.\d\d requests_per_s=\d+", line), line
+
+
+@pytest.fixture
+def empty_database(backend: Backend, tmp_path: Path) -> Iterator[str]:
+    """An empty database of the backend's kind (the backend's own holds yinsi's migrated schema)."""
+    if backend.name == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    assert PG_URL is not None
+    name = f"yinsi_bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def tables_in(url: str) -> list[str]:
+    engine = create_engine(url)
+    try:
+        inspector = inspect(engine)
+        schemas = [None, "keystore"] if engine.dialect.name == "postgresql" else [None]
+        present = inspector.get_schema_names()
+        return [t for s in schemas if s is None or s in present for t in inspector.get_table_names(schema=s)]
+    finally:
+        engine.dispose()
+
+
+def test_the_vault_benchmark_runs_again_on_the_database_it_was_given(empty_database: str, tmp_path: Path) -> None:
+    args = ["bench", "vault", "--subjects", "30", "--shred-store", "500", "--shreds", "6"]
+    args += ["--database-url", empty_database, "--work-dir", str(tmp_path)]
+    for _ in range(2):
+        assert last_line(args).startswith("read_ratio=")
+        assert tables_in(empty_database) == []
+
+
+def test_the_vault_benchmark_refuses_a_database_that_holds_data(backend: Backend, tmp_path: Path) -> None:
+    url = backend.settings.resolved_database_url
+    before = tables_in(url)
+    result = RUNNER.invoke(app, ["bench", "vault", "--subjects", "30", "--database-url", url])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, StartupError)
+    assert "needs an empty database" in str(result.exception)
+    assert tables_in(url) == before

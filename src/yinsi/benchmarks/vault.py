@@ -26,12 +26,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, String, Text, text
+from sqlalchemy import Engine, MetaData, String, Text, create_engine, inspect, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from yinsi.adapters.db.engine import writer
+from yinsi.adapters.db.rows.base import KEYSTORE_SCHEMA
 from yinsi.bootstrap import Yinsi, open_yinsi
-from yinsi.config import Settings
+from yinsi.config import Settings, StartupError
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
 from yinsi.services.vault import Actor
@@ -147,17 +148,62 @@ def run_vault_bench(
     work_dir: Path | None = None,
     echo: Callable[..., Any] = print,
 ) -> VaultBenchReport:
+    if database_url is not None:
+        _require_empty(database_url)
     with tempfile.TemporaryDirectory(dir=work_dir, prefix="yinsi-bench-") as tmp:
         settings = Settings(data_dir=Path(tmp), database_url=database_url)
         loaded = load_policy_text(BENCH_SPEC, "bench")
         assert loaded.spec is not None  # noqa: S101 - the built-in spec is checked by the tests
-        yinsi = open_yinsi(settings, policy=CompiledPolicy.from_spec(loaded.spec))
         try:
-            return _run(yinsi, subjects, shred_store, shreds, echo)
+            yinsi = open_yinsi(settings, policy=CompiledPolicy.from_spec(loaded.spec))
+            try:
+                return _run(yinsi, subjects, shred_store, shreds, echo)
+            finally:
+                yinsi.close()
         finally:
-            with yinsi.engine.begin() as connection:
-                _PlainBase.metadata.drop_all(connection)
-            yinsi.close()
+            if database_url is not None:
+                # The master key lived in the temporary directory: what was sealed under it is of no
+                # use to anyone, and a second run must start from an empty database again.
+                _drop_everything(database_url)
+
+
+def _schemas(engine: Engine) -> list[str | None]:
+    return [None, KEYSTORE_SCHEMA] if engine.dialect.name == "postgresql" else [None]
+
+
+def _require_empty(database_url: str) -> None:
+    """Refuses a database that holds anything: the benchmark fills it with test subjects and drops it all."""
+    engine = create_engine(database_url)
+    try:
+        inspector = inspect(engine)
+        present = inspector.get_schema_names() if engine.dialect.name == "postgresql" else []
+        tables = [
+            name
+            for schema in _schemas(engine)
+            if schema is None or schema in present
+            for name in inspector.get_table_names(schema=schema)
+        ]
+    finally:
+        engine.dispose()
+    if tables:
+        raise StartupError(
+            f"yinsi bench vault needs an empty database (it writes test subjects there and drops every table "
+            f"when done); this one already has {len(tables)} tables. Create an empty database for it."
+        )
+
+
+def _drop_everything(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            for schema in _schemas(engine):
+                metadata = MetaData(schema=schema)
+                metadata.reflect(connection)
+                metadata.drop_all(connection)
+            if engine.dialect.name == "postgresql":
+                connection.execute(text(f"DROP SCHEMA IF EXISTS {KEYSTORE_SCHEMA}"))
+    finally:
+        engine.dispose()
 
 
 def _run(yinsi: Yinsi, count: int, shred_store: int, shreds: int, echo: Callable[..., Any]) -> VaultBenchReport:
@@ -193,7 +239,8 @@ def _run(yinsi: Yinsi, count: int, shred_store: int, shreds: int, echo: Callable
         assert len(result.values) == 5  # noqa: S101 - likewise
 
     # The two paths run in alternating blocks of 50 subjects, so a machine that speeds up or slows down
-    # during the run weighs on both alike; a first block of each warms the caches and is not counted.
+    # during the run weighs on both alike; a first block of each warms the caches and is not counted
+    # (writes and reads alike).
     warm = min(50, count // 10)
     for i in range(warm):
         plain_write(i)
@@ -202,18 +249,22 @@ def _run(yinsi: Yinsi, count: int, shred_store: int, shreds: int, echo: Callable
     echo(f"  write: plain {plain_w:,.0f} subjects/s, yinsi {yinsi_w:,.0f} subjects/s")
     order = list(range(count))
     rng.shuffle(order)
+    for i in order[:warm]:
+        plain_read(i)
+        yinsi_read(i)
     plain_r, yinsi_r = _interleaved(order, plain_read, yinsi_read)
     echo(f"  read:  plain {plain_r:,.0f} subjects/s, yinsi {yinsi_r:,.0f} subjects/s")
 
     victims = yinsi_ids[: min(shreds, len(yinsi_ids) // 2)]
     small_values = count * 5
-    shred_small = _median_shred(yinsi, victims[: len(victims) // 2])
+    first, second = victims[: len(victims) // 2], victims[len(victims) // 2 :]
+    shred_small = _median_shred(yinsi, first)
     echo(f"  shred: median {shred_small:.2f} ms with {small_values:,} values in the store")
-    filler = max(0, shred_store - count * 5)
-    if filler:
-        _fill(engine, filler, echo)
-    shred_large = _median_shred(yinsi, victims[len(victims) // 2 :])
-    echo(f"  shred: median {shred_large:.2f} ms with {small_values + filler:,} values in the store")
+    # Filled up to exactly shred_store values (what the first shreds removed included), in whole subjects.
+    remaining = small_values - 5 * len(first)
+    large_values = remaining + _fill(engine, max(0, shred_store - remaining), echo)
+    shred_large = _median_shred(yinsi, second)
+    echo(f"  shred: median {shred_large:.2f} ms with {large_values:,} values in the store")
     return VaultBenchReport(
         count,
         plain_w,
@@ -223,7 +274,7 @@ def _run(yinsi: Yinsi, count: int, shred_store: int, shreds: int, echo: Callable
         shred_small,
         shred_large,
         small_values,
-        small_values + filler,
+        large_values,
         backend,
     )
 
@@ -237,13 +288,15 @@ def _median_shred(yinsi: Yinsi, victims: list[str]) -> float:
     return statistics.median(timings) if timings else float("nan")
 
 
-def _fill(engine: Engine, values: int, echo: Callable[..., Any]) -> None:
+def _fill(engine: Engine, values: int, echo: Callable[..., Any]) -> int:
     """Fills the store with other subjects' sealed-looking values (5 per subject, 2 lookup fields each).
 
     The rows are generated inside the database (a recursive CTE on SQLite, generate_series on PostgreSQL):
     a million of them in seconds, and only the store's size matters to how long a shred takes.
     """
     subjects = values // 5
+    if subjects == 0:
+        return 0
     now = datetime.now(UTC)
     stamp = now.replace(tzinfo=None).isoformat(sep=" ") if engine.dialect.name == "sqlite" else now
     if engine.dialect.name == "postgresql":
@@ -266,14 +319,14 @@ def _fill(engine: Engine, values: int, echo: Callable[..., Any]) -> None:
     prefix = numbers if engine.dialect.name == "sqlite" else ""
     # Fixed fragments only (no input reaches these strings); the counts and times are bound parameters.
     statements = [
-        f"{prefix}INSERT INTO subjects (id, created_at, status, minor) "
+        f"{prefix}INSERT INTO subjects (id, created_at, status, minor) "  # noqa: S608
         f"SELECT {subject}, :now, 'active', 'unknown' FROM {seq}",
-        f"{prefix}INSERT INTO keystore.data_keys (subject_id, version, wrapped, master_key_id, created_at) "
+        f"{prefix}INSERT INTO keystore.data_keys (subject_id, version, wrapped, master_key_id, created_at) "  # noqa: S608
         f"SELECT {subject}, 1, {blob}, 'filler', :now FROM {seq}",
-        f"{prefix}INSERT INTO pi_values (subject_id, field, sealed, key_version, collected_at, updated_at, source, "
+        f"{prefix}INSERT INTO pi_values (subject_id, field, sealed, key_version, collected_at, updated_at, source, "  # noqa: S608
         f"purposes, retain_until, policy_version) SELECT {subject}, fl.f, {blob}, 1, :now, :now, 'filler', "
         f"'[\"service\"]', NULL, '1' FROM {seq} CROSS JOIN ({fields}) AS fl",
-        f"{prefix}INSERT INTO blind_index (field, digest, subject_id) "
+        f"{prefix}INSERT INTO blind_index (field, digest, subject_id) "  # noqa: S608
         f"SELECT fl.f, {digest}, {subject} FROM {seq} CROSS JOIN ({lookups}) AS fl",
     ]
     from rich.progress import Progress  # noqa: PLC0415 - only the filler shows a progress bar
@@ -285,3 +338,4 @@ def _fill(engine: Engine, values: int, echo: Callable[..., Any]) -> None:
                 connection.execute(text(statement), {"count": subjects, "now": stamp})
                 progress.advance(task)
     echo(f"  filled the store with {subjects * 5:,} more values")
+    return subjects * 5

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, select, update
 
 from yinsi.adapters.db.engine import read_only, writer
 from yinsi.adapters.db.rows import AuditAnchorRow, AuditEventRow, AuditHeadRow, table_of
+from yinsi.adapters.db.statements import strict_insert
 from yinsi.core.sealing import chain_mac
 
 GENESIS = bytes(32)
@@ -34,7 +35,7 @@ _anchor = table_of(AuditAnchorRow)
 
 # Built once: every audited transaction runs these three.
 _LOCK_HEAD = select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()
-_INSERT_EVENTS = insert(_events)
+_INSERT_EVENTS = strict_insert(_events, "seq", "at", "action", "subject_id", "actor", "body", "prev_hash", "hash")
 _MOVE_HEAD = update(_head).where(_head.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 
 

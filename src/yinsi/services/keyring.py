@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 
 from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import DataKeyRow, SecretRow, table_of
+from yinsi.adapters.db.statements import strict_insert
 from yinsi.core.ports import KeyProvider
 from yinsi.core.sealing import (
     MasterKey,
@@ -41,7 +42,7 @@ _secrets = table_of(SecretRow)
 
 SECRET_NAMES = ("index", "audit", "outbox", "codes")
 
-_INSERT_KEY = insert(_keys)
+_INSERT_KEY = strict_insert(_keys, "subject_id", "version", "wrapped", "master_key_id", "created_at")
 _SELECT_KEY = select(_keys.c.version, _keys.c.wrapped, _keys.c.master_key_id).where(
     _keys.c.subject_id == bindparam("subject_id")
 )

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from hashlib import sha256
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, func, select, text
 
 from yinsi.adapters.db.rows import RateEventRow, table_of
+from yinsi.adapters.db.statements import strict_insert
 from yinsi.core.errors import RateLimited
 from yinsi.core.i18n import Msg
 
@@ -89,7 +90,7 @@ FAILED_STAFF_LOGIN = Limit(
 _COUNT = select(func.count(), func.min(_events.c.at)).where(
     _events.c.bucket == bindparam("bucket"), _events.c.key == bindparam("key"), _events.c.at > bindparam("since")
 )
-_RECORD = insert(_events)
+_RECORD = strict_insert(_events, "bucket", "key", "at")
 
 
 def digest(secret: bytes, kind: str, value: str) -> bytes:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
 from yinsi.adapters.db.rows import (
     BlindIndexRow,
@@ -25,6 +25,7 @@ from yinsi.adapters.db.rows import (
     TombstoneRow,
     table_of,
 )
+from yinsi.adapters.db.statements import strict_insert
 from yinsi.adapters.db.upsert import upsert
 from yinsi.core.access import NO_CONSENT, ConsentSnapshot, Decision, Deny, decide
 from yinsi.core.deadlines import today_in_china
@@ -51,7 +52,7 @@ _shreds = table_of(ShredRecordRow)
 SOURCE_MAX = 64
 
 # The hot path's statements, built once (SQLAlchemy's per-call construction costs more than the query).
-_INSERT_SUBJECT = insert(_subjects)
+_INSERT_SUBJECT = strict_insert(_subjects, "id", "created_at", "status")
 _SUBJECT_STATUS = select(_subjects.c.status).where(_subjects.c.id == bindparam("subject_id"))
 _EXISTING = select(_values.c.field, _values.c.purposes, _values.c.sealed, _values.c.key_version).where(
     _values.c.subject_id == bindparam("subject_id"), _values.c.field.in_(bindparam("fields", expanding=True))
@@ -86,7 +87,7 @@ _STATUS_AND_SEALED = (
     .outerjoin(_keys, _keys.c.subject_id == _subjects.c.id)
     .where(_subjects.c.id == bindparam("subject_id"))
 )
-_INSERT_INDEX = insert(_index)
+_INSERT_INDEX = strict_insert(_index, "field", "digest", "subject_id")
 _DELETE_ALL_INDEX = delete(_index).where(_index.c.subject_id == bindparam("subject_id"))
 _DELETE_ALL_VALUES = delete(_values).where(_values.c.subject_id == bindparam("subject_id"))
 _MARK_SHREDDED = (

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, select
 
 from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import OutboxRow, table_of
+from yinsi.adapters.db.statements import strict_insert
 
 _outbox = table_of(OutboxRow)
-_INSERT = insert(_outbox)
+_INSERT = strict_insert(_outbox, "reference", "channel", "sealed", "created_at")
 
 
 @dataclass(frozen=True, slots=True)

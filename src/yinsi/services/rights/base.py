@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from yinsi.adapters.db.rows import (
     AccountRow,
@@ -21,6 +21,7 @@ from yinsi.adapters.db.rows import (
     RightsRequestRow,
     table_of,
 )
+from yinsi.adapters.db.statements import strict_insert
 from yinsi.core.deadlines import Deadline, is_overdue, today_in_china
 from yinsi.core.errors import YinsiError, not_found
 from yinsi.core.i18n import Msg
@@ -55,9 +56,37 @@ _accounts = table_of(AccountRow)
 _REQUEST = select(_requests).where(_requests.c.id == bindparam("request_id"))
 _REQUEST_FILER = select(_requests.c.type, _requests.c.filer_id).where(_requests.c.id == bindparam("request_id"))
 _REQUEST_STATE = select(_requests.c.state).where(_requests.c.id == bindparam("request_id"))
-_INSERT_REQUEST = insert(_requests)
-_SET_REQUEST = update(_requests).where(_requests.c.id == bindparam("request_id"))
-_INSERT_EVENT = insert(_events)
+_INSERT_REQUEST = strict_insert(
+    _requests,
+    "id",
+    "subject_id",
+    "type",
+    "state",
+    "filed_by",
+    "filer_id",
+    "created_at",
+    "due_on",
+    "due_exact",
+    "due_basis",
+    "fee_notice",
+    "details",
+    "sealed_payload",
+    "payload_key_version",
+)
+# A move sets the state, and each of the rest only when given (None keeps what is there).
+_SET_REQUEST = (
+    update(_requests)
+    .where(_requests.c.id == bindparam("request_id"))
+    .values(
+        state=bindparam("new_state"),
+        verified_at=func.coalesce(
+            bindparam("new_verified_at", type_=_requests.c.verified_at.type), _requests.c.verified_at
+        ),
+        closed_at=func.coalesce(bindparam("new_closed_at", type_=_requests.c.closed_at.type), _requests.c.closed_at),
+        outcome=func.coalesce(bindparam("new_outcome", type_=_requests.c.outcome.type), _requests.c.outcome),
+    )
+)
+_INSERT_EVENT = strict_insert(_events, "request_id", "at", "from_state", "to_state", "actor", "note")
 _HISTORY = select(_events).where(_events.c.request_id == bindparam("request_id")).order_by(_events.c.id)
 
 TYPE_NAMES: dict[RequestType, Msg] = {
@@ -215,15 +244,17 @@ class RightsBase:
         notify_phone: str | None = None,
     ) -> None:
         check_transition(current, target)
-        values: dict[str, Any] = {"state": target.value}
         now = self.vault.now()
-        if target is State.VERIFIED:
-            values["verified_at"] = now
-        if target in FINAL:
-            values["closed_at"] = now
-        if outcome is not None:
-            values["outcome"] = outcome
-        uow.connection.execute(_SET_REQUEST, {"request_id": request_id, **values})
+        uow.connection.execute(
+            _SET_REQUEST,
+            {
+                "request_id": request_id,
+                "new_state": target.value,
+                "new_verified_at": now if target is State.VERIFIED else None,
+                "new_closed_at": now if target in FINAL else None,
+                "new_outcome": outcome,
+            },
+        )
         self._event(uow, request_id, subject, current, target, actor, note or outcome)
         if target is not State.RECEIVED:
             self._notify(uow, request_id, subject, target, outcome, notify_phone)

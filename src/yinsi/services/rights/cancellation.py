@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from yinsi.adapters.db.rows import PiValueRow, table_of
+from yinsi.adapters.db.statements import strict_insert
 from yinsi.core.errors import Conflict, not_found
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import RecipientKind
@@ -39,7 +40,12 @@ _HELD_FIELDS = select(_values.c.field).where(_values.c.subject_id == bindparam("
 _PROVIDED = select(_provisions.c.recipient, _provisions.c.fields).where(
     _provisions.c.subject_id == bindparam("subject_id")
 )
-_INSERT_NOTICE = insert(_notices)
+_OPEN_BLOCKERS = (
+    select(_blockers)
+    .where(_blockers.c.subject_id == bindparam("subject_id"), _blockers.c.cleared_at.is_(None))
+    .order_by(_blockers.c.id)
+)
+_INSERT_NOTICE = strict_insert(_notices, "subject_id", "recipient", "kind", "channel", "request_id", "at", "status")
 _LOGINS = select(_logins.c.provider).where(_logins.c.subject_id == bindparam("subject_id"))
 _DELETE_LOGINS = delete(_logins).where(_logins.c.subject_id == bindparam("subject_id"))
 _DELETE_EXPORTS = delete(_exports).where(_exports.c.subject_id == bindparam("subject_id"))
@@ -159,11 +165,7 @@ class Cancellation(RightsBase):
         return view
 
     def blockers(self, connection: Connection, subject: str) -> list[dict[str, Any]]:
-        rows = connection.execute(
-            select(_blockers)
-            .where(_blockers.c.subject_id == subject, _blockers.c.cleared_at.is_(None))
-            .order_by(_blockers.c.id)
-        )
+        rows = connection.execute(_OPEN_BLOCKERS, {"subject_id": subject})
         return [
             {
                 "id": r.id,
