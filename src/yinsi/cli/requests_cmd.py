@@ -130,6 +130,7 @@ def assign(
     to: Annotated[str, typer.Argument(help="The member of staff to assign it to.", show_default=False)],
     as_: AsStaff,
 ) -> None:
+    """Give a request to a member of staff, who then sees it as theirs in the queue."""
     from yinsi.bootstrap import open_yinsi
 
     yinsi = open_yinsi(state(ctx).settings(), migrate=False)
