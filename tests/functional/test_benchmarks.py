@@ -6,15 +6,14 @@ Their figures are not asserted: speed is measured by running them, on a quiet ma
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import create_engine, inspect
 from typer.testing import CliRunner
 
-from tests.conftest import PG_URL, Backend
+from tests.conftest import Backend, empty_pg_database
 from yinsi.cli.main import app
 from yinsi.config import StartupError
 
@@ -58,15 +57,8 @@ def empty_database(backend: Backend, tmp_path: Path) -> Iterator[str]:
     if backend.name == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    assert PG_URL is not None
-    name = f"yinsi_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with empty_pg_database("yinsi_bench") as url:
+        yield url
 
 
 def tables_in(url: str) -> list[str]:

@@ -13,7 +13,6 @@ import re
 import stat
 import subprocess
 import sys
-import uuid
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,10 +24,10 @@ from unittest.mock import patch
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, make_url, select, text, update
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from tests.conftest import PG_URL, Backend
+from tests.conftest import Backend, empty_pg_database
 from tests.support.accounts import last_code, register
 from tests.support.consent import accept_policy
 from yinsi.adapters.db.rows import AuditEventRow, table_of
@@ -183,16 +182,9 @@ def empty_store(backend: Backend, tmp_path: Path) -> Iterator[dict[str, str | No
     if backend.name == "sqlite":
         yield env
         return
-    assert PG_URL is not None
-    name = f"yinsi_e_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    env["YINSI_DATABASE_URL"] = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    yield env
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with empty_pg_database("yinsi_e") as url:
+        env["YINSI_DATABASE_URL"] = url
+        yield env
 
 
 # --------------------------------------------------------------------------- 1. db
