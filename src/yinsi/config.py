@@ -23,8 +23,9 @@ class Settings(BaseSettings):
         default=Path("data"),
         description="Where the SQLite data store, the SQLite keystore and the local key file live.",
     )
+    # Secrets (a URL may hold a password) stay out of repr(), so a logged or printed settings object holds none.
     database_url: str | None = Field(
-        default=None, description="SQLAlchemy URL of the data store; default: SQLite under data_dir."
+        default=None, repr=False, description="SQLAlchemy URL of the data store; default: SQLite under data_dir."
     )
     keystore_path: Path | None = Field(
         default=None,
@@ -32,6 +33,7 @@ class Settings(BaseSettings):
     )
     master_key: str | None = Field(
         default=None,
+        repr=False,
         description="Master key(s) from the environment: 'ID:BASE64[,ID:BASE64...]', the first is current. "
         "When unset, a local key file under data_dir is used (one machine only).",
     )
@@ -48,12 +50,14 @@ class Settings(BaseSettings):
     # Message channels. Without these, every message goes to the console outbox (`yinsi outbox`).
     sms_webhook_url: str | None = Field(default=None, description="SMS gateway webhook (HTTP POST of JSON).")
     push_webhook_url: str | None = Field(default=None, description="Push gateway webhook.")
-    webhook_secret: str | None = Field(default=None, description="HMAC key for X-Yinsi-Signature on webhooks.")
+    webhook_secret: str | None = Field(
+        default=None, repr=False, description="HMAC key for X-Yinsi-Signature on webhooks."
+    )
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_sender: str = "noreply@yinsi.invalid"
     smtp_username: str | None = None
-    smtp_password: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
     smtp_starttls: bool = False
     smtp_ssl: bool = False
     outbox_keep_hours: int = Field(default=24, ge=1, le=24 * 30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import pytest
@@ -205,13 +206,26 @@ def test_the_api_is_described_and_the_policy_is_published(client: TestClient) ->
 
 
 def test_an_unexpected_failure_is_a_problem_without_details(
-    client: TestClient, clinic: Yinsi, keys: dict[str, dict[str, str]], patient: str, monkeypatch: pytest.MonkeyPatch
+    client: TestClient,
+    clinic: Yinsi,
+    keys: dict[str, dict[str, str]],
+    patient: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     def broken(**_: object) -> None:
         raise RuntimeError("secret internal state: 13912345678")
 
     monkeypatch.setattr(clinic.vault, "read", broken)
-    response = client.get(f"/v1/subjects/{patient}/pi", params={"purpose": "registration"}, headers=keys["clinic_app"])
+    with caplog.at_level(logging.DEBUG):
+        response = client.get(
+            f"/v1/subjects/{patient}/pi", params={"purpose": "registration"}, headers=keys["clinic_app"]
+        )
     assert_problem(response, 500, "internal_error")
     assert "13912345678" not in response.text
     assert "RuntimeError" not in response.text
+    # The server's log names what failed and where, never what the exception said (nor its traceback).
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert f"unexpected RuntimeError in GET /v1/subjects/{patient}/pi" in logged
+    assert "13912345678" not in logged
+    assert not any(r.exc_info for r in caplog.records)

@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yinsi.api import problems
+from yinsi.api.failures import ContainFailures
 from yinsi.api.limits import BodyLimit
 from yinsi.api.request_log import RequestLog
 from yinsi.api.routes import auth, me, public, requests, subjects
@@ -33,6 +34,7 @@ def create_app(yinsi: Yinsi) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(me.router)
     app.include_router(requests.router)
+    app.add_middleware(ContainFailures)  # innermost of these three: the request log still sees the 500
     app.add_middleware(BodyLimit, max_bytes=yinsi.settings.max_body_bytes)
     app.add_middleware(RequestLog)
     return app

@@ -27,6 +27,7 @@ left out of ``pi.csv``, and the README says why.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -69,7 +70,7 @@ class ExportValue:
     """One stored value, whole: this is the person's own copy, so nothing is masked."""
 
     field: str
-    value: str
+    value: str = dataclasses.field(repr=False)  # PI: never in a repr, a log or a failing test's output
     collected_at: datetime
     source: str
     purposes: list[str]
@@ -97,7 +98,7 @@ class ExportAccess:
     login_at: datetime
     logout_at: datetime | None
     method: str
-    address: str
+    address: str = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ moved to another subject or field, and a wrapped key cannot be swapped for
 another subject's:
 
 - a value: ``yinsi/v1/value | subject | field | key version``
+- a subject's blob (an export): ``yinsi/v1/blob | subject | label | key version``
 - a data key: ``yinsi/v1/data-key | subject | key version | master key id``
 - a secret: ``yinsi/v1/secret | name | master key id``
 
@@ -77,12 +78,13 @@ def open_value(data_key: bytes, subject_id: str, field: str, key_version: int, b
 
 
 def seal_blob(data_key: bytes, subject_id: str, label: str, key_version: int, data: bytes) -> bytes:
-    """Seals bytes that belong to a subject (an export, a statement) under the same binding as a value."""
-    return _seal(data_key, data, _ad("yinsi/v1/value", subject_id, label, key_version))
+    """Seals bytes that belong to a subject (an export) under its key, bound apart from its values: a field
+    may be named like a label, and a sealed export must never open as that field's value, nor the reverse."""
+    return _seal(data_key, data, _ad("yinsi/v1/blob", subject_id, label, key_version))
 
 
 def open_blob(data_key: bytes, subject_id: str, label: str, key_version: int, blob: bytes) -> bytes:
-    return _open(data_key, blob, _ad("yinsi/v1/value", subject_id, label, key_version))
+    return _open(data_key, blob, _ad("yinsi/v1/blob", subject_id, label, key_version))
 
 
 def wrap_data_key(master: MasterKey, subject_id: str, version: int, data_key: bytes) -> bytes:

@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
-from functools import cache
 from hashlib import sha256
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from yinsi.adapters.db.rows import AccessLogRow, AccountRow, LoginCodeRow, SessionRow, table_of
@@ -35,6 +32,7 @@ from yinsi.services import consent, rate_limits
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent import Action, ConsentAct, Kind
 from yinsi.services.notifier import Notifier
+from yinsi.services.passwords import hash_password, verify_password
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor, InvalidInput, Vault
 
@@ -49,16 +47,6 @@ SESSION_TTL = timedelta(days=30)
 SESSION_PREFIX = "ys_"
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 SYSTEM = Actor("system", "system")
-
-_hasher = PasswordHasher()
-
-
-@cache
-def _dummy_hash() -> str:
-    """A hash to verify against when there is no account, so a miss takes as long as a hit (made once, lazily:
-    argon2id is deliberately slow, and most commands never need it)."""
-    return _hasher.hash(secrets.token_urlsafe(16))  # argon2id with the library's recommended parameters
-
 
 _LATEST_CODE = (
     select(_codes)
@@ -126,7 +114,7 @@ class AccessEntry:
     login_at: datetime
     logout_at: datetime | None
     method: str
-    address: str
+    address: str = field(repr=False)
 
 
 class Accounts:
@@ -174,14 +162,15 @@ class Accounts:
         with self.vault.unit() as uow:
             connection = uow.connection
             client_key = self._client(client)
-            rate_limits.check(connection, rate_limits.CODE_PER_PHONE_MINUTE, phone_digest, now)
-            rate_limits.check(connection, rate_limits.CODE_PER_PHONE_HOUR, phone_digest, now)
-            rate_limits.check(connection, rate_limits.CODE_PER_CLIENT_HOUR, client_key, now)
-            for limit, key in (
+            limits = (
                 (rate_limits.CODE_PER_PHONE_MINUTE, phone_digest),
                 (rate_limits.CODE_PER_PHONE_HOUR, phone_digest),
                 (rate_limits.CODE_PER_CLIENT_HOUR, client_key),
-            ):
+            )
+            # Every limit is checked before any is counted, so a refused request uses up none of them.
+            for limit, key in limits:
+                rate_limits.check(connection, limit, key, now)
+            for limit, key in limits:
                 rate_limits.record(connection, limit, key, now)
             connection.execute(
                 insert(_codes).values(
@@ -290,25 +279,40 @@ class Accounts:
         field, _ = self._login_field(policy)
         canonical, phone_digest = self.phone_key(policy, phone)
         now = self.vault.now()
+        client_key = self._client(client)
+        limits = (
+            (rate_limits.FAILED_LOGIN_PER_PHONE, phone_digest),
+            (rate_limits.FAILED_LOGIN_PER_CLIENT, client_key),
+        )
+
+        def stored_hash(connection: Connection) -> tuple[str | None, str | None]:
+            for limit, key in limits:
+                rate_limits.check(connection, limit, key, now)
+            found = self.vault.find_by(connection, field, canonical)
+            if not found:
+                return None, None
+            stored = connection.execute(
+                select(_accounts.c.password_hash).where(
+                    _accounts.c.subject_id == found[0], _accounts.c.status == "active"
+                )
+            ).scalar()
+            return found[0], stored
+
+        # argon2id is verified between a reader and the writing transaction, never under the write lock; the
+        # writer then checks again that nothing changed (the limits, the account, the hash) in between.
+        with self.vault.engine.connect() as reader:
+            subject, stored = stored_hash(reader)
+        verified = verify_password(stored, password)
         with self.vault.unit() as uow:
             connection = uow.connection
-            client_key = self._client(client)
-            rate_limits.check(connection, rate_limits.FAILED_LOGIN_PER_PHONE, phone_digest, now)
-            rate_limits.check(connection, rate_limits.FAILED_LOGIN_PER_CLIENT, client_key, now)
-            found = self.vault.find_by(connection, field, canonical)
-            stored = None
-            if found:
-                stored = connection.execute(
-                    select(_accounts.c.password_hash).where(
-                        _accounts.c.subject_id == found[0], _accounts.c.status == "active"
-                    )
-                ).scalar()
-            if not _verify(stored, password):
-                rate_limits.record(connection, rate_limits.FAILED_LOGIN_PER_PHONE, phone_digest, now)
-                rate_limits.record(connection, rate_limits.FAILED_LOGIN_PER_CLIENT, client_key, now)
+            if stored_hash(connection) != (subject, stored):
+                verified = False  # the account or its password changed while the hash was checked
+            if not verified or subject is None:
+                for limit, key in limits:
+                    rate_limits.record(connection, limit, key, now)
                 uow.record(AuditEvent("login-refused", "system", role="system", details={"reason": "password"}))
                 raise PasswordRefused(BAD_LOGIN)
-            return self._start_session(uow, found[0], client, "password", False)
+            return self._start_session(uow, subject, client, "password", False)
 
     def _start_session(self, uow: UnitOfWork, subject: str, client: str, method: str, new: bool) -> Login:
         connection = uow.connection
@@ -405,9 +409,10 @@ class Accounts:
                 ),
                 field="password",
             )
+        hashed = hash_password(password)  # before the transaction: see services.passwords
         with self.vault.unit() as uow:
             uow.connection.execute(
-                update(_accounts).where(_accounts.c.subject_id == subject).values(password_hash=_hasher.hash(password))
+                update(_accounts).where(_accounts.c.subject_id == subject).values(password_hash=hashed)
             )
             uow.record(AuditEvent("password-set", f"subject:{subject}", role="subject", subject=subject))
 
@@ -435,14 +440,6 @@ class Accounts:
             )
             for r in rows
         ]
-
-
-def _verify(stored: str | None, password: str) -> bool:
-    """argon2id verification that takes as long when there is no account, so timing tells nothing."""
-    try:
-        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
 
 
 def _product_name(policy: CompiledPolicy) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, select, update
 
-from yinsi.adapters.db.engine import read_only, writer
+from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import AuditAnchorRow, AuditEventRow, AuditHeadRow, table_of
 from yinsi.adapters.db.statements import strict_insert
 from yinsi.core.sealing import chain_mac
@@ -131,13 +131,13 @@ class AuditLog:
             query = query.where(_events.c.subject_id == subject)
         if action is not None:
             query = query.where(_events.c.action == action)
-        with read_only(engine.connect()) as connection:
+        with engine.connect() as connection:
             return [json.loads(row.body) for row in connection.execute(query)]
 
     def verify(self, engine: Engine, chunk: int = 5000) -> VerifyResult:
         """Walks the whole chain; names the first event that does not check out."""
         previous, expected_seq, count = GENESIS, 1, 0
-        with read_only(engine.connect()) as connection, connection.begin():
+        with engine.connect() as connection, connection.begin():
             for row in _stream(connection, chunk):
                 seq = int(row.seq)
                 if seq != expected_seq:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, make_url
+from sqlalchemy import URL, Engine, make_url
 
 from yinsi.adapters.db.rows import KEYSTORE_SCHEMA
 from yinsi.config import Settings
@@ -51,8 +51,16 @@ class KeystoreManifest:
 
 
 def _libpq_url(engine: Engine) -> str:
-    url = make_url(engine.url).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False)
+    """The server's address for pg_dump and pg_restore, without the password (which goes in PGPASSWORD:
+    a command line is readable by every user of the machine)."""
+    url = make_url(engine.url)
+    bare = URL.create("postgresql", url.username, None, url.host, url.port, url.database, url.query)
+    return bare.render_as_string(hide_password=False)
+
+
+def _pg_env(engine: Engine) -> dict[str, str]:
+    password = make_url(engine.url).password
+    return {**os.environ, "PGPASSWORD": str(password)} if password else dict(os.environ)
 
 
 def _pg_tool(settings: Settings, name: str) -> str:
@@ -64,8 +72,8 @@ def _pg_tool(settings: Settings, name: str) -> str:
     return found
 
 
-def _run(command: list[str]) -> None:
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 - fixed tool path, no shell
+def _run(command: list[str], env: dict[str, str] | None = None) -> None:
+    completed = subprocess.run(command, capture_output=True, text=True, check=False, env=env)  # noqa: S603 - fixed tool path, no shell
     if completed.returncode != 0:
         tail = completed.stderr.strip().splitlines()[-1:] if completed.stderr else []
         raise BackupError(f"{Path(command[0]).name} failed: {' '.join(tail) or 'exit ' + str(completed.returncode)}")
@@ -101,7 +109,8 @@ def backup_data_store(settings: Settings, engine: Engine, destination: Path) -> 
                 "--file",
                 str(destination),
                 _libpq_url(engine),
-            ]
+            ],
+            _pg_env(engine),
         )
     return destination
 
@@ -125,7 +134,8 @@ def restore_data_store(settings: Settings, engine: Engine, source: Path) -> None
                 "--dbname",
                 _libpq_url(engine),
                 str(source),
-            ]
+            ],
+            _pg_env(engine),
         )
 
 
@@ -145,7 +155,8 @@ def backup_keystore(settings: Settings, engine: Engine, destination: Path, now: 
                     "--file",
                     str(inner),
                     _libpq_url(engine),
-                ]
+                ],
+                _pg_env(engine),
             )
         destination.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -199,7 +210,8 @@ def restore_keystore(settings: Settings, engine: Engine, source: Path, now: date
                             "--dbname",
                             _libpq_url(engine),
                             str(inner),
-                        ]
+                        ],
+                        _pg_env(engine),
                     )
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise BackupError(f"the keystore backup is damaged or incomplete ({type(exc).__name__})") from None

@@ -12,11 +12,8 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
 
 import pyotp
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, insert, select, update
 
 from yinsi.adapters.db.rows import StaffRow, StaffSessionRow, table_of
@@ -27,6 +24,7 @@ from yinsi.core.policy.vocabulary import Operation, RoleKind
 from yinsi.core.sealing import open_with_secret, seal_with_secret, secret_digest
 from yinsi.services import rate_limits
 from yinsi.services.audit import AuditEvent
+from yinsi.services.passwords import hash_password, verify_password
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor, Vault
 
@@ -36,14 +34,6 @@ _sessions = table_of(StaffSessionRow)
 USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,63}$")
 SESSION_PREFIX = "ss_"
 SESSION_TTL = timedelta(hours=8)
-_hasher = PasswordHasher()
-
-
-@cache
-def _dummy_hash() -> str:
-    """A hash to verify against when there is no account, so a miss takes as long as a hit (made once, lazily:
-    argon2id is deliberately slow, and most commands never need it)."""
-    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 BAD_LOGIN = Msg("用户名、密码或动态验证码不正确。", "The username, password or one-time code is not correct.")
@@ -105,7 +95,7 @@ def create(uow: UnitOfWork, vault: Vault, *, username: str, role: str, password:
         insert(_staff).values(
             username=username,
             role=role,
-            password_hash=_hasher.hash(password),
+            password_hash=hash_password(password),
             sealed_totp=seal_with_secret(vault.keyring.secret("codes"), "totp", seed.encode()),
             created_at=vault.now(),
         )
@@ -121,12 +111,22 @@ def login(vault: Vault, *, username: str, password: str, code: str, client: str)
     secret = vault.keyring.secret("codes")
     user_key = rate_limits.digest(secret, "staff", username)
     client_key = rate_limits.digest(secret, "client", client)
+    limits = ((rate_limits.FAILED_STAFF_LOGIN, user_key), (rate_limits.FAILED_LOGIN_PER_CLIENT, client_key))
+
+    def stored_hash(connection: Connection) -> str | None:
+        for limit, key in limits:
+            rate_limits.check(connection, limit, key, now)
+        return connection.execute(select(_staff.c.password_hash).where(_staff.c.username == username)).scalar()
+
+    # The password is verified between a reader and the writing transaction, never under the write lock.
+    with vault.engine.connect() as reader:
+        stored = stored_hash(reader)
+    ok = verify_password(stored, password)
     with vault.unit() as uow:
         connection = uow.connection
-        rate_limits.check(connection, rate_limits.FAILED_STAFF_LOGIN, user_key, now)
-        rate_limits.check(connection, rate_limits.FAILED_LOGIN_PER_CLIENT, client_key, now)
+        if stored_hash(connection) != stored:
+            ok = False  # the password changed while it was checked
         row = connection.execute(select(_staff).where(_staff.c.username == username).with_for_update()).first()
-        ok = _password_ok(row.password_hash if row is not None else None, password)
         step = None
         if ok and row is not None and row.disabled_at is None:
             seed = open_with_secret(secret, "totp", bytes(row.sealed_totp)).decode()
@@ -135,9 +135,11 @@ def login(vault: Vault, *, username: str, password: str, code: str, client: str)
         else:
             ok = False
         if not ok or row is None:
-            rate_limits.record(connection, rate_limits.FAILED_STAFF_LOGIN, user_key, now)
-            rate_limits.record(connection, rate_limits.FAILED_LOGIN_PER_CLIENT, client_key, now)
-            uow.record(AuditEvent("staff-login-refused", "system", role="system", details={"username": username}))
+            for limit, key in limits:
+                rate_limits.record(connection, limit, key, now)
+            # An unknown name is often a password typed in the wrong box: it is not kept in the audit trail.
+            known = username if row is not None else "(unknown)"
+            uow.record(AuditEvent("staff-login-refused", "system", role="system", details={"username": known}))
             raise StaffLoginRefused(BAD_LOGIN)
         token = SESSION_PREFIX + secrets.token_urlsafe(32)
         connection.execute(update(_staff).where(_staff.c.username == username).values(last_totp_step=step))
@@ -148,13 +150,6 @@ def login(vault: Vault, *, username: str, password: str, code: str, client: str)
         )
         uow.record(AuditEvent("staff-logged-in", f"staff:{username}", role=row.role))
         return token, StaffMember(username, row.role)
-
-
-def _password_ok(stored: str | None, password: str) -> bool:
-    try:
-        return _hasher.verify(stored or _dummy_hash(), password) and stored is not None
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
 
 
 def _totp_step(seed: str, code: str, now: datetime) -> int | None:

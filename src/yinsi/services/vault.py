@@ -8,6 +8,7 @@ subject ids; the PI lives here.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -124,7 +125,7 @@ class Actor:
 class ReadResult:
     subject_id: str
     purpose: str
-    values: dict[str, str]
+    values: dict[str, str] = field(repr=False)  # PI: never in a repr, a log or a failing test's output
     forms: dict[str, Visibility]
     denied: dict[str, Deny]
     absent: list[str]
@@ -142,7 +143,7 @@ class StoredValue:
     """A decrypted value with its metadata, for the rights workflows (access, copy, explain)."""
 
     field: str
-    value: str
+    value: str = dataclasses.field(repr=False)
     collected_at: datetime
     source: str
     purposes: list[str]

@@ -27,12 +27,16 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def make_engine(url: str, *, keystore_path: Path | None = None, pool: bool = True) -> Engine:
-    """An engine for ``url``; SQLite URLs need ``keystore_path`` for the attached keystore file."""
+    """An engine for ``url``; SQLite URLs need ``keystore_path`` for the attached keystore file.
+
+    ``hide_parameters``: a database error's text then never carries a statement's parameters (PI, sealed or
+    not), wherever it is logged.
+    """
     if url.startswith("sqlite"):
         if keystore_path is None:
             raise ValueError("a SQLite data store needs the keystore file's path")
         return _sqlite_engine(url, keystore_path, pool=pool)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
     if pool:
         kwargs.update(pool_size=10, max_overflow=40)
     else:
@@ -45,7 +49,10 @@ def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     keystore_path.parent.mkdir(parents=True, exist_ok=True)
-    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}}
+    kwargs: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        "hide_parameters": True,
+    }
     if not pool:
         kwargs["poolclass"] = NullPool
     engine = create_engine(url, **kwargs)
@@ -72,11 +79,6 @@ def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
-
-
-def read_only(connection: Connection) -> Connection:
-    """Marks a connection's next transaction as a reader: on SQLite it takes no write lock."""
-    return connection.execution_options(sqlite_begin="DEFERRED")
 
 
 def writer(engine: Engine) -> Connection:
