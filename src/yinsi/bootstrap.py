@@ -111,11 +111,11 @@ def _publish_if_first(engine: Engine, audit: AuditLog, path: Path, clock: Callab
             policies.publish(uow, text, now=clock(), actor="system", name=str(path))
             log.info("published %s as the first policy version", path)
             return
-    if load_spec(path).digest != policies.compile_text(current[2]).digest:
+    if load_spec(path).digest != current.digest:
         log.warning(
             "%s differs from the published version %s, which stays in force; run 'yinsi policy publish %s'",
             path,
-            current[1],
+            current.version,
             path,
         )
 

@@ -165,6 +165,19 @@ def test_a_huge_body_is_refused_before_it_is_read(
 
     streamed = client.put(url, headers={**keys["clinic_app"], "Content-Type": "application/json"}, content=chunks())
     assert_problem(streamed, 413, "payload_too_large")
+    # Its language is chosen as every other problem's is: by preference, not by the header's first letters.
+    english = client.put(
+        url,
+        headers={**keys["clinic_app"], "Content-Type": "application/json", "Accept-Language": "fr, en;q=0.8"},
+        content=huge,
+    )
+    assert (english.headers["content-language"], english.json()["title"]) == ("en", "Request body too large")
+    chinese = client.put(
+        url,
+        headers={**keys["clinic_app"], "Content-Type": "application/json", "Accept-Language": "en;q=0, zh"},
+        content=huge,
+    )
+    assert chinese.headers["content-language"] == "zh-CN"
 
 
 def test_problems_speak_chinese_by_default_and_english_on_request(client: TestClient, patient: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,13 +18,22 @@ from tests.support.consent import SHOWN
 from yinsi.adapters.db.rows import AuditEventRow, PiValueRow, table_of
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
-from yinsi.core.errors import AccessDenied
+from yinsi.core.errors import AccessDenied, NotFound
+from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.services.minors import MinorNotAllowed
 from yinsi.services.vault import Actor
 
 RNG = random.Random(7)
-TEN_YEARS_OLD = pi.id_number(RNG, born=date(2016, 3, 1))
-FIFTEEN = pi.id_number(RNG, born=date(2011, 3, 1))
+
+
+def years_ago(years: int) -> date:
+    """A birthday a month or less ago, `years` back: this old today and for most of a year (tests use real dates)."""
+    today = date.today()
+    return date(today.year - years, today.month, 1) - timedelta(days=1)
+
+
+TEN_YEARS_OLD = pi.id_number(RNG, born=years_ago(10))
+FIFTEEN = pi.id_number(RNG, born=years_ago(15))
 ADULT = pi.id_number(RNG, born=date(1990, 3, 1))
 APP = Actor("key:app", "clinic_app")
 
@@ -128,6 +137,28 @@ def test_under_fourteen_only_a_linked_guardian_consents_corrects_and_deletes(
     stranger = client.put(f"/v1/me/wards/{child_id}/pi", json={"values": {"name": "X"}}, headers=child)
     assert stranger.json()["code"] == "forbidden"  # the child is not their own guardian
 
+    # Requests on the ward's behalf go as far as the policy lets guardians act, and no further.
+    access = client.post("/v1/me/requests", json={"type": "access", "on_behalf_of": child_id}, headers=parent)
+    assert (access.status_code, access.json()["filed_by"]) == (201, "guardian")
+    assert {f["field"] for f in access.json()["answer"]["fields"]} >= {"name", "id_number"}
+    spec = clinic.policy.current().spec
+    assert spec.minors is not None
+    narrowed = spec.model_copy(update={"minors": spec.minors.model_copy(update={"guardian_may": ["correct"]})})
+    clinic.policy.install(CompiledPolicy.from_spec(narrowed))
+    for kind in ("access", "copy", "explain", "delete", "cancel_account"):
+        refused = client.post(
+            "/v1/me/requests", json={"type": kind, "on_behalf_of": child_id, "fields": ["name"]}, headers=parent
+        )
+        assert (kind, refused.status_code, refused.json()["code"]) == (kind, 403, "forbidden")
+    corrected = client.post(
+        "/v1/me/requests",
+        json={"type": "correct", "on_behalf_of": child_id, "values": {"name": "王小明"}},
+        headers=parent,
+    )
+    assert corrected.json()["state"] == "completed"
+    # What was filed before stays listed; the ward's PI in its answer is no longer shown.
+    assert client.get(f"/v1/me/requests/{access.json()['id']}", headers=parent).json()["answer"] is None
+
 
 def test_fifteen_needs_no_guardian_under_a_fourteen_rule(client: TestClient, clinic: Yinsi) -> None:
     teen = register(client, clinic, "13912345678")
@@ -138,3 +169,47 @@ def test_fifteen_needs_no_guardian_under_a_fourteen_rule(client: TestClient, cli
     state = client.get("/v1/me/consents", headers=teen).json()
     assert (state["minor"], state["needs_guardian"]) == ("under_18", False)
     assert client.post("/v1/me/consents", json=consent_body("purpose", "newsletter"), headers=teen).status_code == 201
+
+
+def test_a_minor_found_through_any_write_path_loses_their_pi(yinsi: Yinsi) -> None:
+    """Inside a caller's own transaction too (corrections, a guardian's or a request's writes), not only in
+    a write that opens its own."""
+    booking = Actor("key:booking", "booking_service")
+    subject = yinsi.vault.create_subject(actor=booking)
+    yinsi.vault.write(
+        actor=booking, subject_id=subject, purpose="registration", values={"mobile": "13912345678"}, source="app"
+    )
+    with pytest.raises(MinorNotAllowed), yinsi.vault.unit() as uow:
+        yinsi.vault.write(
+            actor=booking,
+            subject_id=subject,
+            purpose="booking",
+            values={"id_number": TEN_YEARS_OLD},
+            source="app",
+            uow=uow,
+        )
+    with yinsi.engine.connect() as connection:
+        assert yinsi.vault.subject_status(connection, subject) == "shredded"
+        values = table_of(PiValueRow)
+        assert connection.execute(select(values).where(values.c.subject_id == subject)).first() is None
+    # A minor refused as a new subject in the same transaction leaves nothing behind to shred.
+    created: list[str] = []
+
+    def register_a_child() -> None:
+        with yinsi.vault.unit() as uow:
+            created.append(yinsi.vault.create_subject(actor=booking, uow=uow))
+            yinsi.vault.write(
+                actor=booking,
+                subject_id=created[0],
+                purpose="booking",
+                values={"id_number": TEN_YEARS_OLD},
+                source="app",
+                uow=uow,
+            )
+
+    with pytest.raises(MinorNotAllowed):
+        register_a_child()
+    child = created[0]
+    with yinsi.engine.connect() as connection, pytest.raises(NotFound):
+        yinsi.vault.subject_status(connection, child)
+    assert yinsi.audit.verify(yinsi.engine).ok

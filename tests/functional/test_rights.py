@@ -20,6 +20,7 @@ from yinsi.adapters.db.rows import AuditEventRow, RecipientNoticeRow, table_of
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
 from yinsi.core.deadlines import due_date, today_in_china
+from yinsi.core.errors import Forbidden, NotFound
 from yinsi.core.export import read_export
 from yinsi.core.policy.types import Duration
 from yinsi.core.ports import Message
@@ -236,6 +237,8 @@ def test_cancellation_blocked_then_completed_and_everything_goes(
         assert gone.json()["code"] == "subject_erased"
     assert client.get("/v1/me/consents", headers=auth(person)).json()["code"] == "unauthenticated"
     assert client.get(export, headers=auth(person)).json()["code"] == "unauthenticated"
+    with pytest.raises(NotFound):  # not only the session: the link itself is dead
+        clinic.rights.download(export_id=export.rsplit("/", 1)[-1], subject=subject)
     with clinic.engine.connect() as connection:
         notices = connection.execute(select(table_of(RecipientNoticeRow))).all()
         actions = [
@@ -249,13 +252,19 @@ def test_cancellation_blocked_then_completed_and_everything_goes(
     ]
     delivered: list[Message] = []
 
+    overlapping: list[tuple[int, int]] = []
+
     class Recipient:
         def send(self, message: Message) -> str:
             delivered.append(message)
+            # Another run starting meanwhile finds the notice claimed, and sends nothing twice.
+            again = deliver_pending(clinic.vault, Notifier({"recipient": self}, self))
+            overlapping.append((again.sent, again.failed))
             return "ack"
 
     done_notices = deliver_pending(clinic.vault, Notifier({"recipient": Recipient()}, Recipient()))
     assert (done_notices.sent, done_notices.failed) == (1, 0)
+    assert (len(delivered), overlapping) == (1, [(0, 0)])
     assert delivered[0].to == "https://sms.example/delete"
     assert subject in delivered[0].body  # the recipient knows the person by this id, and by nothing else
     for step in (
@@ -447,3 +456,69 @@ def test_a_copy_of_ten_thousand_entries_goes_through_the_whole_path(
     done = file(client, person, type="copy")
     documents = read_export(client.get(done["answer"]["download"], headers=auth(person)).content)
     assert len(documents["access_log.json"]) >= 10_000
+
+
+def file_as_relative(client: TestClient, relative: dict[str, str], wants: str, **extra: Any) -> dict[str, Any]:
+    filed = client.post(
+        "/v1/me/requests",
+        headers=relative,
+        json={
+            "type": "next_of_kin",
+            "deceased_phone": PHONE,
+            "relationship": "child",
+            "wants": wants,
+            "text": "死亡证明编号 2026-0001，户口簿显示为父子关系",
+            **extra,
+        },
+    )
+    assert filed.status_code == 201, filed.text
+    return dict(filed.json())
+
+
+def test_next_of_kin_copy_and_correction_are_carried_out_and_decided_only_with_that_right(
+    client: TestClient, person: dict[str, str], clinic: Yinsi, clock: Clock
+) -> None:
+    clock.advance(seconds=61)
+    relative = register(client, clinic, OTHER)
+    copy = file_as_relative(client, relative, "copy")
+    fix = file_as_relative(client, relative, "correct", values={"name": "张三峰"})
+    clerk = officer(clinic, client, clock, "clerk.zhao", "request_clerk")  # handles requests, cannot decide these
+    dpo = officer(clinic, client, clock)
+    for request in (copy, fix):
+        url = f"/v1/staff/requests/{request['id']}/actions"
+        assert client.post(url, json={"action": "verify"}, headers=clerk).json()["state"] == "verified"
+        refused = client.post(url, json={"action": "complete", "decision": "approve"}, headers=clerk)
+        assert (refused.status_code, refused.json()["code"]) == (403, "forbidden")
+        decided = client.post(url, json={"action": "complete", "decision": "approve"}, headers=dpo).json()
+        assert decided["state"] == "completed", decided
+    # The terminal asks for the same right: the check lives in the workflow, not in one entry point.
+    later = file_as_relative(client, relative, "access")
+    with pytest.raises(Forbidden):
+        clinic.rights.act(request_id=later["id"], action="refuse", actor=Actor("staff:clerk.zhao", "request_clerk"))
+
+    # The copy is the relative's to download (and nobody else's); the correction was made.
+    link = client.get(f"/v1/me/requests/{copy['id']}", headers=relative).json()["answer"]["download"]
+    archive = client.get(link, headers=relative)
+    assert archive.status_code == 200
+    names = {v["field"]: v["value"] for v in read_export(archive.content)["pi.json"]}
+    assert names["name"] == "张三丰"  # the copy was made before the correction
+    assert client.get(link, headers=auth(person)).json()["code"] == "not_found"
+    assert clinic.vault.read(actor=APP, subject_id=person["subject"], purpose="registration").values["name"] == "张三峰"
+
+
+def test_next_of_kin_filings_are_limited_per_relative_found_or_not(
+    client: TestClient, person: dict[str, str], clinic: Yinsi, clock: Clock
+) -> None:
+    """So the form cannot be used to learn which phone numbers have an account."""
+    clock.advance(seconds=61)
+    relative = register(client, clinic, OTHER)
+    body = {"type": "next_of_kin", "relationship": "child", "wants": "access", "text": "证明"}
+    answers = [
+        client.post("/v1/me/requests", headers=relative, json={**body, "deceased_phone": f"1370000000{i}"})
+        for i in range(5)
+    ]
+    assert {(a.status_code, a.json()["code"]) for a in answers} == {(400, "bad_request")}
+    sixth = client.post("/v1/me/requests", headers=relative, json={**body, "deceased_phone": PHONE})
+    assert (sixth.status_code, sixth.json()["code"]) == (429, "rate_limited")
+    clock.advance(days=1, seconds=1)
+    assert client.post("/v1/me/requests", headers=relative, json={**body, "deceased_phone": PHONE}).status_code == 201

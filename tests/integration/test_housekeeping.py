@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -65,3 +65,17 @@ def test_housekeeping_removes_what_was_only_meant_to_be_short_lived(clinic: Yins
     assert gone["outbox"] == 1
     assert gone["rate_events"] >= 3
     assert clinic.audit.verify(clinic.engine).ok
+
+
+def test_a_legal_minimum_is_kept_to_the_minute(clinic: Yinsi, clock: Clock) -> None:
+    """Network logs are kept six months (Cybersecurity Law Art. 21): not deleted at midnight before."""
+    clock.moment = datetime(2027, 3, 3, 23, 30, tzinfo=UTC)
+    subject = clinic.vault.create_subject(actor=APP)
+    accept_policy(clinic, subject)
+    clinic.vault.write(
+        actor=APP, subject_id=subject, purpose="network_logs", values={"ip_address": "203.0.113.7"}, source="app"
+    )
+    clock.moment = datetime(2027, 9, 3, 23, 29, tzinfo=UTC)
+    assert sweep_retention(clinic.vault) == {}
+    clock.moment = datetime(2027, 9, 3, 23, 31, tzinfo=UTC)
+    assert sweep_retention(clinic.vault) == {"ip_address": 1}

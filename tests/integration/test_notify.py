@@ -35,6 +35,7 @@ from yinsi.adapters.notify.smtp import SmtpMessageSender
 from yinsi.adapters.notify.webhook import WebhookMessageSender
 from yinsi.core.ports import DeliveryFailed, Message, MessageSender
 from yinsi.core.sealing import SealError
+from yinsi.services.notifier import Notifier
 
 CODE = "482913"
 PHONE = "13800138000"
@@ -598,3 +599,23 @@ def test_no_sender_logs_or_raises_the_code_or_the_recipient(
         if record.exc_info:
             text += logging.Formatter().formatException(record.exc_info)
         assert not leaks(text), f"{record.name} at {record.levelname}"
+
+
+class Exploding:
+    """A sender with a bug: its error quotes what it was sending."""
+
+    def send(self, message: Message) -> str:
+        raise ValueError(f"cannot route {message.to}: {message.body}")
+
+
+def test_a_broken_sender_neither_raises_after_the_commit_nor_logs_what_it_held(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    outbox = MemoryOutbox()
+    notifier = Notifier({"sms": Exploding()}, ConsoleMessageSender(outbox, OUTBOX_SECRET, lambda: NOW))
+    assert notifier.send(Message("sms", PHONE, SUBJECT, BODY, dict(TAGS))) is None
+    assert notifier.send(Message("email", EMAIL, SUBJECT, BODY, dict(TAGS))) is not None  # the next one still goes
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "the sender for channel sms failed (ValueError)" in logged
+    assert not leaks(logged)

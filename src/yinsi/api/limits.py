@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from yinsi.api.problems import problem
+from yinsi.core.i18n import Msg
 
 
 class BodyTooLarge(Exception):
@@ -58,30 +60,14 @@ class BodyLimit:
 
 
 async def _too_large(scope: Scope, send: Send, max_bytes: int) -> None:
-    headers = dict(scope.get("headers") or [])
-    english = headers.get(b"accept-language", b"").decode("latin-1").lower().startswith("en")
-    detail = (
-        f"The request body is larger than {max_bytes} bytes." if english else f"请求体超过了 {max_bytes} 字节的上限。"
+    response = problem(
+        Request(scope),
+        "payload_too_large",
+        Msg(f"请求体超过了 {max_bytes} 字节的上限。", f"The request body is larger than {max_bytes} bytes."),
+        headers={"Connection": "close"},
     )
-    body = json.dumps(
-        {
-            "type": "https://yinsi.invalid/problems/payload_too_large",
-            "title": "Request body too large" if english else "请求体过大",
-            "status": 413,
-            "code": "payload_too_large",
-            "detail": detail,
-        },
-        ensure_ascii=False,
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/problem+json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await response(scope, _nothing, send)
+
+
+async def _nothing() -> Message:
+    return {"type": "http.disconnect"}

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import chinese_calendar
 
 from yinsi.core.i18n import Msg
-from yinsi.core.policy.types import Duration, DurationUnit, add_months
+from yinsi.core.policy.types import Duration, DurationUnit
 
 __all__ = [
     "Deadline",
@@ -112,11 +112,7 @@ def due_date(received: date, period: Duration) -> Deadline:
             if working(due):
                 counted += 1
     else:
-        if period.unit is DurationUnit.DAYS:
-            last = received + timedelta(days=period.value)
-        else:
-            months = period.value * (12 if period.unit is DurationUnit.YEARS else 1)
-            last = add_months(received, months)
+        last = period.add_to(received)
         # Art. 203: a last day that is a rest day (a statutory holiday, or a weekend that is not a
         # make-up working day) gives way to the first working day after it.
         due = last

@@ -33,6 +33,8 @@ def pick_lang(accept_language: str | None) -> str:
                 quality = 0.0
         tag = tag.strip().lower()
         lang = "en" if tag.startswith("en") else DEFAULT_LANG if tag.startswith("zh") else None
+        if quality <= 0:
+            continue  # q=0: "not acceptable"
         # Earlier entries win ties, as browsers list their preference first.
         score = quality - position * 1e-6
         if lang is not None and score > best_q:

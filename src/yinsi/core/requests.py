@@ -14,8 +14,9 @@ from enum import StrEnum
 
 from yinsi.core.deadlines import Deadline, due_date
 from yinsi.core.i18n import Msg
+from yinsi.core.policy.check import FIFTEEN_WORKING_DAYS
 from yinsi.core.policy.model import PolicySpec
-from yinsi.core.policy.types import Duration, DurationUnit
+from yinsi.core.policy.types import Duration
 from yinsi.core.policy.vocabulary import ExcessiveAction, Right
 
 
@@ -61,7 +62,7 @@ RIGHT_OF: dict[RequestType, Right] = {
     RequestType.COMPLAIN: Right.COMPLAIN,
 }
 
-DEFAULT_DEADLINE = Duration(15, DurationUnit.WORKING_DAYS)
+DEFAULT_DEADLINE = FIFTEEN_WORKING_DAYS
 """When a spec promises nothing: the ceiling of 认定方法 §6.3, recommended for every type (requirements RGT-03)."""
 
 # What a person can do themselves, answered at once; the rest waits for the privacy officer.
@@ -114,9 +115,7 @@ def deadline_period(spec: PolicySpec, kind: RequestType, *, needs_review: bool =
 
 
 def due(spec: PolicySpec, kind: RequestType, received: date, *, needs_review: bool = False) -> tuple[Deadline, str]:
-    period = deadline_period(spec, kind, needs_review=needs_review)
-    if period.unit is DurationUnit.HOURS:
-        period = Duration(max(1, -(-period.value // 24)), DurationUnit.DAYS)  # deadlines are counted in days
+    period = deadline_period(spec, kind, needs_review=needs_review)  # never in hours: the checker refuses those
     return due_date(received, period), str(period)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from hashlib import sha256
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
@@ -457,7 +457,7 @@ def access_log_cutoff(policy: CompiledPolicy, now: datetime) -> datetime:
     period = logs.retention if logs is not None else MIN_LOG_RETENTION
     if period.approx_days() < MIN_LOG_RETENTION.approx_days():
         period = MIN_LOG_RETENTION
-    return datetime.combine(period.subtract_from(now.astimezone(UTC).date()), time(0, 0), tzinfo=UTC)
+    return period.before(now.astimezone(UTC))
 
 
 def sweep_access_logs(vault: Vault) -> int:

@@ -36,3 +36,8 @@ class Notifier:
         except DeliveryFailed as exc:
             log.warning("delivery on channel %s failed: %s", message.channel, exc)
             return None
+        except Exception as exc:
+            # Sending happens after a commit: a broken sender must not turn a done request into an error,
+            # nor stop the messages after it. Its text may quote the recipient, so only its type is logged.
+            log.error("the sender for channel %s failed (%s)", message.channel, type(exc).__name__)
+            return None

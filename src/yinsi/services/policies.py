@@ -16,13 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from threading import Lock
+from typing import NamedTuple
 
-from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from yinsi.adapters.db.rows import AnnouncementRow, PolicyStateRow, PolicyVersionRow, table_of
 from yinsi.core.errors import Conflict, YinsiError
 from yinsi.core.i18n import Msg
-from yinsi.core.policy.compiled import CompiledPolicy, spec_digest
+from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.diff import PolicyDiff, diff_policies
 from yinsi.core.policy.load import load_policy_text
 from yinsi.core.policy.model import PolicySpec
@@ -56,27 +57,36 @@ def compile_text(text: str, name: str = "policy") -> CompiledPolicy:
     return CompiledPolicy.from_spec(result.spec)
 
 
-def current_row(connection: Connection) -> tuple[int, str, str] | None:
-    row = connection.execute(
-        select(_versions.c.id, _versions.c.version, _versions.c.spec_text)
+class Current(NamedTuple):
+    id: int
+    version: str
+    spec_text: str
+    digest: str
+
+
+def current_row(connection: Connection, *, lock: bool = False) -> Current | None:
+    """The version in force; ``lock`` holds the policy state until the transaction ends (a publisher's)."""
+    query = (
+        select(_versions.c.id, _versions.c.version, _versions.c.spec_text, _versions.c.digest)
         .join(_state, _state.c.current_id == _versions.c.id)
         .where(_state.c.id == 1)
-    ).first()
-    return (int(row.id), row.version, row.spec_text) if row is not None else None
+    )
+    row = connection.execute(query.with_for_update(of=_state) if lock else query).first()
+    return Current(int(row.id), row.version, row.spec_text, row.digest) if row is not None else None
 
 
 def publish(uow: UnitOfWork, text: str, *, now: datetime, actor: str, name: str = "policy") -> Published:
     """Stores ``text`` as the version in force; refuses an invalid spec or a reused version label."""
     compiled = compile_text(text, name)
     connection = uow.connection
-    digest = spec_digest(compiled.spec)
-    previous = current_row(connection)
+    digest = compiled.digest
+    # Locked: two publishers take turns, so neither diffs against a version the other just replaced.
+    previous = current_row(connection, lock=True)
     change: PolicyDiff | None = None
     if previous is not None:
-        old = compile_text(previous[2], "current")
-        if spec_digest(old.spec) == digest:
-            return Published(previous[0], previous[1], False, None, unchanged=True)
-        change = diff_policies(old.spec, compiled.spec)
+        if previous.digest == digest:
+            return Published(previous.id, previous.version, False, None, unchanged=True)
+        change = diff_policies(compile_text(previous.spec_text, "current").spec, compiled.spec)
     taken = connection.execute(select(_versions.c.id).where(_versions.c.version == compiled.version)).first()
     if taken is not None:
         raise Conflict(
@@ -164,10 +174,6 @@ def _announce(uow: UnitOfWork, spec: PolicySpec, change: PolicyDiff | None, now:
     )
 
 
-def acceptable_baseline(connection: Connection) -> int | None:
-    return connection.execute(select(_state.c.baseline_id).where(_state.c.id == 1)).scalar()
-
-
 def history(connection: Connection) -> list[dict[str, object]]:
     rows = connection.execute(
         select(
@@ -179,14 +185,6 @@ def history(connection: Connection) -> list[dict[str, object]]:
         ).order_by(_versions.c.id)
     )
     return [dict(r._mapping) for r in rows]
-
-
-def version_text(connection: Connection, version: str) -> str | None:
-    return connection.execute(select(_versions.c.spec_text).where(_versions.c.version == version)).scalar()
-
-
-def count_versions(connection: Connection) -> int:
-    return int(connection.execute(select(func.count()).select_from(_versions)).scalar_one())
 
 
 class PolicySync:
@@ -211,5 +209,5 @@ class PolicySync:
                     return
                 row = current_row(connection)
             if row is not None:
-                install(compile_text(row[2], row[1]))
-                self._current_id = row[0]
+                install(compile_text(row.spec_text, row.version))
+                self._current_id = row.id

@@ -87,6 +87,16 @@ FAILED_STAFF_LOGIN = Limit(
     ),
 )
 
+NEXT_OF_KIN_PER_FILER = Limit(
+    "next_of_kin_filer",
+    5,
+    timedelta(days=1),
+    Msg(
+        "今天提交的近亲属请求过多，请明天再试。",
+        "Too many next-of-kin requests today; please try again tomorrow.",
+    ),
+)
+
 _COUNT = select(func.count(), func.min(_events.c.at)).where(
     _events.c.bucket == bindparam("bucket"), _events.c.key == bindparam("key"), _events.c.at > bindparam("since")
 )

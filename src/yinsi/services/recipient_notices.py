@@ -28,7 +28,10 @@ class Delivery:
 
 
 def deliver_pending(vault: Vault, notifier: Notifier, *, retry_failed: bool = False, limit: int = 1000) -> Delivery:
-    wanted = ["pending", "failed"] if retry_failed else ["pending"]
+    """Sends each pending notice once, even with two runs at the same time: a run first claims a notice
+    (pending → sending) and skips it if another run did. ``retry_failed`` also takes failed notices, and
+    ones a crashed run left claimed (the webhook's idempotency key lets the gateway drop a duplicate)."""
+    wanted = ["pending", "failed", "sending"] if retry_failed else ["pending"]
     with vault.engine.connect() as connection:
         rows = connection.execute(
             select(_notices).where(_notices.c.status.in_(wanted)).order_by(_notices.c.id).limit(limit)
@@ -36,6 +39,12 @@ def deliver_pending(vault: Vault, notifier: Notifier, *, retry_failed: bool = Fa
     sent = failed = 0
     sender = notifier.sender_for("recipient")
     for row in rows:
+        with vault.unit() as uow:
+            claimed = uow.connection.execute(
+                update(_notices).where(_notices.c.id == row.id, _notices.c.status.in_(wanted)).values(status="sending")
+            ).rowcount
+        if not claimed:
+            continue
         what = "删除" if row.kind == "delete" else "更正"
         message = Message(
             channel="recipient",

@@ -11,7 +11,7 @@ only once the minimum has passed (PIPL Art. 47(2)).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC
 
 from sqlalchemy import select
 
@@ -123,7 +123,7 @@ def holds(vault: Vault, uow: UnitOfWork, subject: str, fields: list[str]) -> lis
                 break
             minimum = purpose.retention.legal_minimum
             if minimum is not None:
-                until = datetime.combine(minimum.add_to(row.collected_at.date()), time(0, 0), tzinfo=UTC)
+                until = minimum.after(row.collected_at.astimezone(UTC))
                 if until > now:
                     source = purpose.retention.legal_minimum_source
                     found.append(

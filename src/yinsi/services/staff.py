@@ -193,11 +193,15 @@ def logout(vault: Vault, token: str) -> None:
 
 def require(policy: CompiledPolicy, member: StaffMember, operation: Operation) -> None:
     """Refuses a staff action the member's role does not have (the role's operations in the spec)."""
-    if operation not in policy.role_operations.get(member.role, frozenset()):
+    require_role(policy, member.role, operation)
+
+
+def require_role(policy: CompiledPolicy, role: str, operation: Operation) -> None:
+    if operation not in policy.role_operations.get(role, frozenset()):
         raise Forbidden(
             Msg(
-                f"角色 {member.role} 没有“{operation.value}”权限。",
-                f"Role {member.role} may not {operation.value.replace('_', ' ')}.",
+                f"角色 {role} 没有“{operation.value}”权限。",
+                f"Role {role} may not {operation.value.replace('_', ' ')}.",
             )
         )
 

@@ -26,6 +26,7 @@ class UnitOfWork:
         self._now = now
         self._events: list[AuditEvent] = []
         self._after_commit: list[Callable[[], object]] = []
+        self._after_end: list[Callable[[], object]] = []
         self.connection: Connection
         # Subjects created in this transaction, with their fresh data key: a write that follows needs
         # neither their status nor their key read back, and they hold no values yet.
@@ -45,6 +46,11 @@ class UnitOfWork:
         """Runs ``action`` only once the transaction is committed (e.g. sending a message)."""
         self._after_commit.append(action)
 
+    def after_end(self, action: Callable[[], object]) -> None:
+        """Runs ``action`` in its own transaction once this one has ended, committed or rolled back: for what
+        a refusal must still bring about (a minor discovered under an adults-only rule loses their PI)."""
+        self._after_end.append(action)
+
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
@@ -59,6 +65,8 @@ class UnitOfWork:
                         self._audit.append(self.connection, self._events, self._now())
         finally:
             self.connection.close()
+        for action in self._after_end:
+            action()
         if exc is None:
             for action in self._after_commit:
                 action()

@@ -55,6 +55,9 @@ SOURCE_MAX = 64
 # The hot path's statements, built once (SQLAlchemy's per-call construction costs more than the query).
 _INSERT_SUBJECT = strict_insert(_subjects, "id", "created_at", "status")
 _SUBJECT_STATUS = select(_subjects.c.status).where(_subjects.c.id == bindparam("subject_id"))
+# Writers lock the subject's row: on PostgreSQL two writes (or a write and a shred) of one subject then take
+# turns, as every writer does on SQLite (BEGIN IMMEDIATE), instead of merging purposes or index rows wrongly.
+_LOCK_SUBJECT = _SUBJECT_STATUS.with_for_update()
 _EXISTING = select(_values.c.field, _values.c.purposes, _values.c.sealed, _values.c.key_version).where(
     _values.c.subject_id == bindparam("subject_id"), _values.c.field.in_(bindparam("fields", expanding=True))
 )
@@ -195,8 +198,8 @@ class Vault:
             return NO_CONSENT
         return self.consents.snapshot(connection, subject_id, policy)
 
-    def subject_status(self, connection: Connection, subject_id: str) -> str:
-        status = connection.execute(_SUBJECT_STATUS, {"subject_id": subject_id}).scalar()
+    def subject_status(self, connection: Connection, subject_id: str, *, lock: bool = False) -> str:
+        status = connection.execute(_LOCK_SUBJECT if lock else _SUBJECT_STATUS, {"subject_id": subject_id}).scalar()
         if status is None:
             raise not_found("这个个人", "subject")
         return str(status)
@@ -216,28 +219,23 @@ class Vault:
     ) -> WriteResult:
         """Collects ``values`` for ``purpose``: refused unless the spec declares each field for that purpose."""
         if uow is None:
-            try:
-                with self.unit() as own:
-                    return self.write(
-                        actor=actor,
-                        subject_id=subject_id,
-                        purpose=purpose,
-                        values=values,
-                        source=source,
-                        uow=own,
-                        check_access=check_access,
-                    )
-            except minors.MinorNotAllowed:
-                # Adults only: delete the minor's PI once discovered (the refused write left its audit event).
-                self.shred(actor=Actor.system(), subject_id=subject_id, reason="minor_discovered", check_access=False)
-                raise
+            with self.unit() as own:
+                return self.write(
+                    actor=actor,
+                    subject_id=subject_id,
+                    purpose=purpose,
+                    values=values,
+                    source=source,
+                    uow=own,
+                    check_access=check_access,
+                )
         if not values:
             raise BadRequest(Msg("没有要写入的字段。", "There are no fields to write."))
         _check_source(source)
         policy = self.policy
         connection = uow.connection
         fresh = uow.created.get(subject_id)
-        status = "active" if fresh is not None else self.subject_status(connection, subject_id)
+        status = "active" if fresh is not None else self.subject_status(connection, subject_id, lock=True)
         if check_access:
             decision = decide(
                 policy,
@@ -285,6 +283,9 @@ class Vault:
                     reasons={"*": "minor_not_allowed"},
                 )
             )
+            # Adults only: the minor's PI goes once discovered, whichever path wrote it and whatever the
+            # caller does with the refusal (the refused write keeps its audit event).
+            uow.after_end(lambda: self._forget_minor(subject_id))
             raise
         key = fresh or self.keyring.data_key(connection, subject_id)
         if key is None:
@@ -537,7 +538,7 @@ class Vault:
             return
         policy = self.policy
         connection = uow.connection
-        status = self.subject_status(connection, subject_id)
+        status = self.subject_status(connection, subject_id, lock=True)
         if check_access and Operation.ERASE not in policy.role_operations.get(actor.role, frozenset()):
             decision = Decision(actor.role, "*", Operation.ERASE, (), Deny.OPERATION_NOT_PERMITTED)
             uow.record(_decision_event("subject-shred-denied", actor, subject_id, decision))
@@ -551,6 +552,14 @@ class Vault:
         uow.record(
             AuditEvent("subject-shredded", actor.id, role=actor.role, subject=subject_id, details={"reason": reason})
         )
+
+    def _forget_minor(self, subject_id: str) -> None:
+        with self.unit() as uow:
+            status = uow.connection.execute(_LOCK_SUBJECT, {"subject_id": subject_id}).scalar()
+            if status not in (None, "shredded"):  # None: the subject was created in the refused transaction
+                self.shred(
+                    actor=Actor.system(), subject_id=subject_id, reason="minor_discovered", uow=uow, check_access=False
+                )
 
     def replay_shreds(self) -> list[str]:
         """Purges from the data store every subject the keystore says was shredded (after a restore or a crash).
@@ -624,7 +633,3 @@ def _decision_event(action: str, actor: Actor, subject_id: str | None, decision:
         requested=[f.field for f in decision.fields],
         reasons=reasons,
     )
-
-
-def subject_ids(connection: Connection) -> list[Any]:
-    return list(connection.execute(select(_subjects.c.id)).scalars())

@@ -45,7 +45,6 @@ RIGHT_NAMES: dict[Right, Msg] = {
     Right.CANCEL_ACCOUNT: Msg("注销账户权", "the right to cancel the account"),
     Right.NEXT_OF_KIN: Msg("近亲属对逝者个人信息的权利", "the rights of a deceased user's next of kin"),
     Right.COMPLAIN: Msg("投诉举报权", "the right to complain"),
-    Right.LEAVE_MEMBERSHIP: Msg("退出会员", "leaving membership"),
 }
 
 STATUTORY_RIGHTS = tuple(r for r in Right if r is not Right.LEAVE_MEMBERSHIP)
@@ -62,7 +61,6 @@ RIGHT_LAW: dict[Right, str] = {
     Right.CANCEL_ACCOUNT: "网络数据安全管理条例 Art. 23",
     Right.NEXT_OF_KIN: "PIPL Art. 49",
     Right.COMPLAIN: "PIPL Art. 50, 网络安全法 Art. 49",
-    Right.LEAVE_MEMBERSHIP: "",
 }
 
 

@@ -10,15 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 
-from yinsi.core.policy.model import PolicySpec, Purpose
+from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import (
     FieldType,
     FunctionKind,
     LegalBasis,
     Operation,
-    RecipientKind,
     Sensitivity,
     Visibility,
 )
@@ -58,9 +57,6 @@ class CompiledPolicy:
             login=_login(spec),
         )
 
-    def purpose(self, purpose_id: str) -> Purpose | None:
-        return self.spec.purposes.get(purpose_id)
-
     def needs_consent(self, purpose_id: str) -> bool:
         purpose = self.spec.purposes.get(purpose_id)
         return purpose is not None and purpose.legal_basis is LegalBasis.CONSENT
@@ -90,16 +86,11 @@ class CompiledPolicy:
             if retention.period is None:
                 # Until cancellation, or "as long as the purpose needs": no date to enforce automatically.
                 return None
-            day = retention.period.add_to(collected_at.astimezone(UTC).date())
-            ends.append(datetime.combine(day, time(0, 0), tzinfo=UTC))
+            ends.append(retention.period.after(collected_at.astimezone(UTC)))
         return max(ends) if ends else None
 
     def recipients_of(self, field: str) -> list[str]:
         return [rid for rid, r in self.spec.recipients.items() if field in r.fields]
-
-    def deletion_recipients(self) -> list[str]:
-        """Recipients told to delete a person's PI when the account is cancelled (not authorities)."""
-        return [rid for rid, r in self.spec.recipients.items() if r.kind is not RecipientKind.AUTHORITY]
 
 
 def _login(spec: PolicySpec) -> tuple[str, str] | None:

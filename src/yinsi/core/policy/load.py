@@ -14,7 +14,6 @@ import types
 import typing
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import Enum
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -46,7 +45,6 @@ class LoadResult:
     file: str
     spec: PolicySpec | None
     problems: list[Problem] = field(default_factory=list)
-    locator: Locator | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -202,11 +200,11 @@ def load_policy_text(text: str, name: str = "<spec>") -> LoadResult:
         spec = PolicySpec.model_validate(data)
     except ValidationError as exc:
         problems = [_pin(name, locator, f) for f in _translate(exc, data)]
-        return LoadResult(name, None, _dedupe(problems), locator)
+        return LoadResult(name, None, _dedupe(problems))
 
     problems = _dedupe([_pin(name, locator, f) for f in check_spec(spec)])
     usable = not any(p.severity is Severity.ERROR for p in problems)
-    return LoadResult(name, spec if usable else None, problems, locator)
+    return LoadResult(name, spec if usable else None, problems)
 
 
 def _too_deep(text: str) -> bool:
@@ -468,7 +466,3 @@ def _step_into(tp: Any, step: str | int) -> Any:
         if step in (name, info.alias):
             return info.annotation
     return None
-
-
-def enum_values(enum: type[Enum]) -> list[str]:
-    return [str(member.value) for member in enum]

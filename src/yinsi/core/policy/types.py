@@ -8,7 +8,7 @@ while the code gets structured values.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -17,8 +17,6 @@ from pydantic_core import core_schema
 
 Lang = Literal["zh-CN", "en"]
 """Languages a spec is written in. zh-TW is never written: it is derived with OpenCC."""
-
-RENDER_LANGS: tuple[str, ...] = ("zh-CN", "zh-TW", "en")
 
 Identifier = Annotated[
     str,
@@ -135,22 +133,31 @@ class Duration:
         return self.value * factor
 
     def add_to(self, start: date) -> date:
-        """The calendar date this period after ``start`` (working days are refused: use deadlines)."""
-        if self.unit is DurationUnit.DAYS:
-            return start + timedelta(days=self.value)
-        if self.unit is DurationUnit.HOURS:
-            return start + timedelta(hours=self.value)
-        if self.unit in (DurationUnit.MONTHS, DurationUnit.YEARS):
-            months = self.value * (12 if self.unit is DurationUnit.YEARS else 1)
-            return add_months(start, months)
-        raise ValueError("working days need the holiday calendar: use core.deadlines")
+        """The calendar date this period after ``start`` (a month ends on the same day of the month, or the
+        month's last day). Hours need a time of day (use ``after``); working days the holiday calendar."""
+        return self._shift(start, 1)
 
-    def subtract_from(self, end: date) -> date:
-        """The calendar date this period before ``end`` (for "older than" cut-offs)."""
-        if self.unit in (DurationUnit.DAYS, DurationUnit.HOURS):
-            return end - (timedelta(days=self.value) if self.unit is DurationUnit.DAYS else timedelta(hours=self.value))
+    def after(self, moment: datetime) -> datetime:
+        """The moment this period after ``moment``, to the minute: what is kept "six months" from 23:30 on
+        3 March is kept until 23:30 on 3 September, not midnight before it."""
+        return self._move(moment, 1)
+
+    def before(self, moment: datetime) -> datetime:
+        """The moment this period before ``moment`` (for "older than" cut-offs)."""
+        return self._move(moment, -1)
+
+    def _move(self, moment: datetime, sign: int) -> datetime:
+        if self.unit is DurationUnit.HOURS:
+            return moment + sign * timedelta(hours=self.value)
+        return datetime.combine(self._shift(moment.date(), sign), moment.timetz())
+
+    def _shift(self, day: date, sign: int) -> date:
+        if self.unit is DurationUnit.DAYS:
+            return day + sign * timedelta(days=self.value)
         if self.unit in (DurationUnit.MONTHS, DurationUnit.YEARS):
-            return add_months(end, -self.value * (12 if self.unit is DurationUnit.YEARS else 1))
+            return add_months(day, sign * self.value * (12 if self.unit is DurationUnit.YEARS else 1))
+        if self.unit is DurationUnit.HOURS:
+            raise ValueError("a period in hours needs a time of day: use after() or before()")
         raise ValueError("working days need the holiday calendar: use core.deadlines")
 
     @classmethod

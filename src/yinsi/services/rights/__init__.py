@@ -23,11 +23,12 @@ from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import ExcessiveAction
 from yinsi.core.requests import AUTOMATIC, RequestType, State, TransitionRefused, due, excess
 from yinsi.core.sealing import seal_value
-from yinsi.services import consent, self_service
+from yinsi.services import consent, minors, rate_limits, self_service
 from yinsi.services.consent import Action, ConsentAct
 from yinsi.services.rights.answers import Answers
 from yinsi.services.rights.base import (
     _INSERT_REQUEST,
+    GUARDIAN_ACTION,
     TYPE_NAMES,
     Filing,
     RequestRefusedNow,
@@ -63,13 +64,22 @@ class Rights(Answers, Cancellation, StaffQueue):
             connection = uow.connection
             if self.vault.subject_status(connection, subject) == "shredded":
                 raise not_found("这个账号", "account")
+            if filed_by == "guardian":
+                if kind not in GUARDIAN_ACTION:
+                    raise RequestRefusedNow(
+                        Msg(
+                            f"监护人不能代未成年人提出{TYPE_NAMES[kind].zh}请求。",
+                            f"A guardian cannot file a request for {TYPE_NAMES[kind].en} on a minor's behalf.",
+                        )
+                    )
+                minors.require_guardian_of(connection, by, subject, policy, GUARDIAN_ACTION[kind])
             needs_review = kind not in AUTOMATIC and not (
                 kind is RequestType.CANCEL_ACCOUNT and _self_service_cancel(policy)
             )
             deadline, basis = due(policy.spec, kind, today_in_china(now), needs_review=needs_review)
             request_id = str(uuid.uuid4())
             sealed, version = self._seal_payload(connection, by, filing)
-            earlier = self._earlier(connection, subject, kind, now)
+            earlier = self._earlier(connection, subject, kind, now, by)
             rule = excess(policy.spec, earlier)
             details: dict[str, Any] = {
                 "fields": filing.fields,
@@ -121,17 +131,44 @@ class Rights(Answers, Cancellation, StaffQueue):
                 view.details["fee_notice"] = True
         return view
 
-    def _earlier(self, connection: Connection, subject: str, kind: RequestType, now: datetime) -> int:
+    def file_next_of_kin(self, *, by: str, filing: Filing) -> RequestView:
+        """A relative's request about a deceased person (PIPL Art. 49), found by the phone they registered with.
+
+        Each filing counts against a daily limit per relative, found or not, so the form cannot be used to
+        test which numbers have an account.
+        """
+        if not filing.deceased_phone or not filing.relationship or not filing.text:
+            raise BadRequest(
+                Msg(
+                    "近亲属请求需要写明逝者的手机号、您与逝者的关系和证明材料说明。",
+                    "A next-of-kin request needs the deceased's phone number, your relationship and "
+                    "a description of your proof.",
+                )
+            )
+        key = rate_limits.digest(self.vault.keyring.secret("codes"), "next_of_kin", by)
+        with self.vault.unit() as uow:
+            rate_limits.consume(uow.connection, rate_limits.NEXT_OF_KIN_PER_FILER, key, self.vault.now())
+        deceased = self.accounts.find_subject_by_phone(filing.deceased_phone)
+        if deceased is None or deceased == by:
+            raise BadRequest(
+                Msg("找不到这个手机号对应的账号。", "No account has that phone number."), field="deceased_phone"
+            )
+        return self.file(subject=deceased, kind=RequestType.NEXT_OF_KIN, filing=filing, by=by, filed_by="relative")
+
+    def _earlier(self, connection: Connection, subject: str, kind: RequestType, now: datetime, by: str) -> int:
+        """Earlier requests of this kind in the spec's window: the person's own, or for a relative's request
+        the relative's (a stranger must not use up a family's allowance)."""
         rule = self.policy.spec.requests.excessive
         if rule is None:
             return 0
         since = now - timedelta(days=rule.window_days)
+        whose = _requests.c.filer_id == by if kind is RequestType.NEXT_OF_KIN else _requests.c.subject_id == subject
         return int(
             connection.execute(
                 select(func.count())
                 .select_from(_requests)
                 .where(
-                    _requests.c.subject_id == subject,
+                    whose,
                     _requests.c.type == kind.value,
                     _requests.c.created_at > since,
                     _requests.c.state != State.WITHDRAWN.value,
@@ -200,14 +237,13 @@ class Rights(Answers, Cancellation, StaffQueue):
                 )
                 answer = {"withdrawn": {"kind": entry.kind, "scope": entry.scope, "entry": entry.id}}
             elif kind is RequestType.CANCEL_ACCOUNT:
-                return self._cancel(uow, request_id, subject, f"subject:{by}")
+                return self._cancel(uow, request_id, subject, actor)
             else:
                 return None
         except (ImmutableField, self_service.LegalHold) as exc:
             outcome = "field_immutable" if isinstance(exc, ImmutableField) else "legal_retention_applies"
-            self._move(
-                uow, request_id, subject, State.VERIFIED, State.REFUSED, "system", outcome=outcome, detail=exc.message
-            )
+            # The outcome code carries the reason into the request's history and its notice (GROUND_NAMES).
+            self._move(uow, request_id, subject, State.VERIFIED, State.REFUSED, "system", outcome=outcome)
             return {"refused": {"reason": outcome, "field": exc.field, "zh": exc.message.zh, "en": exc.message.en}}
         self._move(uow, request_id, subject, State.VERIFIED, State.COMPLETED, "system")
         return answer
@@ -230,7 +266,9 @@ class Rights(Answers, Cancellation, StaffQueue):
             row = self._row(connection, request_id)
             if row.filer_id != by:
                 raise not_found("这个请求", "request")
-            return self._view(connection, request_id, with_answer=True, lang=lang)
+            # The answer is read live: a former guardian sees the request, no longer the minor's PI.
+            answer = row.filed_by != "guardian" or self.may_act_as_guardian(connection, by, row.subject_id, "access")
+            return self._view(connection, request_id, with_answer=answer, lang=lang)
 
     def list_for(self, *, by: str) -> list[RequestView]:
         with self.vault.engine.connect() as connection:

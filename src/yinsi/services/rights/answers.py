@@ -145,15 +145,24 @@ class Answers(RightsBase):
         )
 
     def download(self, *, export_id: str, subject: str) -> bytes:
-        """The export's bytes, for its owner only, until it expires (and never after the key is shredded)."""
+        """The export's bytes, until it expires (and never after the key is shredded), for whoever asked for
+        it: the person, their guardian while still their guardian, or a relative whose request was approved."""
+        gone = not_found("这个导出文件（或链接已过期）", "export (or the link has expired)")
         with self.vault.unit() as uow:
-            row = uow.connection.execute(select(_exports).where(_exports.c.id == export_id)).first()
-            if row is None or row.subject_id != subject or row.expires_at <= self.vault.now():
-                raise not_found("这个导出文件（或链接已过期）", "export (or the link has expired)")
-            key = self.vault.keyring.data_key(uow.connection, subject)
+            row = uow.connection.execute(
+                select(_exports, _requests.c.filer_id, _requests.c.filed_by)
+                .join(_requests, _requests.c.id == _exports.c.request_id)
+                .where(_exports.c.id == export_id)
+            ).first()
+            if row is None or row.filer_id != subject or row.expires_at <= self.vault.now():
+                raise gone
+            owner = row.subject_id
+            if row.filed_by == "guardian" and not self.may_act_as_guardian(uow.connection, subject, owner, "access"):
+                raise gone
+            key = self.vault.keyring.data_key(uow.connection, owner)
             if key is None:
-                raise not_found("这个导出文件", "export")
-            data = open_blob(key[0], subject, "export", row.key_version, bytes(row.sealed_zip))
+                raise gone
+            data = open_blob(key[0], owner, "export", row.key_version, bytes(row.sealed_zip))
             uow.connection.execute(
                 update(_exports).where(_exports.c.id == export_id).values(downloaded_at=self.vault.now())
             )
@@ -161,8 +170,8 @@ class Answers(RightsBase):
                 AuditEvent(
                     "export-downloaded",
                     f"subject:{subject}",
-                    role="subject",
-                    subject=subject,
+                    role=row.filed_by,
+                    subject=owner,
                     details={"export": export_id},
                 )
             )

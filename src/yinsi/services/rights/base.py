@@ -23,7 +23,7 @@ from yinsi.adapters.db.rows import (
 )
 from yinsi.adapters.db.statements import strict_insert
 from yinsi.core.deadlines import Deadline, is_overdue, today_in_china
-from yinsi.core.errors import YinsiError, not_found
+from yinsi.core.errors import Forbidden, YinsiError, not_found
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import RefusalGround, Right
@@ -37,11 +37,12 @@ from yinsi.core.requests import (
     check_transition,
 )
 from yinsi.core.sealing import open_value
+from yinsi.services import minors
 from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
 from yinsi.services.notifier import Notifier
 from yinsi.services.unit_of_work import UnitOfWork
-from yinsi.services.vault import Vault
+from yinsi.services.vault import Actor, Vault
 
 _requests = table_of(RightsRequestRow)
 _events = table_of(RequestEventRow)
@@ -128,6 +129,21 @@ GROUND_NAMES: dict[str, Msg] = {
     RefusalGround.TRADE_SECRETS.value: Msg("涉及商业秘密", "it involves trade secrets"),
     RefusalGround.LEGAL_OBLIGATION.value: Msg("与履行法律法规规定的义务相关", "it relates to a legal obligation"),
     **SYSTEM_REASONS,
+}
+
+
+# What a guardian's request on a minor's behalf does to the minor's PI, in the spec's terms
+# (``minors.guardian_may``); None: anything a linked guardian may do (consent is theirs to give and withdraw).
+GUARDIAN_ACTION: dict[RequestType, str | None] = {
+    RequestType.ACCESS: "access",
+    RequestType.COPY: "access",
+    RequestType.EXPLAIN: "access",
+    RequestType.CORRECT: "correct",
+    RequestType.DELETE: "delete",
+    RequestType.CANCEL_ACCOUNT: "delete",
+    RequestType.WITHDRAW: None,
+    RequestType.RESTRICT: None,
+    RequestType.COMPLAIN: None,
 }
 
 
@@ -240,7 +256,6 @@ class RightsBase:
         *,
         outcome: str | None = None,
         note: str | None = None,
-        detail: Msg | None = None,
         notify_phone: str | None = None,
     ) -> None:
         check_transition(current, target)
@@ -300,6 +315,13 @@ class RightsBase:
             )
         )
 
+    def may_act_as_guardian(self, connection: Connection, guardian: str, ward: str, action: str) -> bool:
+        try:
+            minors.require_guardian_of(connection, guardian, ward, self.policy, action)
+        except Forbidden:
+            return False
+        return True
+
     def _phone(self, connection: Connection, subject: str | None) -> str | None:
         """The number the person logs in with: the one channel every person has given (decrypts just that)."""
         login = self.policy.login
@@ -344,7 +366,20 @@ class RightsBase:
                     view.answer = self.access_answer(connection, row.subject_id, lang)
                 elif row.type == RequestType.EXPLAIN.value:
                     view.answer = self.explain_answer(view.details.get("fields") or None, lang)
+                elif row.type == RequestType.NEXT_OF_KIN.value and row.outcome == "approved:copy":
+                    view.answer = self._export_link(connection, request_id)
         return view
+
+    def _export_link(self, connection: Connection, request_id: str) -> dict[str, Any] | None:
+        """The newest unexpired copy made for this request, for the one who asked for it to download."""
+        row = connection.execute(
+            select(_exports.c.id, _exports.c.expires_at)
+            .where(_exports.c.request_id == request_id, _exports.c.expires_at > self.vault.now())
+            .order_by(_exports.c.created_at.desc())
+        ).first()
+        if row is None:
+            return None
+        return {"export_id": row.id, "download": f"/v1/me/exports/{row.id}", "expires_at": row.expires_at.isoformat()}
 
     def _payload(self, connection: Connection, row: Any) -> dict[str, Any]:
         if row.sealed_payload is None or row.filer_id is None:
@@ -361,7 +396,12 @@ class RightsBase:
     def access_answer(self, connection: Connection, subject: str, lang: str) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: str) -> dict[str, Any]:
+    def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: Actor) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _close_account(
+        self, uow: UnitOfWork, subject: str, actor: Actor, reason: str, request_id: str
+    ) -> dict[str, list[str]]:
         raise NotImplementedError
 
     def _tell_recipients(
@@ -370,6 +410,9 @@ class RightsBase:
         raise NotImplementedError
 
     def explain_answer(self, fields: Sequence[str] | None, lang: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _export(self, uow: UnitOfWork, request_id: str, subject: str) -> dict[str, Any]:
         raise NotImplementedError
 
 

@@ -53,17 +53,31 @@ _CLOSE_ACCOUNT = update(_accounts).where(_accounts.c.subject_id == bindparam("b_
 
 
 class Cancellation(RightsBase):
-    def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: str) -> dict[str, Any]:
+    def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: Actor) -> dict[str, Any]:
         connection = uow.connection
         open_blockers = self.blockers(connection, subject)
         state = connection.execute(_REQUEST_STATE, {"request_id": request_id}).scalar_one()
         if open_blockers:
             if state != State.IN_PROGRESS.value:
-                self._move(uow, request_id, subject, State(state), State.IN_PROGRESS, actor, note="blocked")
+                self._move(uow, request_id, subject, State(state), State.IN_PROGRESS, actor.id, note="blocked")
             return {"blocked": True, "blockers": open_blockers}
         notice = uow.notes.get(f"notice:{request_id}")
         phone = notice["phone"] if notice else self._phone(connection, subject)
-        policy = self.policy
+        closed = self._close_account(uow, subject, actor, "account_cancelled", request_id)
+        self._move(uow, request_id, subject, State(state), State.COMPLETED, actor.id, notify_phone=phone)
+        product = self.policy.spec.policy.title.get("zh-CN")
+        return {
+            "cancelled": True,
+            **closed,
+            "note": f"{product}: account cancelled and personal information deleted",
+        }
+
+    def _close_account(
+        self, uow: UnitOfWork, subject: str, actor: Actor, reason: str, request_id: str
+    ) -> dict[str, list[str]]:
+        """Everything cancelling an account does, whoever asked (the person, or a relative of the deceased):
+        sessions revoked, recipients told to delete, third-party logins released, copies and the key gone."""
+        connection = uow.connection
         revoked = self.accounts.revoke_all(uow, subject)
         told = self._tell_recipients(uow, subject, None, "delete", request_id)
         by_subject = {"subject_id": subject}
@@ -74,23 +88,19 @@ class Cancellation(RightsBase):
         uow.record(
             AuditEvent(
                 "account-cancelled",
-                actor,
-                role="subject",
+                actor.id,
+                role=actor.role,
                 subject=subject,
-                details={"sessions_revoked": revoked, "recipients_told": told, "third_party_logins_released": released},
+                details={
+                    "reason": reason,
+                    "sessions_revoked": revoked,
+                    "recipients_told": told,
+                    "third_party_logins_released": released,
+                },
             )
         )
-        self.vault.shred(
-            actor=Actor.system(), subject_id=subject, reason="account_cancelled", uow=uow, check_access=False
-        )
-        self._move(uow, request_id, subject, State(state), State.COMPLETED, actor, notify_phone=phone)
-        product = policy.spec.policy.title.get("zh-CN")
-        return {
-            "cancelled": True,
-            "recipients_told": told,
-            "third_party_logins_released": released,
-            "note": f"{product}: account cancelled and personal information deleted",
-        }
+        self.vault.shred(actor=Actor.system(), subject_id=subject, reason=reason, uow=uow, check_access=False)
+        return {"recipients_told": told, "third_party_logins_released": released}
 
     def _tell_recipients(
         self, uow: UnitOfWork, subject: str, fields: Sequence[str] | None, kind: str, request_id: str
@@ -159,7 +169,7 @@ class Cancellation(RightsBase):
                 raise Conflict(
                     Msg("注销需要人工审核，请等待处理。", "This cancellation is reviewed by staff; please wait.")
                 )
-            answer = self._cancel(uow, request_id, subject, f"subject:{subject}")
+            answer = self._cancel(uow, request_id, subject, Actor(f"subject:{subject}", "subject"))
             view = self._view(uow.connection, request_id, with_answer=False)
             view.answer = answer
         return view

@@ -113,7 +113,7 @@ class RecipientNoticeRow(DataBase):
     channel: Mapped[str] = mapped_column(String(300))
     request_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(String(16))  # sent | recorded | failed
+    status: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed | recorded
 
 
 class StaffRow(DataBase):
