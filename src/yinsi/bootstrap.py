@@ -89,6 +89,12 @@ class Yinsi:
         self.notifier.close()
         self.engine.dispose()
 
+    def __enter__(self) -> Yinsi:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
 
 def load_spec(path: Path) -> CompiledPolicy:
     result = load_policy_file(path)

@@ -27,14 +27,17 @@ def get_yinsi(request: Request) -> Yinsi:
 YinsiDep = Annotated[Yinsi, Depends(get_yinsi)]
 
 
+def bearer(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, if there is one."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
 def get_caller(request: Request, yinsi: YinsiDep) -> Caller:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        token = request.headers.get("x-api-key", "")
-        if not token:
-            raise Unauthenticated(MISSING_KEY)
-    return authenticate(yinsi.engine, token.strip())
+    token = bearer(request) or request.headers.get("x-api-key", "").strip()
+    if not token:
+        raise Unauthenticated(MISSING_KEY)
+    return authenticate(yinsi.engine, token)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -43,9 +46,8 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 def service_actor(request: Request, yinsi: YinsiDep) -> Actor:
     """Who calls the vault: a service with an API key (a service role), or a member of staff logged in
     with password and TOTP (a staff role). Either way the role's rights come from the spec."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    token = token.strip()
-    if scheme.lower() == "bearer" and token.startswith(staff.SESSION_PREFIX):
+    token = bearer(request)
+    if token is not None and token.startswith(staff.SESSION_PREFIX):
         return staff.authenticate(yinsi.vault, token).actor
     caller = get_caller(request, yinsi)
     return Actor(f"key:{caller.key_id}", caller.role)
@@ -58,10 +60,10 @@ SESSION_MISSING = Msg("请先登录。", "Please log in first.")
 
 
 def session_token(request: Request) -> str:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer(request)
+    if token is None:
         raise Unauthenticated(SESSION_MISSING)
-    return token.strip()
+    return token
 
 
 def current_subject(request: Request, yinsi: YinsiDep) -> str:
@@ -85,3 +87,18 @@ def get_lang(request: Request) -> str:
 
 
 LangDep = Annotated[str, Depends(get_lang)]
+
+
+def staff_token(request: Request) -> str:
+    token = bearer(request)
+    if token is None:
+        raise Unauthenticated(staff.STAFF_SESSION_INVALID)
+    return token
+
+
+def current_staff(token: Annotated[str, Depends(staff_token)], yinsi: YinsiDep) -> staff.StaffMember:
+    return staff.authenticate(yinsi.vault, token)
+
+
+StaffTokenDep = Annotated[str, Depends(staff_token)]
+StaffDep = Annotated[staff.StaffMember, Depends(current_staff)]

@@ -25,11 +25,8 @@ def verify(ctx: typer.Context) -> None:
     """Walk the chain: exit 0 when intact; otherwise exit 1 and name the first broken event."""
     from yinsi.bootstrap import open_yinsi
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         result = yinsi.audit.verify(yinsi.engine)
-    finally:
-        yinsi.close()
     zh = default_lang() == "zh-CN"
     if result.ok:
         out.print(
@@ -52,13 +49,10 @@ def anchor(ctx: typer.Context) -> None:
     """Copy the chain's head to the keystore, so deleting the newest events is detected later."""
     from yinsi.bootstrap import open_yinsi
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         result = yinsi.audit.verify(yinsi.engine)
         if not result.ok:
             err.print(f"not anchoring: the chain is broken at event {result.first_bad_seq}", markup=False)
             raise typer.Exit(1)
         seq = yinsi.audit.anchor(yinsi.engine, yinsi.now())
-    finally:
-        yinsi.close()
     out.print(f"anchored at event {seq}", markup=False)

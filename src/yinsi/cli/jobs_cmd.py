@@ -15,11 +15,8 @@ def access_logs(ctx: typer.Context) -> None:
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.accounts import sweep_access_logs
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         deleted = sweep_access_logs(yinsi.vault)
-    finally:
-        yinsi.close()
     out.print(f"deleted {deleted} access log entr{'y' if deleted == 1 else 'ies'}", markup=False)
 
 
@@ -32,11 +29,8 @@ def recipient_notices(
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.recipient_notices import deliver_pending
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         done = deliver_pending(yinsi.vault, yinsi.notifier, retry_failed=retry_failed)
-    finally:
-        yinsi.close()
     out.print(f"sent {done.sent} notice(s); {done.failed} failed", markup=False)
     raise typer.Exit(1 if done.failed else 0)
 
@@ -47,11 +41,8 @@ def retention(ctx: typer.Context) -> None:
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.housekeeping import sweep_retention
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         counts = sweep_retention(yinsi.vault)
-    finally:
-        yinsi.close()
     total = sum(counts.values())
     detail = ", ".join(f"{field} {n}" for field, n in sorted(counts.items()))
     out.print(f"deleted {total} value(s) past their retention{': ' + detail if detail else ''}", markup=False)
@@ -65,9 +56,6 @@ def housekeeping(ctx: typer.Context) -> None:
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.housekeeping import housekeeping as run
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         gone = run(yinsi.vault, outbox_keep=timedelta(hours=yinsi.settings.outbox_keep_hours))
-    finally:
-        yinsi.close()
     out.print(", ".join(f"{name} {count}" for name, count in gone.items()), markup=False)

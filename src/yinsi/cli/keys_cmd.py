@@ -28,8 +28,7 @@ def rotate(ctx: typer.Context) -> None:
     from yinsi.services.audit import AuditEvent
 
     settings = state(ctx).settings()
-    yinsi = open_yinsi(settings)
-    try:
+    with open_yinsi(settings) as yinsi:
         provider = yinsi.keyring.provider
         # Environment keys: the operator has already put the new key first in YINSI_MASTER_KEY.
         new_master = provider.add_new_current() if isinstance(provider, LocalFileKeyProvider) else provider.current()
@@ -63,8 +62,6 @@ def rotate(ctx: typer.Context) -> None:
             f"{report.secrets} secret(s); run 'yinsi keys retire' once every process has followed",
             markup=False,
         )
-    finally:
-        yinsi.close()
 
 
 @app.command("retire")
@@ -75,8 +72,7 @@ def retire(ctx: typer.Context) -> None:
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.audit import AuditEvent
 
-    yinsi = open_yinsi(state(ctx).settings())
-    try:
+    with open_yinsi(state(ctx).settings()) as yinsi:
         provider = yinsi.keyring.provider
         if not isinstance(provider, LocalFileKeyProvider):
             err.print(
@@ -98,8 +94,6 @@ def retire(ctx: typer.Context) -> None:
                 )
             )
         out.print(f"retired {len(dropped)} master key(s); re-wrapped {stragglers.data_keys} straggler(s)", markup=False)
-    finally:
-        yinsi.close()
 
 
 @app.command("create-api-key")
@@ -114,16 +108,13 @@ def create_api_key_cmd(
     from yinsi.services.api_keys import create_api_key
 
     settings = state(ctx).settings(policy_path=policy)
-    yinsi = open_yinsi(settings)
-    try:
+    with open_yinsi(settings) as yinsi:
         with yinsi.vault.unit() as uow:
             issued = create_api_key(uow, yinsi.policy.current(), role=role, label=label or role, now=yinsi.now())
         err.print(
             f"API key {issued.id} for role {issued.role} (shown once; store it in a secret manager):", markup=False
         )
         out.print(issued.token, markup=False)
-    finally:
-        yinsi.close()
 
 
 @app.command("revoke-api-key")
@@ -134,14 +125,11 @@ def revoke_api_key_cmd(
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.api_keys import revoke_api_key
 
-    yinsi = open_yinsi(state(ctx).settings())
-    try:
+    with open_yinsi(state(ctx).settings()) as yinsi:
         with yinsi.vault.unit() as uow:
             done = revoke_api_key(uow, key_id, yinsi.now())
         out.print("revoked" if done else "no such active key", markup=False)
         raise typer.Exit(0 if done else 1)
-    finally:
-        yinsi.close()
 
 
 @app.command("backup")
@@ -154,8 +142,7 @@ def keys_backup(
     from yinsi.services.backups import BackupError, backup_keystore
 
     settings = state(ctx).settings()
-    yinsi = open_yinsi(settings)
-    try:
+    with open_yinsi(settings) as yinsi:
         try:
             manifest = backup_keystore(settings, yinsi.engine, destination, yinsi.now())
         except BackupError as exc:
@@ -173,8 +160,6 @@ def keys_backup(
         out.print(
             f"keystore backed up to {destination}; it expires {manifest.expires_at:%Y-%m-%d %H:%M} UTC", markup=False
         )
-    finally:
-        yinsi.close()
 
 
 @app.command("restore")
@@ -195,10 +180,7 @@ def keys_restore(
         raise typer.Exit(1) from None
     finally:
         yinsi.close()
-    yinsi = open_yinsi(settings)  # reopening replays shreds before anything else
-    try:
+    with open_yinsi(settings) as yinsi:  # reopening replays shreds before anything else
         with yinsi.vault.unit() as uow:
             uow.record(AuditEvent("keystore-restored", "system", role="system"))
         out.print("keystore restored; shreds replayed", markup=False)
-    finally:
-        yinsi.close()

@@ -19,13 +19,10 @@ def outbox(
     from yinsi.adapters.notify.console import open_outbox_message
     from yinsi.bootstrap import open_yinsi
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         yinsi.outbox.purge(yinsi.now() - timedelta(hours=yinsi.settings.outbox_keep_hours))
         entries = yinsi.outbox.latest(limit, channel)
         secret = yinsi.keyring.secret("outbox")
-    finally:
-        yinsi.close()
     err.print("development outbox: messages the console channel kept instead of sending", markup=False)
     if not entries:
         out.print("(empty)", markup=False)

@@ -23,8 +23,7 @@ def publish(
     except (OSError, UnicodeDecodeError) as exc:
         err.print(f"{file}: cannot read it ({type(exc).__name__})", markup=False)
         raise typer.Exit(1) from None
-    yinsi = open_yinsi(state(ctx).settings())
-    try:
+    with open_yinsi(state(ctx).settings()) as yinsi:
         with yinsi.vault.unit() as uow:
             done = policies.publish(uow, text, now=yinsi.now(), actor="system", name=str(file))
         delivered = None
@@ -39,8 +38,6 @@ def publish(
                 delivered = announcements.deliver(
                     yinsi.vault, yinsi.notifier, done.announcement_id, progress=lambda n: progress.advance(task, n)
                 )
-    finally:
-        yinsi.close()
     zh = default_lang() == "zh-CN"
     if done.unchanged:
         out.print(
@@ -83,12 +80,8 @@ def versions(ctx: typer.Context) -> None:
     from yinsi.bootstrap import open_yinsi
     from yinsi.services import policies
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
-        with yinsi.engine.connect() as connection:
-            rows = policies.history(connection)
-    finally:
-        yinsi.close()
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi, yinsi.engine.connect() as connection:
+        rows = policies.history(connection)
     for row in rows:
         kinds = ",".join(row["material_kinds"]) if row["material_kinds"] else ""  # type: ignore[arg-type]
         kind = f"material ({kinds})" if row["material"] else "minor/initial"

@@ -61,14 +61,11 @@ def list_requests(
     """Open requests, soonest due first."""
     from yinsi.bootstrap import open_yinsi
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         _member(yinsi, as_, Operation.VIEW_REQUESTS)
         views = yinsi.rights.queue(
             kind=type_.value if type_ else None, state=state_.value if state_ else None, overdue=overdue
         )
-    finally:
-        yinsi.close()
     for view in views:
         out.print(_line(view), markup=False)
     err.print(f"{len(views)} request(s)", markup=False)
@@ -79,12 +76,9 @@ def show(ctx: typer.Context, request_id: Annotated[str, typer.Argument(show_defa
     """One request with its history (what the person wrote stays out of the terminal; see it over HTTP)."""
     from yinsi.bootstrap import open_yinsi
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         _member(yinsi, as_, Operation.VIEW_REQUESTS)
         view, _ = yinsi.rights.staff_view(request_id)
-    finally:
-        yinsi.close()
     out.print(_line(view), markup=False)
     for event in view.history:
         out.print(
@@ -108,8 +102,7 @@ def act(
     """Move a request on; every action is audited and the person is notified."""
     from yinsi.bootstrap import open_yinsi
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         member = _member(yinsi, as_, Operation.HANDLE_REQUESTS)
         view = yinsi.rights.act(
             request_id=request_id,
@@ -118,8 +111,6 @@ def act(
             ground=ground,
             decision="approve" if approve else None,
         )
-    finally:
-        yinsi.close()
     out.print(_line(view), markup=False)
 
 
@@ -133,12 +124,9 @@ def assign(
     """Give a request to a member of staff, who then sees it as theirs in the queue."""
     from yinsi.bootstrap import open_yinsi
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         member = _member(yinsi, as_, Operation.HANDLE_REQUESTS)
         view = yinsi.rights.assign(request_id=request_id, to=to, actor=member.actor)
-    finally:
-        yinsi.close()
     out.print(_line(view), markup=False)
 
 
@@ -147,10 +135,7 @@ def stats(ctx: typer.Context, as_: AsStaff) -> None:
     """Counts by type and state, and how many are overdue."""
     from yinsi.bootstrap import open_yinsi
 
-    yinsi = open_yinsi(state(ctx).settings(), migrate=False)
-    try:
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         _member(yinsi, as_, Operation.VIEW_REQUESTS)
         figures = yinsi.rights.statistics()
-    finally:
-        yinsi.close()
     out.print(json.dumps(figures, ensure_ascii=False, indent=2), markup=False)

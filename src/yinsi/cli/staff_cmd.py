@@ -29,19 +29,15 @@ def create(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
-    yinsi = open_yinsi(state(ctx).settings())
-    try:
-        with yinsi.vault.unit() as uow:
-            created = staff.create(
-                uow,
-                yinsi.vault,
-                username=username,
-                role=role,
-                password=password,
-                issuer=yinsi.policy.current().spec.policy.title.get("en")[:40],
-            )
-    finally:
-        yinsi.close()
+    with open_yinsi(state(ctx).settings()) as yinsi, yinsi.vault.unit() as uow:
+        created = staff.create(
+            uow,
+            yinsi.vault,
+            username=username,
+            role=role,
+            password=password,
+            issuer=yinsi.policy.current().spec.policy.title.get("en")[:40],
+        )
     err.print(
         f"staff {created.username} created with role {created.role}; enrol this TOTP secret now "
         "(it is not shown again):",
@@ -60,12 +56,8 @@ def disable(
     from yinsi.bootstrap import open_yinsi
     from yinsi.services import staff
 
-    yinsi = open_yinsi(state(ctx).settings())
-    try:
-        with yinsi.vault.unit() as uow:
-            staff.disable(uow, yinsi.vault, username=username)
-    finally:
-        yinsi.close()
+    with open_yinsi(state(ctx).settings()) as yinsi, yinsi.vault.unit() as uow:
+        staff.disable(uow, yinsi.vault, username=username)
     out.print(f"staff {username} disabled", markup=False)
 
 
@@ -78,14 +70,10 @@ def reset_totp(
     from yinsi.bootstrap import open_yinsi
     from yinsi.services import staff
 
-    yinsi = open_yinsi(state(ctx).settings())
-    try:
-        with yinsi.vault.unit() as uow:
-            renewed = staff.reset_totp(
-                uow, yinsi.vault, username=username, issuer=yinsi.policy.current().spec.policy.title.get("en")[:40]
-            )
-    finally:
-        yinsi.close()
+    with open_yinsi(state(ctx).settings()) as yinsi, yinsi.vault.unit() as uow:
+        renewed = staff.reset_totp(
+            uow, yinsi.vault, username=username, issuer=yinsi.policy.current().spec.policy.title.get("en")[:40]
+        )
     err.print(f"new TOTP secret for {username} (shown once):", markup=False)
     out.print(renewed.totp_secret, markup=False)
     err.print(renewed.provisioning_uri, markup=False)

@@ -50,13 +50,10 @@ def restore(
     finally:
         yinsi.close()
     # Reopening replays every shred recorded in the keystore before the store is used.
-    yinsi = open_yinsi(settings)
-    try:
+    with open_yinsi(settings) as yinsi:
         with yinsi.vault.unit() as uow:
             uow.record(AuditEvent("data-store-restored", "system", role="system"))
         seq = yinsi.audit.anchor(yinsi.engine, yinsi.now())
-    finally:
-        yinsi.close()
     out.print(
         f"data store restored from {source}; shreds replayed; audit chain re-anchored at event {seq}", markup=False
     )

@@ -112,7 +112,11 @@ class Decision:
         return next((f.reason for f in self.fields if not f.allowed), None)
 
     def form_of(self, field_id: str) -> Visibility | None:
-        return next((f.form for f in self.fields if f.field == field_id and f.allowed), None)
+        return self.forms().get(field_id)
+
+    def forms(self) -> dict[str, Visibility]:
+        """How each allowed field is shown, in one pass (a read asks for every field's)."""
+        return {f.field: f.form for f in self.fields if f.allowed and f.form is not None}
 
 
 def decide(

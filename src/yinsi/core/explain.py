@@ -105,9 +105,6 @@ _PAREN = Msg("（{text}）", " ({text})")
 _LIST_SEP = Msg("；", "; ")
 _DETAIL_SEP = Msg("，", ", ")
 
-_NEWLINES = re.compile(r"\s*\n\s*")
-_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 _TERMINAL = "。！？.!?"
 _DOUBLE_STOP = re.compile(r"(?<!\.)([。.])[。.](?!\.)")
 
@@ -161,14 +158,10 @@ class _Writer:
         return msg.get(self.lang).format(**values)
 
     def period(self, text: str) -> str:
-        """Chinese typography sets a number off from the characters around it by a space ("保存 6 个月")."""
-        if self.en:
-            return text
-        return (" " + text if text[:1].isdigit() else text) + (" " if text[-1:].isdigit() else "")
+        return text if self.en else L.pad_digits(text)
 
     def local(self, text: LocalText) -> str:
-        """A text from the spec on one line; YAML folding leaves spaces between Chinese characters, which go."""
-        return _CJK_GAP.sub("", _NEWLINES.sub(" ", text.get(self.lang).strip()))
+        return L.prose(text.get(self.lang))
 
     def sentence(self, text: str) -> str:
         text = text.strip()

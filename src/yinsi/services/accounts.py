@@ -255,7 +255,7 @@ class Accounts:
             self._check_code(uow, phone_digest, code, client, "login")
             new = not found
             if new:
-                subject = self.vault.create_subject(actor=SYSTEM, uow=uow)
+                subject = self.vault.create_subject(actor=SYSTEM, uow=uow, check_access=False)
                 self.vault.write(
                     actor=SYSTEM,
                     subject_id=subject,
@@ -381,9 +381,9 @@ class Accounts:
         return str(row.subject_id)
 
     def logout(self, token: str) -> None:
-        subject = self.authenticate(token)
         now = self.vault.now()
         with self.vault.unit() as uow:
+            subject = self.authenticate(token, uow.connection)
             row = uow.connection.execute(
                 select(_sessions.c.access_log_id).where(_sessions.c.token_hash == secret_digest(token))
             ).one()

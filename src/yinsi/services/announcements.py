@@ -67,26 +67,29 @@ def deliver(
         for channel, kind in DIRECT.items()
         if channel in row.channels
     }
+    wanted = [f for f in fields.values() if f is not None]
     sent = 0
     for start in range(0, len(subjects), batch):
         chunk = subjects[start : start + batch]
+        # The batch's addresses in one read; the connection is closed before anything is sent (a gateway
+        # may take seconds, and no transaction should wait on it).
         with vault.engine.connect() as connection:
-            for subject in chunk:
-                wanted = [f for f in fields.values() if f is not None]
-                values = vault.open_fields(connection, subject, wanted) if wanted else {}
-                for channel, field in fields.items():
-                    address = values.get(field) if field else None
-                    if address:
-                        notifier.send(
-                            Message(
-                                channel=channel,
-                                to=address,
-                                subject="隐私政策更新",
-                                body=row.summary_zh,
-                                tags={"kind": "policy_change"},
-                            )
+            addresses = vault.open_fields_of(connection, chunk, wanted) if wanted else {}
+        for subject in chunk:
+            values = addresses.get(subject, {})
+            for channel, field in fields.items():
+                address = values.get(field) if field else None
+                if address:
+                    notifier.send(
+                        Message(
+                            channel=channel,
+                            to=address,
+                            subject="隐私政策更新",
+                            body=row.summary_zh,
+                            tags={"kind": "policy_change"},
                         )
-                        sent += 1
+                    )
+                    sent += 1
         if progress is not None:
             progress(len(chunk))
     with vault.unit() as uow:

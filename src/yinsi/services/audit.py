@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, select, update
 from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import AuditAnchorRow, AuditEventRow, AuditHeadRow, table_of
 from yinsi.adapters.db.statements import strict_insert
+from yinsi.adapters.db.upsert import upsert
 from yinsi.core.sealing import chain_mac
 
 GENESIS = bytes(32)
@@ -114,12 +115,7 @@ class AuditLog:
         """Copies the current head to the keystore, so a later verify can tell if the tail was cut off."""
         with writer(engine) as connection, connection.begin():
             head = connection.execute(select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)).one()
-            existing = connection.execute(select(_anchor.c.id).where(_anchor.c.id == 1)).first()
-            values = {"seq": head.seq, "hash": head.hash, "at": now}
-            if existing is None:
-                connection.execute(_anchor.insert().values(id=1, **values))
-            else:
-                connection.execute(update(_anchor).where(_anchor.c.id == 1).values(**values))
+            upsert(connection, _anchor, {"id": 1, "seq": head.seq, "hash": head.hash, "at": now}, keys=("id",))
             return int(head.seq)
 
     def events(

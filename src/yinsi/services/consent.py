@@ -324,14 +324,10 @@ def may_ask(
     if row is None or row.status != "refused":
         return True, 0
     cooldown = policy.spec.consent.refusal_cooldown
-    seconds = {
-        DurationUnit.HOURS: 3600,
-        DurationUnit.DAYS: 86400,
-        DurationUnit.WORKING_DAYS: 86400 * 7 // 5,
-        DurationUnit.MONTHS: 86400 * 30,
-        DurationUnit.YEARS: 86400 * 365,
-    }[cooldown.unit] * cooldown.value
-    until = row.at + timedelta(seconds=seconds)
+    if cooldown.unit is DurationUnit.WORKING_DAYS:  # not worth the holiday calendar: a week is five of them
+        until = row.at + timedelta(days=cooldown.approx_days())
+    else:
+        until = cooldown.after(row.at)
     if now >= until:
         return True, 0
     return False, int((until - now).total_seconds()) + 1

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, bindparam, select
 from yinsi.adapters.db.rows import ConsentStateRow, PolicyStateRow, PolicyVersionRow, SubjectRow, table_of
 from yinsi.core.access import GRANTED, ConsentSnapshot
 from yinsi.core.policy.compiled import CompiledPolicy
-from yinsi.core.policy.vocabulary import MinorsRule
+from yinsi.services.minors import needs_guardian
 
 _state = table_of(ConsentStateRow)
 _versions = table_of(PolicyVersionRow)
@@ -40,19 +40,12 @@ _SNAPSHOT = (
 )
 
 
-def _guardian_needed(policy: CompiledPolicy | None, minor: str | None) -> bool:
-    rule = policy.spec.minors if policy is not None else None
-    if rule is None or rule.rule is not MinorsRule.GUARDIAN_CONSENT:
-        return False
-    return minor == "under_14" or (rule.guardian_consent_under == 18 and minor == "under_18")
-
-
 class ConsentReader:
     def snapshot(
         self, connection: Connection, subject_id: str, policy: CompiledPolicy | None = None
     ) -> ConsentSnapshot:
         rows = connection.execute(_SNAPSHOT, {"subject_id": subject_id}).all()
-        if rows and _guardian_needed(policy, rows[0].minor):
+        if rows and policy is not None and needs_guardian(policy, rows[0].minor):
             # A minor who needs a guardian: only what the guardian consented to counts.
             rows = [row for row in rows if row.given_by == "guardian"]
         states = {(row.kind, row.scope): row.status for row in rows}

@@ -204,8 +204,9 @@ class KeyRing:
         return used
 
     def _master(self, key_id: str) -> MasterKey:
-        if key_id == self.provider.current().id:
-            return self.provider.current()
+        current = self.provider.current()
+        if key_id == current.id:
+            return current
         try:
             return self.provider.get(key_id)
         except KeyError:

@@ -58,13 +58,6 @@ def provide(
             or not set(fields) <= set(spec_recipient.fields)
         ):
             reason = Deny.FIELD_NOT_DECLARED if spec_recipient is not None else Deny.PURPOSE_NOT_DECLARED
-            decision = Decision(
-                actor.role,
-                purpose,
-                Operation.PROVIDE,
-                tuple(FieldDecision(f, False, None, reason) for f in fields),
-                reason,
-            )
         if (
             reason is None
             and spec_recipient is not None
@@ -72,6 +65,8 @@ def provide(
             and snapshot.status("separate", f"recipient.{recipient}") != GRANTED
         ):
             reason = Deny.SEPARATE_CONSENT_REQUIRED
+        if reason is not None and reason is not decision.first_reason:
+            # Refused by the recipient's own terms, not by the role: every field, for that one reason.
             decision = Decision(
                 actor.role,
                 purpose,

@@ -183,8 +183,8 @@ def authenticate(vault: Vault, token: str, connection: Connection | None = None)
 
 
 def logout(vault: Vault, token: str) -> None:
-    member = authenticate(vault, token)
     with vault.unit() as uow:
+        member = authenticate(vault, token, uow.connection)
         uow.connection.execute(
             update(_sessions).where(_sessions.c.token_hash == secret_digest(token)).values(revoked_at=vault.now())
         )

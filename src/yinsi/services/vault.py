@@ -91,6 +91,44 @@ _STATUS_AND_SEALED = (
     .outerjoin(_keys, _keys.c.subject_id == _subjects.c.id)
     .where(_subjects.c.id == bindparam("subject_id"))
 )
+_OPEN_MANY = (
+    select(
+        _values.c.subject_id,
+        _values.c.field,
+        _values.c.sealed,
+        _values.c.key_version,
+        _keys.c.version,
+        _keys.c.wrapped,
+        _keys.c.master_key_id,
+    )
+    .join(_keys, _keys.c.subject_id == _values.c.subject_id)
+    .where(
+        _values.c.subject_id.in_(bindparam("subjects", expanding=True)),
+        _values.c.field.in_(bindparam("fields", expanding=True)),
+    )
+)
+_STORED = (
+    select(
+        _values.c.field,
+        _values.c.sealed,
+        _values.c.key_version,
+        _values.c.collected_at,
+        _values.c.source,
+        _values.c.purposes,
+        _values.c.retain_until,
+        _keys.c.version,
+        _keys.c.wrapped,
+        _keys.c.master_key_id,
+    )
+    .join(_keys, _keys.c.subject_id == _values.c.subject_id)
+    .where(_values.c.subject_id == bindparam("subject_id"))
+)
+_MATCHES = (
+    select(_index.c.subject_id)
+    .join(_subjects, _subjects.c.id == _index.c.subject_id)
+    .where(_index.c.field == bindparam("field"), _index.c.digest == bindparam("digest"), _subjects.c.status == "active")
+    .order_by(_index.c.subject_id)
+)
 _INSERT_INDEX = strict_insert(_index, "field", "digest", "subject_id")
 _DELETE_ALL_INDEX = delete(_index).where(_index.c.subject_id == bindparam("subject_id"))
 _DELETE_ALL_VALUES = delete(_values).where(_values.c.subject_id == bindparam("subject_id"))
@@ -180,11 +218,24 @@ class Vault:
 
     # ------------------------------------------------------------------ subjects
 
-    def create_subject(self, *, actor: Actor, uow: UnitOfWork | None = None) -> str:
+    def require_operation(
+        self, uow: UnitOfWork, actor: Actor, operation: Operation, subject_id: str | None, *, event: str
+    ) -> None:
+        """Refuses, and audits the refusal, an operation the actor's role is not given in the spec (one that
+        touches no particular field: creating a subject, erasing one, managing cancellation blockers)."""
+        if operation in self.policy.role_operations.get(actor.role, frozenset()):
+            return
+        decision = Decision(actor.role, "*", operation, (), Deny.OPERATION_NOT_PERMITTED)
+        uow.record(_decision_event(event, actor, subject_id, decision))
+        raise AccessDenied(decision)
+
+    def create_subject(self, *, actor: Actor, uow: UnitOfWork | None = None, check_access: bool = True) -> str:
         """A new subject with its own data key; returns the id the operator's services keep."""
         if uow is None:
             with self.unit() as own:
-                return self.create_subject(actor=actor, uow=own)
+                return self.create_subject(actor=actor, uow=own, check_access=check_access)
+        if check_access:
+            self.require_operation(uow, actor, Operation.WRITE, None, event="subject-create-denied")
         subject_id = str(uuid.uuid4())
         now = self.now()
         uow.connection.execute(_INSERT_SUBJECT, {"id": subject_id, "created_at": now, "status": "active"})
@@ -400,15 +451,16 @@ class Vault:
             if not decision.any_allowed:
                 uow.record(_decision_event("pi-read-denied", actor, subject_id, decision))
                 raise AccessDenied(decision)
-            allowed = set(decision.allowed_fields)
-            opened = self._open_rows(subject_id, [r for r in found if r.field in allowed and r.wrapped is not None])
+            allowed = decision.allowed_fields
+            shown = decision.forms()
+            opened = self._open_rows(subject_id, [r for r in found if r.field in shown and r.wrapped is not None])
             values: dict[str, str] = {}
             forms: dict[str, Visibility] = {}
             for field_id, value in opened.items():
-                form = decision.form_of(field_id) or Visibility.MASKED
+                form = shown.get(field_id, Visibility.MASKED)
                 values[field_id] = value if form is Visibility.WHOLE else mask(policy.field_types[field_id], value)
                 forms[field_id] = form
-            absent = [f for f in decision.allowed_fields if f not in opened]
+            absent = [f for f in allowed if f not in opened]
             uow.record(
                 AuditEvent(
                     "pi-read",
@@ -430,6 +482,15 @@ class Vault:
             subject_id, connection.execute(_OPEN, {"subject_id": subject_id, "fields": list(fields)}).all()
         )
 
+    def open_fields_of(
+        self, connection: Connection, subjects: Sequence[str], fields: Iterable[str]
+    ) -> dict[str, dict[str, str]]:
+        """``open_fields`` for many subjects in one query (a batch of announcements)."""
+        rows: dict[str, list[Any]] = {}
+        for row in connection.execute(_OPEN_MANY, {"subjects": list(subjects), "fields": list(fields)}):
+            rows.setdefault(row.subject_id, []).append(row)
+        return {subject: self._open_rows(subject, found) for subject, found in rows.items()}
+
     def _open_rows(self, subject_id: str, rows: Sequence[Any]) -> dict[str, str]:
         opened: dict[str, str] = {}
         for row in rows:
@@ -439,25 +500,12 @@ class Vault:
 
     def stored_values(self, connection: Connection, subject_id: str) -> list[StoredValue]:
         """Every value held about a subject, decrypted, with its metadata (for access and copy requests)."""
-        meta = {
-            row.field: row
-            for row in connection.execute(
-                select(
-                    _values.c.field,
-                    _values.c.collected_at,
-                    _values.c.source,
-                    _values.c.purposes,
-                    _values.c.retain_until,
-                ).where(_values.c.subject_id == subject_id)
-            )
-        }
-        opened = self.open_fields(connection, subject_id, list(meta))
-        order = list(self.policy.field_types)
+        rows = connection.execute(_STORED, {"subject_id": subject_id}).all()  # values and keys in one read
+        opened = self._open_rows(subject_id, rows)
+        order = {f: i for i, f in enumerate(self.policy.field_types)}
         return [
-            StoredValue(
-                f, opened[f], meta[f].collected_at, meta[f].source, list(meta[f].purposes), meta[f].retain_until
-            )
-            for f in sorted(opened, key=lambda f: order.index(f) if f in order else len(order))
+            StoredValue(r.field, opened[r.field], r.collected_at, r.source, list(r.purposes), r.retain_until)
+            for r in sorted(rows, key=lambda r: order.get(r.field, len(order)))
         ]
 
     # ------------------------------------------------------------------ lookup
@@ -471,20 +519,9 @@ class Vault:
                 uow.record(_decision_event("subject-lookup-denied", actor, None, decision))
                 raise AccessDenied(decision)
             try:
-                canonical = validate(field, policy.field_types[field], value)
+                found = self.find_by(uow.connection, field, value)
             except InvalidValue as exc:
                 raise InvalidInput(exc.reason, field=field) from None
-            digest = blind_digest(
-                self.keyring.secret("index"), field, normalise_for_index(policy.field_types[field], canonical)
-            )
-            found = list(
-                uow.connection.execute(
-                    select(_index.c.subject_id)
-                    .join(_subjects, _subjects.c.id == _index.c.subject_id)
-                    .where(_index.c.field == field, _index.c.digest == digest, _subjects.c.status == "active")
-                    .order_by(_index.c.subject_id)
-                ).scalars()
-            )
             uow.record(
                 AuditEvent(
                     "subject-looked-up",
@@ -498,20 +535,13 @@ class Vault:
             )
         return found
 
-    def find_by(self, connection: Connection, field: str, value: str) -> list[str]:
-        """Blind-index lookup for yinsi's own workflows (login by phone); the caller audits."""
-        policy = self.policy
-        canonical = validate(field, policy.field_types[field], value)
-        digest = blind_digest(
-            self.keyring.secret("index"), field, normalise_for_index(policy.field_types[field], canonical)
-        )
-        return list(
-            connection.execute(
-                select(_index.c.subject_id)
-                .join(_subjects, _subjects.c.id == _index.c.subject_id)
-                .where(_index.c.field == field, _index.c.digest == digest, _subjects.c.status == "active")
-            ).scalars()
-        )
+    def find_by(self, connection: Connection, field: str, value: object) -> list[str]:
+        """Active subjects whose ``field`` equals ``value``, through the blind index (nothing is decrypted).
+        Raises InvalidValue for a value the field's type refuses; the caller decides and audits."""
+        field_type = self.policy.field_types[field]
+        canonical = validate(field, field_type, value)
+        digest = blind_digest(self.keyring.secret("index"), field, normalise_for_index(field_type, canonical))
+        return list(connection.execute(_MATCHES, {"field": field, "digest": digest}).scalars())
 
     # ------------------------------------------------------------------ erase
 
@@ -536,13 +566,10 @@ class Vault:
             with self.unit() as own:
                 self.shred(actor=actor, subject_id=subject_id, reason=reason, uow=own, check_access=check_access)
             return
-        policy = self.policy
         connection = uow.connection
         status = self.subject_status(connection, subject_id, lock=True)
-        if check_access and Operation.ERASE not in policy.role_operations.get(actor.role, frozenset()):
-            decision = Decision(actor.role, "*", Operation.ERASE, (), Deny.OPERATION_NOT_PERMITTED)
-            uow.record(_decision_event("subject-shred-denied", actor, subject_id, decision))
-            raise AccessDenied(decision)
+        if check_access:
+            self.require_operation(uow, actor, Operation.ERASE, subject_id, event="subject-shred-denied")
         if status == "shredded":
             raise Conflict(Msg("这个人的个人信息已经删除。", "This subject has already been erased."))
         now = self.now()

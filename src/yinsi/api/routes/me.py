@@ -276,8 +276,7 @@ def confirm_ward(body: WardConfirmIn, subject: SubjectDep, yinsi: YinsiDep) -> W
         raise InvalidInput(Msg("没有可用于登录的手机号字段。", "No phone number field to log in with."))
     field, _ = policy.login
     with yinsi.vault.unit() as uow:
-        phone = yinsi.vault.stored_values(uow.connection, subject)
-        own = next((v.value for v in phone if v.field == field), None)
+        own = yinsi.vault.open_fields(uow.connection, subject, [field]).get(field)  # just the phone
         if own is None:
             raise InvalidInput(Msg("您的账号没有手机号。", "Your account has no phone number."), field=field)
         _, digest = yinsi.accounts.phone_key(policy, own)

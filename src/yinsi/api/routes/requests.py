@@ -5,14 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
-from yinsi.api.deps import ClientDep, ServiceActor, SubjectDep, YinsiDep, get_lang
+from yinsi.api.deps import ClientDep, LangDep, ServiceActor, StaffDep, StaffTokenDep, SubjectDep, YinsiDep
 from yinsi.api.schemas import Body
-from yinsi.bootstrap import Yinsi
-from yinsi.core.access import Decision, Deny
-from yinsi.core.errors import AccessDenied, Unauthenticated
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import RequestType
@@ -77,9 +74,6 @@ def out(view: RequestView, lang: str) -> RequestOut:
         history=view.history,
         answer=view.answer,
     )
-
-
-LangDep = Annotated[str, Depends(get_lang)]
 
 
 # ---------------------------------------------------------------------------------------------- the person
@@ -169,15 +163,9 @@ class ExternalLoginIn(Body):
     identifier: str = Field(min_length=1, max_length=256, description="The provider's id for this person (sealed).")
 
 
-def _manage(yinsi: Yinsi, role: str) -> None:
-    if Operation.MANAGE_BLOCKERS not in yinsi.policy.current().role_operations.get(role, frozenset()):
-        raise AccessDenied(Decision(role, "*", Operation.MANAGE_BLOCKERS, (), Deny.OPERATION_NOT_PERMITTED))
-
-
 @router.post("/v1/subjects/{subject_id}/blockers", status_code=status.HTTP_201_CREATED)
 def add_blocker(subject_id: str, body: BlockerIn, yinsi: YinsiDep, actor: ServiceActor) -> dict[str, int]:
     """A service says something must be settled before this account can be cancelled (a balance, a course)."""
-    _manage(yinsi, actor.role)
     blocker = yinsi.rights.add_blocker(
         subject=subject_id,
         kind=body.kind,
@@ -190,14 +178,12 @@ def add_blocker(subject_id: str, body: BlockerIn, yinsi: YinsiDep, actor: Servic
 
 @router.delete("/v1/subjects/{subject_id}/blockers/{blocker_id}", status_code=status.HTTP_204_NO_CONTENT)
 def clear_blocker(subject_id: str, blocker_id: int, yinsi: YinsiDep, actor: ServiceActor) -> None:
-    _manage(yinsi, actor.role)
     yinsi.rights.clear_blocker(subject=subject_id, blocker_id=blocker_id, actor=actor)
 
 
 @router.put("/v1/subjects/{subject_id}/external-logins", status_code=status.HTTP_204_NO_CONTENT)
 def link_external_login(subject_id: str, body: ExternalLoginIn, yinsi: YinsiDep, actor: ServiceActor) -> None:
     """Record a third-party login, so that cancelling the account releases it."""
-    _manage(yinsi, actor.role)
     yinsi.rights.link_external_login(
         subject=subject_id, provider=body.provider, identifier=body.identifier, actor=actor
     )
@@ -228,16 +214,6 @@ class AssignIn(Body):
     to: str = Field(min_length=2, max_length=64)
 
 
-def current_staff(request: Request, yinsi: YinsiDep) -> staff.StaffMember:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthenticated(staff.STAFF_SESSION_INVALID)
-    return staff.authenticate(yinsi.vault, token.strip())
-
-
-StaffDep = Annotated[staff.StaffMember, Depends(current_staff)]
-
-
 @router.post("/v1/staff/login", response_model=StaffLoginOut)
 def staff_login(body: StaffLoginIn, yinsi: YinsiDep, client: ClientDep) -> StaffLoginOut:
     token, member = staff.login(
@@ -247,10 +223,9 @@ def staff_login(body: StaffLoginIn, yinsi: YinsiDep, client: ClientDep) -> Staff
 
 
 @router.post("/v1/staff/logout", status_code=status.HTTP_204_NO_CONTENT)
-def staff_logout(request: Request, yinsi: YinsiDep) -> None:
+def staff_logout(token: StaffTokenDep, yinsi: YinsiDep) -> None:
     """End this staff session at once."""
-    _, _, token = request.headers.get("authorization", "").partition(" ")
-    staff.logout(yinsi.vault, token.strip())
+    staff.logout(yinsi.vault, token)
 
 
 @router.get("/v1/staff/audit")

@@ -17,10 +17,8 @@ from yinsi.api.schemas import (
     ProvisionOut,
     SubjectCreated,
 )
-from yinsi.core.access import Decision, Deny
-from yinsi.core.errors import AccessDenied, BadRequest, PurposeRequired
+from yinsi.core.errors import BadRequest, PurposeRequired
 from yinsi.core.i18n import Msg
-from yinsi.core.policy.vocabulary import Operation
 from yinsi.services import provisions
 
 router = APIRouter(prefix="/v1/subjects", tags=["vault"])
@@ -33,8 +31,6 @@ PURPOSE_REQUIRED = Msg(
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SubjectCreated)
 def create_subject(yinsi: YinsiDep, actor: ServiceActor) -> SubjectCreated:
     """Create a subject with its own data key. Only the returned id is kept by the calling service."""
-    if Operation.WRITE not in yinsi.policy.current().role_operations.get(actor.role, frozenset()):
-        raise AccessDenied(Decision(actor.role, "*", Operation.WRITE, (), Deny.OPERATION_NOT_PERMITTED))
     return SubjectCreated(id=yinsi.vault.create_subject(actor=actor))
 
 

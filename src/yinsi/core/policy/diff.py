@@ -39,6 +39,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from yinsi.core.i18n import Msg
+from yinsi.core.policy.labels import duration
 from yinsi.core.policy.model import (
     AccessLogs,
     Cancellation,
@@ -49,7 +50,7 @@ from yinsi.core.policy.model import (
     SupplementaryNotice,
 )
 from yinsi.core.policy.problems import Path
-from yinsi.core.policy.types import Duration, DurationUnit, LocalText
+from yinsi.core.policy.types import Duration, LocalText
 from yinsi.core.policy.vocabulary import (
     MaterialChange,
     OnExpiry,
@@ -785,13 +786,6 @@ def _label(cls: type[BaseModel], attr: str) -> Msg:
     return Msg(*found)
 
 
-_ZH_UNITS = {
-    DurationUnit.HOURS: "小时",
-    DurationUnit.DAYS: "天",
-    DurationUnit.WORKING_DAYS: "个工作日",
-    DurationUnit.MONTHS: "个月",
-    DurationUnit.YEARS: "年",
-}
 _SHORT = 40
 
 
@@ -808,9 +802,7 @@ def _fmt(value: object, lang: str) -> str:
     if isinstance(value, Enum):
         return f"'{value.value}'"
     if isinstance(value, Duration):
-        if zh:
-            return f"{value.value} {_ZH_UNITS[value.unit]}"
-        return str(value)
+        return duration(value, "zh-CN" if zh else "en")
     if value == "session":
         return "会话期间" if zh else "the session"
     if isinstance(value, LocalText):

@@ -16,6 +16,7 @@ spec has English texts contains no Chinese at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
@@ -557,6 +558,34 @@ _UNIT_EN: dict[DurationUnit, tuple[str, str]] = {
     DurationUnit.MONTHS: ("month", "months"),
     DurationUnit.YEARS: ("year", "years"),
 }
+
+
+# --------------------------------------------------------------------------- spec texts in sentences
+#
+# Shared by the published policy and the explanation, so both set a spec's text the same way.
+
+_NEWLINES = re.compile(r"\s*\n\s*")
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+
+
+def one_line(text: str) -> str:
+    """A text from the spec on one line (YAML folding and block scalars leave line breaks)."""
+    return _NEWLINES.sub(" ", text.strip())
+
+
+def prose(text: str) -> str:
+    """One line, without the spaces YAML folding leaves between Chinese characters."""
+    return _CJK_GAP.sub("", one_line(text))
+
+
+def pad_digits(value: str) -> str:
+    """Chinese typography sets a number off from the characters around it by a space ("保存 6 个月")."""
+    if value[:1].isdigit():
+        value = " " + value
+    if value[-1:].isdigit():
+        value += " "
+    return value
 
 
 def duration(period: Duration, lang: str) -> str:

@@ -239,9 +239,6 @@ def _tidy(text: str, blank_lines: bool) -> str:
     return text.strip("\n") + "\n"
 
 
-_NEWLINES = re.compile(r"\s*\n\s*")
-_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-_CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 _TERMINAL = "。！？；：….!?;:"
 _CLOSERS = "）」』”’)\"'"
 
@@ -249,18 +246,6 @@ _CLOSERS = "）」』”’)\"'"
 _DOUBLE_STOP = re.compile(r"(?<!\.)\.\.(?!\.)")
 _FULLWIDTH_PUNCT = "，。；：、！？（）“”‘’《》「」"
 _PUNCT_GAP = re.compile(rf" +(?=[{_FULLWIDTH_PUNCT}])|(?<=[{_FULLWIDTH_PUNCT}]) +")
-
-
-def _pad_digits(value: str) -> str:
-    if value[:1].isdigit():
-        value = " " + value
-    if value[-1:].isdigit():
-        value += " "
-    return value
-
-
-def _one_line(text: str) -> str:
-    return _NEWLINES.sub(" ", text.strip())
 
 
 def _runs(*parts: str | Run) -> Inline:
@@ -338,16 +323,16 @@ class _Builder:
             return _DOUBLE_STOP.sub(".", text.format(**values))
         # Chinese typography sets numbers off from Chinese characters by a space
         # ("在 15 个工作日内"), but not from full-width punctuation.
-        spaced = {key: _pad_digits(value) for key, value in values.items()}
+        spaced = {key: L.pad_digits(value) for key, value in values.items()}
         return _PUNCT_GAP.sub("", text.format(**spaced)).strip()
 
     def label(self, text: LocalText) -> str:
         """A short text from the spec (a label or name), kept exactly as written apart from line breaks."""
-        return _one_line(text.get(self.lang))
+        return L.one_line(text.get(self.lang))
 
     def prose(self, text: LocalText) -> str:
         """A longer text from the spec; YAML folding leaves spaces between Chinese characters, which go."""
-        return _CJK_GAP.sub("", _one_line(text.get(self.lang)))
+        return L.prose(text.get(self.lang))
 
     def enum(self, value: Any) -> str:
         return L.label(value, self.lang)
@@ -855,11 +840,11 @@ class _Builder:
                 if recipient.sdk_provider is not None:
                     parts.append(self.t(L.RECIPIENT_SDK_PROVIDER, provider=self.label(recipient.sdk_provider)))
                 if recipient.contact is not None:
-                    parts.append(self.t(L.RECIPIENT_CONTACT, contact=_one_line(recipient.contact)))
+                    parts.append(self.t(L.RECIPIENT_CONTACT, contact=L.one_line(recipient.contact)))
                 if recipient.delete_on_end:
                     parts.append(self.t(L.RECIPIENT_DELETE_ON_END))
                 if recipient.deletion_channel is not None:
-                    parts.append(self.t(L.RECIPIENT_DELETION_CHANNEL, channel=_one_line(recipient.deletion_channel)))
+                    parts.append(self.t(L.RECIPIENT_DELETION_CHANNEL, channel=L.one_line(recipient.deletion_channel)))
                 if recipient.cross_border_consent:
                     parts.append(self.t(L.RECIPIENT_CROSS_BORDER))
                 text = self.clauses(parts)
@@ -1158,7 +1143,7 @@ class _Builder:
             actions = self.join([self.t(L.GUARDIAN_ACTION[a]) for a in minors.guardian_may], "or" if self.en else None)
             lines.append(self.t(L.MINORS_GUARDIAN_MAY, actions=actions))
         if minors.contact is not None:
-            lines.append(self.t(L.MINORS_CONTACT, contact=_one_line(minors.contact)))
+            lines.append(self.t(L.MINORS_CONTACT, contact=L.one_line(minors.contact)))
         blocks: list[Block] = [_para(self.sentences(lines))]
         if minors.note is not None:
             blocks.append(_para(self.prose(minors.note)))
@@ -1233,7 +1218,7 @@ class _Builder:
         if contact.dpo is not None:
             dpo = self.label(contact.dpo.department)
             if contact.dpo.contact is not None:
-                dpo += self.t(L.COLON) + _one_line(contact.dpo.contact)
+                dpo += self.t(L.COLON) + L.one_line(contact.dpo.contact)
             operator_rows.append((self.t(L.CONTACT_DPO), _runs(dpo)))
         if operator_rows:
             blocks.append(Facts(tuple(operator_rows)))
@@ -1242,7 +1227,7 @@ class _Builder:
             for channel in contact.channels:
                 kind = self.enum(channel.kind)
                 name = self.label(channel.label) if channel.label is not None else ""
-                details = [name if name != kind else "", _one_line(channel.value or "")]
+                details = [name if name != kind else "", L.one_line(channel.value or "")]
                 rows.append(
                     (
                         _runs(Run(kind, strong=True)),

@@ -11,7 +11,7 @@ from yinsi.adapters.db.rows import PiValueRow, table_of
 from yinsi.adapters.db.statements import strict_insert
 from yinsi.core.errors import Conflict, not_found
 from yinsi.core.i18n import Msg
-from yinsi.core.policy.vocabulary import RecipientKind
+from yinsi.core.policy.vocabulary import Operation, RecipientKind
 from yinsi.core.requests import (
     FINAL,
     RequestType,
@@ -188,6 +188,7 @@ class Cancellation(RightsBase):
 
     def add_blocker(self, *, subject: str, kind: str, label: Msg, action: Msg, actor: Actor) -> int:
         with self.vault.unit() as uow:
+            self.vault.require_operation(uow, actor, Operation.MANAGE_BLOCKERS, subject, event="blockers-denied")
             self.vault.subject_status(uow.connection, subject)
             blocker_id = int(
                 uow.connection.execute(
@@ -218,6 +219,7 @@ class Cancellation(RightsBase):
 
     def clear_blocker(self, *, subject: str, blocker_id: int, actor: Actor) -> None:
         with self.vault.unit() as uow:
+            self.vault.require_operation(uow, actor, Operation.MANAGE_BLOCKERS, subject, event="blockers-denied")
             done = uow.connection.execute(
                 update(_blockers)
                 .where(
@@ -239,6 +241,7 @@ class Cancellation(RightsBase):
 
     def link_external_login(self, *, subject: str, provider: str, identifier: str, actor: Actor) -> None:
         with self.vault.unit() as uow:
+            self.vault.require_operation(uow, actor, Operation.MANAGE_BLOCKERS, subject, event="blockers-denied")
             key = self.vault.keyring.data_key(uow.connection, subject)
             if key is None:
                 raise not_found("这个账号", "account")
