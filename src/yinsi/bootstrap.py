@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from yinsi.adapters.db.engine import make_engine
+from yinsi.adapters.db.engine import POOL_SPARE, make_engine
 from yinsi.adapters.db.migrate import pending, upgrade
 from yinsi.adapters.db.outbox import DbOutbox
 from yinsi.adapters.keys.env import EnvKeyProvider
@@ -49,20 +49,25 @@ def key_provider(settings: Settings) -> KeyProvider:
 
 
 def engine_for(settings: Settings, *, pool: bool = True) -> Engine:
-    return make_engine(settings.resolved_database_url, keystore_path=settings.resolved_keystore_path, pool=pool)
+    return make_engine(
+        settings.resolved_database_url,
+        keystore_path=settings.resolved_keystore_path,
+        pool=pool,
+        pool_size=settings.threads + POOL_SPARE,
+        lock_timeout=settings.lock_timeout_seconds,
+    )
 
 
 @dataclass
 class PolicyHolder:
-    """The policy in force. With a ``sync``, it follows the published version (checked at most once a second);
-    without one (tests, benchmarks) it stays pinned to what it was given."""
+    """The policy in force. With a ``sync``, it follows the published version (a server's background thread
+    checks twice a second; see ``PolicySync``); without one (tests, benchmarks) it stays pinned to what it
+    was given. Reading it never touches the database."""
 
     compiled: CompiledPolicy | None = None
     sync: PolicySync | None = None
 
     def current(self) -> CompiledPolicy:
-        if self.sync is not None:
-            self.sync.refresh(self.install)
         if self.compiled is None:
             raise StartupError("no policy is loaded: pass --policy FILE or publish one with 'yinsi policy publish'")
         return self.compiled
@@ -85,7 +90,14 @@ class Yinsi:
     rights: Rights
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
+    def follow(self) -> None:
+        """For a long-running process (a server worker): follow newly published policy versions."""
+        if self.policy.sync is not None:
+            self.policy.sync.start()
+
     def close(self) -> None:
+        if self.policy.sync is not None:
+            self.policy.sync.stop()
         self.notifier.close()
         self.engine.dispose()
 
@@ -172,8 +184,8 @@ def open_yinsi(
     else:
         if settings.policy_path is not None:
             _publish_if_first(engine, audit, settings.policy_path, clock)
-        holder.sync = PolicySync(engine)
-        holder.sync.refresh(holder.install, force=True)
+        holder.sync = PolicySync(engine, holder.install)
+        holder.sync.refresh()
     consents = ConsentReader()
     vault = Vault(engine, policy=holder.current, keyring=keyring, audit=audit, consents=consents, now=clock)
     replayed = vault.replay_shreds()

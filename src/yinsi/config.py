@@ -46,6 +46,18 @@ class Settings(BaseSettings):
     export_link_minutes: int = Field(default=15, ge=1, le=24 * 60)
     pg_bindir: Path | None = Field(default=None, description="Where pg_dump and pg_restore live, if not on PATH.")
     log_level: str = "INFO"
+    threads: int = Field(
+        default=40,
+        ge=1,
+        le=512,
+        description="Request threads per server worker; each worker's connection pool holds this many plus 4.",
+    )
+    lock_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=120,
+        description="How long a request waits for a database lock or connection before it answers 503 (busy).",
+    )
 
     # Message channels. Without these, every message goes to the console outbox (`yinsi outbox`).
     sms_webhook_url: str | None = Field(default=None, description="SMS gateway webhook (HTTP POST of JSON).")

@@ -69,26 +69,28 @@ def test_changing_only_a_queryable_column_is_caught(chain: Yinsi) -> None:
 def test_deleting_an_event_is_caught_where_it_was(chain: Yinsi) -> None:
     tamper(chain, lambda c: c.execute(delete(EVENTS).where(EVENTS.c.seq == 7)))
     result = chain.audit.verify(chain.engine)
-    assert (result.ok, result.first_bad_seq, result.problem) == (False, 7, "missing")
+    # Without contention every event is in chain 1, at the position of its number.
+    assert (result.ok, result.problem, result.chain, result.link) == (False, "missing", 1, 7)
+    assert result.first_bad_seq == 8  # the event after the gap
 
 
 def test_deleting_and_renumbering_is_caught_at_the_gap(chain: Yinsi) -> None:
     def change(connection: Connection) -> None:
         connection.execute(delete(EVENTS).where(EVENTS.c.seq == 7))
         for seq in range(8, 13):
-            connection.execute(update(EVENTS).where(EVENTS.c.seq == seq).values(seq=seq - 1))
+            connection.execute(update(EVENTS).where(EVENTS.c.seq == seq).values(seq=seq - 1, link=seq - 1))
 
     tamper(chain, change)
     result = chain.audit.verify(chain.engine)
-    assert (result.first_bad_seq, result.problem) == (7, "broken_link")
+    assert (result.first_bad_seq, result.link, result.problem) == (7, 7, "broken_link")
 
 
 def test_inserting_an_event_is_caught_at_it(chain: Yinsi) -> None:
     def change(connection: Connection) -> None:
         forged = row(connection, 12)
-        forged.update(seq=13, prev_hash=forged["hash"], hash=bytes(32))
+        forged.update(seq=13, link=13, prev_hash=forged["hash"], hash=bytes(32))
         connection.execute(insert(EVENTS).values(**forged))
-        connection.execute(update(HEAD).values(seq=13, hash=bytes(32)))
+        connection.execute(update(HEAD).where(HEAD.c.id == 1).values(seq=13, hash=bytes(32)))
 
     tamper(chain, change)
     result = chain.audit.verify(chain.engine)
@@ -98,14 +100,21 @@ def test_inserting_an_event_is_caught_at_it(chain: Yinsi) -> None:
 def test_reordering_two_events_is_caught_at_the_first_moved(chain: Yinsi) -> None:
     def change(connection: Connection) -> None:
         third, fourth = row(connection, 3), row(connection, 4)
-        connection.execute(update(EVENTS).where(EVENTS.c.seq == 3).values(seq=-1))
-        connection.execute(update(EVENTS).where(EVENTS.c.seq == 4).values(seq=3))
-        connection.execute(update(EVENTS).where(EVENTS.c.seq == -1).values(seq=4))
+        connection.execute(update(EVENTS).where(EVENTS.c.seq == 3).values(link=-1))
+        connection.execute(update(EVENTS).where(EVENTS.c.seq == 4).values(link=3))
+        connection.execute(update(EVENTS).where(EVENTS.c.seq == 3).values(link=4))
         assert third["hash"] != fourth["hash"]
 
     tamper(chain, change)
     result = chain.audit.verify(chain.engine)
-    assert (result.first_bad_seq, result.problem) == (3, "broken_link")
+    assert (result.link, result.problem) == (3, "broken_link")
+
+
+def test_moving_an_event_to_another_chain_is_caught(chain: Yinsi) -> None:
+    tamper(chain, lambda c: c.execute(update(EVENTS).where(EVENTS.c.seq == 12).values(chain=99, link=1)))
+    result = chain.audit.verify(chain.engine)
+    # Chain 1 lost its newest event, and the moved event sits in a chain that does not exist: named.
+    assert (result.ok, result.first_bad_seq, result.problem, result.chain) == (False, 12, "altered", 99)
 
 
 def test_cutting_off_the_newest_events_is_caught_by_the_head_and_the_anchor(chain: Yinsi) -> None:
@@ -115,7 +124,7 @@ def test_cutting_off_the_newest_events_is_caught_by_the_head_and_the_anchor(chai
 
     def hide_it(connection: Connection) -> None:
         last = row(connection, 10)
-        connection.execute(update(HEAD).values(seq=10, hash=last["hash"]))
+        connection.execute(update(HEAD).where(HEAD.c.id == 1).values(seq=10, hash=last["hash"]))
 
     tamper(chain, hide_it)  # a careful attacker also rewinds the head row; the keystore's anchor still knows
     result = chain.audit.verify(chain.engine)
@@ -134,7 +143,7 @@ def test_a_chain_forged_without_the_audit_key_does_not_verify(chain: Yinsi) -> N
                 update(EVENTS).where(EVENTS.c.seq == seq).values(body=body, prev_hash=previous, hash=digest)
             )
             previous = digest
-        connection.execute(update(HEAD).values(hash=previous))
+        connection.execute(update(HEAD).where(HEAD.c.id == 1).values(hash=previous))
 
     tamper(chain, forge)
     result = chain.audit.verify(chain.engine)

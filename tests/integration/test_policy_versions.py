@@ -41,7 +41,7 @@ def publish(yinsi: Yinsi, text: str) -> policies.Published:
         done = policies.publish(uow, text, now=yinsi.now(), actor="test")
     yinsi.policy.current()  # this process picks it up (others within a second)
     assert yinsi.policy.sync is not None
-    yinsi.policy.sync.refresh(yinsi.policy.install, force=True)
+    yinsi.policy.sync.refresh()
     return done
 
 

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yinsi.core.access import Deny
-from yinsi.core.errors import AccessDenied, RateLimited, YinsiError
+from yinsi.core.errors import AccessDenied, Busy, RateLimited, YinsiError
 from yinsi.core.i18n import Msg, pick_lang
 
 PROBLEM_TYPE = "application/problem+json"
@@ -46,6 +46,7 @@ STATUS: dict[str, int] = {
     "minor_not_allowed": 403,
     "legal_retention_applies": 409,
     "accounts_unavailable": 503,
+    "busy": 503,
     "staff_login_refused": 401,
     "request_not_possible": 409,
     "internal_error": 500,
@@ -61,6 +62,7 @@ TITLES: dict[str, Msg] = {
     "field_immutable": Msg("字段不可更改", "Field cannot be changed"),
     "invalid_value": Msg("取值无效", "Invalid value"),
     "rate_limited": Msg("请求过于频繁", "Too many requests"),
+    "busy": Msg("系统繁忙", "Service busy"),
     "code_invalid": Msg("验证未通过", "Verification failed"),
     "credentials_invalid": Msg("登录信息不正确", "Wrong login details"),
     "guardian_link_invalid": Msg("确认码无效", "Invalid confirmation code"),
@@ -155,6 +157,11 @@ async def http_error(request: Request, exc: Exception) -> JSONResponse:
         "method_not_allowed": Msg("这个地址不支持该 HTTP 方法。", "This address does not support that HTTP method."),
     }.get(code, Msg("请求无法处理。", "The request cannot be handled."))
     return problem(request, code, message, status=exc.status_code)
+
+
+async def busy(request: Request, exc: Exception) -> JSONResponse:
+    """No pooled connection in time (the store's own lock timeouts arrive as ``Busy`` already)."""
+    return await yinsi_error(request, Busy())
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:

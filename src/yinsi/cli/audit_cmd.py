@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from yinsi.cli.context import default_lang, err, out, state
+
+if TYPE_CHECKING:
+    from yinsi.services.audit import VerifyResult
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -14,10 +19,25 @@ PROBLEMS = {
         "事件与前一事件的链接断开（前面的事件被删除、插入或调换）",
         "the link to the previous event is broken (an event before it was deleted, inserted or moved)",
     ),
-    "missing": ("序号处缺少事件（被删除）", "an event is missing at this sequence number (deleted)"),
-    "out_of_order": ("事件序号重复或顺序错乱", "sequence numbers repeat or are out of order"),
+    "missing": ("此前的事件缺失（被删除）", "the event before it is missing (deleted)"),
+    "out_of_order": ("事件位置重复或顺序错乱", "positions in the chain repeat or are out of order"),
     "truncated": ("链尾的事件被删除", "events at the end of the chain were deleted"),
 }
+
+
+def where(result: VerifyResult, zh: bool) -> str:
+    """Where it broke: the event's number when there is an event, always the chain and the position in it."""
+    if result.first_bad_seq is None:
+        return (
+            f"第 {result.chain} 条链的第 {result.link} 个位置"
+            if zh
+            else f"chain {result.chain}, position {result.link}"
+        )
+    return (
+        f"第 {result.first_bad_seq} 号事件（第 {result.chain} 条链的第 {result.link} 个位置）"
+        if zh
+        else f"event {result.first_bad_seq} (chain {result.chain}, position {result.link})"
+    )
 
 
 @app.command("verify")
@@ -36,9 +56,9 @@ def verify(ctx: typer.Context) -> None:
         raise typer.Exit(0)
     zh_text, en_text = PROBLEMS.get(result.problem or "", ("未知问题", "unknown problem"))
     err.print(
-        f"审计链在第 {result.first_bad_seq} 个事件处断开：{zh_text}"
+        f"审计链在{where(result, zh)}处断开：{zh_text}"
         if zh
-        else f"audit chain broken at event {result.first_bad_seq}: {en_text}",
+        else f"audit chain broken at {where(result, zh)}: {en_text}",
         markup=False,
     )
     raise typer.Exit(1)
@@ -52,7 +72,7 @@ def anchor(ctx: typer.Context) -> None:
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         result = yinsi.audit.verify(yinsi.engine)
         if not result.ok:
-            err.print(f"not anchoring: the chain is broken at event {result.first_bad_seq}", markup=False)
+            err.print(f"not anchoring: the chain is broken at {where(result, False)}", markup=False)
             raise typer.Exit(1)
-        seq = yinsi.audit.anchor(yinsi.engine, yinsi.now())
-    out.print(f"anchored at event {seq}", markup=False)
+        count = yinsi.audit.anchor(yinsi.engine, yinsi.now())
+    out.print(f"anchored the heads of the audit chains ({count} events)", markup=False)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from yinsi.cli.context import out, state
+
+if TYPE_CHECKING:
+    from yinsi.config import Settings
 
 
 def serve(
@@ -18,23 +22,37 @@ def serve(
     policy: Annotated[Path | None, typer.Option("--policy", help="The policy spec to load.")] = None,
     host: Annotated[str | None, typer.Option(help="Address to listen on (default YINSI_HOST or 127.0.0.1).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default YINSI_PORT or 8000).")] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1, max=64, help="Server processes sharing the port (on SQLite and PostgreSQL); each has its own pool."
+        ),
+    ] = 1,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=512, help="Request threads per process (default YINSI_THREADS or 40); the pool holds 4 more."
+        ),
+    ] = None,
 ) -> None:
     import uvicorn
 
-    from yinsi.api.app import create_app
     from yinsi.bootstrap import open_yinsi
 
-    settings = state(ctx).settings(data_dir=data_dir, policy_path=policy, host=host, port=port)
-    host, port = settings.host, settings.port
-    yinsi = open_yinsi(settings)
-    compiled = yinsi.policy.current()
-    base = f"http://{host}:{port}"
+    settings = state(ctx).settings(data_dir=data_dir, policy_path=policy, host=host, port=port, threads=threads)
+    # Migrate, publish the first policy and replay shreds once, here; then every worker opens the store as is.
+    with open_yinsi(settings) as yinsi:
+        compiled = yinsi.policy.current()
+        store = yinsi.engine.url.render_as_string(hide_password=True)
+        key = yinsi.keyring.provider.describe()
+    base = f"http://{settings.host}:{settings.port}"
     out.print(
         "\n".join(
             [
                 f"yinsi is serving the policy '{compiled.spec.policy.title.get('zh-CN')}' (version {compiled.version})",
-                f"  data store:      {yinsi.engine.url.render_as_string(hide_password=True)}",
-                f"  master key:      {yinsi.keyring.provider.describe()}",
+                f"  data store:      {store}",
+                f"  master key:      {key}",
+                f"  workers:         {workers} × {settings.threads} threads",
                 f"  privacy policy:  {base}/policy   (English: {base}/policy?lang=en, 繁體: {base}/policy?lang=zh-TW)",
                 f"  API docs:        {base}/docs",
                 f"  health:          {base}/health",
@@ -42,8 +60,24 @@ def serve(
         ),
         markup=False,
     )
-    try:
-        # uvicorn's access log writes each client's address, which is PI: yinsi logs requests itself, without it.
-        uvicorn.run(create_app(yinsi), host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
-    finally:
-        yinsi.close()
+    os.environ.update(_as_environment(settings))
+    # uvicorn's access log writes each client's address, which is PI: yinsi logs requests itself, without it.
+    uvicorn.run(
+        "yinsi.api.app:app_from_environment",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+    )
+
+
+def _as_environment(settings: Settings) -> dict[str, str]:
+    """The settings as YINSI_* variables, for the workers (the environment, not argv: a URL may hold a password).
+    The policy file is left out: it was published above, and a worker follows what is published."""
+    values = settings.model_dump(exclude_none=True, exclude={"policy_path"})
+    return {
+        f"YINSI_{name.upper()}": str(value).lower() if isinstance(value, bool) else str(value)
+        for name, value in values.items()
+    }

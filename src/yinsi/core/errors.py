@@ -121,5 +121,24 @@ class RateLimited(YinsiError):
         self.retry_after = retry_after
 
 
+BUSY = Msg(
+    "系统繁忙，请求没有完成，也没有改动任何数据。请稍后重试。",
+    "The service is busy; the request was not carried out and nothing was changed. Please try again shortly.",
+)
+
+
+class Busy(RateLimited):
+    """The store could not be had in time (a lock or a connection): nothing was done, and trying again is safe.
+
+    Raised instead of waiting on: a request that waits longer than a client would is worse than a clear
+    "try again in a second".
+    """
+
+    code = "busy"
+
+    def __init__(self, message: Msg = BUSY, *, retry_after: int = 1) -> None:
+        super().__init__(message, retry_after=retry_after)
+
+
 def not_found(what_zh: str, what_en: str) -> NotFound:
     return NotFound(Msg(f"找不到{what_zh}。", f"No such {what_en}."))

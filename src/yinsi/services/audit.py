@@ -1,4 +1,4 @@
-"""The audit trail: an append-only chain of events, each MACed together with the one before.
+"""The audit trail: append-only chains of events, each MACed together with the one before.
 
 Every decision (allowed or denied), write, read, export, share, shred, key
 operation and staff action is an event. Events name fields, purposes, roles
@@ -6,11 +6,22 @@ and subjects, never values.
 
 Each link's MAC is HMAC-SHA-256 under the audit key (kept wrapped in the
 keystore) over the previous link's MAC and the event's canonical JSON, which
-includes its sequence number. Changing, deleting, inserting or reordering an
-event breaks the chain at that event, and nobody holding only the database
-can recompute a consistent chain. The chain head lives in one row that
-appenders lock, so concurrent writers never fork it; a copy of the head
-("anchor") in the keystore lets ``verify`` notice a truncated tail.
+includes its chain and its position in it. Changing, deleting, inserting or
+reordering an event breaks its chain at that event, and nobody holding only
+the database can recompute a consistent chain.
+
+Why several chains: a chain's head is one row that an appending transaction
+locks until it commits. With one chain, every writer on PostgreSQL waits for
+every other writer's commit (the head row was the serialisation point of all
+writes). So the store holds a fixed set of chains (16 on PostgreSQL; one on
+SQLite, which serialises writers anyway), and an append takes the first head
+no other transaction holds (``FOR UPDATE SKIP LOCKED``), waiting only when all
+are held; without contention every event goes to chain 1. A transaction's
+events stay together, in order, in one chain; ``seq`` numbers events across
+chains as they were written, and each event's time is in its MACed body.
+``verify`` walks every chain and names the first broken event; ``anchor``
+copies every head into the keystore, so cutting off the newest events of any
+chain is noticed.
 """
 
 from __future__ import annotations
@@ -21,11 +32,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import AuditAnchorRow, AuditEventRow, AuditHeadRow, table_of
-from yinsi.adapters.db.statements import strict_insert
 from yinsi.adapters.db.upsert import upsert
 from yinsi.core.sealing import chain_mac
 
@@ -34,10 +44,15 @@ _events = table_of(AuditEventRow)
 _head = table_of(AuditHeadRow)
 _anchor = table_of(AuditAnchorRow)
 
-# Built once: every audited transaction runs these three.
-_LOCK_HEAD = select(_head.c.seq, _head.c.hash).where(_head.c.id == 1).with_for_update()
-_INSERT_EVENTS = strict_insert(_events, "seq", "at", "action", "subject_id", "actor", "body", "prev_hash", "hash")
-_MOVE_HEAD = update(_head).where(_head.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+_COLUMNS = ("chain", "link", "at", "action", "subject_id", "actor", "body", "prev_hash", "hash")
+# Built once: every audited transaction runs these.
+_HEAD = select(_head.c.id, _head.c.seq, _head.c.hash).order_by(_head.c.id).limit(1)
+_FREE_HEAD = _HEAD.with_for_update(skip_locked=True)  # SQLite has no row locks: its writers take turns anyway
+_ANY_HEAD = _HEAD.with_for_update()
+_INSERT_EVENTS = insert(_events).values({name: bindparam(name) for name in _COLUMNS})
+_MOVE_HEAD = (
+    update(_head).where(_head.c.id == bindparam("chain")).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +71,10 @@ class AuditEvent:
     details: Mapping[str, Any] = field(default_factory=dict)  # ids, counts, states: never PI
 
 
-def canonical(seq: int, at: str, event: AuditEvent) -> str:
+def canonical(chain: int, link: int, at: str, event: AuditEvent) -> str:
     body = {
-        "seq": seq,
+        "chain": chain,
+        "link": link,
         "at": at,
         "action": event.action,
         "actor": event.actor,
@@ -82,21 +98,23 @@ class AuditLog:
     def __init__(self, audit_key: bytes) -> None:
         self._key = audit_key
 
-    def append(self, connection: Connection, events: Sequence[AuditEvent], now: datetime) -> int:
-        """Appends ``events`` inside the caller's transaction; returns the last sequence number."""
+    def append(self, connection: Connection, events: Sequence[AuditEvent], now: datetime) -> None:
+        """Appends ``events``, in order, to one chain inside the caller's transaction: once, as its last step,
+        so the chain's head is held only from here to the commit."""
         if not events:
-            return -1
-        head = connection.execute(_LOCK_HEAD).one()
-        seq, previous = int(head.seq), bytes(head.hash)
+            return
+        head = connection.execute(_FREE_HEAD).first() or connection.execute(_ANY_HEAD).one()
+        chain, link, previous = int(head.id), int(head.seq), bytes(head.hash)
         at = timestamp(now)
         rows = []
         for event in events:
-            seq += 1
-            body = canonical(seq, at, event)
+            link += 1
+            body = canonical(chain, link, at, event)
             digest = chain_mac(self._key, previous, body)
             rows.append(
                 {
-                    "seq": seq,
+                    "chain": chain,
+                    "link": link,
                     "at": at,
                     "action": event.action,
                     "subject_id": event.subject,
@@ -108,15 +126,17 @@ class AuditLog:
             )
             previous = digest
         connection.execute(_INSERT_EVENTS, rows[0] if len(rows) == 1 else rows)
-        connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": previous})
-        return seq
+        connection.execute(_MOVE_HEAD, {"chain": chain, "new_seq": link, "new_hash": previous})
 
     def anchor(self, engine: Engine, now: datetime) -> int:
-        """Copies the current head to the keystore, so a later verify can tell if the tail was cut off."""
+        """Copies every chain's head to the keystore, so a later verify can tell if a tail was cut off;
+        returns how many events the chains hold."""
         with writer(engine) as connection, connection.begin():
-            head = connection.execute(select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)).one()
-            upsert(connection, _anchor, {"id": 1, "seq": head.seq, "hash": head.hash, "at": now}, keys=("id",))
-            return int(head.seq)
+            heads = connection.execute(select(_head.c.id, _head.c.seq, _head.c.hash)).all()
+            for head in heads:
+                row = {"id": head.id, "seq": head.seq, "hash": head.hash, "at": now}
+                upsert(connection, _anchor, row, keys=("id",))
+            return sum(int(head.seq) for head in heads)
 
     def events(
         self, engine: Engine, *, subject: str | None = None, action: str | None = None, limit: int = 100
@@ -131,64 +151,96 @@ class AuditLog:
             return [json.loads(row.body) for row in connection.execute(query)]
 
     def verify(self, engine: Engine, chunk: int = 5000) -> VerifyResult:
-        """Walks the whole chain; names the first event that does not check out."""
-        previous, expected_seq, count = GENESIS, 1, 0
+        """Walks every chain; names the first event (the earliest written) that does not check out."""
+        checked = 0
+        broken: list[VerifyResult] = []
         with engine.connect() as connection, connection.begin():
-            for row in _stream(connection, chunk):
-                seq = int(row.seq)
-                if seq != expected_seq:
-                    problem = "missing" if seq > expected_seq else "out_of_order"
-                    return VerifyResult(False, count, expected_seq, problem)
-                if bytes(row.prev_hash) != previous:
-                    return VerifyResult(False, count, seq, "broken_link")
-                if chain_mac(self._key, previous, row.body) != bytes(row.hash):
-                    return VerifyResult(False, count, seq, "altered")
-                if not _columns_match(row):
-                    return VerifyResult(False, count, seq, "altered")
-                previous, expected_seq, count = bytes(row.hash), seq + 1, count + 1
-            head = connection.execute(select(_head.c.seq, _head.c.hash).where(_head.c.id == 1)).one()
-            if int(head.seq) != count or bytes(head.hash) != previous:
-                return VerifyResult(False, count, count + 1, "truncated")
-            anchor = connection.execute(select(_anchor.c.seq, _anchor.c.hash).where(_anchor.c.id == 1)).first()
-            if anchor is not None and int(anchor.seq) > count:
-                return VerifyResult(False, count, count + 1, "truncated")
-            if anchor is not None and int(anchor.seq) > 0:
-                at_anchor = connection.execute(
-                    select(_events.c.hash).where(_events.c.seq == anchor.seq)
-                ).scalar_one_or_none()
-                if at_anchor is None or bytes(at_anchor) != bytes(anchor.hash):
-                    return VerifyResult(False, count, int(anchor.seq), "altered")
-        return VerifyResult(True, count, None, None)
+            heads = connection.execute(select(_head.c.id, _head.c.seq, _head.c.hash).order_by(_head.c.id)).all()
+            anchors = {int(a.id): a for a in connection.execute(select(_anchor.c.id, _anchor.c.seq, _anchor.c.hash))}
+            for head in heads:
+                count, problem = self._verify_chain(connection, head, anchors.get(int(head.id)), chunk)
+                checked += count
+                if problem is not None:
+                    broken.append(problem)
+            stray = connection.execute(
+                select(_events.c.seq, _events.c.chain, _events.c.link)
+                .where(_events.c.chain.not_in([int(h.id) for h in heads]))
+                .order_by(_events.c.seq)
+                .limit(1)
+            ).first()
+            if stray is not None:  # an event in a chain that has no head: put there by hand
+                broken.append(VerifyResult(False, 0, int(stray.seq), "altered", int(stray.chain), int(stray.link)))
+        if not broken:
+            return VerifyResult(True, checked, None, None)
+        first = min(broken, key=lambda r: (r.first_bad_seq is None, r.first_bad_seq or 0, r.chain or 0))
+        return VerifyResult(False, checked, first.first_bad_seq, first.problem, first.chain, first.link)
+
+    def _verify_chain(
+        self, connection: Connection, head: Any, anchor: Any, chunk: int
+    ) -> tuple[int, VerifyResult | None]:
+        chain = int(head.id)
+        previous, expected, count = GENESIS, 1, 0
+
+        def bad(problem: str, seq: int | None, link: int) -> tuple[int, VerifyResult]:
+            return count, VerifyResult(False, count, seq, problem, chain, link)
+
+        for row in _stream(connection, chain, chunk):
+            link, seq = int(row.link), int(row.seq)
+            if link != expected:
+                return bad("missing" if link > expected else "out_of_order", seq, expected)
+            if bytes(row.prev_hash) != previous:
+                return bad("broken_link", seq, link)
+            if chain_mac(self._key, previous, row.body) != bytes(row.hash) or not _columns_match(row):
+                return bad("altered", seq, link)
+            previous, expected, count = bytes(row.hash), link + 1, count + 1
+        if int(head.seq) != count or bytes(head.hash) != previous:
+            return bad("truncated", None, count + 1)
+        if anchor is not None and int(anchor.seq) > count:
+            return bad("truncated", None, count + 1)
+        if anchor is not None and int(anchor.seq) > 0:
+            at_anchor = connection.execute(
+                select(_events.c.seq, _events.c.hash).where(_events.c.chain == chain, _events.c.link == anchor.seq)
+            ).first()
+            if at_anchor is None or bytes(at_anchor.hash) != bytes(anchor.hash):
+                return bad("altered", int(at_anchor.seq) if at_anchor is not None else None, int(anchor.seq))
+        return count, None
 
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
     ok: bool
     checked: int
-    first_bad_seq: int | None
+    first_bad_seq: int | None  # the broken event's number; for "missing", the event after the gap
     problem: str | None  # altered | broken_link | missing | out_of_order | truncated
+    chain: int | None = None
+    link: int | None = None  # the position in its chain where it broke
 
 
-def _stream(connection: Connection, chunk: int) -> Iterator[Any]:
+def _stream(connection: Connection, chain: int, chunk: int) -> Iterator[Any]:
     last = 0
     while True:
         rows = connection.execute(
-            select(_events).where(_events.c.seq > last).order_by(_events.c.seq).limit(chunk)
+            select(_events).where(_events.c.chain == chain, _events.c.link > last).order_by(_events.c.link).limit(chunk)
         ).all()
         if not rows:
             return
         yield from rows
-        last = int(rows[-1].seq)
+        last = int(rows[-1].link)
 
 
 def _columns_match(row: Any) -> bool:
-    """The queryable columns must say what the MACed body says, or a query could be misled."""
+    """The queryable columns must say what the MACed body says, or a query could be misled. Events written
+    before there were several chains name their position as ``seq`` (in chain 1)."""
     try:
         body = json.loads(row.body)
     except ValueError:
         return False
+    if "link" in body:
+        placed = body.get("chain") == row.chain and body.get("link") == row.link
+    else:
+        placed = row.chain == 1 and body.get("seq") == row.link
     return bool(
-        body.get("seq") == row.seq
+        placed
         and body.get("at") == row.at
         and body.get("action") == row.action
         and body.get("actor") == row.actor

@@ -11,11 +11,11 @@ switch) are never changed by a new version.
 
 from __future__ import annotations
 
-import time
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from threading import Lock
+from threading import Event, Lock, Thread
 from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -29,6 +29,8 @@ from yinsi.core.policy.load import load_policy_text
 from yinsi.core.policy.model import PolicySpec
 from yinsi.services.audit import AuditEvent
 from yinsi.services.unit_of_work import UnitOfWork
+
+log = logging.getLogger(__name__)
 
 _versions = table_of(PolicyVersionRow)
 _state = table_of(PolicyStateRow)
@@ -188,26 +190,52 @@ def history(connection: Connection) -> list[dict[str, object]]:
 
 
 class PolicySync:
-    """Keeps a process's compiled policy equal to the version in force, checking at most once a second."""
+    """Keeps a process's compiled policy equal to the version in force.
 
-    def __init__(self, engine: Engine, interval: float = 1.0) -> None:
+    A server follows the database from a background thread (``start``), every ``interval`` seconds, so a
+    version published by ``yinsi policy publish`` is in force in every worker within a second, and asking
+    for the policy in the middle of a use case never opens a connection (a request holding the write lock
+    must never wait for a second one). Short-lived commands check once, when they open.
+    """
+
+    def __init__(self, engine: Engine, install: Callable[[CompiledPolicy], None], interval: float = 0.5) -> None:
         self._engine = engine
+        self._install = install
         self._interval = interval
-        self._checked = 0.0
         self._current_id: int | None = None
         self._lock = Lock()
+        self._stop = Event()
+        self._thread: Thread | None = None
 
-    def refresh(self, install: Callable[[CompiledPolicy], None], *, force: bool = False) -> None:
-        now = time.monotonic()
-        if not force and now - self._checked < self._interval:
-            return
+    def refresh(self) -> bool:
+        """Installs the version in force if it changed; True when it did. Call it holding no connection."""
+        with self._lock, self._engine.connect() as connection:
+            current_id = connection.execute(select(_state.c.current_id).where(_state.c.id == 1)).scalar()
+            if current_id is None or current_id == self._current_id:
+                return False
+            row = current_row(connection)
+        if row is None:
+            return False
+        compiled = compile_text(row.spec_text, row.version)
         with self._lock:
-            self._checked = now
-            with self._engine.connect() as connection:
-                current_id = connection.execute(select(_state.c.current_id).where(_state.c.id == 1)).scalar()
-                if current_id is None or current_id == self._current_id:
-                    return
-                row = current_row(connection)
-            if row is not None:
-                install(compile_text(row.spec_text, row.version))
-                self._current_id = row.id
+            self._install(compiled)
+            self._current_id = row.id
+        return True
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = Thread(target=self._follow, name="yinsi-policy-sync", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def _follow(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self.refresh()
+            except Exception as exc:  # a passing database error must not end the following
+                log.warning("could not check the policy in force (%s); trying again", type(exc).__name__)

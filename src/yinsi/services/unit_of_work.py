@@ -3,6 +3,13 @@
 A refusal still leaves its trace: when a use case raises an audited error
 (an access denial), the data changes roll back and the recorded events are
 committed on their own, so "denied, and audited" holds for every refusal.
+
+A use case that only reads (a masked read, a lookup) runs in a ``ReadUnit``:
+it reads without taking the write lock, so reads never queue behind writers,
+and its events are appended afterwards in a transaction of their own that
+holds the write lock only for the append. The read's result is handed back
+only once its events are committed: a read whose audit event was lost would
+be a read nobody can account for.
 """
 
 from __future__ import annotations
@@ -36,7 +43,11 @@ class UnitOfWork:
 
     def __enter__(self) -> UnitOfWork:
         self.connection = writer(self._engine)
-        self._transaction = self.connection.begin()
+        try:
+            self._transaction = self.connection.begin()
+        except BaseException:
+            self.connection.close()  # a BEGIN that failed (a lock not had in time) must not keep its connection
+            raise
         return self
 
     def record(self, event: AuditEvent) -> None:
@@ -70,3 +81,41 @@ class UnitOfWork:
         if exc is None:
             for action in self._after_commit:
                 action()
+
+
+class ReadUnit:
+    """A read-only use case: a snapshot read without the write lock, its audit events appended after it.
+
+    The read connection is closed before the append opens its own, so a thread never holds two.
+    """
+
+    def __init__(self, engine: Engine, audit: AuditLog, now: Callable[[], datetime]) -> None:
+        self._engine = engine
+        self._audit = audit
+        self._now = now
+        self._events: list[AuditEvent] = []
+        self.connection: Connection
+
+    def __enter__(self) -> ReadUnit:
+        self.connection = self._engine.connect()
+        try:
+            self._transaction = self.connection.begin()  # one snapshot for every query of the use case
+        except BaseException:
+            self.connection.close()
+            raise
+        return self
+
+    def record(self, event: AuditEvent) -> None:
+        self._events.append(event)
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self._transaction.rollback()  # nothing was written; ending the snapshot releases it
+        finally:
+            self.connection.close()
+        keep = exc is None or (isinstance(exc, YinsiError) and exc.audited)
+        if keep and self._events:
+            with writer(self._engine) as connection, connection.begin():
+                self._audit.append(connection, self._events, self._now())

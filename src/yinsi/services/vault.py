@@ -41,7 +41,7 @@ from yinsi.services import minors
 from yinsi.services.audit import AuditEvent, AuditLog
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
-from yinsi.services.unit_of_work import UnitOfWork
+from yinsi.services.unit_of_work import ReadUnit, UnitOfWork
 
 _subjects = table_of(SubjectRow)
 _values = table_of(PiValueRow)
@@ -215,6 +215,10 @@ class Vault:
 
     def unit(self) -> UnitOfWork:
         return UnitOfWork(self.engine, self.audit, self.now)
+
+    def reading(self) -> ReadUnit:
+        """A unit for a use case that only reads: no write lock while it reads (see ``ReadUnit``)."""
+        return ReadUnit(self.engine, self.audit, self.now)
 
     # ------------------------------------------------------------------ subjects
 
@@ -431,7 +435,7 @@ class Vault:
         wanted = list(fields) if fields else sorted(policy.purpose_fields.get(purpose, ()))
         if not wanted:
             wanted = ["*"]
-        with self.unit() as uow:
+        with self.reading() as uow:
             connection = uow.connection
             # One round trip for the subject's status and the sealed values with their wrapped key; nothing
             # is decrypted until the decision allows it.
@@ -513,7 +517,7 @@ class Vault:
     def lookup(self, *, actor: Actor, field: str, value: object, purpose: str) -> list[str]:
         """Finds subjects by an exact lookup value through its blind index; nothing is decrypted."""
         policy = self.policy
-        with self.unit() as uow:
+        with self.reading() as uow:
             decision = decide(policy, role=actor.role, purpose=purpose, fields=[field], operation=Operation.LOOKUP)
             if not decision.all_allowed:
                 uow.record(_decision_event("subject-lookup-denied", actor, None, decision))

@@ -11,49 +11,92 @@ transactions (``writer()``, and every unit of work) open with BEGIN IMMEDIATE
 (SQLAlchemy's documented pysqlite recipe), so two writers queue instead of
 failing with "database is locked" half-way through; readers open DEFERRED and
 never wait for a writer.
+
+Two rules keep a busy server from locking up:
+
+- A thread holds at most one connection of an engine at a time. A thread that
+  holds SQLite's write lock and asks the pool for a second connection, while
+  the pool's other connections belong to threads waiting for that same lock,
+  waits for ever (until timeouts turn every request into an error). So asking
+  for a second connection is refused at once, as the programming error it is
+  (``SecondConnection``), and the test suite runs with the rule on.
+- Nobody waits longer than ``lock_timeout`` for a lock (SQLite's busy timeout,
+  PostgreSQL's ``lock_timeout``) or for a pooled connection: the caller gets
+  ``Busy`` (HTTP 503 with Retry-After), nothing half-done.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.pool import NullPool
 
-BUSY_TIMEOUT_MS = 30_000
+from yinsi.core.errors import Busy
+
+LOCK_TIMEOUT_S = 5.0
+# Connections a pool keeps beyond one per request thread: the policy follower, a server's store lock, start-up.
+POOL_SPARE = 4
+DEFAULT_POOL_SIZE = 40 + POOL_SPARE  # anyio's default of 40 worker threads, plus the spares
 
 
-def make_engine(url: str, *, keystore_path: Path | None = None, pool: bool = True) -> Engine:
+class SecondConnection(RuntimeError):
+    """A thread asked for a second connection while holding one: the pattern that deadlocks a full pool."""
+
+
+def make_engine(
+    url: str,
+    *,
+    keystore_path: Path | None = None,
+    pool: bool = True,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    lock_timeout: float = LOCK_TIMEOUT_S,
+) -> Engine:
     """An engine for ``url``; SQLite URLs need ``keystore_path`` for the attached keystore file.
 
-    ``hide_parameters``: a database error's text then never carries a statement's parameters (PI, sealed or
-    not), wherever it is logged.
+    ``pool_size`` is the most connections the engine ever opens (no overflow): a server sizes it to its
+    request threads plus ``POOL_SPARE``, so a thread never waits for a connection another thread could only
+    return after waiting itself. ``hide_parameters``: a database error's text then never carries a
+    statement's parameters (PI, sealed or not), wherever it is logged.
     """
     if url.startswith("sqlite"):
         if keystore_path is None:
             raise ValueError("a SQLite data store needs the keystore file's path")
-        return _sqlite_engine(url, keystore_path, pool=pool)
-    kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
-    if pool:
-        kwargs.update(pool_size=10, max_overflow=40)
+        engine = _sqlite_engine(url, keystore_path, pool=pool, pool_size=pool_size, lock_timeout=lock_timeout)
     else:
-        kwargs["poolclass"] = NullPool
-    return create_engine(url, **kwargs)
+        kwargs: dict[str, Any] = {
+            "pool_pre_ping": True,
+            "hide_parameters": True,
+            # Waiting for a row or table lock ends after lock_timeout with SQLSTATE 55P03, which becomes Busy.
+            "connect_args": {"options": f"-c lock_timeout={int(lock_timeout * 1000)}"},
+        }
+        if pool:
+            kwargs.update(pool_size=pool_size, max_overflow=0, pool_timeout=lock_timeout)
+        else:
+            kwargs["poolclass"] = NullPool
+        engine = create_engine(url, **kwargs)
+    _one_connection_per_thread(engine)
+    event.listen(engine, "handle_error", _busy_instead, retval=True)
+    return engine
 
 
-def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool) -> Engine:
+def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool, pool_size: int, lock_timeout: float) -> Engine:
     database = url.split("///", 1)[1] if "///" in url else ""
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     keystore_path.parent.mkdir(parents=True, exist_ok=True)
+    busy_timeout_ms = int(lock_timeout * 1000)
     kwargs: dict[str, Any] = {
-        "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        "connect_args": {"check_same_thread": False, "timeout": lock_timeout},
         "hide_parameters": True,
     }
-    if not pool:
+    if pool:
+        kwargs.update(pool_size=pool_size, max_overflow=0, pool_timeout=lock_timeout)
+    else:
         kwargs["poolclass"] = NullPool
     engine = create_engine(url, **kwargs)
 
@@ -67,7 +110,7 @@ def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool) -> Engine:
             for schema in ("main", "keystore"):
                 cursor.execute(f"PRAGMA {schema}.journal_mode=WAL")
                 cursor.execute(f"PRAGMA {schema}.synchronous=NORMAL")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
             cursor.execute("PRAGMA foreign_keys=ON")
         finally:
             cursor.close()
@@ -79,6 +122,38 @@ def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool) -> Engine:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _one_connection_per_thread(engine: Engine) -> None:
+    held = threading.local()
+
+    def checked_out(_dbapi: object, record: object, _proxy: object) -> None:
+        mine: set[int] = held.__dict__.setdefault("records", set())
+        if mine:
+            raise SecondConnection(
+                "this thread already holds a connection of this engine; use that one (or close it first)"
+            )
+        mine.add(id(record))
+
+    def checked_in(_dbapi: object, record: object) -> None:
+        held.__dict__.setdefault("records", set()).discard(id(record))
+
+    event.listen(engine.pool, "checkout", checked_out)
+    event.listen(engine.pool, "checkin", checked_in)
+
+
+# SQLite's "database is locked" after the busy timeout; PostgreSQL's lock_not_available, deadlock_detected and
+# serialization_failure: the transaction did nothing, and the same request can simply be made again.
+_PG_RETRYABLE = {"55P03", "40P01", "40001"}
+
+
+def _busy_instead(context: ExceptionContext) -> BaseException | None:
+    original = context.original_exception
+    if isinstance(original, sqlite3.OperationalError) and "locked" in str(original):
+        return Busy()
+    if getattr(original, "sqlstate", None) in _PG_RETRYABLE:
+        return Busy()
+    return None
 
 
 def writer(engine: Engine) -> Connection:

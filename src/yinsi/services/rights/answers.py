@@ -130,7 +130,7 @@ class Answers(RightsBase):
         ]
         access = [
             ExportAccess(a.login_at, a.logout_at, a.method, a.address)
-            for a in self.accounts.access_log(subject, limit=10_000)
+            for a in self.accounts.access_log(subject, limit=10_000, connection=connection)
         ]
         provisions = [
             ExportProvision(r.recipient, r.purpose, list(r.fields), r.at, r.actor)

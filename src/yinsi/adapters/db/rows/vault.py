@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yinsi.adapters.db.rows.base import DataBase
@@ -55,11 +55,17 @@ class BlindIndexRow(DataBase):
 
 
 class AuditEventRow(DataBase):
-    """One link of the audit chain. ``body`` is the canonical JSON the MAC covers; it names fields, never values."""
+    """One link of an audit chain. ``body`` is the canonical JSON the MAC covers; it names fields, never values.
+
+    ``seq`` numbers events in the order they were written, across chains; ``chain`` and ``link`` place the
+    event in its chain, and are what the MAC covers.
+    """
 
     __tablename__ = "audit_events"
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    chain: Mapped[int] = mapped_column(SmallInteger, server_default="1")
+    link: Mapped[int] = mapped_column(BigId, server_default="0")
     at: Mapped[str] = mapped_column(String(32))
     action: Mapped[str] = mapped_column(String(48), index=True)
     subject_id: Mapped[str | None] = mapped_column(String(36), nullable=True, index=True)
@@ -68,9 +74,12 @@ class AuditEventRow(DataBase):
     prev_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 
+    __table_args__ = (Index("ix_audit_events_chain_link", "chain", "link", unique=True),)
+
 
 class AuditHeadRow(DataBase):
-    """The newest link; appends lock this one row, so concurrent writers extend one chain, never fork it."""
+    """The newest link of one chain (``id`` is the chain, ``seq`` its length). An append locks one head row,
+    so concurrent writers never fork a chain; with several chains they need not wait for each other."""
 
     __tablename__ = "audit_head"
 
