@@ -1,0 +1,90 @@
+"""The rules that keep a busy server from locking up, on both databases: a thread never holds two connections,
+a lock not had in time is a clear "busy", and a read is never answered without its audit event."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from tests.conftest import Backend
+from yinsi.adapters.db.engine import SecondConnection
+from yinsi.adapters.db.rows import AuditEventRow, table_of
+from yinsi.bootstrap import Yinsi, engine_for, open_yinsi
+from yinsi.core.errors import Busy
+from yinsi.core.policy.compiled import CompiledPolicy
+from yinsi.services.vault import Actor
+
+APP = Actor("key:app", "clinic_app")
+EVENTS = table_of(AuditEventRow)
+
+
+@contextmanager
+def write_lock_held_elsewhere(backend: Backend) -> Iterator[None]:
+    """As another process would hold it: SQLite's write lock, or every audit chain's head on PostgreSQL."""
+    if backend.name == "sqlite":
+        other = sqlite3.connect(backend.settings.data_dir / "yinsi.db", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        return
+    engine = create_engine(backend.settings.resolved_database_url)
+    with engine.connect() as connection, connection.begin():
+        connection.exec_driver_sql("SELECT id FROM audit_head FOR UPDATE")
+        yield
+        connection.rollback()
+    engine.dispose()
+
+
+@pytest.fixture
+def impatient(backend: Backend, clinic_policy: CompiledPolicy) -> Iterator[Yinsi]:
+    settings = backend.settings.model_copy(update={"lock_timeout_seconds": 0.3})
+    with open_yinsi(settings, migrate=False, policy=clinic_policy) as instance:
+        yield instance
+
+
+def test_a_thread_asking_for_a_second_connection_is_refused_at_once(backend: Backend) -> None:
+    engine = engine_for(backend.settings)
+    try:
+        with engine.connect() as first:
+            with pytest.raises(SecondConnection):
+                engine.connect()
+            first.exec_driver_sql("SELECT 1")  # the first one is still good
+
+        seen: list[object] = []  # another thread may have its own while this one holds one
+        with engine.connect():
+            worker = threading.Thread(target=lambda: seen.append(engine.connect().close()))
+            worker.start()
+            worker.join()
+        assert seen == [None]
+        with engine.connect():  # and once the first is closed, the thread may open another
+            pass
+    finally:
+        engine.dispose()
+
+
+def test_a_begin_that_cannot_get_the_lock_gives_its_connection_back(impatient: Yinsi, backend: Backend) -> None:
+    with write_lock_held_elsewhere(backend), pytest.raises(Busy):
+        impatient.vault.create_subject(actor=APP)
+    assert impatient.engine.pool.checkedout() == 0  # type: ignore[attr-defined]  # a QueuePool
+    assert impatient.vault.create_subject(actor=APP)  # and the store is usable again at once
+
+
+def test_a_read_whose_audit_event_cannot_be_written_returns_nothing(impatient: Yinsi, backend: Backend) -> None:
+    subject = impatient.vault.create_subject(actor=APP)
+    impatient.vault.write(actor=APP, subject_id=subject, purpose="registration", values={"name": "张三"}, source="test")
+    with impatient.engine.connect() as connection:
+        before = connection.execute(select(func.count()).select_from(EVENTS)).scalar_one()
+    with write_lock_held_elsewhere(backend), pytest.raises(Busy):
+        impatient.vault.read(actor=APP, subject_id=subject, purpose="registration")
+    with impatient.engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(EVENTS)).scalar_one() == before
+    read = impatient.vault.read(actor=APP, subject_id=subject, purpose="registration")
+    assert read.values["name"] == "张三"
