@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from anyio.to_thread import run_sync
 from fastapi import Depends, Request
 
 from yinsi.bootstrap import Yinsi
@@ -19,7 +20,11 @@ MISSING_KEY = Msg(
 )
 
 
-def get_yinsi(request: Request) -> Yinsi:
+# Dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency in the thread pool, one
+# hand-over per dependency per request, which costs more than what they do.
+
+
+async def get_yinsi(request: Request) -> Yinsi:
     yinsi: Yinsi = request.app.state.yinsi
     return yinsi
 
@@ -33,23 +38,26 @@ def bearer(request: Request) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def get_caller(request: Request, yinsi: YinsiDep) -> Caller:
+async def get_caller(request: Request, yinsi: YinsiDep) -> Caller:
+    """The service an API key belongs to, looked up on every request (in the thread pool, never on the event
+    loop), so a key revoked by any process stops working at once everywhere."""
     token = bearer(request) or request.headers.get("x-api-key", "").strip()
     if not token:
         raise Unauthenticated(MISSING_KEY)
-    return authenticate(yinsi.engine, token)
+    return await run_sync(authenticate, yinsi.engine, token)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 
 
-def service_actor(request: Request, yinsi: YinsiDep) -> Actor:
+async def service_actor(request: Request, yinsi: YinsiDep) -> Actor:
     """Who calls the vault: a service with an API key (a service role), or a member of staff logged in
     with password and TOTP (a staff role). Either way the role's rights come from the spec."""
     token = bearer(request)
     if token is not None and token.startswith(staff.SESSION_PREFIX):
-        return staff.authenticate(yinsi.vault, token).actor
-    caller = get_caller(request, yinsi)
+        member = await run_sync(staff.authenticate, yinsi.vault, token)
+        return member.actor
+    caller = await get_caller(request, yinsi)
     return Actor(f"key:{caller.key_id}", caller.role)
 
 
@@ -59,37 +67,37 @@ ServiceActor = Annotated[Actor, Depends(service_actor)]
 SESSION_MISSING = Msg("请先登录。", "Please log in first.")
 
 
-def session_token(request: Request) -> str:
+async def session_token(request: Request) -> str:
     token = bearer(request)
     if token is None:
         raise Unauthenticated(SESSION_MISSING)
     return token
 
 
-def current_subject(request: Request, yinsi: YinsiDep) -> str:
+async def current_subject(request: Request, yinsi: YinsiDep) -> str:
     """The person a session belongs to: every /v1/me route reaches only this person's records."""
-    return yinsi.accounts.authenticate(session_token(request))
+    return await run_sync(yinsi.accounts.authenticate, await session_token(request))
 
 
 SubjectDep = Annotated[str, Depends(current_subject)]
 TokenDep = Annotated[str, Depends(session_token)]
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     return request.client.host if request.client is not None else "unknown"
 
 
 ClientDep = Annotated[str, Depends(client_address)]
 
 
-def get_lang(request: Request) -> str:
+async def get_lang(request: Request) -> str:
     return pick_lang(request.headers.get("accept-language"))
 
 
 LangDep = Annotated[str, Depends(get_lang)]
 
 
-def staff_token(request: Request) -> str:
+async def staff_token(request: Request) -> str:
     token = bearer(request)
     if token is None:
         raise Unauthenticated(staff.STAFF_SESSION_INVALID)

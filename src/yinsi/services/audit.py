@@ -27,9 +27,10 @@ chain is noticed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from threading import Event, Lock
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
@@ -246,3 +247,69 @@ def _columns_match(row: Any) -> bool:
         and body.get("actor") == row.actor
         and body.get("subject") == row.subject_id
     )
+
+
+class _Ticket:
+    __slots__ = ("error", "events", "lead", "settled")
+
+    def __init__(self, events: Sequence[AuditEvent]) -> None:
+        self.events = events
+        self.settled = Event()
+        self.lead = False
+        self.error: BaseException | None = None
+
+
+class GroupAppender:
+    """Appends the events of read-only use cases, many requests' at a time (group commit).
+
+    Every audited read needs the write lock for its append. When each read appends on its own, concurrent
+    reads queue for the lock one tiny transaction after another; here the first to arrive writes, in one
+    transaction, the events of every read that arrived meanwhile, and each of them returns only once that
+    transaction has committed (or fails with its error: a read is never answered without its event).
+    """
+
+    def __init__(self, engine: Engine, audit: AuditLog, now: Callable[[], datetime]) -> None:
+        self._engine = engine
+        self._audit = audit
+        self._now = now
+        self._lock = Lock()
+        self._pending: list[_Ticket] = []
+        self._writing = False
+
+    def append(self, events: Sequence[AuditEvent]) -> None:
+        """Blocks until ``events`` are committed; raises what the transaction that carried them raised.
+        Call it holding no connection (the leader opens one)."""
+        ticket = _Ticket(events)
+        with self._lock:
+            self._pending.append(ticket)
+            leading = not self._writing
+            self._writing = True
+        if not leading:
+            ticket.settled.wait()
+            if not ticket.lead:
+                if ticket.error is not None:
+                    raise ticket.error
+                return
+        self._lead()
+        if ticket.error is not None:
+            raise ticket.error
+
+    def _lead(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending, []
+        error: BaseException | None = None
+        try:
+            with writer(self._engine) as connection, connection.begin():
+                self._audit.append(connection, [event for t in batch for event in t.events], self._now())
+        except BaseException as exc:  # handed to every read in the batch, each of which raises it
+            error = exc
+        with self._lock:
+            successor = self._pending[0] if self._pending else None
+            self._writing = successor is not None
+        for ticket in batch:
+            ticket.error = error
+            ticket.lead = False
+            ticket.settled.set()
+        if successor is not None:  # the next batch is led by the first read that waited for it
+            successor.lead = True
+            successor.settled.set()

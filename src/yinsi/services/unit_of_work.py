@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine
 
 from yinsi.adapters.db.engine import writer
 from yinsi.core.errors import YinsiError
-from yinsi.services.audit import AuditEvent, AuditLog
+from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender
 
 
 class UnitOfWork:
@@ -84,15 +84,15 @@ class UnitOfWork:
 
 
 class ReadUnit:
-    """A read-only use case: a snapshot read without the write lock, its audit events appended after it.
+    """A read-only use case: a snapshot read without the write lock, its audit events appended after it by the
+    ``GroupAppender`` together with those of the reads that finish at the same time.
 
-    The read connection is closed before the append opens its own, so a thread never holds two.
+    The read connection is closed before the append, so a thread never holds two.
     """
 
-    def __init__(self, engine: Engine, audit: AuditLog, now: Callable[[], datetime]) -> None:
+    def __init__(self, engine: Engine, appender: GroupAppender) -> None:
         self._engine = engine
-        self._audit = audit
-        self._now = now
+        self._appender = appender
         self._events: list[AuditEvent] = []
         self.connection: Connection
 
@@ -117,5 +117,4 @@ class ReadUnit:
             self.connection.close()
         keep = exc is None or (isinstance(exc, YinsiError) and exc.audited)
         if keep and self._events:
-            with writer(self._engine) as connection, connection.begin():
-                self._audit.append(connection, self._events, self._now())
+            self._appender.append(self._events)

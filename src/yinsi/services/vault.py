@@ -38,7 +38,7 @@ from yinsi.core.policy.vocabulary import Operation, Visibility
 from yinsi.core.sealing import blind_digest, open_value, seal_value
 from yinsi.core.validation import InvalidValue, normalise_for_index, validate
 from yinsi.services import minors
-from yinsi.services.audit import AuditEvent, AuditLog
+from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
 from yinsi.services.unit_of_work import ReadUnit, UnitOfWork
@@ -208,6 +208,7 @@ class Vault:
         self.audit = audit
         self.consents = consents
         self.now = now
+        self.appender = GroupAppender(engine, audit, now)
 
     @property
     def policy(self) -> CompiledPolicy:
@@ -218,7 +219,7 @@ class Vault:
 
     def reading(self) -> ReadUnit:
         """A unit for a use case that only reads: no write lock while it reads (see ``ReadUnit``)."""
-        return ReadUnit(self.engine, self.audit, self.now)
+        return ReadUnit(self.engine, self.appender)
 
     # ------------------------------------------------------------------ subjects
 
