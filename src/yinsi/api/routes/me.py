@@ -266,7 +266,7 @@ def request_guardian(body: GuardianIn, subject: SubjectDep, yinsi: YinsiDep) -> 
             guardian_phone_digest=digest,
             codes_secret=yinsi.keyring.secret("codes"),
             now=yinsi.now(),
-            product=policy.spec.policy.title.get("zh-CN")[:20],
+            product=policy.spec.sms_signature(),
         )
         uow.after_commit(lambda: yinsi.notifier.send(message))
     return {"expires_in": int(minors.LINK_TTL.total_seconds())}
