@@ -15,13 +15,23 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: run test check format bench clean
 
+# yinsi runs on CPython 3.11, 3.12 and 3.13 (Debian 12 and 13, Ubuntu 24.04); uv uses that system Python,
+# never a downloaded one, so say plainly when it is another.
+define check_python
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' || { \
+	  echo "yinsi needs Python 3.11, 3.12 or 3.13; $(PYTHON) is $$($(PYTHON) -V 2>&1). Run with PYTHON=python3.12 (for example)." >&2; \
+	  exit 1; }
+endef
+
 # uv itself, pinned, in a private virtual environment: a fresh machine has only Python and pip.
 $(UV):
+	$(check_python)
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 # The project's environment, exactly as uv.lock pins it.
 $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
+	$(check_python)
 	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)
 	touch $@
 

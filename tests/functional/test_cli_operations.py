@@ -252,8 +252,8 @@ def test_publishing_versions_minor_material_and_refusals(cli: Cli, tmp_path: Pat
 
     listed = cli.ok("policy", "versions").stdout.splitlines()
     assert [line.split()[1] for line in listed] == ["2026-01", "2026-02", "2026-03"]
-    assert "minor/initial" in listed[0]
-    assert "minor/initial" in listed[1]
+    assert listed[0].endswith("UTC  initial")
+    assert listed[1].endswith("UTC  minor")
     assert "material (service_model)" in listed[2]
 
     invalid = tmp_path / "invalid.yaml"

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yinsi.core.access import Deny
-from yinsi.core.errors import AccessDenied, Busy, RateLimited, YinsiError
+from yinsi.core.errors import AccessDenied, Busy, CancellationBlocked, RateLimited, YinsiError
 from yinsi.core.i18n import Msg, pick_lang
 
 PROBLEM_TYPE = "application/problem+json"
@@ -29,6 +29,7 @@ STATUS: dict[str, int] = {
     "not_found": 404,
     "method_not_allowed": 405,
     "conflict": 409,
+    "cancellation_blocked": 409,
     "field_immutable": 409,
     "payload_too_large": 413,
     "unsupported_media_type": 415,
@@ -59,6 +60,7 @@ TITLES: dict[str, Msg] = {
     "unauthenticated": Msg("未认证", "Not authenticated"),
     "forbidden": Msg("无权操作", "Forbidden"),
     "conflict": Msg("与当前状态冲突", "Conflict with the current state"),
+    "cancellation_blocked": Msg("仍有阻碍注销的事项", "Something still blocks the cancellation"),
     "field_immutable": Msg("字段不可更改", "Field cannot be changed"),
     "invalid_value": Msg("取值无效", "Invalid value"),
     "rate_limited": Msg("请求过于频繁", "Too many requests"),
@@ -119,6 +121,8 @@ async def yinsi_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, AccessDenied):
         extra["reasons"] = {f: r.value for f, r in exc.decision.denied.items()}
         extra["purpose"] = exc.decision.purpose
+    if isinstance(exc, CancellationBlocked):
+        extra["blockers"] = exc.blockers
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
     return problem(request, exc.code, exc.message, extra=extra, headers=headers)

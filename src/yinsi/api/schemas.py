@@ -32,7 +32,10 @@ class PiWritten(BaseModel):
 class PiRead(BaseModel):
     subject_id: str
     purpose: str
-    values: dict[str, str] = Field(description="Field id → value, whole or masked as the role may see it.")
+    values: dict[str, str | int] = Field(
+        description="Field id → value, whole or masked as the role may see it; typed as the spec declares "
+        "(an integer field whole is a JSON number, a date an ISO 8601 string, the rest strings)."
+    )
     forms: dict[str, str] = Field(description="Field id → 'whole' or 'masked'.")
     denied: dict[str, str] = Field(description="Field id → why it was withheld (a stable code).")
     absent: list[str] = Field(description="Fields the role may see but that hold no value.")
@@ -64,4 +67,6 @@ class ProvisionOut(BaseModel):
     id: int
     recipient: str
     purpose: str
-    values: dict[str, str] = Field(description="Whole values, to pass to the recipient (and nowhere else).")
+    values: dict[str, str | int] = Field(
+        description="Whole values, to pass to the recipient (and nowhere else); typed as the spec declares."
+    )

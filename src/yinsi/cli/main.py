@@ -55,7 +55,9 @@ app.add_typer(jobs_cmd.app, name="jobs", help="Periodic work: retention of acces
 app.add_typer(staff_cmd.app, name="staff", help="Create staff accounts (password and TOTP) with staff roles.")
 app.add_typer(requests_cmd.app, name="requests", help="The privacy officer's queue of rights requests.")
 policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)
-policy.app.command("versions", help="List the published versions.")(publish_cmd.versions)
+policy.app.command("versions", help="List the published versions (initial, minor or material), the one in force last.")(
+    publish_cmd.versions
+)
 
 
 @app.callback()

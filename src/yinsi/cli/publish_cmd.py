@@ -82,9 +82,10 @@ def versions(ctx: typer.Context) -> None:
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi, yinsi.engine.connect() as connection:
         rows = policies.history(connection)
-    for row in rows:
+    for index, row in enumerate(rows):
         kinds = ",".join(row["material_kinds"]) if row["material_kinds"] else ""  # type: ignore[arg-type]
-        kind = f"material ({kinds})" if row["material"] else "minor/initial"
+        # The first version changed nothing: it is neither minor nor material, it is what the others differ from.
+        kind = "initial" if index == 0 else f"material ({kinds})" if row["material"] else "minor"
         out.print(
             f"{row['id']:>4}  {row['version']:<20} {row['published_at']:%Y-%m-%d %H:%M} UTC  {kind}", markup=False
         )

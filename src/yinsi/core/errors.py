@@ -97,6 +97,16 @@ class Conflict(YinsiError):
     code = "conflict"
 
 
+class CancellationBlocked(Conflict):
+    """A cancellation waits on open blockers; they are named (kind, and the service's own words), never PI."""
+
+    code = "cancellation_blocked"
+
+    def __init__(self, message: Msg, *, blockers: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.blockers = blockers
+
+
 class BadRequest(YinsiError):
     code = "bad_request"
 

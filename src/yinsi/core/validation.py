@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import unicodedata
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime
 
 from email_validator import validate_email
@@ -32,6 +33,8 @@ __all__ = [
     "age_on",
     "birth_date_from_id",
     "normalise_for_index",
+    "presented",
+    "presented_values",
     "validate",
 ]
 
@@ -147,6 +150,32 @@ def normalise_for_index(field_type: FieldType, canonical: str) -> str:
     if field_type is FieldType.EMAIL:
         return canonical.strip().lower()
     return unicodedata.normalize("NFKC", canonical).casefold().strip()
+
+
+def presented(field_type: FieldType, canonical: str) -> str | int:
+    """A stored value as the API gives it back: typed as the spec declares it.
+
+    The vault keeps every value as canonical text (it is sealed as bytes), but
+    a field of type ``integer`` was written as a number and a client must get a
+    number back, or ``age + 1`` becomes ``"341"``. Dates stay ISO 8601 strings
+    (JSON has no date type); every other type is text. A value that is not the
+    canonical integer text (a masked form such as ``***``) is returned as it is.
+    """
+    if FieldType(field_type) is FieldType.INTEGER and _INTEGER_RE.fullmatch(canonical):
+        significant = canonical.lstrip("+-").lstrip("0")
+        if len(significant) <= 13:  # canonical integers are within MAX_INTEGER; never parse a huge string
+            return int(canonical)
+    return canonical
+
+
+def presented_values(
+    field_types: Mapping[str, FieldType], values: Mapping[str, str], *, masked: Collection[str] = ()
+) -> dict[str, str | int]:
+    """``values`` typed by :func:`presented`; a field in ``masked`` or of an undeclared type stays text."""
+    return {
+        field: value if field in masked or field not in field_types else presented(field_types[field], value)
+        for field, value in values.items()
+    }
 
 
 def birth_date_from_id(id_number: str) -> date:

@@ -443,9 +443,7 @@ class Accounts:
 
 
 def _product_name(policy: CompiledPolicy) -> str:
-    info = policy.spec.policy
-    name = info.product or policy.spec.operator.app_operator or policy.spec.operator.name
-    return name.get("zh-CN")[:20] if name is not None else info.title.get("zh-CN")[:20]
+    return policy.spec.sms_signature()  # operator.sms_signature, else a name never cut inside brackets
 
 
 MIN_LOG_RETENTION = Duration(6, DurationUnit.MONTHS)

@@ -73,7 +73,10 @@ def test_warnings_are_exactly_the_gaps_of_the_source() -> None:
         "entrustment_without_agreement",
         "provision_without_separate_consent",
         "right_not_offered",
+        # mobile is collected only by signup and account, both on consent: no lookup by it can ever be allowed.
+        "lookup_only_on_consent",
     }
+    assert codes["lookup_only_on_consent"] == 1
     # portability, explanation, restriction and next of kin are the rights the policy never mentions.
     assert codes["right_not_offered"] == 4
     assert codes["entrustment_without_agreement"] == 3

@@ -35,7 +35,8 @@ class DbOutbox:
                 _INSERT, {"reference": reference, "channel": channel, "sealed": sealed, "created_at": created_at}
             )
 
-    def latest(self, limit: int = 20, channel: str | None = None) -> list[StoredMessage]:
+    def latest(self, limit: int | None = 20, channel: str | None = None) -> list[StoredMessage]:
+        """The newest messages first; ``limit=None`` for all of them (the outbox keeps only recent hours)."""
         query = select(_outbox).order_by(_outbox.c.id.desc()).limit(limit)
         if channel is not None:
             query = query.where(_outbox.c.channel == channel)

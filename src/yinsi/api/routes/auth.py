@@ -32,7 +32,7 @@ class Acceptance(Body):
     text_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     language: Literal["zh-CN", "zh-TW", "en"] = "zh-CN"
     channel: str = Field(default="app", max_length=32)
-    affirmative: bool = Field(description="True only when the person actively ticked or tapped 'agree'.")
+    affirmative: bool = Field(default=False, description="True only when the person actively ticked or tapped 'agree'.")
 
 
 class CodeLogin(Body):

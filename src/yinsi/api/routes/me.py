@@ -31,7 +31,11 @@ class ConsentIn(Body):
     channel: str = Field(default="app", max_length=32)
     text_hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the exact text shown.")
     language: Literal["zh-CN", "zh-TW", "en"] = "zh-CN"
-    affirmative: bool = Field(description="True only for an explicit act (never a pre-ticked default).")
+    # Absent means not affirmative: a grant then answers consent_not_affirmative (not a generic 422), while a
+    # refusal or withdrawal, which needs no explicit opt-in, is recorded as it is.
+    affirmative: bool = Field(
+        default=False, description="True only for an explicit act (never a pre-ticked default); a grant needs it."
+    )
     policy_version: str | None = None
 
 
@@ -78,7 +82,7 @@ class AcceptIn(Body):
     text_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
     language: Literal["zh-CN", "zh-TW", "en"] = "zh-CN"
     channel: str = Field(default="app", max_length=32)
-    affirmative: bool
+    affirmative: bool = Field(default=False, description="Must be true: accepting the policy is a grant.")
 
 
 class AccessEntryOut(BaseModel):
@@ -262,7 +266,7 @@ def request_guardian(body: GuardianIn, subject: SubjectDep, yinsi: YinsiDep) -> 
             guardian_phone_digest=digest,
             codes_secret=yinsi.keyring.secret("codes"),
             now=yinsi.now(),
-            product=policy.spec.policy.title.get("zh-CN")[:20],
+            product=policy.spec.sms_signature(),
         )
         uow.after_commit(lambda: yinsi.notifier.send(message))
     return {"expires_in": int(minors.LINK_TTL.total_seconds())}

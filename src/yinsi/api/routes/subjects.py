@@ -19,6 +19,8 @@ from yinsi.api.schemas import (
 )
 from yinsi.core.errors import BadRequest, PurposeRequired
 from yinsi.core.i18n import Msg
+from yinsi.core.policy.vocabulary import Visibility
+from yinsi.core.validation import presented_values
 from yinsi.services import provisions
 
 router = APIRouter(prefix="/v1/subjects", tags=["vault"])
@@ -58,10 +60,11 @@ def read_pi(
     if wanted is not None and len(wanted) > 100:
         raise BadRequest(Msg("一次最多读取 100 个字段。", "At most 100 fields per read."), field="fields")
     result = yinsi.vault.read(actor=actor, subject_id=subject_id, purpose=purpose, fields=wanted)
+    masked = [f for f, form in result.forms.items() if form is not Visibility.WHOLE]
     return PiRead(
         subject_id=result.subject_id,
         purpose=result.purpose,
-        values=result.values,
+        values=presented_values(yinsi.policy.current().field_types, result.values, masked=masked),
         forms={f: v.value for f, v in result.forms.items()},
         denied={f: r.value for f, r in result.denied.items()},
         absent=result.absent,
@@ -98,4 +101,5 @@ def provide(subject_id: str, body: ProvisionIn, yinsi: YinsiDep, actor: ServiceA
         purpose=body.purpose,
         fields=body.fields,
     )
-    return ProvisionOut(id=done.id, recipient=done.recipient, purpose=done.purpose, values=done.values)
+    values = presented_values(yinsi.policy.current().field_types, done.values)
+    return ProvisionOut(id=done.id, recipient=done.recipient, purpose=done.purpose, values=values)

@@ -68,6 +68,7 @@ def check_spec(spec: PolicySpec) -> list[Finding]:
     """Every reference problem (error) and compliance concern (warning) in ``spec``."""
     return [
         *_references(spec),
+        *_lookups(spec),
         *_sensitive(spec),
         *_cross_border(spec),
         *_recipients(spec),
@@ -238,6 +239,33 @@ def _deadlines(spec: PolicySpec) -> Iterator[Finding]:
 
 
 # --------------------------------------------------------------------------- compliance (warnings)
+
+
+def _lookups(spec: PolicySpec) -> Iterator[Finding]:
+    """A look-up runs before anyone is found, so no one's consent can allow it (core.access refuses it with
+    consent_required): a lookup field that only consent-based purposes collect can never be looked up."""
+    if any(fid not in spec.fields for purpose in spec.purposes.values() for fid in purpose.fields):
+        return  # a misspelt field (an error above) may be the very collection that makes a lookup possible
+    for fid, field in spec.fields.items():
+        if not field.lookup:
+            continue
+        collecting = [pid for pid, purpose in spec.purposes.items() if fid in purpose.fields]
+        if not collecting or any(spec.purposes[pid].legal_basis is not LegalBasis.CONSENT for pid in collecting):
+            continue
+        names_zh, names = "、".join(collecting), ", ".join(collecting)
+        yield _warn(
+            ("fields", fid, "lookup"),
+            "lookup_only_on_consent",
+            f"查找字段 '{fid}' 只由基于同意的目的收集（{names_zh}）。按这个字段查找时还不知道是哪个人，"
+            "也就无从核对谁的同意，所以每一次按它查找都会被拒绝（consent_required）。"
+            "如需按它查找，请让至少一个收集它的目的采用同意以外的合法性基础（如 contract 或 legal_obligation），"
+            "或为查找另设一个这样的目的；如不需要查找，请删去 lookup: true。",
+            f"Lookup field '{fid}' is collected only by purposes that rest on consent ({names}). A lookup runs "
+            "before anyone is found, so there is nobody whose consent could allow it: every lookup by this field "
+            "will be refused (consent_required). To look people up by it, collect it for at least one purpose on "
+            "another legal basis (such as contract or legal_obligation), or add such a purpose for the lookup; "
+            "if no lookup is needed, remove lookup: true.",
+        )
 
 
 def _sensitive(spec: PolicySpec) -> Iterator[Finding]:

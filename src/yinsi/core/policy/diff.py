@@ -649,6 +649,7 @@ _LABELS: dict[str, str | tuple[str, str]] = {
     "app_operator": ("应用运营方", "app operator"),
     "includes_affiliates": ("包括关联公司", "includes affiliates"),
     "address": ("地址", "address"),
+    "sms_signature": ("短信签名", "SMS signature"),
     # Contact
     "Contact.channels": ("联系渠道", "channel"),
     "value": ("号码或地址", "value"),

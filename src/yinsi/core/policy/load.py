@@ -410,6 +410,7 @@ _ZH_VALUE_ERRORS = {
     "a period is written as a number": "期限应写成数字加单位，例如 '6 months'、'15 working days'、'180 days'、'3 years' 或 '48 hours'。",
     "a period must be text": "期限应是文本，例如 '6 months' 或 '15 working days'。",
     "the guardian-consent rule needs": "监护人同意规则需要写明 'guardian_consent_under'（14 或 18）。",
+    "an SMS signature is": "短信签名为 2 到 20 个字符，不写括号：不含【】、[]、() 或（），不换行，首尾不留空格。",
 }
 
 

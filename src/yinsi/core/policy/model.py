@@ -11,10 +11,11 @@ than inventing a promise; ``policy check`` then warns.
 
 from __future__ import annotations
 
+import re
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, field_validator, model_serializer, model_validator
 
 from yinsi.core.policy.types import Duration, Identifier, LocalText, Strict
 from yinsi.core.policy.vocabulary import (
@@ -52,6 +53,37 @@ from yinsi.core.policy.vocabulary import (
     Visibility,
 )
 
+# A signature sits between 【 and 】: no brackets, no line breaks, no space at either end.
+SMS_SIGNATURE_PATTERN = r"^[^\s【】\[\]()（）][^【】\[\]()（）\r\n\t]*[^\s【】\[\]()（）]$"
+SMS_SIGNATURE_MAX = 20
+SMS_SIGNATURE_RULE = (
+    "an SMS signature is 2 to 20 characters, written without its brackets: no 【】, [], () or （）, "
+    "no line break and no space at either end"
+)
+_BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)|【[^【】]*】|\[[^\[\]]*\]|〔[^〔〕]*〕")
+_OPENERS = "（(【[〔"
+_LOOSE_ENDS = " \u3000、，,；;：:。.·-—/"
+
+
+def derive_sms_signature(name: str) -> str:
+    """A signature from a product or company name: never cut inside brackets.
+
+    Bracketed asides (``我们的产品与/或服务（自有品牌智能硬件、…）``) are dropped whole rather than cut in the
+    middle; what is left is cut at 20 characters, and loose punctuation at its ends goes. Empty when nothing
+    usable is left.
+    """
+    text = name.strip()
+    while True:
+        stripped = _BRACKETED.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    for opener in _OPENERS:  # an aside left open: drop everything from it on
+        text = text.split(opener, 1)[0]
+    text = "".join(ch for ch in text if ch not in "）)】]〕\r\n\t")
+    return text.strip(_LOOSE_ENDS)[:SMS_SIGNATURE_MAX].strip(_LOOSE_ENDS)
+
+
 # --------------------------------------------------------------------------- the notice itself
 #
 # A yes/no promise that a policy may simply not make is ``bool | None``: None
@@ -82,6 +114,31 @@ class Operator(Strict):
     app_operator: LocalText | None = None
     includes_affiliates: bool = False
     address: LocalText | None = None
+    sms_signature: str | None = Field(
+        default=None,
+        description="The SMS signature (短信签名) registered with the carriers, without brackets: every SMS starts "
+        "【signature】. Left out, it is derived from the product or operator name.",
+        json_schema_extra={"minLength": 2, "maxLength": SMS_SIGNATURE_MAX, "pattern": SMS_SIGNATURE_PATTERN},
+    )
+
+    @field_validator("sms_signature")
+    @classmethod
+    def _signature_fits_the_brackets(cls, value: str | None) -> str | None:
+        # One plain message for every way it can be wrong (pydantic's pattern error would call it an identifier).
+        if value is not None and not (
+            2 <= len(value) <= SMS_SIGNATURE_MAX and re.fullmatch(SMS_SIGNATURE_PATTERN, value)
+        ):
+            raise ValueError(SMS_SIGNATURE_RULE)
+        return value
+
+    @model_serializer(mode="wrap")
+    def _without_absent_signature(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # sms_signature came after policies were published: a spec without it dumps (and so digests) as before,
+        # so publishing the same file again stays "unchanged".
+        data: dict[str, Any] = handler(self)
+        if data.get("sms_signature") is None:
+            data.pop("sms_signature", None)
+        return data
 
 
 class ContactChannel(Strict):
@@ -416,3 +473,14 @@ class PolicySpec(Strict):
     unstated: list[LocalText] = Field(
         default_factory=list, description="Things the source policy is silent on, said plainly rather than invented."
     )
+
+    def sms_signature(self) -> str:
+        """What every SMS starts with, in 【】: ``operator.sms_signature``, else derived from the first of the
+        product, the app operator, the company and the title that leaves a usable name (never cut in a bracket)."""
+        if self.operator.sms_signature:
+            return self.operator.sms_signature
+        for name in (self.policy.product, self.operator.app_operator, self.operator.name, self.policy.title):
+            derived = derive_sms_signature(name.zh_CN) if name is not None else ""
+            if len(derived) >= 2:
+                return derived
+        return "yinsi"

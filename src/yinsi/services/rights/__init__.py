@@ -127,6 +127,8 @@ class Rights(Answers, Cancellation, StaffQueue):
                 answer = self._carry_out(uow, request_id, subject, kind, filing, by)
             view = self._view(connection, request_id, with_answer=False)
             view.answer = answer
+            if answer is None and kind is RequestType.CANCEL_ACCOUNT:
+                view.answer = self.blocked_answer(connection, subject, request_id)  # staff review it; say what waits
             if view.fee_notice:
                 view.details["fee_notice"] = True
         return view

@@ -310,7 +310,7 @@ class RightsBase:
                 channel="sms",
                 to=note["phone"],
                 subject="个人信息请求进展",
-                body=f"您的{kind.zh}请求（编号 {request_id[:8]}）：{path}{why}。{remedies}",
+                body=f"【{self.policy.spec.sms_signature()}】您的{kind.zh}请求（编号 {request_id[:8]}）：{path}{why}。{remedies}",
                 tags={"kind": "request_update", "request": request_id},
             )
         )
@@ -368,6 +368,9 @@ class RightsBase:
                     view.answer = self.explain_answer(view.details.get("fields") or None, lang)
                 elif row.type == RequestType.NEXT_OF_KIN.value and row.outcome == "approved:copy":
                     view.answer = self._export_link(connection, request_id)
+        elif with_answer and row.type == RequestType.CANCEL_ACCOUNT.value and row.state not in {s.value for s in FINAL}:
+            # An open cancellation says what it waits on: the person sees each blocker and what to do about it.
+            view.answer = self.blocked_answer(connection, row.subject_id, request_id)
         return view
 
     def _export_link(self, connection: Connection, request_id: str) -> dict[str, Any] | None:
@@ -397,6 +400,9 @@ class RightsBase:
         raise NotImplementedError
 
     def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: Actor) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def blocked_answer(self, connection: Connection, subject: str, request_id: str) -> dict[str, Any] | None:
         raise NotImplementedError
 
     def _close_account(

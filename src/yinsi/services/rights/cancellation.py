@@ -60,7 +60,7 @@ class Cancellation(RightsBase):
         if open_blockers:
             if state != State.IN_PROGRESS.value:
                 self._move(uow, request_id, subject, State(state), State.IN_PROGRESS, actor.id, note="blocked")
-            return {"blocked": True, "blockers": open_blockers}
+            return self._blocked(open_blockers, request_id)
         notice = uow.notes.get(f"notice:{request_id}")
         phone = notice["phone"] if notice else self._phone(connection, subject)
         closed = self._close_account(uow, subject, actor, "account_cancelled", request_id)
@@ -173,6 +173,29 @@ class Cancellation(RightsBase):
             view = self._view(uow.connection, request_id, with_answer=False)
             view.answer = answer
         return view
+
+    def blocked_answer(self, connection: Connection, subject: str, request_id: str) -> dict[str, Any] | None:
+        """What an open cancellation waits on, for the person's view of it; None when nothing blocks it."""
+        open_blockers = self.blockers(connection, subject)
+        return self._blocked(open_blockers, request_id) if open_blockers else None
+
+    def _blocked(self, open_blockers: list[dict[str, Any]], request_id: str) -> dict[str, Any]:
+        """The answer of a blocked cancellation: each blocker with what to do about it, then what comes next.
+
+        A blocker is named by its kind and the words the operator's service gave it (never a value of PI), so
+        the person knows what to settle and staff know why the cancellation could not be completed.
+        """
+        if _self_service_cancel(self.policy):
+            then = Msg(
+                f"请逐项处理以上事项，然后继续这个注销请求（POST /v1/me/requests/{request_id}/proceed）。",
+                f"Settle each of these, then proceed with this cancellation (POST /v1/me/requests/{request_id}/proceed).",
+            )
+        else:
+            then = Msg(
+                "请逐项处理以上事项；处理完毕后，工作人员会完成注销。",
+                "Settle each of these; staff then complete the cancellation.",
+            )
+        return {"blocked": True, "blockers": open_blockers, "what_next": {"zh-CN": then.zh, "en": then.en}}
 
     def blockers(self, connection: Connection, subject: str) -> list[dict[str, Any]]:
         rows = connection.execute(_OPEN_BLOCKERS, {"subject_id": subject})

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select, update
 
 from yinsi.core.deadlines import today_in_china
-from yinsi.core.errors import BadRequest, Conflict
+from yinsi.core.errors import BadRequest, CancellationBlocked, Conflict
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import (
@@ -164,8 +164,16 @@ class StaffQueue(RightsBase):
                 self._move(uow, row.id, row.subject_id, current, State.IN_PROGRESS, actor.id)
             answer = self._cancel(uow, row.id, row.subject_id, actor)
             if answer.get("blocked"):
-                raise Conflict(
-                    Msg("仍有未处理的阻碍事项，暂不能注销。", "Blockers remain; the account cannot be cancelled yet.")
+                blockers = answer["blockers"]
+                zh = "；".join(f"{b['label']['zh-CN']}（{b['kind']}）" for b in blockers)
+                en = "; ".join(f"{b['label']['en']} ({b['kind']})" for b in blockers)
+                raise CancellationBlocked(
+                    Msg(
+                        f"仍有 {len(blockers)} 项阻碍事项未处理，暂不能注销：{zh}。处理完毕后再完成注销。",
+                        f"{len(blockers)} blocker(s) remain, so the account cannot be cancelled yet: {en}. "
+                        "Complete the cancellation once they are settled.",
+                    ),
+                    blockers=blockers,
                 )
             return
         self._move(uow, row.id, row.subject_id, current, State.COMPLETED, actor.id)
