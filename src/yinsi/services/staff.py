@@ -106,16 +106,19 @@ def create(uow: UnitOfWork, vault: Vault, *, username: str, role: str, password:
 
 
 def login(vault: Vault, *, username: str, password: str, code: str, client: str) -> tuple[str, StaffMember]:
-    """A staff session, after the password and a fresh TOTP code both check out."""
+    """A staff session, after the password and a fresh TOTP code both check out.
+
+    Failures slow only the address that makes them, for that username (exponential backoff per (account,
+    address)); there is no lock on the account as a whole, so nobody can keep the privacy officer out by
+    typing wrong passwords under their name. Guessing stays hopeless because it needs the password (argon2id)
+    and the current code of the member's authenticator app together.
+    """
     now = vault.now()
     secret = vault.keyring.secret("codes")
-    user_key = rate_limits.digest(secret, "staff", username)
-    client_key = rate_limits.digest(secret, "client", client)
-    limits = ((rate_limits.FAILED_STAFF_LOGIN, user_key), (rate_limits.FAILED_LOGIN_PER_CLIENT, client_key))
+    pair = rate_limits.pair(secret, "staff_client", username, client)
 
     def stored_hash(connection: Connection) -> str | None:
-        for limit, key in limits:
-            rate_limits.check(connection, limit, key, now)
+        rate_limits.check_backoff(connection, rate_limits.STAFF_BACKOFF, pair, now)
         return connection.execute(select(_staff.c.password_hash).where(_staff.c.username == username)).scalar()
 
     # The password is verified between a reader and the writing transaction, never under the write lock.
@@ -135,12 +138,12 @@ def login(vault: Vault, *, username: str, password: str, code: str, client: str)
         else:
             ok = False
         if not ok or row is None:
-            for limit, key in limits:
-                rate_limits.record(connection, limit, key, now)
+            rate_limits.record(connection, rate_limits.STAFF_BACKOFF, pair, now)
             # An unknown name is often a password typed in the wrong box: it is not kept in the audit trail.
             known = username if row is not None else "(unknown)"
             uow.record(AuditEvent("staff-login-refused", "system", role="system", details={"username": known}))
             raise StaffLoginRefused(BAD_LOGIN)
+        rate_limits.clear(connection, rate_limits.STAFF_BACKOFF, pair)
         token = SESSION_PREFIX + secrets.token_urlsafe(32)
         connection.execute(update(_staff).where(_staff.c.username == username).values(last_totp_step=step))
         connection.execute(
