@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -252,3 +253,26 @@ def test_wrong_passwords_for_the_privacy_officer_slow_the_stranger_never_the_off
     assert officer.status_code == 200, officer.text
     # The stranger is slowed, not shut out for good: after the wait a try is judged on its merits again.
     assert stranger.post("/v1/staff/login", json=bad).json()["code"] == "staff_login_refused"
+
+
+def test_guessing_the_officers_one_time_code_with_their_password_is_bounded_per_account(
+    at: dict[str, TestClient], clinic: Yinsi, clock: Clock
+) -> None:
+    """Only someone holding the password can cause these failures, so they are counted per account."""
+    with clinic.vault.unit() as uow:
+        created = staff.create(
+            uow, clinic.vault, username="dpo.wu", role="privacy_officer", password="a long staff password", issuer="t"
+        )
+    totp = pyotp.TOTP(created.totp_secret)
+    right = {"username": "dpo.wu", "password": "a long staff password"}
+    valid = {totp.at(clock() + timedelta(seconds=s)) for s in (-30, 0, 30)}
+    wrong_codes = [c * 6 for c in "0123456" if c * 6 not in valid]
+    for i, code in enumerate(wrong_codes[:5]):  # five addresses, one wrong code each
+        assert at[STRANGERS[i]].post("/v1/staff/login", json={**right, "code": code}).status_code == 401
+    # The account now waits a second before a code is compared again: even the right one is refused meanwhile.
+    refused = at[OWNER].post("/v1/staff/login", json={**right, "code": totp.at(clock())})
+    assert (refused.status_code, refused.json()["code"]) == (401, "staff_login_refused")
+    clock.advance(seconds=1)
+    assert at[OWNER].post("/v1/staff/login", json={**right, "code": totp.at(clock())}).status_code == 200
+    events = clinic.audit.events(clinic.engine, action="staff-code-refused", limit=10)
+    assert len(events) == 5

@@ -156,6 +156,16 @@ STAFF_BACKOFF = Backoff(
     ),
 )
 
+# Wrong one-time codes after the right password, per staff account: only someone who holds the password can
+# cause them, so counting them per account locks out no stranger's victim, and it bounds guessing of the TOTP.
+STAFF_CODE_BACKOFF = Backoff(
+    "staff_code_user",
+    5,
+    timedelta(hours=24),
+    timedelta(minutes=15),
+    Msg("", ""),  # never shown: a wait here answers like any refused login (see services.staff.login)
+)
+
 NEXT_OF_KIN_PER_FILER = Limit(
     "next_of_kin_filer",
     5,

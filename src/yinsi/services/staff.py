@@ -17,7 +17,7 @@ import pyotp
 from sqlalchemy import Connection, insert, select, update
 
 from yinsi.adapters.db.rows import StaffRow, StaffSessionRow, table_of
-from yinsi.core.errors import BadRequest, Conflict, Forbidden, Unauthenticated, YinsiError
+from yinsi.core.errors import BadRequest, Conflict, Forbidden, RateLimited, Unauthenticated, YinsiError
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import Operation, RoleKind
@@ -132,9 +132,24 @@ def login(vault: Vault, *, username: str, password: str, code: str, client: str)
         row = connection.execute(select(_staff).where(_staff.c.username == username).with_for_update()).first()
         step = None
         if ok and row is not None and row.disabled_at is None:
-            seed = open_with_secret(secret, "totp", bytes(row.sealed_totp)).decode()
-            step = _totp_step(seed, code, now)
-            ok = step is not None and (row.last_totp_step is None or step > row.last_totp_step)
+            # The password was right: what remains is a six-digit code, which must not be guessed at without end.
+            # Wrong codes are counted per account (only the password's holder can cause them); while the account
+            # must wait, the code is not compared, and the answer is the same refusal as for a wrong password.
+            account = rate_limits.digest(secret, "staff_account", username)
+            try:
+                rate_limits.check_backoff(connection, rate_limits.STAFF_CODE_BACKOFF, account, now)
+            except RateLimited:
+                ok = False  # not compared, and not counted: waiting out the doubling is always enough
+            else:
+                seed = open_with_secret(secret, "totp", bytes(row.sealed_totp)).decode()
+                step = _totp_step(seed, code, now)
+                ok = step is not None and (row.last_totp_step is None or step > row.last_totp_step)
+                if ok:
+                    rate_limits.clear(connection, rate_limits.STAFF_CODE_BACKOFF, account)
+                else:
+                    rate_limits.record(connection, rate_limits.STAFF_CODE_BACKOFF, account, now)
+                    details = {"username": username}
+                    uow.record(AuditEvent("staff-code-refused", "system", role="system", details=details))
         else:
             ok = False
         if not ok or row is None:
