@@ -2,9 +2,11 @@
 
 The phone number people log in with is a vault field like any other: sealed
 under their own key and found through its blind index. One-time codes are six
-digits, valid for five minutes, tried at most five times, and stored only as
-HMACs keyed by a keystore secret (a plain hash of six digits is guessed in a
-second). Sessions are opaque 256-bit tokens of which only a SHA-256 is kept.
+digits (twelve for a number strangers keep guessing at), valid for five
+minutes, tried at most five times from one address, and stored only as HMACs
+keyed by a keystore secret (a plain hash of six digits is guessed in a
+second). The limits are in services.rate_limits: none lets a stranger keep the
+owner of a number out. Sessions are opaque 256-bit tokens of which only a SHA-256 is kept.
 Every login writes a network access log entry (网络安全法 Art. 21) whose client
 address is sealed under the person's key, so it goes when they are shredded.
 """
@@ -260,7 +262,9 @@ class Accounts:
         if not usable:
             raise refuse(LOCKED_CODE)
         if len(code) == 6 and self._wrong_codes(connection, phone_digest, now) >= rate_limits.LONG_CODES_AFTER:
-            raise LoginRefused(LONG_CODE_NEEDED)  # not compared with anything, so not a guess
+            # Not compared with anything, so not a guess: refused, audited, and not counted.
+            uow.record(AuditEvent("login-refused", "system", role="system", details={"reason": LONG_CODE_NEEDED.en}))
+            raise LoginRefused(LONG_CODE_NEEDED)
         match = next((r for r in usable if hmac.compare_digest(bytes(r.code_mac), mac)), None)
         if match is None:
             raise refuse(WRONG_CODE, guessed=True)
