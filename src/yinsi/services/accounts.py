@@ -2,9 +2,11 @@
 
 The phone number people log in with is a vault field like any other: sealed
 under their own key and found through its blind index. One-time codes are six
-digits, valid for five minutes, tried at most five times, and stored only as
-HMACs keyed by a keystore secret (a plain hash of six digits is guessed in a
-second). Sessions are opaque 256-bit tokens of which only a SHA-256 is kept.
+digits (twelve for a number strangers keep guessing at), valid for five
+minutes, tried at most five times from one address, and stored only as HMACs
+keyed by a keystore secret (a plain hash of six digits is guessed in a
+second). The limits are in services.rate_limits: none lets a stranger keep the
+owner of a number out. Sessions are opaque 256-bit tokens of which only a SHA-256 is kept.
 Every login writes a network access log entry (网络安全法 Art. 21) whose client
 address is sealed under the person's key, so it goes when they are shredded.
 """
@@ -16,10 +18,11 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from hashlib import sha256
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from yinsi.adapters.db.rows import AccessLogRow, AccountRow, LoginCodeRow, SessionRow, table_of
+from yinsi.adapters.db.rows import AccessLogRow, AccountRow, LoginCodeRow, SessionRow, SubjectRow, table_of
 from yinsi.core.errors import BadRequest, Unauthenticated, YinsiError
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
@@ -40,19 +43,20 @@ _accounts = table_of(AccountRow)
 _codes = table_of(LoginCodeRow)
 _sessions = table_of(SessionRow)
 _access = table_of(AccessLogRow)
+_subjects = table_of(SubjectRow)
 
 CODE_TTL = timedelta(minutes=5)
-CODE_ATTEMPTS = 5
+LONG_CODE = 12  # digits of the codes a number gets while strangers guess at it (see rate_limits)
 SESSION_TTL = timedelta(days=30)
 SESSION_PREFIX = "ys_"
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 SYSTEM = Actor("system", "system")
 
-_LATEST_CODE = (
+_RECENT_CODES = (
     select(_codes)
     .where(_codes.c.phone_digest == bindparam("phone"), _codes.c.purpose == bindparam("purpose"))
     .order_by(_codes.c.id.desc())
-    .limit(1)
+    .limit(10)  # more than can be live at once: one a minute, each valid for five minutes
     .with_for_update()
 )
 _REVOKE_ALL = (
@@ -91,6 +95,10 @@ EXPIRED_CODE = Msg("验证码已过期，请重新获取。", "The code has expi
 USED_CODE = Msg("这个验证码已经使用过，请重新获取。", "This code was used already; please ask for a new one.")
 NO_CODE = Msg("请先获取验证码。", "Please ask for a code first.")
 LOCKED_CODE = Msg("验证码错误次数过多，请重新获取。", "Too many wrong tries for this code; please ask for a new one.")
+LONG_CODE_NEEDED = Msg(
+    "这个号码近期收到过多错误的验证码，为安全起见请重新获取验证码（新的验证码为 12 位）。",
+    "This number has had many wrong codes lately: for safety, ask for a new code (it will have 12 digits).",
+)
 BAD_LOGIN = Msg("手机号或密码不正确。", "The phone number or password is not correct.")
 SESSION_INVALID = Msg("登录已失效，请重新登录。", "Your session has expired or ended; please log in again.")
 
@@ -98,6 +106,7 @@ SESSION_INVALID = Msg("登录已失效，请重新登录。", "Your session has 
 @dataclass(frozen=True, slots=True)
 class CodeSent:
     expires_in: int
+    digits: int = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,32 +155,47 @@ class Accounts:
         )
 
     def _client(self, client: str) -> bytes:
-        return rate_limits.digest(self.vault.keyring.secret("codes"), "client", client or "unknown")
+        return rate_limits.digest(self.vault.keyring.secret("codes"), "client", rate_limits.source(client))
+
+    def _pair(self, phone_digest: bytes, client: str) -> bytes:
+        return rate_limits.pair(self.vault.keyring.secret("codes"), "phone_client", phone_digest, client)
 
     def _code_mac(self, phone_digest: bytes, code: str) -> bytes:
         return hmac.new(self.vault.keyring.secret("codes"), phone_digest + code.encode(), sha256).digest()
 
+    def _wrong_codes(self, connection: Connection, phone_digest: bytes, now: datetime) -> int:
+        since = now - rate_limits.LONG_CODES_WINDOW
+        return rate_limits.count_since(connection, rate_limits.WRONG_CODES_PER_PHONE, phone_digest, since)[0]
+
     # ------------------------------------------------------------------ SMS codes
 
     def request_code(self, *, phone: str, client: str, purpose: str = "login") -> CodeSent:
-        """Sends a login code. The answer is the same whether or not the number is registered."""
+        """Sends a login code. The answer is the same whether or not the number is registered.
+
+        Sending is limited by a one-minute cooldown per number and by caps per (number, address) and per address,
+        never by a cap per number that strangers could fill: a code a stranger triggers goes to the owner's phone,
+        so while the cooldown refuses, the owner holds a code less than a minute old.
+        """
         policy = self.vault.policy
         canonical, phone_digest = self.phone_key(policy, phone)
         now = self.vault.now()
-        code = f"{secrets.randbelow(10**6):06d}"
         with self.vault.unit() as uow:
             connection = uow.connection
-            client_key = self._client(client)
             limits = (
-                (rate_limits.CODE_PER_PHONE_MINUTE, phone_digest),
-                (rate_limits.CODE_PER_PHONE_HOUR, phone_digest),
-                (rate_limits.CODE_PER_CLIENT_HOUR, client_key),
+                (rate_limits.LOGIN_CODE_COOLDOWN, phone_digest),
+                (rate_limits.CODE_PER_PHONE_CLIENT_HOUR, self._pair(phone_digest, client)),
+                (rate_limits.CODE_PER_CLIENT_HOUR, self._client(client)),
             )
             # Every limit is checked before any is counted, so a refused request uses up none of them.
             for limit, key in limits:
                 rate_limits.check(connection, limit, key, now)
             for limit, key in limits:
                 rate_limits.record(connection, limit, key, now)
+            # A number strangers keep guessing at gets codes no one can guess: 12 digits instead of 6.
+            digits = (
+                LONG_CODE if self._wrong_codes(connection, phone_digest, now) >= rate_limits.LONG_CODES_AFTER else 6
+            )
+            code = "".join(str(secrets.randbelow(10)) for _ in range(digits))
             connection.execute(
                 insert(_codes).values(
                     phone_digest=phone_digest,
@@ -182,7 +206,9 @@ class Accounts:
                     attempts=0,
                 )
             )
-            uow.record(AuditEvent("login-code-sent", "system", role="system", details={"purpose": purpose}))
+            uow.record(
+                AuditEvent("login-code-sent", "system", role="system", details={"purpose": purpose, "digits": digits})
+            )
             sender = _product_name(policy)
             message = Message(
                 channel="sms",
@@ -192,51 +218,92 @@ class Accounts:
                 tags={"kind": "login_code"},
             )
             uow.after_commit(lambda: self.notifier.send(message))
-        return CodeSent(int(CODE_TTL.total_seconds()))
+        return CodeSent(int(CODE_TTL.total_seconds()), digits)
 
     def _check_code(self, uow: UnitOfWork, phone_digest: bytes, code: str, client: str, purpose: str) -> None:
+        """Accepts any live code sent to the number, unless this address has used up its tries at it.
+
+        Nothing here is keyed by the number alone: wrong tries are counted per (number, address), so a code
+        dies only for the address that guessed at it, and the backoff slows only that address. What keeps a
+        distributed guesser from getting anywhere is the code's length (see request_code).
+        """
         connection = uow.connection
         now = self.vault.now()
-        client_key = self._client(client)
-        rate_limits.check(connection, rate_limits.FAILED_LOGIN_PER_PHONE, phone_digest, now)
-        rate_limits.check(connection, rate_limits.FAILED_LOGIN_PER_CLIENT, client_key, now)
+        pair = self._pair(phone_digest, client)
+        last_sent = rate_limits.count_since(
+            connection, rate_limits.CODE_PER_PHONE_CLIENT_HOUR.bucket, pair, now - rate_limits.LOGIN_BACKOFF.window
+        )[2]
+        rate_limits.check_backoff(connection, rate_limits.LOGIN_BACKOFF, pair, now, exempt_after=last_sent)
 
-        def refuse(message: Msg, count_attempt_on: int | None = None) -> LoginRefused:
-            if count_attempt_on is not None:
-                connection.execute(
-                    update(_codes).where(_codes.c.id == count_attempt_on).values(attempts=_codes.c.attempts + 1)
-                )
-            rate_limits.record(connection, rate_limits.FAILED_LOGIN_PER_PHONE, phone_digest, now)
-            rate_limits.record(connection, rate_limits.FAILED_LOGIN_PER_CLIENT, client_key, now)
+        def refuse(message: Msg, *, guessed: bool = False) -> LoginRefused:
+            rate_limits.record(connection, rate_limits.LOGIN_BACKOFF, pair, now)
+            if guessed:  # a guess that could have hit a live code: counts towards longer codes for the number
+                rate_limits.record(connection, rate_limits.WRONG_CODES_PER_PHONE, phone_digest, now)
             uow.record(AuditEvent("login-refused", "system", role="system", details={"reason": message.en}))
             return LoginRefused(message)
 
-        if not (len(code) == 6 and code.isdigit()):
+        def tries_since(row: Any) -> int:
+            since = row.created_at - timedelta(microseconds=1)
+            return rate_limits.count_since(connection, rate_limits.LOGIN_BACKOFF.bucket, pair, since)[0]
+
+        if not (len(code) in (6, LONG_CODE) and code.isdigit()):
             raise refuse(WRONG_CODE)
-        row = connection.execute(_LATEST_CODE, {"phone": phone_digest, "purpose": purpose}).first()
-        if row is None:
+        rows = connection.execute(_RECENT_CODES, {"phone": phone_digest, "purpose": purpose}).all()
+        if not rows:
             raise refuse(NO_CODE)
-        matches = hmac.compare_digest(bytes(row.code_mac), self._code_mac(phone_digest, code))
-        if row.consumed_at is not None:
-            raise refuse(USED_CODE if matches else WRONG_CODE)
-        if row.attempts >= CODE_ATTEMPTS:
-            raise refuse(LOCKED_CODE)
-        if row.expires_at <= now:
+        mac = self._code_mac(phone_digest, code)
+        live = [r for r in rows if r.consumed_at is None and r.expires_at > now]
+        if not live:
+            latest = rows[0]
+            if latest.consumed_at is not None:
+                raise refuse(USED_CODE if hmac.compare_digest(bytes(latest.code_mac), mac) else WRONG_CODE)
             raise refuse(EXPIRED_CODE)
-        if not matches:
-            raise refuse(WRONG_CODE, count_attempt_on=row.id)
-        connection.execute(update(_codes).where(_codes.c.id == row.id).values(consumed_at=now))
+        usable = [r for r in live if tries_since(r) < rate_limits.CODE_TRIES_PER_SOURCE]
+        if not usable:
+            raise refuse(LOCKED_CODE)
+        if len(code) == 6 and self._wrong_codes(connection, phone_digest, now) >= rate_limits.LONG_CODES_AFTER:
+            # Not compared with anything, so not a guess: refused, audited, and not counted.
+            uow.record(AuditEvent("login-refused", "system", role="system", details={"reason": LONG_CODE_NEEDED.en}))
+            raise LoginRefused(LONG_CODE_NEEDED)
+        match = next((r for r in usable if hmac.compare_digest(bytes(r.code_mac), mac)), None)
+        if match is None:
+            raise refuse(WRONG_CODE, guessed=True)
+        connection.execute(update(_codes).where(_codes.c.id == match.id).values(consumed_at=now))
+        rate_limits.clear(connection, rate_limits.LOGIN_BACKOFF, pair)
+        rate_limits.clear(connection, rate_limits.PASSWORD_PAUSE, phone_digest)  # the owner proved who they are
 
     # ------------------------------------------------------------------ login
 
+    def _account_of(self, connection: Connection, found: list[str]) -> tuple[str | None, bool]:
+        """Of the subjects holding the number, the one to log in as, and whether it already has an account.
+
+        A subject with an account wins; otherwise the oldest one, which a service created and wrote the number
+        to before the person first opened the app (service-first onboarding): logging in makes it theirs.
+        """
+        if not found:
+            return None, False
+        with_account = connection.execute(
+            select(_accounts.c.subject_id).where(_accounts.c.subject_id.in_(found)).order_by(_accounts.c.created_at)
+        ).first()
+        if with_account is not None:
+            return str(with_account.subject_id), True
+        oldest = connection.execute(
+            select(_subjects.c.id).where(_subjects.c.id.in_(found)).order_by(_subjects.c.created_at, _subjects.c.id)
+        ).first()
+        return (str(oldest.id) if oldest is not None else found[0]), False
+
     def login_with_code(self, *, phone: str, code: str, client: str, acceptance: ConsentAct | None = None) -> Login:
-        """Logs in, registering the number first if it is new (which needs the policy accepted)."""
+        """Logs in, opening an account first if the number has none (which needs the policy accepted).
+
+        The number may be new, or held already by a subject that one of the operator's services created (it
+        collected the number before the person opened the app): then the account is opened for that subject.
+        """
         policy = self.vault.policy
         field, purpose = self._login_field(policy)
         canonical, phone_digest = self.phone_key(policy, phone)
         with self.vault.unit() as uow:
-            found = self.vault.find_by(uow.connection, field, canonical)
-            if not found and acceptance is None:
+            found, has_account = self._account_of(uow.connection, self.vault.find_by(uow.connection, field, canonical))
+            if not has_account and acceptance is None:
                 raise PolicyAcceptanceRequired(
                     Msg(
                         "新用户注册前需要阅读并同意隐私政策。",
@@ -253,9 +320,10 @@ class Accounts:
             if acceptance is not None:
                 consent.validate_act(policy, acceptance)
             self._check_code(uow, phone_digest, code, client, "login")
-            new = not found
-            if new:
-                subject = self.vault.create_subject(actor=SYSTEM, uow=uow, check_access=False)
+            subject = found or self.vault.create_subject(actor=SYSTEM, uow=uow, check_access=False)
+            if not has_account:
+                # The number is now also held for the account (a service-first subject may hold it for a
+                # service's purpose only); writing it again adds the purpose and keeps the value.
                 self.vault.write(
                     actor=SYSTEM,
                     subject_id=subject,
@@ -268,35 +336,37 @@ class Accounts:
                 uow.connection.execute(
                     insert(_accounts).values(subject_id=subject, status="active", created_at=self.vault.now())
                 )
-            else:
-                subject = found[0]
             if acceptance is not None:
                 consent.record(uow, policy, subject, acceptance, now=self.vault.now(), actor=f"subject:{subject}")
-            return self._start_session(uow, subject, client, "sms_code", new)
+            return self._start_session(uow, subject, client, "sms_code", not has_account)
 
     def login_with_password(self, *, phone: str, password: str, client: str) -> Login:
+        """Logs in with a password. Wrong passwords slow the address that sends them; many of them, from
+        anywhere, pause password login for the number until its owner logs in with an SMS code (which a
+        stranger cannot stop), so a password is never guessed at without end and the owner never locked out."""
         policy = self.vault.policy
         field, _ = self._login_field(policy)
         canonical, phone_digest = self.phone_key(policy, phone)
         now = self.vault.now()
-        client_key = self._client(client)
+        pair = self._pair(phone_digest, client)
         limits = (
-            (rate_limits.FAILED_LOGIN_PER_PHONE, phone_digest),
-            (rate_limits.FAILED_LOGIN_PER_CLIENT, client_key),
+            (rate_limits.PASSWORD_PAUSE, phone_digest),
+            (rate_limits.PASSWORD_FAIL_PER_CLIENT, self._client(client)),
         )
 
         def stored_hash(connection: Connection) -> tuple[str | None, str | None]:
+            rate_limits.check_backoff(connection, rate_limits.LOGIN_BACKOFF, pair, now)
             for limit, key in limits:
                 rate_limits.check(connection, limit, key, now)
-            found = self.vault.find_by(connection, field, canonical)
-            if not found:
+            subject, has_account = self._account_of(connection, self.vault.find_by(connection, field, canonical))
+            if subject is None or not has_account:
                 return None, None
             stored = connection.execute(
                 select(_accounts.c.password_hash).where(
-                    _accounts.c.subject_id == found[0], _accounts.c.status == "active"
+                    _accounts.c.subject_id == subject, _accounts.c.status == "active"
                 )
             ).scalar()
-            return found[0], stored
+            return subject, stored
 
         # argon2id is verified between a reader and the writing transaction, never under the write lock; the
         # writer then checks again that nothing changed (the limits, the account, the hash) in between.
@@ -308,10 +378,12 @@ class Accounts:
             if stored_hash(connection) != (subject, stored):
                 verified = False  # the account or its password changed while the hash was checked
             if not verified or subject is None:
+                rate_limits.record(connection, rate_limits.LOGIN_BACKOFF, pair, now)
                 for limit, key in limits:
                     rate_limits.record(connection, limit, key, now)
                 uow.record(AuditEvent("login-refused", "system", role="system", details={"reason": "password"}))
                 raise PasswordRefused(BAD_LOGIN)
+            rate_limits.clear(connection, rate_limits.LOGIN_BACKOFF, pair)
             return self._start_session(uow, subject, client, "password", False)
 
     def _start_session(self, uow: UnitOfWork, subject: str, client: str, method: str, new: bool) -> Login:
@@ -363,8 +435,8 @@ class Accounts:
         field, _ = self._login_field(policy)
         canonical, _ = self.phone_key(policy, phone)
         with self.vault.engine.connect() as connection:
-            found = self.vault.find_by(connection, field, canonical)
-        return found[0] if found else None
+            subject, has_account = self._account_of(connection, self.vault.find_by(connection, field, canonical))
+        return subject if has_account else None
 
     # ------------------------------------------------------------------ sessions
 

@@ -17,7 +17,7 @@ import pyotp
 from sqlalchemy import Connection, insert, select, update
 
 from yinsi.adapters.db.rows import StaffRow, StaffSessionRow, table_of
-from yinsi.core.errors import BadRequest, Conflict, Forbidden, Unauthenticated, YinsiError
+from yinsi.core.errors import BadRequest, Conflict, Forbidden, RateLimited, Unauthenticated, YinsiError
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import Operation, RoleKind
@@ -106,16 +106,19 @@ def create(uow: UnitOfWork, vault: Vault, *, username: str, role: str, password:
 
 
 def login(vault: Vault, *, username: str, password: str, code: str, client: str) -> tuple[str, StaffMember]:
-    """A staff session, after the password and a fresh TOTP code both check out."""
+    """A staff session, after the password and a fresh TOTP code both check out.
+
+    Failures slow only the address that makes them, for that username (exponential backoff per (account,
+    address)); there is no lock on the account as a whole, so nobody can keep the privacy officer out by
+    typing wrong passwords under their name. Guessing stays hopeless because it needs the password (argon2id)
+    and the current code of the member's authenticator app together.
+    """
     now = vault.now()
     secret = vault.keyring.secret("codes")
-    user_key = rate_limits.digest(secret, "staff", username)
-    client_key = rate_limits.digest(secret, "client", client)
-    limits = ((rate_limits.FAILED_STAFF_LOGIN, user_key), (rate_limits.FAILED_LOGIN_PER_CLIENT, client_key))
+    pair = rate_limits.pair(secret, "staff_client", username, client)
 
     def stored_hash(connection: Connection) -> str | None:
-        for limit, key in limits:
-            rate_limits.check(connection, limit, key, now)
+        rate_limits.check_backoff(connection, rate_limits.STAFF_BACKOFF, pair, now)
         return connection.execute(select(_staff.c.password_hash).where(_staff.c.username == username)).scalar()
 
     # The password is verified between a reader and the writing transaction, never under the write lock.
@@ -129,18 +132,33 @@ def login(vault: Vault, *, username: str, password: str, code: str, client: str)
         row = connection.execute(select(_staff).where(_staff.c.username == username).with_for_update()).first()
         step = None
         if ok and row is not None and row.disabled_at is None:
-            seed = open_with_secret(secret, "totp", bytes(row.sealed_totp)).decode()
-            step = _totp_step(seed, code, now)
-            ok = step is not None and (row.last_totp_step is None or step > row.last_totp_step)
+            # The password was right: what remains is a six-digit code, which must not be guessed at without end.
+            # Wrong codes are counted per account (only the password's holder can cause them); while the account
+            # must wait, the code is not compared, and the answer is the same refusal as for a wrong password.
+            account = rate_limits.digest(secret, "staff_account", username)
+            try:
+                rate_limits.check_backoff(connection, rate_limits.STAFF_CODE_BACKOFF, account, now)
+            except RateLimited:
+                ok = False  # not compared, and not counted: waiting out the doubling is always enough
+            else:
+                seed = open_with_secret(secret, "totp", bytes(row.sealed_totp)).decode()
+                step = _totp_step(seed, code, now)
+                ok = step is not None and (row.last_totp_step is None or step > row.last_totp_step)
+                if ok:
+                    rate_limits.clear(connection, rate_limits.STAFF_CODE_BACKOFF, account)
+                else:
+                    rate_limits.record(connection, rate_limits.STAFF_CODE_BACKOFF, account, now)
+                    details = {"username": username}
+                    uow.record(AuditEvent("staff-code-refused", "system", role="system", details=details))
         else:
             ok = False
         if not ok or row is None:
-            for limit, key in limits:
-                rate_limits.record(connection, limit, key, now)
+            rate_limits.record(connection, rate_limits.STAFF_BACKOFF, pair, now)
             # An unknown name is often a password typed in the wrong box: it is not kept in the audit trail.
             known = username if row is not None else "(unknown)"
             uow.record(AuditEvent("staff-login-refused", "system", role="system", details={"username": known}))
             raise StaffLoginRefused(BAD_LOGIN)
+        rate_limits.clear(connection, rate_limits.STAFF_BACKOFF, pair)
         token = SESSION_PREFIX + secrets.token_urlsafe(32)
         connection.execute(update(_staff).where(_staff.c.username == username).values(last_totp_step=step))
         connection.execute(

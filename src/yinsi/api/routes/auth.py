@@ -23,6 +23,7 @@ class CodeRequest(Body):
 
 class CodeSentOut(BaseModel):
     expires_in: int = Field(description="Seconds the code stays valid.")
+    digits: int = Field(description="Digits of the code sent: 6, or 12 while strangers keep guessing at the number.")
 
 
 class Acceptance(Body):
@@ -37,7 +38,7 @@ class Acceptance(Body):
 
 class CodeLogin(Body):
     phone: str = Phone
-    code: str = Field(min_length=1, max_length=12)
+    code: str = Field(min_length=1, max_length=12, description="The code of the SMS: 6 digits, or 12.")
     accept_policy: Acceptance | None = Field(default=None, description="Needed when the number is new.")
 
 
@@ -56,12 +57,14 @@ class LoginOut(BaseModel):
 @router.post("/sms-code", status_code=status.HTTP_202_ACCEPTED, response_model=CodeSentOut)
 def send_code(body: CodeRequest, yinsi: YinsiDep, client: ClientDep) -> CodeSentOut:
     """Send a six-digit code by SMS (the answer is the same whether or not the number is registered)."""
-    return CodeSentOut(expires_in=yinsi.accounts.request_code(phone=body.phone, client=client).expires_in)
+    sent = yinsi.accounts.request_code(phone=body.phone, client=client)
+    return CodeSentOut(expires_in=sent.expires_in, digits=sent.digits)
 
 
 @router.post("/login", response_model=LoginOut)
 def login(body: CodeLogin, yinsi: YinsiDep, client: ClientDep) -> LoginOut:
-    """Log in with the code; a new number registers, which needs the policy accepted in the same step."""
+    """Log in with the code; a number without an account opens one, which needs the policy accepted in the same
+    step (a number a service wrote first opens the account for that service's subject)."""
     acceptance = None
     if body.accept_policy is not None:
         a = body.accept_policy

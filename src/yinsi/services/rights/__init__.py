@@ -29,6 +29,7 @@ from yinsi.services.rights.answers import Answers
 from yinsi.services.rights.base import (
     _INSERT_REQUEST,
     GUARDIAN_ACTION,
+    NO_ACCOUNT,
     TYPE_NAMES,
     Filing,
     RequestRefusedNow,
@@ -49,7 +50,14 @@ class Rights(Answers, Cancellation, StaffQueue):
     """The whole workflow: filing and carrying out requests, and every part above."""
 
     def file(
-        self, *, subject: str, kind: RequestType, filing: Filing, by: str, filed_by: str = "subject"
+        self,
+        *,
+        subject: str,
+        kind: RequestType,
+        filing: Filing,
+        by: str,
+        filed_by: str = "subject",
+        no_account: bool = False,
     ) -> RequestView:
         """Files a request for ``subject`` (by the person, their guardian or a relative) and answers it at once
         when the person can do it themselves."""
@@ -62,7 +70,7 @@ class Rights(Answers, Cancellation, StaffQueue):
             )
         with self.vault.unit() as uow:
             connection = uow.connection
-            if self.vault.subject_status(connection, subject) == "shredded":
+            if subject != NO_ACCOUNT and self.vault.subject_status(connection, subject) == "shredded":
                 raise not_found("这个账号", "account")
             if filed_by == "guardian":
                 if kind not in GUARDIAN_ACTION:
@@ -78,7 +86,7 @@ class Rights(Answers, Cancellation, StaffQueue):
             )
             deadline, basis = due(policy.spec, kind, today_in_china(now), needs_review=needs_review)
             request_id = str(uuid.uuid4())
-            sealed, version = self._seal_payload(connection, by, filing)
+            sealed, version = self._seal_payload(connection, by, filing, no_account=no_account)
             earlier = self._earlier(connection, subject, kind, now, by)
             rule = excess(policy.spec, earlier)
             details: dict[str, Any] = {
@@ -136,8 +144,10 @@ class Rights(Answers, Cancellation, StaffQueue):
     def file_next_of_kin(self, *, by: str, filing: Filing) -> RequestView:
         """A relative's request about a deceased person (PIPL Art. 49), found by the phone they registered with.
 
-        Each filing counts against a daily limit per relative, found or not, so the form cannot be used to
-        test which numbers have an account.
+        The answer is the same whether or not the number has an account (the same status, body and steps), so
+        the form cannot be used to learn who has one: a number that matches none is filed all the same, against
+        no one (NO_ACCOUNT), and what the relative wrote records ``no_account`` for the officer, who refuses it.
+        Each filing counts against a daily limit per relative, found or not.
         """
         if not filing.deceased_phone or not filing.relationship or not filing.text:
             raise BadRequest(
@@ -151,11 +161,19 @@ class Rights(Answers, Cancellation, StaffQueue):
         with self.vault.unit() as uow:
             rate_limits.consume(uow.connection, rate_limits.NEXT_OF_KIN_PER_FILER, key, self.vault.now())
         deceased = self.accounts.find_subject_by_phone(filing.deceased_phone)
-        if deceased is None or deceased == by:
+        if deceased == by:  # their own number: nothing is learnt by saying so
             raise BadRequest(
-                Msg("找不到这个手机号对应的账号。", "No account has that phone number."), field="deceased_phone"
+                Msg("不能为自己的账号提出近亲属请求。", "A next-of-kin request cannot be about your own account."),
+                field="deceased_phone",
             )
-        return self.file(subject=deceased, kind=RequestType.NEXT_OF_KIN, filing=filing, by=by, filed_by="relative")
+        return self.file(
+            subject=deceased or NO_ACCOUNT,
+            kind=RequestType.NEXT_OF_KIN,
+            filing=filing,
+            by=by,
+            filed_by="relative",
+            no_account=deceased is None,
+        )
 
     def _earlier(self, connection: Connection, subject: str, kind: RequestType, now: datetime, by: str) -> int:
         """Earlier requests of this kind in the spec's window: the person's own, or for a relative's request
@@ -178,16 +196,24 @@ class Rights(Answers, Cancellation, StaffQueue):
             ).scalar_one()
         )
 
-    def _seal_payload(self, connection: Connection, by: str, filing: Filing) -> tuple[bytes | None, int | None]:
-        """What the person wrote is PI (a complaint, a relative's statement): sealed under the filer's own key."""
+    def _seal_payload(
+        self, connection: Connection, by: str, filing: Filing, *, no_account: bool = False
+    ) -> tuple[bytes | None, int | None]:
+        """What the person wrote is PI (a complaint, a relative's statement): sealed under the filer's own key.
+        Whether a relative's number matched no account is sealed with it, for staff's eyes only."""
         if not filing.text and not filing.values and not filing.deceased_phone:
             return None, None
         key = self.vault.keyring.data_key(connection, by)
         if key is None:
             return None, None
-        document = json.dumps(
-            {"text": filing.text, "values": filing.values, "deceased_phone": filing.deceased_phone}, ensure_ascii=False
-        )
+        content: dict[str, Any] = {
+            "text": filing.text,
+            "values": filing.values,
+            "deceased_phone": filing.deceased_phone,
+        }
+        if no_account:
+            content["no_account"] = True
+        document = json.dumps(content, ensure_ascii=False)
         return seal_value(key[0], by, "request.payload", key[1], document), key[1]
 
     def _carry_out(

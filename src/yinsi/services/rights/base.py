@@ -147,6 +147,12 @@ GUARDIAN_ACTION: dict[RequestType, str | None] = {
 }
 
 
+# The subject of a relative's request whose number matched no account (never a real subject's id): the request
+# is filed and answered exactly like one that matched, so the form cannot tell anyone who has an account;
+# the officer sees ``no_account`` in what the relative wrote, and refuses it.
+NO_ACCOUNT = "00000000-0000-0000-0000-000000000000"
+
+
 class RequestRefusedNow(YinsiError):
     """Filing was refused outright (e.g. a right the policy does not offer)."""
 

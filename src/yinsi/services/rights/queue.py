@@ -20,6 +20,7 @@ from yinsi.core.requests import (
 from yinsi.services import self_service, staff
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
+    NO_ACCOUNT,
     STATE_NAMES,
     RequestView,
     RightsBase,
@@ -185,6 +186,15 @@ class StaffQueue(RightsBase):
                 Msg(
                     "近亲属请求需要决定：approve 或以理由 refuse。",
                     "A next-of-kin request needs a decision: approve, or refuse with a ground.",
+                ),
+                field="decision",
+            )
+        if row.subject_id == NO_ACCOUNT:
+            raise BadRequest(
+                Msg(
+                    "这个近亲属请求所写的手机号没有对应的账号，无法批准；请以理由 not_applicable 拒绝。",
+                    "The number in this next-of-kin request matches no account, so it cannot be approved; refuse "
+                    "it with the ground not_applicable.",
                 ),
                 field="decision",
             )
