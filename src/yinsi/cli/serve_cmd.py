@@ -21,11 +21,15 @@ def serve(
 ) -> None:
     import uvicorn
 
+    from yinsi.adapters.db.store_guard import serving
     from yinsi.api.app import create_app
     from yinsi.bootstrap import open_yinsi
 
-    settings = state(ctx).settings(data_dir=data_dir, policy_path=policy, host=host, port=port)
+    settings = state(ctx).settings(create_store=True, data_dir=data_dir, policy_path=policy, host=host, port=port)
     host, port = settings.host, settings.port
+    # Held (shared) while this process serves: `yinsi restore` is refused meanwhile. Each worker holds its own.
+    hold = serving(settings.resolved_database_url)
+    hold.__enter__()
     yinsi = open_yinsi(settings)
     compiled = yinsi.policy.current()
     base = f"http://{host}:{port}"
@@ -47,3 +51,4 @@ def serve(
         uvicorn.run(create_app(yinsi), host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
     finally:
         yinsi.close()
+        hold.__exit__(None, None, None)
