@@ -9,18 +9,28 @@ import os
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import httpx2
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from tests.conftest import Backend, empty_pg_database
 from tests.functional.test_cli_operations import APP, CLINIC, Cli, env_of, opened, person
 from tests.support.accounts import register
 from tests.support.http import api_key
 from tests.support.serve import running_server
-from yinsi.adapters.db.rows import AccountRow, DataBase, ExportRow, ExternalLoginRow, SessionRow, table_of
+from yinsi.adapters.db.rows import (
+    AccountRow,
+    DataBase,
+    ExportRow,
+    ExternalLoginRow,
+    GuardianLinkRow,
+    LoginCodeRow,
+    SessionRow,
+    table_of,
+)
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.policy.compiled import CompiledPolicy
@@ -225,5 +235,41 @@ def test_a_restored_data_store_does_not_revive_a_cancelled_accounts_session(
         assert replayed["sessions_revoked"] >= 1
         assert replayed["accounts_closed"] == 1
         assert reopened.audit.verify(reopened.engine).ok
+    finally:
+        reopened.close()
+
+
+def test_replayed_shreds_also_end_pending_guardian_links_and_codes(
+    clinic: Yinsi, backend: Backend, clinic_policy: CompiledPolicy, tmp_path: Path
+) -> None:
+    """What a person asked for (a guardian link and its code) dies with them, restored backup or not."""
+    ward = person(clinic, "张三", "13912345678")
+    now = clinic.now()
+    pending = {"created_at": now, "expires_at": now + timedelta(minutes=30), "attempts": 0}
+    with clinic.engine.begin() as connection:
+        connection.execute(
+            insert(table_of(GuardianLinkRow)),
+            {"ward_id": ward, "guardian_phone_digest": bytes(32), "code_mac": bytes(32), **pending},
+        )
+        connection.execute(
+            insert(table_of(LoginCodeRow)),
+            {
+                "phone_digest": bytes(32),
+                "code_mac": bytes(32),
+                "purpose": "guardian_link",
+                "subject_id": ward,
+                **pending,
+            },
+        )
+    backup = backup_data_store(backend.settings, clinic.engine, tmp_path / "data.backup")
+    clinic.vault.shred(actor=APP, subject_id=ward, reason="cancelled", check_access=False)
+    restore_data_store(backend.settings, clinic.engine, backup)
+    assert count(clinic, GuardianLinkRow, ward_id=ward) == 1  # the backup brought them back...
+    clinic.close()
+
+    reopened = open_yinsi(backend.settings, migrate=True, policy=clinic_policy)
+    try:  # ...and the replay ended them
+        assert count(reopened, GuardianLinkRow, ward_id=ward) == 0
+        assert count(reopened, LoginCodeRow, subject_id=ward) == 0
     finally:
         reopened.close()
