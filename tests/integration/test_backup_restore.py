@@ -97,10 +97,10 @@ def test_a_keystore_backup_restored_after_a_shred_does_not_revive_the_key(
     gone = person(clinic, "张三", "13912345678")
     kept = person(clinic, "李四", "13887654321")
     keys = tmp_path / "keystore.backup"
-    backup_keystore(backend.settings, clinic.engine, keys, clinic.now())
+    backup_keystore(backend.settings, clinic.engine, keys, clinic.now(), clinic.keyring.provider)
     assert keys.stat().st_mode & 0o777 == 0o600
     clinic.vault.shred(actor=DPO, subject_id=gone, reason="cancelled")
-    restore_keystore(backend.settings, clinic.engine, keys, clinic.now())
+    restore_keystore(backend.settings, clinic.engine, keys, clinic.now(), clinic.keyring.provider)
     clinic.close()
 
     reopened = reopen(backend, clinic_policy)
@@ -116,10 +116,10 @@ def test_a_keystore_backup_restored_after_a_shred_does_not_revive_the_key(
 
 def test_an_expired_keystore_backup_is_refused(clinic: Yinsi, backend: Backend, tmp_path: Path) -> None:
     keys = tmp_path / "keystore.backup"
-    backup_keystore(backend.settings, clinic.engine, keys, clinic.now())
+    backup_keystore(backend.settings, clinic.engine, keys, clinic.now(), clinic.keyring.provider)
     later = clinic.now() + timedelta(days=backend.settings.keystore_backup_max_age_days, seconds=1)
     with pytest.raises(BackupError, match="expired"):
-        restore_keystore(backend.settings, clinic.engine, keys, later)
+        restore_keystore(backend.settings, clinic.engine, keys, later, clinic.keyring.provider)
 
 
 def test_a_damaged_backup_is_refused_and_changes_nothing(clinic: Yinsi, backend: Backend, tmp_path: Path) -> None:
@@ -129,5 +129,5 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(clinic: Yinsi, backend:
     with pytest.raises(BackupError):
         restore_data_store(backend.settings, clinic.engine, junk)
     with pytest.raises(BackupError):
-        restore_keystore(backend.settings, clinic.engine, junk, clinic.now())
+        restore_keystore(backend.settings, clinic.engine, junk, clinic.now(), clinic.keyring.provider)
     assert clinic.vault.read(actor=APP, subject_id=kept, purpose="registration").values["name"] == "李四"

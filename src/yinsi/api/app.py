@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, ExitStack, asynccontextmanager
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from yinsi.adapters.db.store_guard import serving
 from yinsi.api import problems
 from yinsi.api.failures import ContainFailures
 from yinsi.api.limits import BodyLimit
@@ -21,10 +22,10 @@ from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
 
 
-def create_app(yinsi: Yinsi, *, serving: bool = False) -> FastAPI:
-    """The app over ``yinsi``. ``serving``: this process is a server worker that owns ``yinsi``: it sizes the
-    request threads to the connection pool, follows newly published policies, and closes ``yinsi`` at the
-    end (tests drive the app over a ``yinsi`` they own)."""
+def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
+    """The app over ``yinsi``. With ``owner`` (a server worker's, holding ``yinsi`` and the store's shared
+    lock), the lifespan sizes the request threads to the connection pool, follows newly published policies,
+    and closes ``owner`` at the end; tests drive the app over a ``yinsi`` they own."""
     app = FastAPI(
         title="yinsi",
         summary="Personal-information protection: the policy as code, a vault, consents and rights.",
@@ -32,7 +33,7 @@ def create_app(yinsi: Yinsi, *, serving: bool = False) -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url=None,
-        lifespan=_serving(yinsi) if serving else None,
+        lifespan=_serving(yinsi, owner) if owner is not None else None,
     )
     app.state.yinsi = yinsi
     app.add_exception_handler(YinsiError, problems.yinsi_error)
@@ -51,7 +52,7 @@ def create_app(yinsi: Yinsi, *, serving: bool = False) -> FastAPI:
     return app
 
 
-def _serving(yinsi: Yinsi) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+def _serving(yinsi: Yinsi, owner: ExitStack) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Never more request threads than pooled connections (the pool has POOL_SPARE more): a thread then
@@ -61,12 +62,21 @@ def _serving(yinsi: Yinsi) -> Callable[[FastAPI], AbstractAsyncContextManager[No
         try:
             yield
         finally:
-            yinsi.close()
+            owner.close()
 
     return lifespan
 
 
 def app_from_environment() -> FastAPI:
     """The factory each server worker calls (``yinsi serve`` passes its settings as YINSI_* variables): the
-    store is already migrated and the policy published by ``serve`` itself before the workers start."""
-    return create_app(open_yinsi(Settings(), migrate=False), serving=True)
+    store is already migrated and the policy published by ``serve`` itself before the workers start. The
+    worker holds the store's shared lock from before it opens the store until it stops."""
+    settings = Settings()
+    owner = ExitStack()
+    try:
+        owner.enter_context(serving(settings.resolved_database_url))
+        yinsi = owner.enter_context(open_yinsi(settings, migrate=False))
+    except BaseException:
+        owner.close()
+        raise
+    return create_app(yinsi, owner=owner)

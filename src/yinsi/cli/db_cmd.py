@@ -15,7 +15,7 @@ def upgrade_cmd(ctx: typer.Context) -> None:
     from yinsi.adapters.db.migrate import pending, upgrade
     from yinsi.bootstrap import engine_for
 
-    settings = state(ctx).settings()
+    settings = state(ctx).settings(create_store=True)
     engine = engine_for(settings, pool=False)
     try:
         before = pending(engine)
@@ -32,7 +32,7 @@ def status_cmd(ctx: typer.Context) -> None:
     from yinsi.adapters.db.migrate import pending
     from yinsi.bootstrap import engine_for
 
-    settings = state(ctx).settings()
+    settings = state(ctx).settings(create_store=True)
     if settings.is_sqlite and not settings.data_dir.joinpath("yinsi.db").exists() and settings.database_url is None:
         out.print("data: not created yet (run 'yinsi db upgrade')", markup=False)  # and do not create it here
         raise typer.Exit(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -144,7 +145,7 @@ def keys_backup(
     settings = state(ctx).settings()
     with open_yinsi(settings) as yinsi:
         try:
-            manifest = backup_keystore(settings, yinsi.engine, destination, yinsi.now())
+            manifest = backup_keystore(settings, yinsi.engine, destination, yinsi.now(), yinsi.keyring.provider)
         except BackupError as exc:
             err.print(f"yinsi: {exc}", markup=False)
             raise typer.Exit(1) from None
@@ -166,21 +167,45 @@ def keys_backup(
 def keys_restore(
     ctx: typer.Context, source: Annotated[Path, typer.Argument(help="A keystore backup.", show_default=False)]
 ) -> None:
-    """Restore the keystore from an unexpired backup, then destroy again every key shredded since."""
-    from yinsi.bootstrap import open_yinsi
+    """Restore the keystore from an unexpired backup, then destroy again every key shredded since.
+
+    Everything is checked before the live keystore is touched (the seal, the expiry, that every key opens
+    with the master keys here, that it is this installation's), and the keystore is replaced in one
+    transaction; a refused backup leaves the live keystore as it was. Refused while a server runs.
+    """
+    from yinsi.adapters.db.migrate import upgrade
+    from yinsi.adapters.db.store_guard import exclusive
+    from yinsi.bootstrap import engine_for, key_provider, open_yinsi
     from yinsi.services.audit import AuditEvent
     from yinsi.services.backups import BackupError, restore_keystore
 
     settings = state(ctx).settings()
-    yinsi = open_yinsi(settings)
-    try:
-        restore_keystore(settings, yinsi.engine, source, yinsi.now())
-    except BackupError as exc:
-        err.print(f"yinsi: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    finally:
-        yinsi.close()
-    with open_yinsi(settings) as yinsi:  # reopening replays shreds before anything else
-        with yinsi.vault.unit() as uow:
-            uow.record(AuditEvent("keystore-restored", "system", role="system"))
-        out.print("keystore restored; shreds replayed", markup=False)
+    with exclusive(settings.resolved_database_url, "restore the keystore"):
+        # No key file and no YINSI_MASTER_KEY: say which key the backup needs rather than create a new one.
+        has_keys = settings.master_key is not None or settings.resolved_master_key_file.exists()
+        keys = key_provider(settings) if has_keys else None
+        engine = engine_for(settings, pool=False)
+        try:
+            upgrade(engine)
+            # The live keystore is not opened first: it may be the broken thing this restore repairs.
+            done = restore_keystore(settings, engine, source, datetime.now(UTC), keys)
+        except BackupError as exc:
+            err.print(f"yinsi: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        finally:
+            engine.dispose()
+        # Reopening replays shreds before anything else.
+        with open_yinsi(settings) as yinsi, yinsi.vault.unit() as uow:
+            uow.record(
+                AuditEvent(
+                    "keystore-restored",
+                    "system",
+                    role="system",
+                    details={
+                        "backup_created_at": done.manifest.created_at.isoformat(),
+                        "data_keys": done.data_keys,
+                        "left_shredded": done.dropped,
+                    },
+                )
+            )
+    out.print("keystore restored; shreds replayed", markup=False)

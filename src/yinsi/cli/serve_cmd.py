@@ -35,11 +35,21 @@ def serve(
         ),
     ] = None,
 ) -> None:
+    from yinsi.adapters.db.store_guard import serving
+
+    settings = state(ctx).settings(
+        create_store=True, data_dir=data_dir, policy_path=policy, host=host, port=port, threads=threads
+    )
+    # Held (shared) while this process serves, and by each worker too: `yinsi restore` is refused meanwhile.
+    with serving(settings.resolved_database_url):
+        _serve(settings, workers)
+
+
+def _serve(settings: Settings, workers: int) -> None:
     import uvicorn
 
     from yinsi.bootstrap import open_yinsi
 
-    settings = state(ctx).settings(data_dir=data_dir, policy_path=policy, host=host, port=port, threads=threads)
     # Migrate, publish the first policy and replay shreds once, here; then every worker opens the store as is.
     with open_yinsi(settings) as yinsi:
         compiled = yinsi.policy.current()

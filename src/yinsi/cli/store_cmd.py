@@ -36,24 +36,27 @@ def restore(
     ctx: typer.Context,
     source: Annotated[Path, typer.Argument(help="A backup made by 'yinsi backup'.", show_default=False)],
 ) -> None:
+    from yinsi.adapters.db.store_guard import exclusive
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.audit import AuditEvent
     from yinsi.services.backups import BackupError, restore_data_store
 
     settings = state(ctx).settings()
-    yinsi = open_yinsi(settings, migrate=False)
-    try:
-        restore_data_store(settings, yinsi.engine, source)
-    except BackupError as exc:
-        err.print(f"yinsi: {exc}", markup=False)
-        raise typer.Exit(1) from None
-    finally:
-        yinsi.close()
-    # Reopening replays every shred recorded in the keystore before the store is used.
-    with open_yinsi(settings) as yinsi:
-        with yinsi.vault.unit() as uow:
-            uow.record(AuditEvent("data-store-restored", "system", role="system"))
-        seq = yinsi.audit.anchor(yinsi.engine, yinsi.now())
+    # Alone on the store from start to end: a running server would go on without replaying the shreds.
+    with exclusive(settings.resolved_database_url, "restore the data store"):
+        yinsi = open_yinsi(settings, migrate=False)
+        try:
+            restore_data_store(settings, yinsi.engine, source)
+        except BackupError as exc:
+            err.print(f"yinsi: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        finally:
+            yinsi.close()
+        # Reopening replays every shred recorded in the keystore before the store is used.
+        with open_yinsi(settings) as yinsi:
+            with yinsi.vault.unit() as uow:
+                uow.record(AuditEvent("data-store-restored", "system", role="system"))
+            seq = yinsi.audit.anchor(yinsi.engine, yinsi.now())
     out.print(
         f"data store restored from {source}; shreds replayed; audit chain re-anchored at event {seq}", markup=False
     )

@@ -18,6 +18,8 @@ API on SQLite, ``pg_dump`` (one snapshot) on PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import shutil
@@ -25,18 +27,45 @@ import sqlite3
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import URL, Engine, make_url
+from sqlalchemy import URL, Engine, Table, create_engine, delete, event, insert, make_url, select, text
+from sqlalchemy.pool import NullPool
 
-from yinsi.adapters.db.rows import KEYSTORE_SCHEMA
+from yinsi.adapters.db.engine import writer
+from yinsi.adapters.db.rows import (
+    KEYSTORE_SCHEMA,
+    AuditAnchorRow,
+    AuditEventRow,
+    DataKeyRow,
+    KeystoreBase,
+    SecretRow,
+    TombstoneRow,
+    table_of,
+)
 from yinsi.config import Settings
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
+from yinsi.core.ports import KeyProvider
+from yinsi.core.sealing import MasterKey, SealError, chain_mac, unwrap_data_key, unwrap_secret
+from yinsi.services.keyring import SECRET_NAMES
 
-KEYSTORE_BACKUP_FORMAT = "yinsi-keystore-backup/1"
+KEYSTORE_BACKUP_FORMAT = "yinsi-keystore-backup/2"
+MANIFEST_SEAL_LABEL = b"yinsi/v1/keystore-backup-manifest"
+_CHUNK = 2000
+
+_keys = table_of(DataKeyRow)
+_secrets = table_of(SecretRow)
+_tombstones = table_of(TombstoneRow)
+_anchor = table_of(AuditAnchorRow)
+_events = table_of(AuditEventRow)
+_KEYSTORE_TABLES = (_keys, _secrets, _tombstones, _anchor)
+_REVISION = text(f"SELECT version_num FROM {KEYSTORE_SCHEMA}.alembic_version")  # noqa: S608 - a constant name
+_FIRST_EVENT = select(_events.c.prev_hash, _events.c.body, _events.c.hash).order_by(_events.c.seq).limit(1)
 
 
 class BackupError(Exception):
@@ -45,9 +74,43 @@ class BackupError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class KeystoreManifest:
+    """What a keystore backup says of itself. Every field is under the seal (``_seal``)."""
+
     created_at: datetime
     expires_at: datetime
     backend: str
+    revision: str  # the keystore's schema (Alembic revision)
+    sealed_with: str  # the master key whose derived key seals the manifest
+    payload_sha256: str  # of the keystore file in the archive
+
+    def document(self) -> dict[str, str]:
+        return {
+            "format": KEYSTORE_BACKUP_FORMAT,
+            "created_at": self.created_at.isoformat(),
+            "expires_at": self.expires_at.isoformat(),
+            "backend": self.backend,
+            "revision": self.revision,
+            "sealed_with": self.sealed_with,
+            "payload_sha256": self.payload_sha256,
+        }
+
+    @classmethod
+    def from_document(cls, doc: Mapping[str, object]) -> KeystoreManifest:
+        """Raises ValueError, KeyError or TypeError on anything missing or malformed."""
+        created, expires = (
+            datetime.fromisoformat(str(doc["created_at"])),
+            datetime.fromisoformat(str(doc["expires_at"])),
+        )
+        if created.tzinfo is None or expires.tzinfo is None:
+            raise ValueError("naive time in the manifest")
+        return cls(
+            created,
+            expires,
+            str(doc["backend"]),
+            str(doc["revision"]),
+            str(doc["sealed_with"]),
+            str(doc["payload_sha256"]),
+        )
 
 
 def _libpq_url(engine: Engine) -> str:
@@ -81,12 +144,19 @@ def _run(command: list[str], env: dict[str, str] | None = None) -> None:
 
 def _sqlite_copy(source: Path, destination: Path) -> None:
     """SQLite's online backup: a consistent copy while other connections keep writing (WAL)."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_name(destination.name + ".partial")
-    tmp.unlink(missing_ok=True)
-    with sqlite3.connect(source) as src, sqlite3.connect(tmp) as dst:
+    _private_file(tmp)
+    with closing(sqlite3.connect(source)) as src, closing(sqlite3.connect(tmp)) as dst:
         src.backup(dst)
     os.replace(tmp, destination)
+
+
+def _private_file(path: Path) -> None:
+    """Creates ``path`` empty and readable by its owner only (0600, in a 0700 directory if it makes one),
+    before SQLite or pg_dump writes into it: a backup is the operator's alone, whatever the umask."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_restore_into(source: Path, live: Path) -> None:
@@ -99,7 +169,7 @@ def backup_data_store(settings: Settings, engine: Engine, destination: Path) -> 
     if engine.dialect.name == "sqlite":
         _sqlite_copy(Path(make_url(engine.url).database or ""), destination)
     else:
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        _private_file(destination)
         _run(
             [
                 _pg_tool(settings, "pg_dump"),
@@ -139,83 +209,289 @@ def restore_data_store(settings: Settings, engine: Engine, source: Path) -> None
         )
 
 
-def backup_keystore(settings: Settings, engine: Engine, destination: Path, now: datetime) -> KeystoreManifest:
-    manifest = KeystoreManifest(now, now + timedelta(days=settings.keystore_backup_max_age_days), engine.dialect.name)
+# ---------------------------------------------------------------------------------------------- keystore
+
+
+def backup_keystore(
+    settings: Settings, engine: Engine, destination: Path, now: datetime, keys: KeyProvider
+) -> KeystoreManifest:
+    """Writes the keystore's rows (one consistent snapshot) into a ZIP whose manifest is sealed with an HMAC
+    under a key derived from the current master key: its expiry cannot be pushed back by hand, and its
+    keystore cannot be swapped for an older one. The file is created 0600 and appears whole or not at all."""
+    master = keys.current()
+    destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         inner = Path(tmp) / "keystore"
-        if engine.dialect.name == "sqlite":
-            _sqlite_copy(settings.resolved_keystore_path, inner)
-        else:
-            _run(
-                [
-                    _pg_tool(settings, "pg_dump"),
-                    "--format=custom",
-                    f"--schema={KEYSTORE_SCHEMA}",
-                    "--no-owner",
-                    "--file",
-                    str(inner),
-                    _libpq_url(engine),
-                ],
-                _pg_env(engine),
-            )
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(
-                "manifest.json",
-                json.dumps(
-                    {
-                        "format": KEYSTORE_BACKUP_FORMAT,
-                        "created_at": manifest.created_at.isoformat(),
-                        "expires_at": manifest.expires_at.isoformat(),
-                        "backend": manifest.backend,
-                    }
-                ),
-            )
-            archive.write(inner, "keystore")
+        revision = _dump_keystore(engine, inner)
+        payload = inner.read_bytes()
+    manifest = KeystoreManifest(
+        now,
+        now + timedelta(days=settings.keystore_backup_max_age_days),
+        engine.dialect.name,
+        revision,
+        master.id,
+        hashlib.sha256(payload).hexdigest(),
+    )
+    doc: dict[str, object] = {**manifest.document(), "seal": _seal(master, manifest)}
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("manifest.json", json.dumps(doc, sort_keys=True))
+            archive.writestr("keystore", payload)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(partial, destination)
     return manifest
 
 
-def restore_keystore(settings: Settings, engine: Engine, source: Path, now: datetime) -> KeystoreManifest:
+@dataclass(frozen=True, slots=True)
+class KeystoreRestore:
+    manifest: KeystoreManifest
+    data_keys: int
+    dropped: int  # keys in the backup of people the live keystore records as shredded: not brought back
+
+
+def restore_keystore(
+    settings: Settings, engine: Engine, source: Path, now: datetime, keys: KeyProvider | None
+) -> KeystoreRestore:
+    """Checks the whole backup before touching anything, then replaces the live keystore in one transaction.
+
+    Refused, with the live keystore untouched, unless: the file is a yinsi keystore backup whose seal holds
+    (nothing in it was edited, and its keystore is the one it was made with), it has not expired, it is of
+    this kind of database and schema, every wrapped key and secret in it opens with the master keys available
+    (``keys``; None when there are none), and its audit key is the one this data store's audit trail was made
+    with (another installation's keystore would leave every value unreadable). Shreds only move forward: the
+    live tombstones stay, and no key of a person they name comes back.
+    """
+    manifest, seal, payload = _read_archive(source, now)
+    keys = _check_seal(settings, keys, manifest, seal, payload)
+    if manifest.backend != engine.dialect.name:
+        raise BackupError(f"this backup is of a {manifest.backend} keystore, not {engine.dialect.name}")
+    live_revision = _keystore_revision(engine)
+    if manifest.revision != live_revision:
+        raise BackupError(
+            f"this keystore backup has schema {manifest.revision} and this keystore {live_revision}; "
+            "restore it with the yinsi version that made it"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        inner = Path(tmp) / "keystore"
+        inner.write_bytes(payload)
+        _check_sqlite_file(inner)
+        backup = _payload_engine(inner)
+        try:
+            audit_key = _open_everything(settings, backup, keys)
+            _check_installation(engine, audit_key)
+            restored, dropped = _replace_keystore(engine, backup)
+        finally:
+            backup.dispose()
+    return KeystoreRestore(manifest, restored, dropped)
+
+
+def _read_archive(source: Path, now: datetime) -> tuple[KeystoreManifest, str, bytes]:
+    """The manifest, its seal (not checked yet: that needs the master key it names) and the keystore bytes."""
+    if not source.is_file():
+        raise BackupError(f"there is no file {source}")
     try:
         with zipfile.ZipFile(source) as archive:
             doc = json.loads(archive.read("manifest.json"))
+            if not isinstance(doc, dict):
+                raise TypeError("manifest")
+            if doc.get("format") == "yinsi-keystore-backup/1":
+                raise BackupError(
+                    "this keystore backup was made by an earlier yinsi, whose manifest is not sealed, so its "
+                    "expiry cannot be trusted; take a new one with 'yinsi keys backup'"
+                )
             if doc.get("format") != KEYSTORE_BACKUP_FORMAT:
                 raise BackupError("this is not a yinsi keystore backup")
-            manifest = KeystoreManifest(
-                datetime.fromisoformat(doc["created_at"]), datetime.fromisoformat(doc["expires_at"]), doc["backend"]
-            )
+            manifest = KeystoreManifest.from_document(doc)
+            # Refusing on an expiry nobody has vouched for yet is safe: it can only refuse, never accept.
             if manifest.expires_at <= now:
                 raise BackupError(
                     f"this keystore backup expired on {manifest.expires_at:%Y-%m-%d %H:%M} UTC; an old keystore "
                     "could bring back keys that were shredded since, so it is not restored"
                 )
-            if manifest.backend != engine.dialect.name:
-                raise BackupError(f"this backup is of a {manifest.backend} keystore, not {engine.dialect.name}")
-            with tempfile.TemporaryDirectory() as tmp:
-                inner = Path(tmp) / "keystore"
-                inner.write_bytes(archive.read("keystore"))
-                if engine.dialect.name == "sqlite":
-                    _check_sqlite_file(inner)
-                    engine.dispose()
-                    _sqlite_restore_into(inner, settings.resolved_keystore_path)
-                else:
-                    _run(
-                        [
-                            _pg_tool(settings, "pg_restore"),
-                            "--clean",
-                            "--if-exists",
-                            "--no-owner",
-                            "--single-transaction",
-                            "--dbname",
-                            _libpq_url(engine),
-                            str(inner),
-                        ],
-                        _pg_env(engine),
-                    )
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            payload = archive.read("keystore")
+            seal = str(doc["seal"])
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
         raise BackupError(f"the keystore backup is damaged or incomplete ({type(exc).__name__})") from None
-    return manifest
+    return manifest, seal, payload
+
+
+def _check_seal(
+    settings: Settings, keys: KeyProvider | None, manifest: KeystoreManifest, seal: str, payload: bytes
+) -> KeyProvider:
+    """Refuses a manifest or keystore changed since the backup was made; returns the key provider that holds
+    the sealing master key."""
+    master = _master_or_none(keys, manifest.sealed_with)
+    if keys is None or master is None:
+        raise BackupError(_missing_masters(settings, keys, [manifest.sealed_with]))
+    if not hmac.compare_digest(_seal(master, manifest), seal):
+        raise BackupError(
+            f"this keystore backup's manifest does not match its seal: it was edited after it was made (its "
+            f"expiry, for instance), or it was made by another installation whose master key is also called "
+            f"{manifest.sealed_with}; it is not restored, take a new backup"
+        )
+    if not hmac.compare_digest(hashlib.sha256(payload).hexdigest(), manifest.payload_sha256):
+        raise BackupError(
+            "this keystore backup's keystore is not the one its manifest was sealed with (it was replaced or "
+            "damaged); it is not restored"
+        )
+    return keys
+
+
+def _missing_masters(settings: Settings, keys: KeyProvider | None, needed: Sequence[str]) -> str:
+    names = ", ".join(sorted(set(needed)))
+    if keys is None:
+        return (
+            f"this keystore backup needs master key {names}, and no master key is available here: put the key "
+            f"file that holds it at {settings.resolved_master_key_file} (mode 0600), or give it in "
+            "YINSI_MASTER_KEY, then run the command again; nothing was changed"
+        )
+    available = ", ".join(keys.ids())
+    return (
+        f"this keystore backup needs master key {names}, which is not among the master keys available here "
+        f"({available}): it was made by another installation, or before that key was retired; restore it with "
+        "the key file (or YINSI_MASTER_KEY) that holds it; nothing was changed"
+    )
+
+
+def _master_or_none(keys: KeyProvider | None, key_id: str) -> MasterKey | None:
+    if keys is None:
+        return None
+    try:
+        return keys.get(key_id)
+    except KeyError:
+        return None
+
+
+def _seal(master: MasterKey, manifest: KeystoreManifest) -> str:
+    key = hmac.new(master.material, MANIFEST_SEAL_LABEL, hashlib.sha256).digest()
+    body = json.dumps(manifest.document(), sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def _payload_engine(path: Path) -> Engine:
+    """The backup's keystore, a SQLite file, attached as ``keystore`` so the keystore's tables read it as is."""
+    engine = create_engine("sqlite://", poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _attach(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.execute("ATTACH DATABASE ? AS keystore", (str(path),))
+
+    return engine
+
+
+def _keystore_revision(engine: Engine) -> str:
+    with engine.connect() as connection:
+        return str(connection.execute(_REVISION).scalar_one_or_none() or "none")
+
+
+def _dump_keystore(engine: Engine, target: Path) -> str:
+    """Copies every keystore row, as one snapshot, into a new SQLite file; returns the keystore's revision."""
+    out = _payload_engine(target)
+    try:
+        KeystoreBase.metadata.create_all(out)  # a file format, not a live schema: no migrations needed
+        source = engine.connect()
+        if engine.dialect.name == "postgresql":
+            source = source.execution_options(isolation_level="REPEATABLE READ")
+        with source, source.begin(), out.begin() as sink:
+            revision = str(source.execute(_REVISION).scalar_one())
+            for table in _KEYSTORE_TABLES:
+                result = source.execution_options(yield_per=_CHUNK).execute(select(table))
+                for rows in result.partitions():
+                    sink.execute(insert(table), [dict(row._mapping) for row in rows])
+    finally:
+        out.dispose()
+    return revision
+
+
+def _open_everything(settings: Settings, backup: Engine, keys: KeyProvider) -> bytes:
+    """Unwraps every secret and every data key of the backup; returns its audit key. Refuses naming each
+    master key it needs and does not have, or saying that keys do not open with the master key they name."""
+    missing: set[str] = set()
+    broken = 0
+    secrets: dict[str, bytes] = {}
+    with backup.connect() as connection:
+        for row in connection.execute(select(_secrets)):
+            master = _master_or_none(keys, row.master_key_id)
+            if master is None:
+                missing.add(row.master_key_id)
+                continue
+            try:
+                secrets[row.name] = unwrap_secret(master, row.name, bytes(row.wrapped))
+            except SealError:
+                broken += 1
+        result = connection.execution_options(yield_per=_CHUNK).execute(select(_keys))
+        for rows in result.partitions():
+            for row in rows:
+                master = _master_or_none(keys, row.master_key_id)
+                if master is None:
+                    missing.add(row.master_key_id)
+                    continue
+                try:
+                    unwrap_data_key(master, row.subject_id, row.version, bytes(row.wrapped))
+                except SealError:
+                    broken += 1
+    if missing:
+        raise BackupError(_missing_masters(settings, keys, sorted(missing)))
+    if broken:
+        raise BackupError(
+            f"{broken} key(s) in this keystore backup do not open with the master key they name: it was made "
+            "by another installation, or is damaged; nothing was changed"
+        )
+    absent = [name for name in SECRET_NAMES if name not in secrets]
+    if absent:
+        raise BackupError(f"this keystore backup lacks the {', '.join(absent)} secret(s): it is incomplete")
+    return secrets["audit"]
+
+
+def _check_installation(engine: Engine, audit_key: bytes) -> None:
+    """This data store's audit trail was MACed with the installation's audit key, which never changes: the
+    backup's must open its first event. (A data store with no event yet, a new one, has nothing to match.)"""
+    with engine.connect() as connection:
+        first = connection.execute(_FIRST_EVENT).first()
+    if first is None:
+        return
+    if not hmac.compare_digest(chain_mac(audit_key, bytes(first.prev_hash), first.body), bytes(first.hash)):
+        raise BackupError(
+            "this keystore backup belongs to another yinsi installation: its audit key did not make this data "
+            "store's audit trail, and its keys would open none of the values here; nothing was changed"
+        )
+
+
+def _replace_keystore(engine: Engine, backup: Engine) -> tuple[int, int]:
+    """One transaction: the backup's keys and secrets replace the live ones; tombstones are merged (a shred
+    is never undone, so the backup's key of anyone shredded since is left out); the newer audit anchor stays."""
+    restored = dropped = 0
+    with writer(engine) as live, live.begin(), backup.connect() as saved:
+        if engine.dialect.name == "postgresql":
+            live.execute(text(f"LOCK TABLE {', '.join(_qualified(t) for t in _KEYSTORE_TABLES)} IN EXCLUSIVE MODE"))
+        shredded = set(live.execute(select(_tombstones.c.subject_id)).scalars())
+        live.execute(delete(_keys))
+        live.execute(delete(_secrets))
+        live.execute(insert(_secrets), [dict(row._mapping) for row in saved.execute(select(_secrets))])
+        result = saved.execution_options(yield_per=_CHUNK).execute(select(_keys))
+        for rows in result.partitions():
+            kept = [dict(row._mapping) for row in rows if row.subject_id not in shredded]
+            dropped += len(rows) - len(kept)
+            restored += len(kept)
+            if kept:
+                live.execute(insert(_keys), kept)
+        for rows in saved.execution_options(yield_per=_CHUNK).execute(select(_tombstones)).partitions():
+            new = [dict(row._mapping) for row in rows if row.subject_id not in shredded]
+            if new:
+                live.execute(insert(_tombstones), new)
+        if live.execute(select(_anchor.c.id)).first() is None:
+            anchors = [dict(row._mapping) for row in saved.execute(select(_anchor))]
+            if anchors:
+                live.execute(insert(_anchor), anchors)
+    return restored, dropped
+
+
+def _qualified(table: Table) -> str:
+    return f"{table.schema}.{table.name}"
 
 
 def _check_sqlite_file(path: Path) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, up
 from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import DataKeyRow, SecretRow, table_of
 from yinsi.adapters.db.statements import strict_insert
+from yinsi.config import StartupError
 from yinsi.core.ports import KeyProvider
 from yinsi.core.sealing import (
     MasterKey,
@@ -213,9 +214,14 @@ class KeyRing:
             raise MissingMasterKey(key_id) from None
 
 
-class MissingMasterKey(Exception):
-    """A wrapped key names a master key the provider no longer has."""
+class MissingMasterKey(StartupError):
+    """A wrapped key names a master key the provider no longer has (a ``StartupError``: a command that meets
+    it says so in one sentence and exits 1)."""
 
     def __init__(self, key_id: str) -> None:
-        super().__init__(f"master key {key_id} is not available from the key provider")
+        super().__init__(
+            f"the keystore holds keys wrapped by master key {key_id}, which is not available here; put the key "
+            "file that holds it in place (YINSI_MASTER_KEY_FILE, or master.key in the data directory) or add it "
+            "to YINSI_MASTER_KEY"
+        )
         self.key_id = key_id

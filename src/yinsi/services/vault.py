@@ -41,6 +41,7 @@ from yinsi.services import minors
 from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
+from yinsi.services.shredded_access import end_access
 from yinsi.services.unit_of_work import ReadUnit, UnitOfWork
 
 _subjects = table_of(SubjectRow)
@@ -621,13 +622,19 @@ class Vault:
             for subject_id in pending:
                 self.keyring.destroy(connection, subject_id)
                 _purge(connection, subject_id, now)
+            # A restored data store also has their sessions, codes, links and exports back: end them all.
+            ended = end_access(connection, sorted({*pending, *resurrected}), now)
             if pending or resurrected:
                 uow.record(
                     AuditEvent(
                         "shreds-replayed",
                         "system",
                         role="system",
-                        details={"subjects": len(pending), "keys_destroyed_again": len(resurrected)},
+                        details={
+                            "subjects": len(pending),
+                            "keys_destroyed_again": len(resurrected),
+                            **ended.counts(),
+                        },
                     )
                 )
         return sorted({*pending, *resurrected})
