@@ -54,6 +54,7 @@ format: $(VENV)/.synced
 bench: $(VENV)/.synced
 	$(VENV)/bin/yinsi bench vault
 	$(VENV)/bin/yinsi bench rights
+	$(VENV)/bin/yinsi bench http
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

@@ -88,3 +88,43 @@ def test_the_vault_benchmark_refuses_a_database_that_holds_data(backend: Backend
     assert isinstance(result.exception, StartupError)
     assert "needs an empty database" in str(result.exception)
     assert tables_in(url) == before
+
+
+HTTP_LAST_LINE = re.compile(r"read_ratio=(\d+\.\d\d) p99_ms=(\d+(?:\.\d)?) errors=(\d+)")
+
+
+@pytest.mark.slow
+def test_the_http_benchmark_drives_a_real_server_and_cleans_up(empty_database: str, tmp_path: Path) -> None:
+    """A tiny run (each phase a second, five connections): the table of eight phases, the machine, and the
+    last line in its agreed format with no error; the database it was given is empty again afterwards."""
+    args = ["bench", "http", "--seconds", "1", "--rate", "20", "--users", "5", "--max-users", "5"]
+    work = tmp_path / "work"
+    work.mkdir()
+    args += ["--subjects", "20", "--database-url", empty_database, "--work-dir", str(work)]
+    result = RUNNER.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    found = HTTP_LAST_LINE.fullmatch(lines[-1])
+    assert found is not None, lines[-1]
+    assert int(found.group(3)) == 0, result.output
+    assert float(found.group(1)) > 0
+    table = "\n".join(lines)
+    for endpoint in ("/health", "masked read", "PI write", "consent change"):
+        assert table.count(endpoint) >= 2, endpoint  # its phase at 20/s, then at the maximum rate
+    assert "20/s x 5" in table
+    assert "max x 5" in table
+    database = "SQLite" if empty_database.startswith("sqlite") else "PostgreSQL"
+    assert any(line.startswith("machine: ") and "cores" in line for line in lines)
+    assert any(line.startswith("python: ") and f"database: {database}" in line for line in lines)
+    assert tables_in(empty_database) == []
+    assert list(work.iterdir()) == []  # the data directory, the server's log and the tokens are gone
+
+
+def test_the_http_benchmark_refuses_a_database_that_holds_data(backend: Backend, tmp_path: Path) -> None:
+    url = backend.settings.resolved_database_url
+    before = tables_in(url)
+    result = RUNNER.invoke(app, ["bench", "http", "--seconds", "1", "--database-url", url, "--work-dir", str(tmp_path)])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, StartupError)
+    assert "yinsi bench http needs an empty database" in str(result.exception)
+    assert tables_in(url) == before

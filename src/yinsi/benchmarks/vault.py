@@ -171,7 +171,7 @@ def _schemas(engine: Engine) -> list[str | None]:
     return [None, KEYSTORE_SCHEMA] if engine.dialect.name == "postgresql" else [None]
 
 
-def _require_empty(database_url: str) -> None:
+def _require_empty(database_url: str, command: str = "yinsi bench vault") -> None:
     """Refuses a database that holds anything: the benchmark fills it with test subjects and drops it all."""
     engine = create_engine(database_url)
     try:
@@ -187,7 +187,7 @@ def _require_empty(database_url: str) -> None:
         engine.dispose()
     if tables:
         raise StartupError(
-            f"yinsi bench vault needs an empty database (it writes test subjects there and drops every table "
+            f"{command} needs an empty database (it writes test subjects there and drops every table "
             f"when done); this one already has {len(tables)} tables. Create an empty database for it."
         )
 
