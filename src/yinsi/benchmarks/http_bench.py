@@ -375,9 +375,7 @@ def _server(data_dir: Path, database_url: str | None, workers: int, echo: Callab
     """``yinsi serve`` on a free loopback port, stopped whatever happens (failure, Ctrl-C)."""
     port = _free_port()
     command = [sys.executable, "-m", "yinsi.cli.main", "serve", "--data-dir", str(data_dir)]
-    command += ["--policy", str(POLICY), "--host", "127.0.0.1", "--port", str(port)]
-    if workers > 1:
-        command += ["--workers", str(workers)]
+    command += ["--policy", str(POLICY), "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     # The URL may hold a password: it goes in the environment, never in the command line.
     env = _child_env(YINSI_DATABASE_URL=database_url) if database_url else _child_env()
     log_path = data_dir / "serve.log"
