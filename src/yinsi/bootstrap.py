@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from yinsi.adapters.db.engine import POOL_SPARE, make_engine
+from yinsi.adapters.db.engine import POOL_SPARE, WalCheckpointer, make_engine
 from yinsi.adapters.db.migrate import pending, upgrade
 from yinsi.adapters.db.outbox import DbOutbox
 from yinsi.adapters.keys.env import EnvKeyProvider
@@ -28,6 +28,7 @@ from yinsi.core.policy.load import load_policy_file
 from yinsi.core.ports import KeyProvider, MessageSender
 from yinsi.services import policies
 from yinsi.services.accounts import Accounts
+from yinsi.services.api_keys import VerifiedKeys
 from yinsi.services.audit import AuditLog
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
@@ -48,13 +49,14 @@ def key_provider(settings: Settings) -> KeyProvider:
     return LocalFileKeyProvider(settings.resolved_master_key_file)
 
 
-def engine_for(settings: Settings, *, pool: bool = True) -> Engine:
+def engine_for(settings: Settings, *, pool: bool = True, serving: bool = False) -> Engine:
     return make_engine(
         settings.resolved_database_url,
         keystore_path=settings.resolved_keystore_path,
         pool=pool,
         pool_size=settings.threads + POOL_SPARE,
         lock_timeout=settings.lock_timeout_seconds,
+        background_checkpoints=serving,
     )
 
 
@@ -89,13 +91,20 @@ class Yinsi:
     accounts: Accounts
     rights: Rights
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    api_keys: VerifiedKeys = field(default_factory=VerifiedKeys)
+    checkpoints: WalCheckpointer | None = None
 
     def follow(self) -> None:
-        """For a long-running process (a server worker): follow newly published policy versions."""
+        """For a server worker (opened with ``serving``): follow newly published policy versions, and copy
+        SQLite's write-ahead log into the database in the background."""
         if self.policy.sync is not None:
             self.policy.sync.start()
+        if self.checkpoints is not None:
+            self.checkpoints.start()
 
     def close(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.stop()
         if self.policy.sync is not None:
             self.policy.sync.stop()
         self.notifier.close()
@@ -167,10 +176,12 @@ def open_yinsi(
     policy: CompiledPolicy | None = None,
     now: Callable[[], datetime] | None = None,
     pool: bool = True,
+    serving: bool = False,
 ) -> Yinsi:
-    """Connects, migrates (if asked), unwraps the secrets, loads the policy, and replays shreds."""
+    """Connects, migrates (if asked), unwraps the secrets, loads the policy, and replays shreds. ``serving``:
+    for a server worker, whose commits leave SQLite's checkpoints to a background thread (``follow``)."""
     clock = now or (lambda: datetime.now(UTC))
-    engine = engine_for(settings, pool=pool)
+    engine = engine_for(settings, pool=pool, serving=serving)
     if migrate:
         upgrade(engine)
     elif any(pending(engine).values()):
@@ -195,4 +206,18 @@ def open_yinsi(
     notifier = notifier_for(settings, outbox, keyring, clock)
     accounts = Accounts(vault, notifier)
     rights = Rights(vault, accounts, notifier, export_minutes=settings.export_link_minutes)
-    return Yinsi(settings, engine, keyring, audit, holder, vault, notifier, outbox, accounts, rights, clock)
+    checkpoints = WalCheckpointer(engine) if serving else None
+    return Yinsi(
+        settings,
+        engine,
+        keyring,
+        audit,
+        holder,
+        vault,
+        notifier,
+        outbox,
+        accounts,
+        rights,
+        clock,
+        checkpoints=checkpoints,
+    )

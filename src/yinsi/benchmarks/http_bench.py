@@ -24,9 +24,12 @@ so that each has its own throughput and percentiles:
   of their own and alternates).
 
 Each endpoint runs at a fixed rate (200 requests/s from 50 connections by
-default, ``constant_throughput``) and at the maximum rate (100 connections
-that send each request as soon as the last is answered). Users start within
-the first second; the measured window opens once they all run. A phase's
+default, each connection's calls starting as a Poisson process, so together
+they arrive as many independent clients' do) and at the maximum rate (100
+connections that send each request as soon as the last is answered). Users
+start within the first second; the measured window opens two seconds after
+they all run (the warm-up: threads, connections and statement caches are
+made on first use, as after any restart). A phase's
 throughput counts the requests started and answered within the window, its
 percentiles every request started within it, and its errors every request
 that failed, including any left unanswered for 10 seconds. The locustfile
@@ -97,6 +100,8 @@ CALLS: dict[str, str] = {
 FIXED, MAX = "fixed", "max"
 STARTUP_SECONDS = 60
 SETTLE_SECONDS = 60
+# Each phase runs this long before its measured window opens (its errors still count).
+WARMUP_SECONDS = 2.0
 # A request unanswered after this many seconds is an error; a phase waits as long for those in flight.
 REQUEST_TIMEOUT = 10
 # Locust needs a few seconds to start and stop around the time it runs.
@@ -448,7 +453,8 @@ def _run_locust(
     # time leaves room for it. Requests still in flight at the end are waited for (--stop-timeout), so a
     # request that never gets an answer counts as an error instead of vanishing.
     command = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--host", base]
-    command += ["--users", str(users), "--spawn-rate", str(users), "--run-time", f"{math.ceil(seconds) + 2}s"]
+    run_time = math.ceil(seconds + WARMUP_SECONDS) + 2
+    command += ["--users", str(users), "--spawn-rate", str(users), "--run-time", f"{run_time}s"]
     command += ["--only-summary", "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     command += ["--stop-timeout", str(REQUEST_TIMEOUT + 1)]
     env = _child_env(
@@ -456,6 +462,7 @@ def _run_locust(
         YINSI_BENCH_ENDPOINT=endpoint,
         YINSI_BENCH_USER_RATE=str(rate / users if rate is not None else 0),
         YINSI_BENCH_SECONDS=str(seconds),
+        YINSI_BENCH_WARMUP=str(WARMUP_SECONDS),
         YINSI_BENCH_TIMEOUT=str(REQUEST_TIMEOUT),
         YINSI_BENCH_OUTPUT=str(output),
     )
@@ -471,7 +478,7 @@ def _run_locust(
             start_new_session=True,
         )
     try:
-        returncode = process.wait(math.ceil(seconds) + REQUEST_TIMEOUT + LOCUST_GRACE_SECONDS)
+        returncode = process.wait(run_time + REQUEST_TIMEOUT + LOCUST_GRACE_SECONDS)
     except subprocess.TimeoutExpired:
         returncode = None
     finally:

@@ -11,10 +11,11 @@ through the environment what to call:
 - ``YINSI_BENCH_ENDPOINT``: ``health``, ``read``, ``write`` or ``consent``
   (each phase measures one, so each has its own throughput and percentiles);
 - ``YINSI_BENCH_USER_RATE``: requests per second of each simulated user
-  (``constant_throughput``), or 0 for none of Locust's waiting: as fast as
-  the server answers;
+  (the starts of its calls a Poisson process of that rate), or 0 for no
+  waiting at all: as fast as the server answers;
 - ``YINSI_BENCH_SECONDS``: how long the measured window lasts, from the
-  moment every user runs; ``YINSI_BENCH_TIMEOUT``: seconds after which an
+  moment every user runs and ``YINSI_BENCH_WARMUP`` seconds more have
+  passed; ``YINSI_BENCH_TIMEOUT``: seconds after which an
   unanswered request is an error; ``YINSI_BENCH_OUTPUT``: where to write
   what was measured (JSON), when Locust quits.
 
@@ -34,12 +35,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from locust import FastHttpUser, constant, constant_throughput, events, task
+from locust import FastHttpUser, events, task
 
 SETUP: dict[str, Any] = json.loads(Path(os.environ["YINSI_BENCH_SETUP"]).read_text(encoding="utf-8"))
 ENDPOINT = os.environ["YINSI_BENCH_ENDPOINT"]
 USER_RATE = float(os.environ.get("YINSI_BENCH_USER_RATE", "0"))
 WINDOW = float(os.environ["YINSI_BENCH_SECONDS"])
+WARMUP = float(os.environ.get("YINSI_BENCH_WARMUP", "0"))
 OUTPUT = Path(os.environ["YINSI_BENCH_OUTPUT"])
 SERVICE = {"Authorization": f"Bearer {SETUP['api_key']}"}
 _numbers = itertools.count()
@@ -61,7 +63,9 @@ MEASURE = Measure()
 
 
 def _spawned(**_: Any) -> None:
-    MEASURE.started = time.time()
+    # The first seconds of traffic are not measured (their errors still count): the server's threads, its
+    # connections and SQLAlchemy's statement cache are made on first use, as after any restart.
+    MEASURE.started = time.time() + WARMUP
 
 
 def _record(response_time: float, exception: BaseException | None = None, response: Any = None, **_: Any) -> None:
@@ -102,7 +106,16 @@ events.quitting.add_listener(_write)  # type: ignore[no-untyped-call]
 class BenchUser(FastHttpUser):
     """One connection calling one endpoint, at a fixed rate or back to back."""
 
-    wait_time = constant_throughput(USER_RATE) if USER_RATE > 0 else constant(0)
+    def wait_time(self) -> float:
+        """At a fixed rate, each user starts its calls as a Poisson process of USER_RATE a second, so the users
+        together are one of the asked rate: many independent clients, as a real service sees them. Locust's
+        ``constant_throughput`` keeps the users in step, so they arrive in bursts of every user at once, and
+        the bursts (not the server) then set the percentiles."""
+        if USER_RATE <= 0:
+            return 0.0
+        self.next_start += self.random.expovariate(USER_RATE)
+        return max(0.0, self.next_start - time.monotonic())
+
     # A request unanswered after this long counts as an error (the bench lets Locust wait as long for the
     # requests in flight when a phase ends, so none goes uncounted).
     connection_timeout = network_timeout = float(os.environ.get("YINSI_BENCH_TIMEOUT", "10"))
@@ -115,6 +128,7 @@ class BenchUser(FastHttpUser):
         sessions: list[str] = SETUP["sessions"]
         self.person = {"Authorization": f"Bearer {sessions[number % len(sessions)]}"}
         self.grant = number % 2 == 0
+        self.next_start = time.monotonic()
 
     def _subject(self) -> str:
         subjects: list[str] = SETUP["subjects"]

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from threading import Lock
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 
 from yinsi.adapters.db.rows import ApiKeyRow, table_of
 from yinsi.core.errors import BadRequest, Unauthenticated
@@ -75,10 +77,14 @@ def revoke_api_key(uow: UnitOfWork, key_id: str, now: datetime) -> bool:
     ).rowcount
     if done:
         uow.record(AuditEvent("api-key-revoked", "system", role="system", details={"key": key_id}))
+        uow.after_commit(_revocations.bump)  # this process's caches forget every key at once
     return bool(done)
 
 
 INVALID_KEY = Msg("API 密钥无效或已被吊销。", "The API key is invalid or has been revoked.")
+
+
+_KEY = select(_keys.c.secret_hash, _keys.c.role, _keys.c.revoked_at).where(_keys.c.id == bindparam("key_id"))
 
 
 def authenticate(engine: Engine, token: str) -> Caller:
@@ -88,9 +94,7 @@ def authenticate(engine: Engine, token: str) -> Caller:
     if not sep or not key_id or not secret or len(token) > 200:
         raise Unauthenticated(INVALID_KEY)
     with engine.connect() as connection:
-        row = connection.execute(
-            select(_keys.c.secret_hash, _keys.c.role, _keys.c.revoked_at).where(_keys.c.id == key_id)
-        ).first()
+        row = connection.execute(_KEY, {"key_id": key_id}).first()
     if (
         row is None
         or row.revoked_at is not None
@@ -98,3 +102,53 @@ def authenticate(engine: Engine, token: str) -> Caller:
     ):
         raise Unauthenticated(INVALID_KEY)
     return Caller(key_id, str(row.role))
+
+
+class _Revocations:
+    """How many keys this process has revoked: a cached verification made before the last one is void."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = Lock()
+
+    def bump(self) -> None:
+        with self._lock:
+            self.count += 1
+
+
+_revocations = _Revocations()
+
+
+class VerifiedKeys:
+    """API keys verified in the last ``ttl`` seconds, so a busy service's every call does not look its key up
+    again (a look-up costs a connection, a query and a hand-over to a thread: more than the rest of a read).
+
+    Only keys that verified are kept, under the SHA-256 of the whole token, never the token. A key revoked by
+    this process stops working at once; one revoked by another process (``yinsi keys revoke``, another
+    worker) within ``ttl``, half a second, inside the second that docs/operations.md promises.
+    """
+
+    def __init__(self, ttl: float = 0.5, size: int = 4096) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._seen: dict[bytes, tuple[float, int, Caller]] = {}
+        self._lock = Lock()
+
+    def cached(self, token: str) -> Caller | None:
+        found = self._seen.get(secret_digest(token))
+        if found is None:
+            return None
+        verified_at, generation, caller = found
+        if generation != _revocations.count or time.monotonic() - verified_at > self._ttl:
+            return None
+        return caller
+
+    def verify(self, engine: Engine, token: str) -> Caller:
+        """Looks ``token`` up (``authenticate``) and remembers it for ``ttl``. Call it holding no connection."""
+        generation, started = _revocations.count, time.monotonic()  # before the look-up, never after
+        caller = authenticate(engine, token)
+        with self._lock:
+            if len(self._seen) >= self._size:
+                self._seen.clear()  # bounded; an operator has a handful of keys, not thousands
+            self._seen[secret_digest(token)] = (started, generation, caller)
+        return caller

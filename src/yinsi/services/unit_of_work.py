@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
-from yinsi.adapters.db.engine import writer
+from yinsi.adapters.db.engine import reader, writer
 from yinsi.core.errors import YinsiError
 from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender
 
@@ -84,7 +84,7 @@ class UnitOfWork:
 
 
 class ReadUnit:
-    """A read-only use case: a snapshot read without the write lock, its audit events appended after it by the
+    """A read-only use case: it reads without the write lock (``reader``), its audit events appended after it by the
     ``GroupAppender`` together with those of the reads that finish at the same time.
 
     The read connection is closed before the append, so a thread never holds two.
@@ -97,12 +97,7 @@ class ReadUnit:
         self.connection: Connection
 
     def __enter__(self) -> ReadUnit:
-        self.connection = self._engine.connect()
-        try:
-            self._transaction = self.connection.begin()  # one snapshot for every query of the use case
-        except BaseException:
-            self.connection.close()
-            raise
+        self.connection = reader(self._engine)
         return self
 
     def record(self, event: AuditEvent) -> None:
@@ -111,10 +106,7 @@ class ReadUnit:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        try:
-            self._transaction.rollback()  # nothing was written; ending the snapshot releases it
-        finally:
-            self.connection.close()
+        self.connection.close()  # nothing was written: nothing to commit
         keep = exc is None or (isinstance(exc, YinsiError) and exc.audited)
         if keep and self._events:
             self._appender.append(self._events)

@@ -27,8 +27,12 @@ Two rules keep a busy server from locking up:
 
 from __future__ import annotations
 
+import fcntl
+import logging
+import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,8 @@ from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.pool import NullPool
 
 from yinsi.core.errors import Busy
+
+log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT_S = 5.0
 # Connections a pool keeps beyond one per request thread: the policy follower, a server's store lock, start-up.
@@ -55,6 +61,7 @@ def make_engine(
     pool: bool = True,
     pool_size: int = DEFAULT_POOL_SIZE,
     lock_timeout: float = LOCK_TIMEOUT_S,
+    background_checkpoints: bool = False,
 ) -> Engine:
     """An engine for ``url``; SQLite URLs need ``keystore_path`` for the attached keystore file.
 
@@ -66,7 +73,14 @@ def make_engine(
     if url.startswith("sqlite"):
         if keystore_path is None:
             raise ValueError("a SQLite data store needs the keystore file's path")
-        engine = _sqlite_engine(url, keystore_path, pool=pool, pool_size=pool_size, lock_timeout=lock_timeout)
+        engine = _sqlite_engine(
+            url,
+            keystore_path,
+            pool=pool,
+            pool_size=pool_size,
+            lock_timeout=lock_timeout,
+            autocheckpoint=not background_checkpoints,
+        )
     else:
         kwargs: dict[str, Any] = {
             "pool_pre_ping": True,
@@ -84,7 +98,9 @@ def make_engine(
     return engine
 
 
-def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool, pool_size: int, lock_timeout: float) -> Engine:
+def _sqlite_engine(
+    url: str, keystore_path: Path, *, pool: bool, pool_size: int, lock_timeout: float, autocheckpoint: bool
+) -> Engine:
     database = url.split("///", 1)[1] if "///" in url else ""
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
@@ -112,19 +128,19 @@ def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool, pool_size: int,
                 cursor.execute(f"PRAGMA {schema}.synchronous=NORMAL")
             cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
             cursor.execute("PRAGMA foreign_keys=ON")
+            if not autocheckpoint:
+                cursor.execute("PRAGMA wal_autocheckpoint=0")
         finally:
             cursor.close()
 
-    # The writers of this process queue on a Python lock before they ask SQLite for its write lock. SQLite
-    # makes a waiting writer poll, sleeping up to 100 ms between tries, so under load its queue is slow and
-    # unfair; a lock here hands over at once and in order. Held from BEGIN IMMEDIATE until the connection
-    # goes back to the pool (after its COMMIT or ROLLBACK); other processes still queue in SQLite.
-    gate = threading.Lock()
+    gate = _WriteGate(Path(database) if database and database != ":memory:" else None)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         # Readers begin DEFERRED (no lock until they write); writers ask for IMMEDIATE through `writer()`.
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode == "NONE":
+            return  # a reader: each statement is its own transaction (see `reader()`)
         if mode != "IMMEDIATE" or connection.info.get(_GATE):
             connection.exec_driver_sql(f"BEGIN {mode}")
             return
@@ -146,6 +162,91 @@ def _sqlite_engine(url: str, keystore_path: Path, *, pool: bool, pool_size: int,
 
 
 _GATE = "yinsi.write_gate"
+
+
+class _WriteGate:
+    """Where SQLite writers queue before they ask SQLite for its write lock.
+
+    SQLite makes a waiting writer poll, sleeping up to 100 ms between tries, so under load its queue is slow
+    and unfair: a writer can wait seconds while others come and go. Here the writers of one process queue on
+    a Python lock, which hands over at once and in order; the one at its head then takes a lock file shared
+    with the other processes (``yinsi serve --workers``, the commands), trying every millisecond. Held from
+    BEGIN IMMEDIATE until the connection goes back to the pool, after its COMMIT or ROLLBACK.
+    """
+
+    def __init__(self, database: Path | None) -> None:
+        self._threads = threading.Lock()
+        self._path = database.with_name(database.name + ".write-lock") if database is not None else None
+        self._fd: int | None = None
+
+    def acquire(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self._threads.acquire(timeout=timeout):
+            return False
+        if self._path is None:
+            return True
+        try:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            while True:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return True
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        self._threads.release()
+                        return False
+                    time.sleep(0.001)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
+
+
+class WalCheckpointer:
+    """Copies SQLite's write-ahead log into the database files in a thread of its own, twice a second.
+
+    By default SQLite does it inside a COMMIT once the log holds 1,000 pages, and the request that commits
+    then waits for the copy and its fsync, with every writer of the process queued behind it (the write
+    gate is held until its connection goes back to the pool): the slowest requests of a busy server. A
+    PASSIVE checkpoint takes no lock that writers or readers wait for.
+    """
+
+    def __init__(self, engine: Engine, interval: float = 0.5) -> None:
+        self._engine = engine
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._engine.dialect.name == "sqlite" and self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="yinsi-wal-checkpoint", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+        self.checkpoint()  # what the last requests wrote goes into the files
+
+    def checkpoint(self) -> None:
+        if self._engine.dialect.name != "sqlite":
+            return
+        with self._engine.connect() as connection:
+            for schema in ("main", "keystore"):
+                connection.exec_driver_sql(f"PRAGMA {schema}.wal_checkpoint(PASSIVE)")
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            try:
+                self.checkpoint()
+            except Exception as exc:  # a busy moment must not end the checkpoints
+                log.warning("WAL checkpoint failed (%s); trying again", type(exc).__name__)
 
 
 def _one_connection_per_thread(engine: Engine) -> None:
@@ -178,6 +279,15 @@ def _busy_instead(context: ExceptionContext) -> BaseException | None:
     if getattr(original, "sqlstate", None) in _PG_RETRYABLE:
         return Busy()
     return None
+
+
+def reader(engine: Engine) -> Connection:
+    """A connection for a use case that only reads and checks what it read against what it reads next (a
+    read of PI: the values, then the consent that decides over them). On SQLite it issues no BEGIN, so each
+    statement reads the newest committed state; a consent withdrawn between two statements is then already
+    seen by the second, which is what a read must honour. It saves two statements a read, on the busiest path.
+    """
+    return engine.connect().execution_options(sqlite_begin="NONE")
 
 
 def writer(engine: Engine) -> Connection:
