@@ -20,7 +20,15 @@ from yinsi.cli.main import app
 
 # Every command, by what it does with a store. A new command must be placed here (the first test checks).
 MAKES_A_STORE = {"serve", "db upgrade", "db status"}
-NEEDS_NO_STORE = {"policy check", "policy schema", "policy render", "policy diff", "bench vault", "bench rights", "bench http"}
+NEEDS_NO_STORE = {
+    "policy check",
+    "policy schema",
+    "policy render",
+    "policy diff",
+    "bench vault",
+    "bench rights",
+    "bench http",
+}
 NEEDS_A_STORE: dict[str, list[str]] = {
     "backup": ["{tmp}/out/data.backup"],
     "restore": ["{tmp}/nowhere.backup"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -88,3 +89,54 @@ def test_a_read_whose_audit_event_cannot_be_written_returns_nothing(impatient: Y
         assert connection.execute(select(func.count()).select_from(EVENTS)).scalar_one() == before
     read = impatient.vault.read(actor=APP, subject_id=subject, purpose="registration")
     assert read.values["name"] == "张三"
+
+
+def _read_at_once(yinsi: Yinsi, subject: str, count: int) -> list[object]:
+    """``count`` threads read the subject at the same moment; each one's result or error."""
+    outcomes: list[object] = []
+    start = threading.Barrier(count)
+
+    def one() -> None:
+        start.wait()
+        try:
+            outcomes.append(yinsi.vault.read(actor=APP, subject_id=subject, purpose="registration"))
+        except Exception as exc:  # the outcome under test
+            outcomes.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def _reads_audited(yinsi: Yinsi) -> list[str]:
+    with yinsi.engine.connect() as connection:
+        return list(connection.execute(select(EVENTS.c.at).where(EVENTS.c.action == "pi-read")).scalars())
+
+
+def test_reads_at_the_same_moment_share_their_audit_transactions(clinic: Yinsi, backend: Backend) -> None:
+    subject = clinic.vault.create_subject(actor=APP)
+    clinic.vault.write(actor=APP, subject_id=subject, purpose="registration", values={"name": "张三"}, source="t")
+    outcomes: list[object] = []
+    reader = threading.Thread(target=lambda: outcomes.extend(_read_at_once(clinic, subject, 12)))
+    with write_lock_held_elsewhere(backend):  # the first read's append waits; the others queue behind it
+        reader.start()
+        time.sleep(0.5)
+    reader.join()
+    assert all(not isinstance(o, Exception) for o in outcomes), outcomes
+    audited = _reads_audited(clinic)
+    assert len(audited) == 12  # every read answered has its event
+    assert len(set(audited)) < 12  # and they were appended together, not one transaction each
+    assert clinic.audit.verify(clinic.engine).ok
+
+
+def test_a_group_commit_that_fails_fails_every_read_in_it(impatient: Yinsi, backend: Backend) -> None:
+    subject = impatient.vault.create_subject(actor=APP)
+    impatient.vault.write(actor=APP, subject_id=subject, purpose="registration", values={"name": "张三"}, source="t")
+    with write_lock_held_elsewhere(backend):
+        outcomes = _read_at_once(impatient, subject, 8)
+    assert len(outcomes) == 8
+    assert all(isinstance(o, Busy) for o in outcomes), [type(o).__name__ for o in outcomes]
+    assert _reads_audited(impatient) == []

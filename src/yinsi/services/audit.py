@@ -249,6 +249,13 @@ def _columns_match(row: Any) -> bool:
     )
 
 
+def _copy_of(error: BaseException) -> BaseException:
+    """The same error as a new object (its class, arguments and attributes), without calling its __init__."""
+    clone = type(error).__new__(type(error), *error.args)
+    clone.__dict__.update(error.__dict__)
+    return clone
+
+
 class _Ticket:
     __slots__ = ("error", "events", "lead", "settled")
 
@@ -288,7 +295,9 @@ class GroupAppender:
             ticket.settled.wait()
             if not ticket.lead:
                 if ticket.error is not None:
-                    raise ticket.error
+                    # Each waiting read raises its own copy: one exception object raised in many threads at
+                    # once would have its traceback rewritten under it.
+                    raise _copy_of(ticket.error) from ticket.error
                 return
         self._lead()
         if ticket.error is not None:

@@ -62,28 +62,22 @@ _LOCK_SUBJECT = _SUBJECT_STATUS.with_for_update()
 _EXISTING = select(_values.c.field, _values.c.purposes, _values.c.sealed, _values.c.key_version).where(
     _values.c.subject_id == bindparam("subject_id"), _values.c.field.in_(bindparam("fields", expanding=True))
 )
+# What opening a value needs: the sealed value and its subject's wrapped data key.
+_SEALED = (
+    _values.c.field,
+    _values.c.sealed,
+    _values.c.key_version,
+    _keys.c.version,
+    _keys.c.wrapped,
+    _keys.c.master_key_id,
+)
 _OPEN = (
-    select(
-        _values.c.field,
-        _values.c.sealed,
-        _values.c.key_version,
-        _keys.c.version,
-        _keys.c.wrapped,
-        _keys.c.master_key_id,
-    )
+    select(*_SEALED)
     .join(_keys, _keys.c.subject_id == _values.c.subject_id)
     .where(_values.c.subject_id == bindparam("subject_id"), _values.c.field.in_(bindparam("fields", expanding=True)))
 )
 _STATUS_AND_SEALED = (
-    select(
-        _subjects.c.status,
-        _values.c.field,
-        _values.c.sealed,
-        _values.c.key_version,
-        _keys.c.version,
-        _keys.c.wrapped,
-        _keys.c.master_key_id,
-    )
+    select(_subjects.c.status, *_SEALED)
     .select_from(_subjects)
     # Every value of the subject (one per declared field at most), filtered in Python: a list of fields as an
     # expanding IN makes SQLAlchemy render the statement anew on every read, which costs more than the rows.
@@ -92,15 +86,7 @@ _STATUS_AND_SEALED = (
     .where(_subjects.c.id == bindparam("subject_id"))
 )
 _OPEN_MANY = (
-    select(
-        _values.c.subject_id,
-        _values.c.field,
-        _values.c.sealed,
-        _values.c.key_version,
-        _keys.c.version,
-        _keys.c.wrapped,
-        _keys.c.master_key_id,
-    )
+    select(_values.c.subject_id, *_SEALED)
     .join(_keys, _keys.c.subject_id == _values.c.subject_id)
     .where(
         _values.c.subject_id.in_(bindparam("subjects", expanding=True)),
