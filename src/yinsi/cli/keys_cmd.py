@@ -122,7 +122,7 @@ def create_api_key_cmd(
 def revoke_api_key_cmd(
     ctx: typer.Context, key_id: Annotated[str, typer.Argument(help="The key's id.", show_default=False)]
 ) -> None:
-    """Revoke an API key at once."""
+    """Revoke an API key: every running server refuses it within half a second."""
     from yinsi.bootstrap import open_yinsi
     from yinsi.services.api_keys import revoke_api_key
 
