@@ -17,6 +17,7 @@ from tests.functional.test_cli_operations import CLINIC, Cli, env_of
 from tests.support.serve import running_server
 from yinsi.adapters.db.store_guard import StoreInUse, exclusive, serving
 from yinsi.cli.main import app
+from yinsi.core.i18n import Msg
 
 # Every command, by what it does with a store. A new command must be placed here (the first test checks).
 MAKES_A_STORE = {"serve", "db upgrade", "db status"}
@@ -162,13 +163,20 @@ def test_restore_is_refused_while_a_server_runs_and_works_once_it_stops(backend:
     assert "keystore restored" in cli.ok("keys", "restore", keys).stdout
 
 
-def test_servers_share_the_store_and_a_restore_needs_it_alone(backend: Backend) -> None:
+def test_servers_share_the_store_and_a_restore_needs_it_alone(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Several server processes (uvicorn workers) hold it at once; a restore is refused while any does, and
-    a server is refused while a restore runs."""
+    a server is refused while a restore runs; the refusals in the commands' language."""
     url = backend.settings.resolved_database_url
-    with serving(url), serving(url), pytest.raises(StoreInUse, match="a yinsi server is running"):
-        exclusive(url, "restore the data store").__enter__()
-    with exclusive(url, "restore the data store"), pytest.raises(StoreInUse, match="a restore is running"):
+    what = Msg("恢复数据存储", "restore the data store")
+    monkeypatch.delenv("YINSI_LANG", raising=False)
+    with serving(url), serving(url), pytest.raises(StoreInUse, match=r"有 yinsi 服务正在运行.*再恢复数据存储"):
+        exclusive(url, what).__enter__()
+    monkeypatch.setenv("YINSI_LANG", "en")
+    with serving(url), pytest.raises(StoreInUse, match=r"a yinsi server is running.*restore the data store"):
+        exclusive(url, what).__enter__()
+    with exclusive(url, what), pytest.raises(StoreInUse, match="a restore is running"):
         serving(url).__enter__()
     with serving(url):
         pass

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
-from yinsi.core.i18n import Msg
+from yinsi.core.i18n import Msg, env_lang
 
 
 class NoStore(YinsiError):
@@ -73,8 +73,7 @@ def state(ctx: typer.Context) -> CliState:
 
 
 def default_lang() -> str:
-    value = os.environ.get("YINSI_LANG", "zh-CN")
-    return "en" if value.lower().startswith("en") else "zh-CN"
+    return env_lang()
 
 
 out = Console(highlight=False, soft_wrap=True)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from yinsi.cli.context import err, out, state
+from yinsi.core.i18n import Msg
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -180,7 +181,7 @@ def keys_restore(
     from yinsi.services.backups import BackupError, restore_keystore
 
     settings = state(ctx).settings()
-    with exclusive(settings.resolved_database_url, "restore the keystore"):
+    with exclusive(settings.resolved_database_url, Msg("恢复密钥库", "restore the keystore")):
         # No key file and no YINSI_MASTER_KEY: say which key the backup needs rather than create a new one.
         has_keys = settings.master_key is not None or settings.resolved_master_key_file.exists()
         keys = key_provider(settings) if has_keys else None

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from yinsi.cli.context import err, out, state
+from yinsi.core.i18n import Msg
 
 
 def backup(
@@ -43,7 +44,7 @@ def restore(
 
     settings = state(ctx).settings()
     # Alone on the store from start to end: a running server would go on without replaying the shreds.
-    with exclusive(settings.resolved_database_url, "restore the data store"):
+    with exclusive(settings.resolved_database_url, Msg("恢复数据存储", "restore the data store")):
         yinsi = open_yinsi(settings, migrate=False)
         try:
             restore_data_store(settings, yinsi.engine, source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 DEFAULT_LANG = "zh-CN"
@@ -16,6 +17,11 @@ class Msg:
 
     def get(self, lang: str | None) -> str:
         return self.en if lang is not None and lang.lower().startswith("en") else self.zh
+
+
+def env_lang() -> str:
+    """The language of a command's messages: YINSI_LANG=en for English, Chinese otherwise."""
+    return "en" if os.environ.get("YINSI_LANG", DEFAULT_LANG).lower().startswith("en") else DEFAULT_LANG
 
 
 def pick_lang(accept_language: str | None) -> str:

@@ -31,6 +31,7 @@ from sqlalchemy import Connection, create_engine, inspect, make_url, text
 from sqlalchemy.pool import NullPool
 
 from yinsi.config import StartupError
+from yinsi.core.i18n import Msg, env_lang
 
 # Any fixed 64-bit number; "yinsi" in ASCII, so it is recognisable in pg_locks.
 ADVISORY_KEY = 0x79696E7369
@@ -38,7 +39,10 @@ ADVISORY_KEY = 0x79696E7369
 
 class StoreInUse(StartupError):
     """The store is held by another process in a way that forbids what was asked; the text says what to do
-    (a ``StartupError``, so every command prints it as one sentence and exits 1)."""
+    (a ``StartupError``, so every command prints it as one sentence and exits 1), in the commands' language."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message.get(env_lang()))
 
 
 def _sqlite_file(database_url: str) -> Path | None:
@@ -90,12 +94,14 @@ def serving(database_url: str) -> Iterator[None]:
 
 
 @contextmanager
-def exclusive(database_url: str, what: str) -> Iterator[None]:
+def exclusive(database_url: str, what: Msg) -> Iterator[None]:
     """Held by a restore from start to end; refused at once (``StoreInUse``) while a server holds the store.
-    ``what`` names the operation in the refusal ("restore the data store")."""
-    refusal = (
+    ``what`` names the operation in the refusal ("恢复数据存储" / "restore the data store")."""
+    refusal = Msg(
+        f"这个存储上有 yinsi 服务正在运行；请先停止所有 'yinsi serve' 进程（及其工作进程），再{what.zh}；"
+        "什么也没有改动。",
         f"a yinsi server is running on this store; stop every 'yinsi serve' process (and its workers) "
-        f"before you {what}, then run the command again; nothing was changed"
+        f"before you {what.en}, then run the command again; nothing was changed",
     )
     database = _sqlite_file(database_url)
     if database is not None:
@@ -119,7 +125,10 @@ def exclusive(database_url: str, what: str) -> Iterator[None]:
             connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_KEY})
 
 
-_RESTORING = "a restore is running on this store; start the server again once it has finished"
+_RESTORING = Msg(
+    "这个存储正在恢复中；恢复完成后再启动服务。",
+    "a restore is running on this store; start the server again once it has finished",
+)
 
 
 def has_store(database_url: str) -> bool:
