@@ -11,11 +11,10 @@ switch) are never changed by a new version.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from threading import Event, Lock, Thread
+from threading import Lock
 from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -23,14 +22,13 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from yinsi.adapters.db.rows import AnnouncementRow, PolicyStateRow, PolicyVersionRow, table_of
 from yinsi.core.errors import Conflict, YinsiError
 from yinsi.core.i18n import Msg
+from yinsi.core.periodic import Periodic
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.diff import PolicyDiff, diff_policies
 from yinsi.core.policy.load import load_policy_text
 from yinsi.core.policy.model import PolicySpec
 from yinsi.services.audit import AuditEvent
 from yinsi.services.unit_of_work import UnitOfWork
-
-log = logging.getLogger(__name__)
 
 _versions = table_of(PolicyVersionRow)
 _state = table_of(PolicyStateRow)
@@ -201,11 +199,9 @@ class PolicySync:
     def __init__(self, engine: Engine, install: Callable[[CompiledPolicy], None], interval: float = 0.5) -> None:
         self._engine = engine
         self._install = install
-        self._interval = interval
         self._current_id: int | None = None
         self._lock = Lock()
-        self._stop = Event()
-        self._thread: Thread | None = None
+        self._rounds = Periodic("policy-sync", interval, self.refresh)
 
     def refresh(self) -> bool:
         """Installs the version in force if it changed; True when it did. Call it holding no connection."""
@@ -223,19 +219,7 @@ class PolicySync:
         return True
 
     def start(self) -> None:
-        if self._thread is None:
-            self._thread = Thread(target=self._follow, name="yinsi-policy-sync", daemon=True)
-            self._thread.start()
+        self._rounds.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
-
-    def _follow(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.refresh()
-            except Exception as exc:  # a passing database error must not end the following
-                log.warning("could not check the policy in force (%s); trying again", type(exc).__name__)
+        self._rounds.stop()

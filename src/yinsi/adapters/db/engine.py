@@ -28,7 +28,6 @@ Two rules keep a busy server from locking up:
 from __future__ import annotations
 
 import fcntl
-import logging
 import os
 import sqlite3
 import threading
@@ -41,8 +40,7 @@ from sqlalchemy.engine import Connection, ExceptionContext
 from sqlalchemy.pool import NullPool
 
 from yinsi.core.errors import Busy
-
-log = logging.getLogger(__name__)
+from yinsi.core.periodic import Periodic
 
 LOCK_TIMEOUT_S = 5.0
 # Connections a pool keeps beyond one per request thread: the policy follower, a server's store lock, start-up.
@@ -218,20 +216,14 @@ class WalCheckpointer:
 
     def __init__(self, engine: Engine, interval: float = 0.5) -> None:
         self._engine = engine
-        self._interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._rounds = Periodic("wal-checkpoint", interval, self.checkpoint)
 
     def start(self) -> None:
-        if self._engine.dialect.name == "sqlite" and self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="yinsi-wal-checkpoint", daemon=True)
-            self._thread.start()
+        if self._engine.dialect.name == "sqlite":
+            self._rounds.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._rounds.stop()
         self.checkpoint()  # what the last requests wrote goes into the files
 
     def checkpoint(self) -> None:
@@ -240,13 +232,6 @@ class WalCheckpointer:
         with self._engine.connect() as connection:
             for schema in ("main", "keystore"):
                 connection.exec_driver_sql(f"PRAGMA {schema}.wal_checkpoint(PASSIVE)")
-
-    def _run(self) -> None:
-        while not self._stop.wait(self._interval):
-            try:
-                self.checkpoint()
-            except Exception as exc:  # a busy moment must not end the checkpoints
-                log.warning("WAL checkpoint failed (%s); trying again", type(exc).__name__)
 
 
 def _one_connection_per_thread(engine: Engine) -> None:
