@@ -156,7 +156,7 @@ def test_an_edited_manifest_or_a_swapped_keystore_is_refused(
     cli.ok("keys", "backup", older)
     with opened(backend, clinic_policy) as yinsi:
         gone = person(yinsi, "李四", "13887654321")
-        yinsi.vault.shred(actor=APP, subject_id=gone, reason="cancelled", check_access=False)
+        yinsi.vault.shred_as_system(actor=APP, subject_id=gone, reason="cancelled")
 
     edited = tmp_path / "edited.zip"
     cli.ok("keys", "backup", edited)
@@ -262,7 +262,7 @@ def test_replayed_shreds_also_end_pending_guardian_links_and_codes(
             },
         )
     backup = backup_data_store(backend.settings, clinic.engine, tmp_path / "data.backup")
-    clinic.vault.shred(actor=APP, subject_id=ward, reason="cancelled", check_access=False)
+    clinic.vault.shred_as_system(actor=APP, subject_id=ward, reason="cancelled")
     restore_data_store(backend.settings, clinic.engine, backup)
     assert count(clinic, GuardianLinkRow, ward_id=ward) == 1  # the backup brought them back...
     clinic.close()

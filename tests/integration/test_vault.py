@@ -282,3 +282,38 @@ def test_shredding_makes_every_value_unreadable_at_once_and_keeps_the_audit(clin
     assert [e["subject"] for e in events(clinic, "subject-shredded")] == [patient]
     assert events(clinic, "pi-written")  # the history of what happened stays
     assert clinic.audit.verify(clinic.engine).ok
+
+
+def test_the_system_writes_without_a_role_decision_but_never_past_the_spec(clinic: Yinsi, patient: str) -> None:
+    system = Actor.system()
+    # A role the spec does not know is refused by ``write``; the system's own write is not decided by role.
+    with pytest.raises(AccessDenied):
+        clinic.vault.write(
+            actor=system, subject_id=patient, purpose="registration", values={"name": "张三"}, source="test"
+        )
+    done = clinic.vault.write_as_system(
+        actor=system, subject_id=patient, purpose="registration", values={"name": "张三"}, source="test"
+    )
+    assert done.written == ["name"]
+    # ... but an undeclared purpose, or an erased subject, is refused to the system too.
+    with pytest.raises(AccessDenied) as undeclared:
+        clinic.vault.write_as_system(
+            actor=system, subject_id=patient, purpose="no_such_purpose", values={"name": "张三"}, source="test"
+        )
+    assert undeclared.value.decision.reason is not None
+    assert undeclared.value.decision.reason.value == "purpose_not_declared"
+    clinic.vault.shred_as_system(actor=system, subject_id=patient, reason="test")
+    with pytest.raises(AccessDenied) as erased:
+        clinic.vault.write_as_system(
+            actor=system, subject_id=patient, purpose="registration", values={"name": "张三"}, source="test"
+        )
+    assert erased.value.decision.reason is not None
+    assert erased.value.decision.reason.value == "subject_erased"  # it said "role not declared" before
+
+
+def test_shredding_is_decided_for_a_role_and_not_for_the_system(clinic: Yinsi, patient: str) -> None:
+    with pytest.raises(AccessDenied):
+        clinic.vault.shred(actor=MARKETING, subject_id=patient, reason="test")
+    assert events(clinic, "subject-shred-denied")
+    clinic.vault.shred_as_system(actor=Actor.system(), subject_id=patient, reason="cancelled")
+    assert [e["details"] for e in events(clinic, "subject-shredded")] == [{"reason": "cancelled"}]

@@ -123,14 +123,13 @@ def _populate(yinsi: Yinsi, count: int, echo: Callable[..., Any]) -> list[str]:
         body = f"310104{born:%Y%m%d}{i % 1000:03d}"
         check = "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
         with yinsi.vault.unit() as uow:
-            subject = yinsi.vault.create_subject(actor=SYSTEM, uow=uow, check_access=False)
-            yinsi.vault.write(
+            subject = yinsi.vault.create_subject_as_system(actor=SYSTEM, uow=uow)
+            yinsi.vault.write_as_system(
                 actor=SYSTEM,
                 subject_id=subject,
                 purpose="account",
                 source="bench",
                 uow=uow,
-                check_access=False,
                 values={
                     "mobile": f"13{i:09d}",
                     "name": "李" + chr(0x4E00 + rng.randrange(20000)),

@@ -119,6 +119,12 @@ class Decision:
         return {f.field: f.form for f in self.fields if f.allowed and f.form is not None}
 
 
+def refused(*, role: str, purpose: str, operation: Operation, fields: Iterable[str], reason: Deny) -> Decision:
+    """A decision that refuses every field for one reason (an erased subject, an undeclared purpose)."""
+    wanted = tuple(dict.fromkeys(fields))
+    return Decision(role, purpose, operation, tuple(FieldDecision(f, False, None, reason) for f in wanted), reason)
+
+
 def decide(
     policy: CompiledPolicy,
     *,
@@ -133,7 +139,7 @@ def decide(
     wanted = tuple(dict.fromkeys(fields))
 
     def refuse(reason: Deny) -> Decision:
-        return Decision(role, purpose, operation, tuple(FieldDecision(f, False, None, reason) for f in wanted), reason)
+        return refused(role=role, purpose=purpose, operation=operation, fields=wanted, reason=reason)
 
     if role not in policy.role_purposes:
         return refuse(Deny.ROLE_NOT_DECLARED)

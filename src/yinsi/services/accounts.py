@@ -320,18 +320,17 @@ class Accounts:
             if acceptance is not None:
                 consent.validate_act(policy, acceptance)
             self._check_code(uow, phone_digest, code, client, "login")
-            subject = found or self.vault.create_subject(actor=SYSTEM, uow=uow, check_access=False)
+            subject = found or self.vault.create_subject_as_system(actor=SYSTEM, uow=uow)
             if not has_account:
                 # The number is now also held for the account (a service-first subject may hold it for a
                 # service's purpose only); writing it again adds the purpose and keeps the value.
-                self.vault.write(
+                self.vault.write_as_system(
                     actor=SYSTEM,
                     subject_id=subject,
                     purpose=purpose,
                     values={field: canonical},
                     source="registration",
                     uow=uow,
-                    check_access=False,
                 )
                 uow.connection.execute(
                     insert(_accounts).values(subject_id=subject, status="active", created_at=self.vault.now())

@@ -57,14 +57,13 @@ def correct(
                 Msg(f"隐私政策没有声明字段 {field_id}。", f"The policy declares no field {field_id}."), field=field_id
             )
         target = rows[field_id][0] if field_id in rows else purpose or _purpose_for(policy, field_id)
-        vault.write(
+        vault.write_as_system(
             actor=actor,
             subject_id=subject,
             purpose=target,
             values={field_id: value},
             source=f"self-service:{actor.role}",
             uow=uow,
-            check_access=False,
         )
         written.append(field_id)
     uow.record(AuditEvent("pi-corrected", actor.id, role=actor.role, subject=subject, requested=written))

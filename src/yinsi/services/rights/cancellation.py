@@ -99,7 +99,7 @@ class Cancellation(RightsBase):
                 },
             )
         )
-        self.vault.shred(actor=Actor.system(), subject_id=subject, reason=reason, uow=uow, check_access=False)
+        self.vault.shred_as_system(actor=Actor.system(), subject_id=subject, reason=reason, uow=uow)
         return {"recipients_told": told, "third_party_logins_released": released}
 
     def _tell_recipients(
