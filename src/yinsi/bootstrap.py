@@ -8,28 +8,33 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine
 
+from yinsi.adapters.db import store_guard
 from yinsi.adapters.db.engine import POOL_SPARE, WalCheckpointer, make_engine
 from yinsi.adapters.db.migrate import pending, upgrade
-from yinsi.adapters.db.outbox import DbOutbox
+from yinsi.adapters.db.outbox import DbOutbox, StoredMessage
 from yinsi.adapters.keys.env import EnvKeyProvider
 from yinsi.adapters.keys.local_file import LocalFileKeyProvider
-from yinsi.adapters.notify.console import ConsoleMessageSender
+from yinsi.adapters.notify.console import ConsoleMessageSender, open_outbox_message
 from yinsi.adapters.notify.smtp import SmtpMessageSender
 from yinsi.adapters.notify.webhook import WebhookMessageSender
 from yinsi.config import Settings, StartupError
+from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
-from yinsi.core.ports import KeyProvider, MessageSender
-from yinsi.services import policies
+from yinsi.core.ports import KeyProvider, Message, MessageSender
+from yinsi.services import backups, policies
 from yinsi.services.accounts import Accounts
+from yinsi.services.administration import Administration
 from yinsi.services.api_keys import VerifiedKeys
-from yinsi.services.audit import AuditLog
+from yinsi.services.audit import AuditEvent, AuditLog
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
 from yinsi.services.notifier import Notifier
@@ -40,7 +45,7 @@ from yinsi.services.vault import Vault
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PolicyHolder", "StartupError", "Yinsi", "open_yinsi"]
+__all__ = ["PolicyHolder", "StartupError", "StoredMessage", "Yinsi", "open_yinsi"]
 
 
 def key_provider(settings: Settings) -> KeyProvider:
@@ -94,6 +99,27 @@ class Yinsi:
     api_keys: VerifiedKeys = field(default_factory=VerifiedKeys)
     checkpoints: WalCheckpointer | None = None
 
+    @cached_property
+    def admin(self) -> Administration:
+        sync = self.policy.sync
+        return Administration(
+            self.vault, self.keyring, self.notifier, self.settings, follow_policy=sync.refresh if sync else lambda: None
+        )
+
+    def healthy(self) -> None:
+        """Raises unless the database answers (the ``/health`` probe)."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
+    def console_outbox(self, *, newest: int | None, channel: str | None) -> list[tuple[StoredMessage, Message]]:
+        """The console channel's messages, newest first and opened (development only: they hold login codes);
+        older than the configured hours, they are deleted first."""
+        from datetime import timedelta  # noqa: PLC0415 - only the outbox command needs it
+
+        self.outbox.purge(self.now() - timedelta(hours=self.settings.outbox_keep_hours))
+        secret = self.keyring.secret("outbox")
+        return [(entry, open_outbox_message(secret, entry.sealed)) for entry in self.outbox.latest(newest, channel)]
+
     def follow(self) -> None:
         """For a server worker (opened with ``serving``): follow newly published policy versions, and copy
         SQLite's write-ahead log into the database in the background."""
@@ -115,6 +141,86 @@ class Yinsi:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+# ---------------------------------------------------------------- the store itself, for the command line
+
+
+def has_store(settings: Settings) -> bool:
+    """Whether the configured store exists, without creating anything there."""
+    return store_guard.has_store(settings.resolved_database_url)
+
+
+def serving(settings: Settings) -> AbstractContextManager[None]:
+    """Held by a server process while it serves (shared); a restore is refused meanwhile."""
+    return store_guard.serving(settings.resolved_database_url)
+
+
+def exclusive(settings: Settings, what: Msg) -> AbstractContextManager[None]:
+    """Held by a restore from start to end; refused at once while a server holds the store."""
+    return store_guard.exclusive(settings.resolved_database_url, what)
+
+
+def upgrade_store(settings: Settings) -> list[str]:
+    """Applies every pending migration; returns the stores (data, keystore) that were behind."""
+    engine = engine_for(settings, pool=False)
+    try:
+        before = pending(engine)
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    return [name for name, behind in before.items() if behind]
+
+
+def store_status(settings: Settings) -> dict[str, bool]:
+    """For each store (data, keystore), whether migrations are pending."""
+    engine = engine_for(settings, pool=False)
+    try:
+        return pending(engine)
+    finally:
+        engine.dispose()
+
+
+def restore_data_store(settings: Settings, source: Path) -> int:
+    """Restores the data store alone on it, replays every shred the keystore records, and re-anchors the audit
+    chain; returns the event the chain was anchored at."""
+    with exclusive(settings, Msg("恢复数据存储", "restore the data store")):
+        with open_yinsi(settings, migrate=False) as yinsi:
+            backups.restore_data_store(settings, yinsi.engine, source)
+        # Reopening replays every shred recorded in the keystore before the store is used.
+        with open_yinsi(settings) as yinsi:
+            with yinsi.vault.unit() as uow:
+                uow.record(AuditEvent("data-store-restored", "system", role="system"))
+            return yinsi.audit.anchor(yinsi.engine, yinsi.now())
+
+
+def restore_keystore(settings: Settings, source: Path) -> backups.KeystoreRestore:
+    """Restores the keystore alone on the store (the live one is not opened first: it may be what is broken),
+    then reopens, which destroys again every key shredded since the backup."""
+    with exclusive(settings, Msg("恢复密钥库", "restore the keystore")):
+        # No key file and no YINSI_MASTER_KEY: say which key the backup needs rather than create a new one.
+        has_keys = settings.master_key is not None or settings.resolved_master_key_file.exists()
+        keys = key_provider(settings) if has_keys else None
+        engine = engine_for(settings, pool=False)
+        try:
+            upgrade(engine)
+            done = backups.restore_keystore(settings, engine, source, datetime.now(UTC), keys)
+        finally:
+            engine.dispose()
+        with open_yinsi(settings) as yinsi, yinsi.vault.unit() as uow:
+            uow.record(
+                AuditEvent(
+                    "keystore-restored",
+                    "system",
+                    role="system",
+                    details={
+                        "backup_created_at": done.manifest.created_at.isoformat(),
+                        "data_keys": done.data_keys,
+                        "left_shredded": done.dropped,
+                    },
+                )
+            )
+    return done
 
 
 def load_spec(path: Path) -> CompiledPolicy:

@@ -79,6 +79,13 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{(self.data_dir / 'yinsi.db').resolve()}"
 
     @property
+    def database_location(self) -> str:
+        """The database URL as it may be shown: never its password."""
+        from sqlalchemy import make_url  # noqa: PLC0415 - settings load without SQLAlchemy (`policy check`)
+
+        return make_url(self.resolved_database_url).render_as_string(hide_password=True)
+
+    @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
 

@@ -12,13 +12,12 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from yinsi.adapters.db.store_guard import serving
 from yinsi.api import problems
 from yinsi.api.failures import ContainFailures
 from yinsi.api.limits import BodyLimit
 from yinsi.api.request_log import RequestLog
 from yinsi.api.routes import auth, me, public, requests, subjects
-from yinsi.bootstrap import Yinsi, open_yinsi
+from yinsi.bootstrap import Yinsi, open_yinsi, serving
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
 
@@ -80,7 +79,7 @@ def app_from_environment() -> FastAPI:
     settings = Settings()
     owner = ExitStack()
     try:
-        owner.enter_context(serving(settings.resolved_database_url))
+        owner.enter_context(serving(settings))
         yinsi = owner.enter_context(open_yinsi(settings, migrate=False, serving=True))
     except BaseException:
         owner.close()

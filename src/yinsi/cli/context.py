@@ -41,9 +41,9 @@ class CliState:
         values.update({k: v for k, v in more.items() if v is not None})
         settings = Settings(**values)
         os.umask(0o077)  # new files 0600, new directories 0700: stores, WAL/SHM files, lock file, backups
-        from yinsi.adapters.db.store_guard import has_store  # noqa: PLC0415 - `policy check` need not load SQLAlchemy
+        from yinsi.bootstrap import has_store  # noqa: PLC0415 - `policy check` need not load SQLAlchemy
 
-        if not create_store and not has_store(settings.resolved_database_url):
+        if not create_store and not has_store(settings):
             raise NoStore(_no_store_message(settings))
         return settings
 
@@ -52,11 +52,8 @@ def _no_store_message(settings: Settings) -> Msg:
     if settings.is_sqlite and settings.database_url is None:
         where_zh = where_en = str(settings.data_dir)
     else:
-        from sqlalchemy import make_url  # noqa: PLC0415 - as above
-
-        url = make_url(settings.resolved_database_url)
-        where_zh = f"数据库 {url.render_as_string(hide_password=True)}"
-        where_en = f"the database {url.render_as_string(hide_password=True)}"
+        where = settings.database_location
+        where_zh, where_en = f"数据库 {where}", f"the database {where}"
     return Msg(
         f"{where_zh} 中没有 yinsi 存储；请先运行 'yinsi serve' 或 'yinsi db upgrade'（或检查 --data-dir、--database-url）。",
         f"no yinsi store in {where_en}; run 'yinsi serve' or 'yinsi db upgrade' first "

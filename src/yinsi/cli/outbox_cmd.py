@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -13,7 +12,7 @@ import typer
 from yinsi.cli.context import err, out, state
 
 if TYPE_CHECKING:
-    from yinsi.adapters.db.outbox import StoredMessage
+    from yinsi.bootstrap import StoredMessage
     from yinsi.core.ports import Message
 
 # The messages that carry a one-time code, and the code in them: what a script logging in needs.
@@ -71,22 +70,14 @@ def outbox(
     ] = False,
 ) -> None:
     """Show the newest messages kept by the console channel (development only: they can hold login codes)."""
-    from yinsi.adapters.notify.console import open_outbox_message
     from yinsi.bootstrap import open_yinsi
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        yinsi.outbox.purge(yinsi.now() - timedelta(hours=yinsi.settings.outbox_keep_hours))
         # The recipient is sealed with the rest of each message: filtering by it opens them, newest first.
-        entries = yinsi.outbox.latest(None if to is not None else limit, channel)
-        secret = yinsi.keyring.secret("outbox")
+        entries = yinsi.console_outbox(newest=None if to is not None else limit, channel=channel)
     wanted = _recipient_key(to) if to is not None else None
-    shown: list[tuple[StoredMessage, Message]] = []
-    for entry in entries:
-        message = open_outbox_message(secret, entry.sealed)
-        if wanted is None or _recipient_key(message.to) == wanted:
-            shown.append((entry, message))
-            if len(shown) == limit:
-                break
+    shown = [(entry, message) for entry, message in entries if wanted is None or _recipient_key(message.to) == wanted]
+    shown = shown[:limit]
     err.print("development outbox: messages the console channel kept instead of sending", markup=False)
     if as_json:
         document = {"messages": [_as_json(entry, message) for entry, message in shown]}

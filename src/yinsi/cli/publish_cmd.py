@@ -15,8 +15,9 @@ def publish(
     file: Annotated[Path, typer.Argument(help="The spec to put in force.", show_default=False)],
 ) -> None:
     """Put a spec in force. A material change makes everyone accept it again before consent-based processing."""
+    from rich.progress import Progress
+
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import policies
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -24,20 +25,12 @@ def publish(
         err.print(f"{file}: cannot read it ({type(exc).__name__})", markup=False)
         raise typer.Exit(1) from None
     with open_yinsi(state(ctx).settings()) as yinsi:
-        with yinsi.vault.unit() as uow:
-            done = policies.publish(uow, text, now=yinsi.now(), actor="system", name=str(file))
+        done = yinsi.admin.publish_policy(text=text, name=str(file))
         delivered = None
         if done.announcement_id is not None:
-            from rich.progress import Progress
-
-            from yinsi.services import announcements
-
-            yinsi.policy.current()  # the new version is the one announced
             with Progress(transient=True, console=err) as progress:
                 task = progress.add_task("announcing", total=None)
-                delivered = announcements.deliver(
-                    yinsi.vault, yinsi.notifier, done.announcement_id, progress=lambda n: progress.advance(task, n)
-                )
+                delivered = yinsi.admin.announce(done.announcement_id, progress=lambda n: progress.advance(task, n))
     zh = default_lang() == "zh-CN"
     if done.unchanged:
         out.print(
@@ -78,10 +71,9 @@ def publish(
 def versions(ctx: typer.Context) -> None:
     """List the published versions, the one in force last."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import policies
 
-    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi, yinsi.engine.connect() as connection:
-        rows = policies.history(connection)
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        rows = yinsi.admin.policy_history()
     for index, row in enumerate(rows):
         kinds = ",".join(row["material_kinds"]) if row["material_kinds"] else ""  # type: ignore[arg-type]
         # The first version changed nothing: it is neither minor nor material, it is what the others differ from.

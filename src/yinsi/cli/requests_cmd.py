@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from yinsi.cli.context import default_lang, err, out, state
-from yinsi.core.errors import Unauthenticated
-from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import RequestType, State
 
@@ -28,16 +26,7 @@ AsStaff = Annotated[str, typer.Option("--as", help="The member of staff acting."
 
 
 def _member(yinsi: Yinsi, username: str, operation: Operation) -> StaffMember:
-    from yinsi.services import staff
-
-    with yinsi.engine.connect() as connection:
-        member = staff.lookup(connection, username)
-    if member is None:
-        raise Unauthenticated(
-            Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}.")
-        )
-    staff.require(yinsi.policy.current(), member, operation)
-    return member
+    return yinsi.admin.staff_member(username=username, operation=operation)
 
 
 def _line(view: RequestView) -> str:

@@ -35,13 +35,13 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    from yinsi.adapters.db.store_guard import serving
+    from yinsi.bootstrap import serving
 
     settings = state(ctx).settings(
         create_store=True, data_dir=data_dir, policy_path=policy, host=host, port=port, threads=threads
     )
     # Held (shared) while this process serves, and by each worker too: `yinsi restore` is refused meanwhile.
-    with serving(settings.resolved_database_url):
+    with serving(settings):
         _serve(settings, workers)
 
 

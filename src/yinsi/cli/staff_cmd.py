@@ -23,21 +23,13 @@ def create(
 ) -> None:
     """Create a member of staff; prints the TOTP secret once, to enrol in an authenticator app."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import staff
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
-    with open_yinsi(state(ctx).settings()) as yinsi, yinsi.vault.unit() as uow:
-        created = staff.create(
-            uow,
-            yinsi.vault,
-            username=username,
-            role=role,
-            password=password,
-            issuer=yinsi.policy.current().spec.policy.title.get("en")[:40],
-        )
+    with open_yinsi(state(ctx).settings()) as yinsi:
+        created = yinsi.admin.create_staff(username=username, role=role, password=password)
     err.print(
         f"staff {created.username} created with role {created.role}; enrol this TOTP secret now "
         "(it is not shown again):",
@@ -54,10 +46,9 @@ def disable(
 ) -> None:
     """Stop a member of staff at once (their sessions end; the account stays in the audit trail)."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import staff
 
-    with open_yinsi(state(ctx).settings()) as yinsi, yinsi.vault.unit() as uow:
-        staff.disable(uow, yinsi.vault, username=username)
+    with open_yinsi(state(ctx).settings()) as yinsi:
+        yinsi.admin.disable_staff(username=username)
     out.print(f"staff {username} disabled", markup=False)
 
 
@@ -68,12 +59,9 @@ def reset_totp(
 ) -> None:
     """Give a member of staff a new TOTP secret (a lost or replaced phone); prints it once."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import staff
 
-    with open_yinsi(state(ctx).settings()) as yinsi, yinsi.vault.unit() as uow:
-        renewed = staff.reset_totp(
-            uow, yinsi.vault, username=username, issuer=yinsi.policy.current().spec.policy.title.get("en")[:40]
-        )
+    with open_yinsi(state(ctx).settings()) as yinsi:
+        renewed = yinsi.admin.reset_totp(username=username)
     err.print(f"new TOTP secret for {username} (shown once):", markup=False)
     out.print(renewed.totp_secret, markup=False)
     err.print(renewed.provisioning_uri, markup=False)

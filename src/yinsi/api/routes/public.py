@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
-from sqlalchemy import text
 
 from yinsi.api.deps import YinsiDep
 from yinsi.api.schemas import Health
@@ -25,8 +24,7 @@ def index() -> RedirectResponse:
 
 @router.get("/health", response_model=Health)
 def health(yinsi: YinsiDep) -> Health:
-    with yinsi.engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
+    yinsi.healthy()
     compiled = yinsi.policy.compiled
     return Health(status="ok", policy=compiled.version if compiled else None, database=yinsi.engine.dialect.name)
 

@@ -1,0 +1,153 @@
+"""The operator's own operations (staff, keys, policy versions, backups), each in a transaction of its own.
+
+These are what ``yinsi staff``, ``yinsi keys``, ``yinsi policy publish`` and
+``yinsi backup`` do; the command line only parses, calls one of them and
+prints. Every one leaves its audit event, in the transaction that does the
+work where there is one, or right after the file it wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from yinsi.adapters.db.rows import DataKeyRow, table_of
+from yinsi.adapters.keys.local_file import LocalFileKeyProvider
+from yinsi.config import Settings
+from yinsi.core.errors import BadRequest, Unauthenticated
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.vocabulary import Operation
+from yinsi.services import announcements, api_keys, backups, policies, staff
+from yinsi.services.audit import AuditEvent
+from yinsi.services.keyring import KeyRing, RotationReport
+from yinsi.services.notifier import Notifier
+from yinsi.services.vault import Vault
+
+
+@dataclass(frozen=True, slots=True)
+class Retired:
+    dropped: list[str]
+    re_wrapped: int
+
+
+class Administration:
+    def __init__(
+        self,
+        vault: Vault,
+        keyring: KeyRing,
+        notifier: Notifier,
+        settings: Settings,
+        *,
+        follow_policy: Callable[[], object] = lambda: None,
+    ) -> None:
+        self._vault = vault
+        self._follow_policy = follow_policy
+        self._keyring = keyring
+        self._notifier = notifier
+        self._settings = settings
+
+    def _record(self, action: str, **details: object) -> None:
+        with self._vault.unit() as uow:
+            uow.record(AuditEvent(action, "system", role="system", details=details))
+
+    # ------------------------------------------------------------------ staff
+
+    def _issuer(self) -> str:
+        return self._vault.policy.spec.policy.title.get("en")[:40]
+
+    def create_staff(self, *, username: str, role: str, password: str) -> staff.NewStaff:
+        with self._vault.unit() as uow:
+            return staff.create(
+                uow, self._vault, username=username, role=role, password=password, issuer=self._issuer()
+            )
+
+    def disable_staff(self, *, username: str) -> None:
+        with self._vault.unit() as uow:
+            staff.disable(uow, self._vault, username=username)
+
+    def reset_totp(self, *, username: str) -> staff.NewStaff:
+        with self._vault.unit() as uow:
+            return staff.reset_totp(uow, self._vault, username=username, issuer=self._issuer())
+
+    def staff_member(self, *, username: str, operation: Operation) -> staff.StaffMember:
+        """An active member of staff whose role may do ``operation`` (a command run ``--as`` them)."""
+        with self._vault.engine.connect() as connection:
+            member = staff.lookup(connection, username)
+        if member is None:
+            raise Unauthenticated(
+                Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}.")
+            )
+        staff.require(self._vault.policy, member, operation)
+        return member
+
+    # ------------------------------------------------------------------ keys
+
+    def data_key_count(self) -> int:
+        with self._vault.engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(table_of(DataKeyRow))).scalar_one())
+
+    def rotate_master_key(self, *, progress: Callable[[int], None] | None = None) -> RotationReport:
+        provider = self._keyring.provider
+        # Environment keys: the operator has already put the new key first in YINSI_MASTER_KEY.
+        new_master = provider.add_new_current() if isinstance(provider, LocalFileKeyProvider) else provider.current()
+        report = self._keyring.rotate(self._vault.engine, new_master, progress=progress)
+        self._record(
+            "master-key-rotated",
+            master_key=report.new_master_key,
+            data_keys=report.data_keys,
+            secrets=report.secrets,
+        )
+        return report
+
+    def retire_master_keys(self) -> Retired:
+        provider = self._keyring.provider
+        if not isinstance(provider, LocalFileKeyProvider):
+            raise BadRequest(
+                Msg(
+                    "YINSI_MASTER_KEY 中的密钥通过从变量中删除来停用（先用新密钥排在首位运行 'yinsi keys rotate'）。",
+                    "keys given in YINSI_MASTER_KEY are retired by removing them from the variable, after "
+                    "'yinsi keys rotate' with the new key first",
+                )
+            )
+        stragglers = self._keyring.rotate(self._vault.engine, provider.current())
+        dropped = provider.retire(sorted(self._keyring.master_ids_in_use(self._vault.engine)))
+        self._record("master-keys-retired", retired=dropped, re_wrapped=stragglers.data_keys)
+        return Retired(dropped, stragglers.data_keys)
+
+    def create_api_key(self, *, role: str, label: str) -> api_keys.IssuedKey:
+        with self._vault.unit() as uow:
+            return api_keys.create_api_key(uow, self._vault.policy, role=role, label=label, now=self._vault.now())
+
+    def revoke_api_key(self, *, key_id: str) -> bool:
+        with self._vault.unit() as uow:
+            return api_keys.revoke_api_key(uow, key_id, self._vault.now())
+
+    def backup_keystore(self, *, destination: Path) -> backups.KeystoreManifest:
+        manifest = backups.backup_keystore(
+            self._settings, self._vault.engine, destination, self._vault.now(), self._keyring.provider
+        )
+        self._record("keystore-backed-up", expires_at=manifest.expires_at.isoformat())
+        return manifest
+
+    def backup_data_store(self, *, destination: Path) -> None:
+        self._record("data-store-backed-up")
+        backups.backup_data_store(self._settings, self._vault.engine, destination)
+
+    # ------------------------------------------------------------------ policy versions
+
+    def publish_policy(self, *, text: str, name: str) -> policies.Published:
+        """Puts a spec in force; a change is announced by ``announce`` with what this returns."""
+        with self._vault.unit() as uow:
+            return policies.publish(uow, text, now=self._vault.now(), actor="system", name=name)
+
+    def announce(self, announcement_id: int, *, progress: Callable[[int], None] | None = None) -> int:
+        """Sends a policy change's announcement to the people it concerns, through their channels."""
+        self._follow_policy()  # the announcement names the new version's channels, not the old one's
+        return announcements.deliver(self._vault, self._notifier, announcement_id, progress=progress)
+
+    def policy_history(self) -> list[dict[str, object]]:
+        with self._vault.engine.connect() as connection:
+            return policies.history(connection)
