@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from yinsi.benchmarks.export import bench_export
 from yinsi.core.export import (
     EXPORT_FORMAT,
     FILES,
@@ -26,7 +27,6 @@ from yinsi.core.export import (
     ExportProvision,
     ExportRequest,
     ExportValue,
-    bench_export,
     build_export,
     read_export,
 )

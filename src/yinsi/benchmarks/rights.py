@@ -27,9 +27,9 @@ from typing import Any
 from sqlalchemy import insert
 
 from yinsi.adapters.db.rows import AccountRow, table_of
+from yinsi.benchmarks.export import bench_export
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.config import Settings
-from yinsi.core.export import bench_export
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
 from yinsi.core.requests import RequestType
