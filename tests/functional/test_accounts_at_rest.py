@@ -32,6 +32,7 @@ def forms(value: str) -> list[bytes]:
     return [raw, value.encode("utf-16-le"), json.dumps(value).encode(), raw.hex().encode()]
 
 
+@pytest.mark.slow
 def test_codes_tokens_and_passwords_never_rest_in_plaintext(
     client: TestClient, clinic: Yinsi, backend: Backend, caplog: pytest.LogCaptureFixture, clock: Clock
 ) -> None:

@@ -33,6 +33,7 @@ def test_the_vault_benchmark_prints_its_ratios(tmp_path: Path) -> None:
     assert re.fullmatch(r"read_ratio=\d+\.\d\d write_ratio=\d+\.\d\d shred_ms=\d+\.\d\d", line), line
 
 
+@pytest.mark.slow
 def test_the_rights_benchmark_prints_its_figures(tmp_path: Path) -> None:
     line = last_line(
         [

@@ -232,6 +232,7 @@ def test_global_options_come_before_the_command_and_win_over_the_environment(
 # --------------------------------------------------------------------------- 2. policy publish / versions
 
 
+@pytest.mark.slow
 def test_publishing_versions_minor_material_and_refusals(cli: Cli, tmp_path: Path) -> None:
     assert "published the first version, 2026-01" in cli.ok("policy", "publish", CLINIC).stdout
     again = cli.ok("policy", "publish", CLINIC)
@@ -311,6 +312,7 @@ def test_an_api_key_is_printed_once_authenticates_and_can_be_revoked(cli: Cli, b
 # --------------------------------------------------------------------------- 4. audit
 
 
+@pytest.mark.slow
 def test_audit_verify_catches_a_changed_event_and_anchor_refuses_a_broken_chain(
     published: Cli, backend: Backend
 ) -> None:
@@ -502,6 +504,7 @@ def test_creating_staff(published: Cli) -> None:
 # --------------------------------------------------------------------------- 10. requests
 
 
+@pytest.mark.slow
 def test_the_privacy_officer_works_the_queue(published: Cli, backend: Backend, clinic_policy: CompiledPolicy) -> None:
     cli = published
     cli.ok("staff", "create", "dpo.li", "--role", "privacy_officer", "--password-stdin", input=PASSWORD)
@@ -568,6 +571,7 @@ def test_the_access_log_sweep(published: Cli) -> None:
 # --------------------------------------------------------------------------- the real console script
 
 
+@pytest.mark.slow
 def test_the_console_script_exits_non_zero_with_one_line_and_no_traceback(
     published: Cli, backend: Backend, tmp_path: Path
 ) -> None:

@@ -762,6 +762,7 @@ def test_check_survives_random_input(fuzz_dir: Path, raw: bytes) -> None:
 
 @FUZZ_SPECS
 @given(ops=st.lists(st.tuples(st.integers(0, 4), st.integers(0, 10**6), st.integers(0, 10**6)), min_size=1, max_size=4))
+@pytest.mark.slow
 def test_check_survives_a_mutated_spec(fuzz_dir: Path, ops: list[tuple[int, int, int]]) -> None:
     raw = mutate(CLINIC_TEXT, ops).encode("utf-8")
     path = write(fuzz_dir, "mutated.yaml", raw)

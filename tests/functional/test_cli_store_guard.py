@@ -107,6 +107,7 @@ def test_serve_honours_the_global_options(backend: Backend, tmp_path: Path) -> N
     assert not (cwd / "data").exists()
 
 
+@pytest.mark.slow
 def test_every_command_honours_the_global_options(backend: Backend, tmp_path: Path) -> None:
     unused = tmp_path / "unused"
     cli = Cli({**env_of(backend), "YINSI_DATA_DIR": str(unused), "YINSI_DATABASE_URL": None})
@@ -117,6 +118,7 @@ def test_every_command_honours_the_global_options(backend: Backend, tmp_path: Pa
     assert not unused.exists()
 
 
+@pytest.mark.slow
 def test_no_command_but_serve_and_db_makes_a_store_where_there_is_none(backend: Backend, tmp_path: Path) -> None:
     data_dir = tmp_path / "empty"
     data_dir.mkdir()
@@ -146,6 +148,7 @@ def test_no_command_but_serve_and_db_makes_a_store_where_there_is_none(backend: 
 # ------------------------------------------------------------------------------ 4. no restore under a server
 
 
+@pytest.mark.slow
 def test_restore_is_refused_while_a_server_runs_and_works_once_it_stops(backend: Backend, tmp_path: Path) -> None:
     cli = Cli(env_of(backend))
     cli.ok("policy", "publish", CLINIC)
@@ -185,6 +188,7 @@ def test_servers_share_the_store_and_a_restore_needs_it_alone(
 # ------------------------------------------------------------------------------ 6. 0600 files, 0700 directories
 
 
+@pytest.mark.slow
 def test_every_file_yinsi_creates_in_a_data_dir_is_private(backend: Backend, tmp_path: Path) -> None:
     fresh = tmp_path / "fresh" / "data"  # yinsi creates both directories
     env = {**env_of(backend), "YINSI_DATA_DIR": str(fresh)}

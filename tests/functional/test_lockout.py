@@ -208,6 +208,7 @@ def test_a_number_strangers_keep_guessing_at_gets_twelve_digit_codes(
     assert log_in(at[OWNER], long, clinic).status_code == 200
 
 
+@pytest.mark.slow
 def test_wrong_passwords_pause_password_login_never_the_sms_code(
     at: dict[str, TestClient], clinic: Yinsi, clock: Clock
 ) -> None:
@@ -230,6 +231,7 @@ def test_wrong_passwords_pause_password_login_never_the_sms_code(
     assert at[OWNER].post("/v1/auth/password-login", json=good).status_code == 200  # and resumed passwords
 
 
+@pytest.mark.slow
 def test_wrong_passwords_for_the_privacy_officer_slow_the_stranger_never_the_officer(
     at: dict[str, TestClient], clinic: Yinsi, clock: Clock
 ) -> None:

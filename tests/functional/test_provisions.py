@@ -72,6 +72,7 @@ def test_provide_only_what_is_declared_with_the_consent_it_needs(
     ]
 
 
+@pytest.mark.slow
 def test_staff_see_the_audit_only_with_the_right_and_their_look_is_recorded(
     client: TestClient, clinic: Yinsi, patient: str
 ) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.conftest import Backend
 from tests.functional.test_cli_operations import CLINIC, Cli, env_of, opened
 from tests.support.accounts import last_code
@@ -12,6 +14,7 @@ from yinsi.core.policy.compiled import CompiledPolicy
 ONE, OTHER = "13912345678", "13800138000"
 
 
+@pytest.mark.slow
 def test_the_outbox_filters_by_recipient_and_prints_json(backend: Backend, clinic_policy: CompiledPolicy) -> None:
     cli = Cli(env_of(backend))
     cli.ok("policy", "publish", CLINIC)

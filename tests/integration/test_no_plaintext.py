@@ -120,6 +120,7 @@ def written(clinic: Yinsi, caplog: pytest.LogCaptureFixture) -> dict[str, str]:
     return values
 
 
+@pytest.mark.slow
 def test_no_value_in_the_database_files_with_their_wal(written: dict[str, str], backend: Backend) -> None:
     files: list[Path] = []
     if backend.name == "sqlite":

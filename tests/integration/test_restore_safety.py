@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx2
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, insert, select
 
@@ -74,6 +75,7 @@ def still_works(cli: Cli, backend: Backend, clinic_policy: CompiledPolicy, subje
         assert httpx2.get(f"{base}/health").json()["status"] == "ok"
 
 
+@pytest.mark.slow
 def test_another_installations_keystore_backup_is_refused_before_anything_changes(
     backend: Backend, clinic_policy: CompiledPolicy, tmp_path: Path
 ) -> None:
@@ -113,6 +115,7 @@ def test_a_backup_of_an_installation_with_the_same_master_key_is_refused(
     assert "audit chain intact" in cli.ok("audit", "verify").stdout
 
 
+@pytest.mark.slow
 def test_a_backup_made_before_rotate_and_retire_names_the_master_key_it_needs(
     backend: Backend, clinic_policy: CompiledPolicy, tmp_path: Path
 ) -> None:
@@ -145,6 +148,7 @@ def rewrite(archive: Path, manifest: dict[str, object] | None = None, payload: b
             target.writestr(name, data)
 
 
+@pytest.mark.slow
 def test_an_edited_manifest_or_a_swapped_keystore_is_refused(
     backend: Backend, clinic_policy: CompiledPolicy, tmp_path: Path
 ) -> None:
