@@ -22,19 +22,33 @@ from yinsi.core.export import (
 )
 from yinsi.core.i18n import Msg
 from yinsi.core.masking import mask
+from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.sealing import open_blob, seal_blob
 from yinsi.services import consent
+from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
-    RightsBase,
-    _exports,
-    _provisions,
-    _requests,
+    EXPORTS,
+    PROVISIONS,
+    REQUESTS,
+    RequestStore,
 )
 from yinsi.services.unit_of_work import UnitOfWork
 
 
-class Answers(RightsBase):
+class Answers:
+    """What a request answers with: the person's data masked, the explanation, the take-away copy."""
+
+    def __init__(self, store: RequestStore, accounts: Accounts, *, export_minutes: int = 15) -> None:
+        self.store = store
+        self.vault = store.vault
+        self.accounts = accounts
+        self.export_minutes = export_minutes
+
+    @property
+    def policy(self) -> CompiledPolicy:
+        return self.vault.policy
+
     def access_answer(self, connection: Connection, subject: str, lang: str) -> dict[str, Any]:
         """Everything held about the person, masked as the privacy centre shows it, with why, how long, to whom."""
         spec = self.policy.spec
@@ -80,7 +94,8 @@ class Answers(RightsBase):
             "fields": [{"field": e.field, "label": e.label, "text": e.text} for e in explained],
         }
 
-    def _export(self, uow: UnitOfWork, request_id: str, subject: str) -> dict[str, Any]:
+    def export(self, uow: UnitOfWork, request_id: str, subject: str) -> dict[str, Any]:
+        """Builds the copy, sealed under the person's key, with a link that expires."""
         connection = uow.connection
         key = self.vault.keyring.data_key(connection, subject)
         if key is None:
@@ -90,7 +105,7 @@ class Answers(RightsBase):
         now = self.vault.now()
         expires = now + timedelta(minutes=self.export_minutes)
         connection.execute(
-            insert(_exports).values(
+            insert(EXPORTS).values(
                 id=export_id,
                 request_id=request_id,
                 subject_id=subject,
@@ -134,11 +149,11 @@ class Answers(RightsBase):
         ]
         provisions = [
             ExportProvision(r.recipient, r.purpose, list(r.fields), r.at, r.actor)
-            for r in connection.execute(select(_provisions).where(_provisions.c.subject_id == subject))
+            for r in connection.execute(select(PROVISIONS).where(PROVISIONS.c.subject_id == subject))
         ]
         requests = [
             ExportRequest(r.id, r.type, r.state, r.created_at, r.closed_at)
-            for r in connection.execute(select(_requests).where(_requests.c.subject_id == subject))
+            for r in connection.execute(select(REQUESTS).where(REQUESTS.c.subject_id == subject))
         ]
         return ExportBundle(
             subject, self.vault.now(), policy.version, policy.spec, values, consents, access, provisions, requests
@@ -150,21 +165,23 @@ class Answers(RightsBase):
         gone = not_found("这个导出文件（或链接已过期）", "export (or the link has expired)")
         with self.vault.unit() as uow:
             row = uow.connection.execute(
-                select(_exports, _requests.c.filer_id, _requests.c.filed_by)
-                .join(_requests, _requests.c.id == _exports.c.request_id)
-                .where(_exports.c.id == export_id)
+                select(EXPORTS, REQUESTS.c.filer_id, REQUESTS.c.filed_by)
+                .join(REQUESTS, REQUESTS.c.id == EXPORTS.c.request_id)
+                .where(EXPORTS.c.id == export_id)
             ).first()
             if row is None or row.filer_id != subject or row.expires_at <= self.vault.now():
                 raise gone
             owner = row.subject_id
-            if row.filed_by == "guardian" and not self.may_act_as_guardian(uow.connection, subject, owner, "access"):
+            if row.filed_by == "guardian" and not self.store.may_act_as_guardian(
+                uow.connection, subject, owner, "access"
+            ):
                 raise gone
             key = self.vault.keyring.data_key(uow.connection, owner)
             if key is None:
                 raise gone
             data = open_blob(key[0], owner, "export", row.key_version, bytes(row.sealed_zip))
             uow.connection.execute(
-                update(_exports).where(_exports.c.id == export_id).values(downloaded_at=self.vault.now())
+                update(EXPORTS).where(EXPORTS.c.id == export_id).values(downloaded_at=self.vault.now())
             )
             uow.record(
                 AuditEvent(

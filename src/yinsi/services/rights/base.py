@@ -1,9 +1,13 @@
-"""What every part of the rights workflow shares: the request rows, their transitions, notices, views."""
+"""The request store every part of the rights workflow shares: the rows, their transitions, notices, views.
+
+The person's side (``person.PersonRequests``), the privacy officer's queue
+(``queue.StaffQueue``), the answers and the cancellation are separate classes
+over one ``RequestStore``; none of them inherits another.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,27 +42,26 @@ from yinsi.core.requests import (
 )
 from yinsi.core.sealing import open_value
 from yinsi.services import minors
-from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
 from yinsi.services.notifier import Notifier
 from yinsi.services.unit_of_work import UnitOfWork
-from yinsi.services.vault import Actor, Vault
+from yinsi.services.vault import Vault
 
-_requests = table_of(RightsRequestRow)
-_events = table_of(RequestEventRow)
-_blockers = table_of(BlockerRow)
-_exports = table_of(ExportRow)
-_logins = table_of(ExternalLoginRow)
-_notices = table_of(RecipientNoticeRow)
-_provisions = table_of(ProvisionRow)
-_accounts = table_of(AccountRow)
+REQUESTS = table_of(RightsRequestRow)
+EVENTS = table_of(RequestEventRow)
+BLOCKERS = table_of(BlockerRow)
+EXPORTS = table_of(ExportRow)
+LOGINS = table_of(ExternalLoginRow)
+NOTICES = table_of(RecipientNoticeRow)
+PROVISIONS = table_of(ProvisionRow)
+ACCOUNTS = table_of(AccountRow)
 
 # Statements every request runs, built once (SQLAlchemy's per-call construction costs more than the query).
-_REQUEST = select(_requests).where(_requests.c.id == bindparam("request_id"))
-_REQUEST_FILER = select(_requests.c.type, _requests.c.filer_id).where(_requests.c.id == bindparam("request_id"))
-_REQUEST_STATE = select(_requests.c.state).where(_requests.c.id == bindparam("request_id"))
-_INSERT_REQUEST = strict_insert(
-    _requests,
+_REQUEST = select(REQUESTS).where(REQUESTS.c.id == bindparam("request_id"))
+_REQUEST_FILER = select(REQUESTS.c.type, REQUESTS.c.filer_id).where(REQUESTS.c.id == bindparam("request_id"))
+REQUEST_STATE = select(REQUESTS.c.state).where(REQUESTS.c.id == bindparam("request_id"))
+INSERT_REQUEST = strict_insert(
+    REQUESTS,
     "id",
     "subject_id",
     "type",
@@ -76,19 +79,19 @@ _INSERT_REQUEST = strict_insert(
 )
 # A move sets the state, and each of the rest only when given (None keeps what is there).
 _SET_REQUEST = (
-    update(_requests)
-    .where(_requests.c.id == bindparam("request_id"))
+    update(REQUESTS)
+    .where(REQUESTS.c.id == bindparam("request_id"))
     .values(
         state=bindparam("new_state"),
         verified_at=func.coalesce(
-            bindparam("new_verified_at", type_=_requests.c.verified_at.type), _requests.c.verified_at
+            bindparam("new_verified_at", type_=REQUESTS.c.verified_at.type), REQUESTS.c.verified_at
         ),
-        closed_at=func.coalesce(bindparam("new_closed_at", type_=_requests.c.closed_at.type), _requests.c.closed_at),
-        outcome=func.coalesce(bindparam("new_outcome", type_=_requests.c.outcome.type), _requests.c.outcome),
+        closed_at=func.coalesce(bindparam("new_closed_at", type_=REQUESTS.c.closed_at.type), REQUESTS.c.closed_at),
+        outcome=func.coalesce(bindparam("new_outcome", type_=REQUESTS.c.outcome.type), REQUESTS.c.outcome),
     )
 )
-_INSERT_EVENT = strict_insert(_events, "request_id", "at", "from_state", "to_state", "actor", "note")
-_HISTORY = select(_events).where(_events.c.request_id == bindparam("request_id")).order_by(_events.c.id)
+_INSERT_EVENT = strict_insert(EVENTS, "request_id", "at", "from_state", "to_state", "actor", "note")
+_HISTORY = select(EVENTS).where(EVENTS.c.request_id == bindparam("request_id")).order_by(EVENTS.c.id)
 
 TYPE_NAMES: dict[RequestType, Msg] = {
     RequestType.ACCESS: Msg("查阅", "access"),
@@ -197,26 +200,25 @@ class Filing:
     lang: str = "zh-CN"
 
 
-class RightsBase:
-    """The state every part of the workflow works on, and the steps they all take."""
+class RequestStore:
+    """The requests' rows and the steps every part takes on them: a transition is recorded, audited and
+    notified in the caller's unit of work."""
 
-    def __init__(self, vault: Vault, accounts: Accounts, notifier: Notifier, export_minutes: int = 15) -> None:
+    def __init__(self, vault: Vault, notifier: Notifier) -> None:
         self.vault = vault
-        self.accounts = accounts
         self.notifier = notifier
-        self.export_minutes = export_minutes
 
     @property
     def policy(self) -> CompiledPolicy:
         return self.vault.policy
 
-    def _row(self, connection: Connection, request_id: str) -> Any:
+    def row(self, connection: Connection, request_id: str) -> Any:
         row = connection.execute(_REQUEST, {"request_id": request_id}).first()
         if row is None:
             raise not_found("这个请求", "request")
         return row
 
-    def _event(
+    def event(
         self,
         uow: UnitOfWork,
         request_id: str,
@@ -251,7 +253,7 @@ class RightsBase:
             )
         )
 
-    def _move(
+    def move(
         self,
         uow: UnitOfWork,
         request_id: str,
@@ -276,11 +278,11 @@ class RightsBase:
                 "new_outcome": outcome,
             },
         )
-        self._event(uow, request_id, subject, current, target, actor, note or outcome)
+        self.event(uow, request_id, subject, current, target, actor, note or outcome)
         if target is not State.RECEIVED:
-            self._notify(uow, request_id, subject, target, outcome, notify_phone)
+            self.notify(uow, request_id, subject, target, outcome, notify_phone)
 
-    def _notify(
+    def notify(
         self, uow: UnitOfWork, request_id: str, subject: str, state: State, outcome: str | None, phone: str | None
     ) -> None:
         """Tells the person of the request's progress through the channel they registered with (SMS): one message
@@ -293,7 +295,7 @@ class RightsBase:
                 "type": RequestType(row.type),
                 "states": [],
                 "outcome": None,
-                "phone": phone or self._phone(uow.connection, row.filer_id or subject),
+                "phone": phone or self.phone(uow.connection, row.filer_id or subject),
             }
             uow.notes[key] = note
             uow.after_commit(lambda: self._send_notice(request_id, note))
@@ -328,15 +330,16 @@ class RightsBase:
             return False
         return True
 
-    def _phone(self, connection: Connection, subject: str | None) -> str | None:
+    def phone(self, connection: Connection, subject: str | None) -> str | None:
         """The number the person logs in with: the one channel every person has given (decrypts just that)."""
         login = self.policy.login
         if subject is None or login is None:
             return None
         return self.vault.open_fields(connection, subject, [login[0]]).get(login[0])
 
-    def _view(self, connection: Connection, request_id: str, *, with_answer: bool, lang: str = "zh-CN") -> RequestView:
-        row = self._row(connection, request_id)
+    def view(self, connection: Connection, request_id: str) -> RequestView:
+        """The request with its history; what it answers is added by the side that shows it."""
+        row = self.row(connection, request_id)
         history = [
             {"at": e.at.isoformat(), "from": e.from_state, "to": e.to_state, "actor": e.actor, "note": e.note}
             for e in connection.execute(_HISTORY, {"request_id": request_id})
@@ -344,7 +347,7 @@ class RightsBase:
         overdue = row.state not in {s.value for s in FINAL} and is_overdue(
             Deadline(row.due_on, row.due_exact, None), today_in_china(self.vault.now())
         )
-        view = RequestView(
+        return RequestView(
             id=row.id,
             type=RequestType(row.type),
             state=State(row.state),
@@ -363,34 +366,19 @@ class RightsBase:
             details=dict(row.details or {}),
             history=history,
         )
-        if with_answer and row.state == State.COMPLETED.value:
-            status = self.vault.subject_status(connection, row.subject_id)
-            if status != "shredded":
-                if row.type in (RequestType.ACCESS.value,) or (
-                    row.type == RequestType.NEXT_OF_KIN.value and (row.outcome or "").endswith(":access")
-                ):
-                    view.answer = self.access_answer(connection, row.subject_id, lang)
-                elif row.type == RequestType.EXPLAIN.value:
-                    view.answer = self.explain_answer(view.details.get("fields") or None, lang)
-                elif row.type == RequestType.NEXT_OF_KIN.value and row.outcome == "approved:copy":
-                    view.answer = self._export_link(connection, request_id)
-        elif with_answer and row.type == RequestType.CANCEL_ACCOUNT.value and row.state not in {s.value for s in FINAL}:
-            # An open cancellation says what it waits on: the person sees each blocker and what to do about it.
-            view.answer = self.blocked_answer(connection, row.subject_id, request_id)
-        return view
 
-    def _export_link(self, connection: Connection, request_id: str) -> dict[str, Any] | None:
+    def export_link(self, connection: Connection, request_id: str) -> dict[str, Any] | None:
         """The newest unexpired copy made for this request, for the one who asked for it to download."""
         row = connection.execute(
-            select(_exports.c.id, _exports.c.expires_at)
-            .where(_exports.c.request_id == request_id, _exports.c.expires_at > self.vault.now())
-            .order_by(_exports.c.created_at.desc())
+            select(EXPORTS.c.id, EXPORTS.c.expires_at)
+            .where(EXPORTS.c.request_id == request_id, EXPORTS.c.expires_at > self.vault.now())
+            .order_by(EXPORTS.c.created_at.desc())
         ).first()
         if row is None:
             return None
         return {"export_id": row.id, "download": f"/v1/me/exports/{row.id}", "expires_at": row.expires_at.isoformat()}
 
-    def _payload(self, connection: Connection, row: Any) -> dict[str, Any]:
+    def payload(self, connection: Connection, row: Any) -> dict[str, Any]:
         if row.sealed_payload is None or row.filer_id is None:
             return {}
         key = self.vault.keyring.data_key(connection, row.filer_id)
@@ -401,37 +389,11 @@ class RightsBase:
         )
         return opened
 
-    # Provided by the other parts of the workflow (see Rights, which combines them all).
-    def access_answer(self, connection: Connection, subject: str, lang: str) -> dict[str, Any]:
-        raise NotImplementedError
 
-    def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: Actor) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def blocked_answer(self, connection: Connection, subject: str, request_id: str) -> dict[str, Any] | None:
-        raise NotImplementedError
-
-    def _close_account(
-        self, uow: UnitOfWork, subject: str, actor: Actor, reason: str, request_id: str
-    ) -> dict[str, list[str]]:
-        raise NotImplementedError
-
-    def _tell_recipients(
-        self, uow: UnitOfWork, subject: str, fields: Sequence[str] | None, kind: str, request_id: str
-    ) -> list[str]:
-        raise NotImplementedError
-
-    def explain_answer(self, fields: Sequence[str] | None, lang: str) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def _export(self, uow: UnitOfWork, request_id: str, subject: str) -> dict[str, Any]:
-        raise NotImplementedError
-
-
-def _self_service_cancel(policy: CompiledPolicy) -> bool:
+def self_service_cancel(policy: CompiledPolicy) -> bool:
     right = policy.spec.rights.get(Right.CANCEL_ACCOUNT)
     return right is not None and right.self_service
 
 
-def _right(kind: RequestType) -> Right:
+def right_of(kind: RequestType) -> Right:
     return RIGHT_OF[kind]

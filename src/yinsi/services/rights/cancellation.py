@@ -11,6 +11,7 @@ from yinsi.adapters.db.rows import PiValueRow, table_of
 from yinsi.adapters.db.statements import strict_insert
 from yinsi.core.errors import Conflict, not_found
 from yinsi.core.i18n import Msg
+from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import Operation, RecipientKind
 from yinsi.core.requests import (
     FINAL,
@@ -18,18 +19,19 @@ from yinsi.core.requests import (
     State,
 )
 from yinsi.core.sealing import seal_value
+from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
-    _REQUEST_STATE,
+    ACCOUNTS,
+    BLOCKERS,
+    EXPORTS,
+    LOGINS,
+    NOTICES,
+    PROVISIONS,
+    REQUEST_STATE,
+    RequestStore,
     RequestView,
-    RightsBase,
-    _accounts,
-    _blockers,
-    _exports,
-    _logins,
-    _notices,
-    _provisions,
-    _self_service_cancel,
+    self_service_cancel,
 )
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor
@@ -37,34 +39,45 @@ from yinsi.services.vault import Actor
 _values = table_of(PiValueRow)
 
 _HELD_FIELDS = select(_values.c.field).where(_values.c.subject_id == bindparam("subject_id"))
-_PROVIDED = select(_provisions.c.recipient, _provisions.c.fields).where(
-    _provisions.c.subject_id == bindparam("subject_id")
+_PROVIDED = select(PROVISIONS.c.recipient, PROVISIONS.c.fields).where(
+    PROVISIONS.c.subject_id == bindparam("subject_id")
 )
 _OPEN_BLOCKERS = (
-    select(_blockers)
-    .where(_blockers.c.subject_id == bindparam("subject_id"), _blockers.c.cleared_at.is_(None))
-    .order_by(_blockers.c.id)
+    select(BLOCKERS)
+    .where(BLOCKERS.c.subject_id == bindparam("subject_id"), BLOCKERS.c.cleared_at.is_(None))
+    .order_by(BLOCKERS.c.id)
 )
-_INSERT_NOTICE = strict_insert(_notices, "subject_id", "recipient", "kind", "channel", "request_id", "at", "status")
-_LOGINS = select(_logins.c.provider).where(_logins.c.subject_id == bindparam("subject_id"))
-_DELETE_LOGINS = delete(_logins).where(_logins.c.subject_id == bindparam("subject_id"))
-_DELETE_EXPORTS = delete(_exports).where(_exports.c.subject_id == bindparam("subject_id"))
-_CLOSE_ACCOUNT = update(_accounts).where(_accounts.c.subject_id == bindparam("b_subject")).values(status="cancelled")
+_INSERT_NOTICE = strict_insert(NOTICES, "subject_id", "recipient", "kind", "channel", "request_id", "at", "status")
+_LOGINS = select(LOGINS.c.provider).where(LOGINS.c.subject_id == bindparam("subject_id"))
+_DELETE_LOGINS = delete(LOGINS).where(LOGINS.c.subject_id == bindparam("subject_id"))
+_DELETE_EXPORTS = delete(EXPORTS).where(EXPORTS.c.subject_id == bindparam("subject_id"))
+_CLOSE_ACCOUNT = update(ACCOUNTS).where(ACCOUNTS.c.subject_id == bindparam("b_subject")).values(status="cancelled")
 
 
-class Cancellation(RightsBase):
-    def _cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: Actor) -> dict[str, Any]:
+class Cancellation:
+    """Cancelling an account and what may block it; used by the person's side and by the staff queue."""
+
+    def __init__(self, store: RequestStore, accounts: Accounts) -> None:
+        self.store = store
+        self.vault = store.vault
+        self.accounts = accounts
+
+    @property
+    def policy(self) -> CompiledPolicy:
+        return self.vault.policy
+
+    def cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: Actor) -> dict[str, Any]:
         connection = uow.connection
         open_blockers = self.blockers(connection, subject)
-        state = connection.execute(_REQUEST_STATE, {"request_id": request_id}).scalar_one()
+        state = connection.execute(REQUEST_STATE, {"request_id": request_id}).scalar_one()
         if open_blockers:
             if state != State.IN_PROGRESS.value:
-                self._move(uow, request_id, subject, State(state), State.IN_PROGRESS, actor.id, note="blocked")
+                self.store.move(uow, request_id, subject, State(state), State.IN_PROGRESS, actor.id, note="blocked")
             return self._blocked(open_blockers, request_id)
         notice = uow.notes.get(f"notice:{request_id}")
-        phone = notice["phone"] if notice else self._phone(connection, subject)
-        closed = self._close_account(uow, subject, actor, "account_cancelled", request_id)
-        self._move(uow, request_id, subject, State(state), State.COMPLETED, actor.id, notify_phone=phone)
+        phone = notice["phone"] if notice else self.store.phone(connection, subject)
+        closed = self.close_account(uow, subject, actor, "account_cancelled", request_id)
+        self.store.move(uow, request_id, subject, State(state), State.COMPLETED, actor.id, notify_phone=phone)
         product = self.policy.spec.policy.title.get("zh-CN")
         return {
             "cancelled": True,
@@ -72,14 +85,14 @@ class Cancellation(RightsBase):
             "note": f"{product}: account cancelled and personal information deleted",
         }
 
-    def _close_account(
+    def close_account(
         self, uow: UnitOfWork, subject: str, actor: Actor, reason: str, request_id: str
     ) -> dict[str, list[str]]:
         """Everything cancelling an account does, whoever asked (the person, or a relative of the deceased):
         sessions revoked, recipients told to delete, third-party logins released, copies and the key gone."""
         connection = uow.connection
         revoked = self.accounts.revoke_all(uow, subject)
-        told = self._tell_recipients(uow, subject, None, "delete", request_id)
+        told = self.tell_recipients(uow, subject, None, "delete", request_id)
         by_subject = {"subject_id": subject}
         released = list(connection.execute(_LOGINS, by_subject).scalars())
         connection.execute(_DELETE_LOGINS, by_subject)
@@ -102,7 +115,7 @@ class Cancellation(RightsBase):
         self.vault.shred_as_system(actor=Actor.system(), subject_id=subject, reason=reason, uow=uow)
         return {"recipients_told": told, "third_party_logins_released": released}
 
-    def _tell_recipients(
+    def tell_recipients(
         self, uow: UnitOfWork, subject: str, fields: Sequence[str] | None, kind: str, request_id: str
     ) -> list[str]:
         """Tells each recipient that may hold these fields (all, when None) to delete or correct them.
@@ -160,17 +173,17 @@ class Cancellation(RightsBase):
     def proceed(self, *, request_id: str, subject: str) -> RequestView:
         """Tries a blocked cancellation again, once the person has settled what blocked it."""
         with self.vault.unit() as uow:
-            row = self._row(uow.connection, request_id)
+            row = self.store.row(uow.connection, request_id)
             if row.subject_id != subject or row.filer_id != subject:
                 raise not_found("这个请求", "request")
             if row.type != RequestType.CANCEL_ACCOUNT.value or row.state in {s.value for s in FINAL}:
                 raise Conflict(Msg("这个请求不能继续。", "This request cannot proceed."))
-            if not _self_service_cancel(self.policy):
+            if not self_service_cancel(self.policy):
                 raise Conflict(
                     Msg("注销需要人工审核，请等待处理。", "This cancellation is reviewed by staff; please wait.")
                 )
-            answer = self._cancel(uow, request_id, subject, Actor(f"subject:{subject}", "subject"))
-            view = self._view(uow.connection, request_id, with_answer=False)
+            answer = self.cancel(uow, request_id, subject, Actor(f"subject:{subject}", "subject"))
+            view = self.store.view(uow.connection, request_id)
             view.answer = answer
         return view
 
@@ -185,7 +198,7 @@ class Cancellation(RightsBase):
         A blocker is named by its kind and the words the operator's service gave it (never a value of PI), so
         the person knows what to settle and staff know why the cancellation could not be completed.
         """
-        if _self_service_cancel(self.policy):
+        if self_service_cancel(self.policy):
             then = Msg(
                 f"请逐项处理以上事项，然后继续这个注销请求（POST /v1/me/requests/{request_id}/proceed）。",
                 f"Settle each of these, then proceed with this cancellation (POST /v1/me/requests/{request_id}/proceed).",
@@ -215,7 +228,7 @@ class Cancellation(RightsBase):
             self.vault.subject_status(uow.connection, subject)
             blocker_id = int(
                 uow.connection.execute(
-                    insert(_blockers)
+                    insert(BLOCKERS)
                     .values(
                         subject_id=subject,
                         kind=kind,
@@ -226,7 +239,7 @@ class Cancellation(RightsBase):
                         registered_by=actor.id,
                         created_at=self.vault.now(),
                     )
-                    .returning(_blockers.c.id)
+                    .returning(BLOCKERS.c.id)
                 ).scalar_one()
             )
             uow.record(
@@ -244,10 +257,8 @@ class Cancellation(RightsBase):
         with self.vault.unit() as uow:
             self.vault.require_operation(uow, actor, Operation.MANAGE_BLOCKERS, subject, event="blockers-denied")
             done = uow.connection.execute(
-                update(_blockers)
-                .where(
-                    _blockers.c.id == blocker_id, _blockers.c.subject_id == subject, _blockers.c.cleared_at.is_(None)
-                )
+                update(BLOCKERS)
+                .where(BLOCKERS.c.id == blocker_id, BLOCKERS.c.subject_id == subject, BLOCKERS.c.cleared_at.is_(None))
                 .values(cleared_at=self.vault.now())
             ).rowcount
             if not done:
@@ -268,11 +279,9 @@ class Cancellation(RightsBase):
             key = self.vault.keyring.data_key(uow.connection, subject)
             if key is None:
                 raise not_found("这个账号", "account")
+            uow.connection.execute(delete(LOGINS).where(LOGINS.c.subject_id == subject, LOGINS.c.provider == provider))
             uow.connection.execute(
-                delete(_logins).where(_logins.c.subject_id == subject, _logins.c.provider == provider)
-            )
-            uow.connection.execute(
-                insert(_logins).values(
+                insert(LOGINS).values(
                     subject_id=subject,
                     provider=provider,
                     key_version=key[1],

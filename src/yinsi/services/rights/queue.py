@@ -9,6 +9,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import BadRequest, CancellationBlocked, Conflict
 from yinsi.core.i18n import Msg
+from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import (
     FINAL,
@@ -20,18 +21,30 @@ from yinsi.core.requests import (
 from yinsi.services import self_service, staff
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
+    EVENTS,
     NO_ACCOUNT,
+    REQUESTS,
     STATE_NAMES,
+    RequestStore,
     RequestView,
-    RightsBase,
-    _events,
-    _requests,
 )
+from yinsi.services.rights.handlers import Parts
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor
 
 
-class StaffQueue(RightsBase):
+class StaffQueue:
+    """The privacy officer's side over the same requests: the queue, assignment, and each action."""
+
+    def __init__(self, store: RequestStore, parts: Parts) -> None:
+        self.store = store
+        self.vault = store.vault
+        self.parts = parts
+
+    @property
+    def policy(self) -> CompiledPolicy:
+        return self.vault.policy
+
     def queue(
         self,
         *,
@@ -42,35 +55,35 @@ class StaffQueue(RightsBase):
         assigned_to: str | None = None,
         limit: int = 200,
     ) -> list[RequestView]:
-        query = select(_requests.c.id).order_by(_requests.c.due_on, _requests.c.created_at).limit(limit)
+        query = select(REQUESTS.c.id).order_by(REQUESTS.c.due_on, REQUESTS.c.created_at).limit(limit)
         if kind:
-            query = query.where(_requests.c.type == kind)
+            query = query.where(REQUESTS.c.type == kind)
         if state:
-            query = query.where(_requests.c.state == state)
+            query = query.where(REQUESTS.c.state == state)
         else:
-            query = query.where(_requests.c.state.not_in([s.value for s in FINAL]))
+            query = query.where(REQUESTS.c.state.not_in([s.value for s in FINAL]))
         if due_before:
-            query = query.where(_requests.c.due_on <= due_before)
+            query = query.where(REQUESTS.c.due_on <= due_before)
         if overdue:
             query = query.where(
-                _requests.c.due_on < today_in_china(self.vault.now()),
-                _requests.c.state.not_in([s.value for s in FINAL]),
+                REQUESTS.c.due_on < today_in_china(self.vault.now()),
+                REQUESTS.c.state.not_in([s.value for s in FINAL]),
             )
         if assigned_to:
-            query = query.where(_requests.c.assigned_to == assigned_to)
+            query = query.where(REQUESTS.c.assigned_to == assigned_to)
         with self.vault.engine.connect() as connection:
-            return [self._view(connection, i, with_answer=False) for i in connection.execute(query).scalars()]
+            return [self.store.view(connection, i) for i in connection.execute(query).scalars()]
 
     def staff_view(self, request_id: str, *, with_payload: bool = False) -> tuple[RequestView, dict[str, Any]]:
         """The request as staff see it and, only when asked (it is decrypted), what the person wrote."""
         with self.vault.engine.connect() as connection:
-            row = self._row(connection, request_id)
-            payload = self._payload(connection, row) if with_payload else {}
-            return self._view(connection, request_id, with_answer=False), payload
+            row = self.store.row(connection, request_id)
+            payload = self.store.payload(connection, row) if with_payload else {}
+            return self.store.view(connection, request_id), payload
 
     def assign(self, *, request_id: str, to: str, actor: Actor) -> RequestView:
         with self.vault.unit() as uow:
-            row = self._row(uow.connection, request_id)
+            row = self.store.row(uow.connection, request_id)
             if row.state in {s.value for s in FINAL}:
                 raise Conflict(Msg("已结束的请求不能分派。", "A closed request cannot be assigned."))
             assignee = staff.lookup(uow.connection, to)
@@ -81,9 +94,9 @@ class StaffQueue(RightsBase):
                     Msg(f"{to} 不是可以处理请求的在职员工。", f"{to} is not a member of staff who handles requests."),
                     field="to",
                 )
-            uow.connection.execute(update(_requests).where(_requests.c.id == request_id).values(assigned_to=to))
+            uow.connection.execute(update(REQUESTS).where(REQUESTS.c.id == request_id).values(assigned_to=to))
             uow.connection.execute(
-                insert(_events).values(
+                insert(EVENTS).values(
                     request_id=request_id,
                     at=self.vault.now(),
                     from_state=row.state,
@@ -101,7 +114,7 @@ class StaffQueue(RightsBase):
                     details={"request": request_id, "to": to},
                 )
             )
-            return self._view(uow.connection, request_id, with_answer=False)
+            return self.store.view(uow.connection, request_id)
 
     def act(
         self, *, request_id: str, action: str, actor: Actor, ground: str | None = None, decision: str | None = None
@@ -109,7 +122,7 @@ class StaffQueue(RightsBase):
         """A staff action: verify, start, complete or refuse (with a ground from the spec's list)."""
         with self.vault.unit() as uow:
             connection = uow.connection
-            row = self._row(connection, request_id)
+            row = self.store.row(connection, request_id)
             current = State(row.state)
             if row.type == RequestType.NEXT_OF_KIN.value and action in ("complete", "refuse"):
                 # Deciding a relative's request about a deceased person is a right of its own (PIPL Art. 49),
@@ -117,9 +130,9 @@ class StaffQueue(RightsBase):
                 staff.require_role(self.policy, actor.role, Operation.DECIDE_NEXT_OF_KIN)
             try:
                 if action == "verify":
-                    self._move(uow, request_id, row.subject_id, current, State.VERIFIED, actor.id)
+                    self.store.move(uow, request_id, row.subject_id, current, State.VERIFIED, actor.id)
                 elif action == "start":
-                    self._move(uow, request_id, row.subject_id, current, State.IN_PROGRESS, actor.id)
+                    self.store.move(uow, request_id, row.subject_id, current, State.IN_PROGRESS, actor.id)
                 elif action == "refuse":
                     self._refuse(uow, row, current, actor, ground)
                 elif action == "complete":
@@ -139,7 +152,7 @@ class StaffQueue(RightsBase):
                         f"A request that is {STATE_NAMES[current].en} cannot be handled that way.",
                     )
                 ) from None
-            return self._view(connection, request_id, with_answer=False)
+            return self.store.view(connection, request_id)
 
     def _refuse(self, uow: UnitOfWork, row: Any, current: State, actor: Actor, ground: str | None) -> None:
         allowed = {g.value for g in self.policy.spec.requests.refusal_grounds} | set(SYSTEM_REASONS)
@@ -151,7 +164,7 @@ class StaffQueue(RightsBase):
                 ),
                 field="ground",
             )
-        self._move(uow, row.id, row.subject_id, current, State.REFUSED, actor.id, outcome=ground)
+        self.store.move(uow, row.id, row.subject_id, current, State.REFUSED, actor.id, outcome=ground)
 
     def _complete(self, uow: UnitOfWork, row: Any, current: State, actor: Actor, decision: str | None) -> None:
         kind = RequestType(row.type)
@@ -162,8 +175,8 @@ class StaffQueue(RightsBase):
             return
         if kind is RequestType.CANCEL_ACCOUNT:
             if current is State.VERIFIED:
-                self._move(uow, row.id, row.subject_id, current, State.IN_PROGRESS, actor.id)
-            answer = self._cancel(uow, row.id, row.subject_id, actor)
+                self.store.move(uow, row.id, row.subject_id, current, State.IN_PROGRESS, actor.id)
+            answer = self.parts.cancellation.cancel(uow, row.id, row.subject_id, actor)
             if answer.get("blocked"):
                 blockers = answer["blockers"]
                 zh = "；".join(f"{b['label']['zh-CN']}（{b['kind']}）" for b in blockers)
@@ -177,7 +190,7 @@ class StaffQueue(RightsBase):
                     blockers=blockers,
                 )
             return
-        self._move(uow, row.id, row.subject_id, current, State.COMPLETED, actor.id)
+        self.store.move(uow, row.id, row.subject_id, current, State.COMPLETED, actor.id)
 
     def _next_of_kin(self, uow: UnitOfWork, row: Any, current: State, actor: Actor, decision: str | None) -> None:
         """The officer decided a relative's request (PIPL Art. 49): carry out what they asked, on the deceased."""
@@ -201,11 +214,11 @@ class StaffQueue(RightsBase):
         wants = (row.details or {}).get("wants", "access")
         deceased = row.subject_id
         if wants == "delete":
-            self._close_account(uow, deceased, actor, "next_of_kin", row.id)
+            self.parts.cancellation.close_account(uow, deceased, actor, "next_of_kin", row.id)
         elif wants == "copy":
-            self._export(uow, row.id, deceased)  # for the relative to download: see Answers.download
+            self.parts.answers.export(uow, row.id, deceased)  # for the relative to download: see Answers.download
         elif wants == "correct":
-            values = self._payload(uow.connection, row).get("values") or {}
+            values = self.store.payload(uow.connection, row).get("values") or {}
             if not values:
                 raise BadRequest(
                     Msg(
@@ -215,24 +228,24 @@ class StaffQueue(RightsBase):
                     field="decision",
                 )
             written = self_service.correct(self.vault, uow, subject=deceased, values=values, actor=actor)
-            self._tell_recipients(uow, deceased, written, "correct", row.id)
-        # access: the relative reads the answer on the request itself (RightsBase._view), while it lasts.
-        self._move(uow, row.id, deceased, current, State.COMPLETED, actor.id, outcome=f"approved:{wants}")
+            self.parts.cancellation.tell_recipients(uow, deceased, written, "correct", row.id)
+        # access: the relative reads the answer on the request itself (PersonRequests.get), while it lasts.
+        self.store.move(uow, row.id, deceased, current, State.COMPLETED, actor.id, outcome=f"approved:{wants}")
 
     def statistics(self) -> dict[str, Any]:
         """Counts by type and state, and time to close (网络数据安全管理条例 Art. 44 reporting)."""
         with self.vault.engine.connect() as connection:
             rows = connection.execute(
-                select(_requests.c.type, _requests.c.state, func.count()).group_by(_requests.c.type, _requests.c.state)
+                select(REQUESTS.c.type, REQUESTS.c.state, func.count()).group_by(REQUESTS.c.type, REQUESTS.c.state)
             ).all()
             overdue = connection.execute(
                 select(func.count())
-                .select_from(_requests)
+                .select_from(REQUESTS)
                 .where(
                     and_(
-                        _requests.c.due_on < today_in_china(self.vault.now()),
+                        REQUESTS.c.due_on < today_in_china(self.vault.now()),
                         or_(
-                            *[_requests.c.state == s.value for s in (State.RECEIVED, State.VERIFIED, State.IN_PROGRESS)]
+                            *[REQUESTS.c.state == s.value for s in (State.RECEIVED, State.VERIFIED, State.IN_PROGRESS)]
                         ),
                     )
                 )

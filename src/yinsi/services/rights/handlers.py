@@ -1,0 +1,160 @@
+"""What each type of request does, in one table per moment: carried out for the person, and answered later.
+
+``CARRY_OUT`` holds one handler per request type the person can settle
+themselves (access, explain, copy, correct, delete, withdraw, cancel): it runs
+in the filing's unit of work and returns the answer. ``ANSWER_OF`` holds how a
+completed request is answered again when the person looks at it later (the
+answer is read live: what was deleted since is no longer shown). A type with
+no entry waits for staff, or has nothing to show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection
+
+from yinsi.core.errors import BadRequest
+from yinsi.core.i18n import Msg
+from yinsi.core.requests import RequestType
+from yinsi.services import consent, self_service
+from yinsi.services.consent import Action, ConsentAct
+from yinsi.services.rights.answers import Answers
+from yinsi.services.rights.base import Filing, RequestView
+from yinsi.services.rights.cancellation import Cancellation
+from yinsi.services.unit_of_work import UnitOfWork
+from yinsi.services.vault import Actor
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """The parts a handler may use."""
+
+    answers: Answers
+    cancellation: Cancellation
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One request being carried out: who asked, for whom, and what they wrote."""
+
+    uow: UnitOfWork
+    request_id: str
+    subject: str
+    filing: Filing
+    by: str
+    actor: Actor
+
+
+Handler = Callable[[Parts, Job], dict[str, Any]]
+"""Returns the answer; a handler that completes (or blocks) the request itself says so with ``FINISHES``."""
+
+
+def _access(parts: Parts, job: Job) -> dict[str, Any]:
+    return parts.answers.access_answer(job.uow.connection, job.subject, job.filing.lang)
+
+
+def _explain(parts: Parts, job: Job) -> dict[str, Any]:
+    return parts.answers.explain_answer(job.filing.fields or None, job.filing.lang)
+
+
+def _copy(parts: Parts, job: Job) -> dict[str, Any]:
+    return parts.answers.export(job.uow, job.request_id, job.subject)
+
+
+def _correct(parts: Parts, job: Job) -> dict[str, Any]:
+    if not job.filing.values:
+        raise BadRequest(Msg("请写明要更正或补充的字段和值。", "Say which fields to correct and to what."))
+    written = self_service.correct(
+        parts.answers.vault,
+        job.uow,
+        subject=job.subject,
+        values=job.filing.values,
+        actor=job.actor,
+        purpose=job.filing.purpose,
+    )
+    parts.cancellation.tell_recipients(job.uow, job.subject, written, "correct", job.request_id)
+    return {"corrected": written}
+
+
+def _delete(parts: Parts, job: Job) -> dict[str, Any]:
+    policy = parts.answers.policy
+    fields = job.filing.fields or sorted(policy.purpose_fields.get(job.filing.purpose or "", ()))
+    if not fields:
+        raise BadRequest(Msg("请写明要删除的字段或目的。", "Say which fields or purpose to delete."))
+    deleted = self_service.delete(parts.answers.vault, job.uow, subject=job.subject, fields=fields, actor=job.actor)
+    parts.cancellation.tell_recipients(job.uow, job.subject, deleted, "delete", job.request_id)
+    return {"deleted": deleted}
+
+
+def _withdraw(parts: Parts, job: Job) -> dict[str, Any]:
+    filing = job.filing
+    if not filing.consent_kind or not filing.consent_scope:
+        raise BadRequest(
+            Msg("请写明要撤回的同意（kind 和 scope）。", "Say which consent to withdraw (kind and scope).")
+        )
+    vault = parts.answers.vault
+    entry = consent.give(
+        job.uow,
+        vault.policy,
+        job.subject,
+        ConsentAct(
+            consent.kind_of(filing.consent_kind),
+            filing.consent_scope,
+            Action.WITHDRAW,
+            "api",
+            "0" * 64,
+            filing.lang,
+            affirmative=True,
+        ),
+        by=job.by,
+        now=vault.now(),
+    )
+    return {"withdrawn": {"kind": entry.kind, "scope": entry.scope, "entry": entry.id}}
+
+
+def _cancel(parts: Parts, job: Job) -> dict[str, Any]:
+    return parts.cancellation.cancel(job.uow, job.request_id, job.subject, job.actor)
+
+
+CARRY_OUT: dict[RequestType, Handler] = {
+    RequestType.ACCESS: _access,
+    RequestType.EXPLAIN: _explain,
+    RequestType.COPY: _copy,
+    RequestType.CORRECT: _correct,
+    RequestType.DELETE: _delete,
+    RequestType.WITHDRAW: _withdraw,
+    RequestType.CANCEL_ACCOUNT: _cancel,
+}
+FINISHES = frozenset({RequestType.CANCEL_ACCOUNT})
+"""Types whose handler moves the request on itself (a cancellation completes, or waits on its blockers)."""
+
+
+Reanswer = Callable[[Parts, Connection, Any, RequestView, str], "dict[str, Any] | None"]
+
+
+def _reanswer_access(parts: Parts, connection: Connection, row: Any, view: RequestView, lang: str) -> dict[str, Any]:
+    return parts.answers.access_answer(connection, row.subject_id, lang)
+
+
+def _reanswer_explain(parts: Parts, connection: Connection, row: Any, view: RequestView, lang: str) -> dict[str, Any]:
+    return parts.answers.explain_answer(view.details.get("fields") or None, lang)
+
+
+def _reanswer_next_of_kin(
+    parts: Parts, connection: Connection, row: Any, view: RequestView, lang: str
+) -> dict[str, Any] | None:
+    if (row.outcome or "").endswith(":access"):
+        return parts.answers.access_answer(connection, row.subject_id, lang)
+    if row.outcome == "approved:copy":
+        return parts.answers.store.export_link(connection, row.id)
+    return None
+
+
+ANSWER_OF: dict[RequestType, Reanswer] = {
+    RequestType.ACCESS: _reanswer_access,
+    RequestType.EXPLAIN: _reanswer_explain,
+    RequestType.NEXT_OF_KIN: _reanswer_next_of_kin,
+}
