@@ -227,8 +227,12 @@ _ROLE_FIRST = "".join(sorted({w[0] for w in _ROLES.split("|")} | {"N"}))
 _AFTER_ROLE = re.compile(
     rf"(?=[{_ROLE_FIRST}])(?:{_ROLES})(?:[ ]?[:：是为叫]?[ ]?)(?P<name>{_SURNAME}{_GIVEN})", re.IGNORECASE
 )
-_BEFORE_TITLE = re.compile(
-    rf"(?=[{SURNAMES}{''.join(c[0] for c in COMPOUND_SURNAMES)}])(?:(?<![\u4e00-\u9fff])|(?<=[和与及跟同给向对找让叫请]))(?P<name>{_SURNAME}{_GIVEN})(?=先生|女士|小姐|老师|同学|医生|律师|经理|师傅|来电|反映|表示|投诉|致电|称|说|咨询|要求|办理|申请|本人|收[，,。；;\s])"
+_FIRST = f"(?=[{SURNAMES}{''.join(c[0] for c in COMPOUND_SURNAMES)}])"
+# After a title the name may follow any character (转告李娜女士); before a verb only a boundary (，张伟来电).
+_BEFORE_TITLE = re.compile(rf"{_FIRST}(?P<name>{_SURNAME}{_GIVEN})(?=先生|女士|小姐)")
+_BEFORE_VERB = re.compile(
+    rf"{_FIRST}(?:(?<![\u4e00-\u9fff])|(?<=[和与及跟同给向对找让叫请]))(?P<name>{_SURNAME}{_GIVEN})"
+    r"(?=老师|同学|医生|律师|经理|师傅|来电|反映|表示|投诉|致电|称|说|咨询|要求|办理|申请|本人|收[，,。；;\s])"
 )
 _WHOLE = re.compile(rf"(?:{_SURNAME}{_GIVEN}|[\u4e00-\u9fff]{{1,8}}·[\u4e00-\u9fff]{{1,12}})")
 
@@ -252,4 +256,5 @@ def name_recognisers() -> list[Recogniser]:
     return [
         Recogniser(PiType.NAME, _AFTER_ROLE, _name, "name"),
         Recogniser(PiType.NAME, _BEFORE_TITLE, _name, "name"),
+        Recogniser(PiType.NAME, _BEFORE_VERB, _name, "name"),
     ]
