@@ -125,7 +125,7 @@ _regions = st.builds(
     st.from_regex(r"[0-9]{4}", fullmatch=True).filter(lambda rest: rest != "0000"),
 )
 _valid_ids = st.builds(
-    lambda region, birth, sequence: make_id(region, birth, sequence),
+    make_id,
     _regions,
     st.dates(min_value=date(1900, 1, 1), max_value=TODAY),
     st.from_regex(r"[0-9]{3}", fullmatch=True),
