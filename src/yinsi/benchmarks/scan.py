@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from yinsi.benchmarks.scan_corpus import Sample, generate
+from yinsi.benchmarks.scan_corpus import Sample, generate, read_corpus
 from yinsi.benchmarks.scan_eval import STRUCTURED, Scores, Spans, evaluate
 from yinsi.core.detect.base import Recogniser
 from yinsi.core.detect.engine import THRESHOLD, Detector
@@ -67,7 +67,7 @@ class ScanBenchReport:
         return self.megabytes / self.presidio_seconds
 
     def lines(self) -> list[str]:
-        out = [f"corpus: {self.samples} texts, {self.megabytes:.2f} MB (UTF-8), labelled by scripts/scan-corpus"]
+        out = [f"corpus: {self.samples} labelled texts, {self.megabytes:.2f} MB (UTF-8)"]
         out += ["", "yinsi:", *self.yinsi.table(), "", "Presidio (same patterns and checks, no context):"]
         out += [*self.presidio.table(), ""]
         out.append(f"throughput: yinsi {self.yinsi_mb_s:.2f} MB/s, Presidio {self.presidio_mb_s:.2f} MB/s")
@@ -167,8 +167,11 @@ def _alternating(
     return totals[0], totals[1]
 
 
-def run_scan_bench(*, samples: int, echo: Callable[[str], None] = print) -> ScanBenchReport:
-    corpus = list(generate(samples))
+def run_scan_bench(
+    *, samples: int, corpus_file: Path | None = None, echo: Callable[[str], None] = print
+) -> ScanBenchReport:
+    """Both scanners on the synthetic corpus (``samples`` texts), or on a labelled JSON-lines file."""
+    corpus = read_corpus(corpus_file) if corpus_file is not None else list(generate(samples))
     megabytes = sum(len(s.text.encode()) for s in corpus) / 1e6
     detector = Detector()
     ours = yinsi_finder(detector)
