@@ -139,14 +139,12 @@ def is_landline(digits: str) -> bool:
     return len(digits) >= 10 and digits[0] == "0" and _FIXED_LINE_RANGES.fullmatch(digits[1:]) is not None
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)  # a digit doubled, its two digits added (Luhn)
+
+
 def luhn_ok(digits: str) -> bool:
     """The Luhn check every payment card number carries in its last digit."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2 == 1:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
+    total = sum(int(d) for d in digits[-1::-2]) + sum(_DOUBLED[int(d)] for d in digits[-2::-2])
     return total % 10 == 0
 
 

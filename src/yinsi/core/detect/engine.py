@@ -32,6 +32,8 @@ THRESHOLD = 0.5
 _RAISE = {PiType.BIRTH_DATE: 0.55, PiType.LANDLINE: 0.3, PiType.PASSPORT: 0.35, PiType.TRAVEL_PERMIT: 0.35}
 _DEFAULT_RAISE = 0.15
 _LOWER = 0.4  # a negative word (订单号, 版本) takes even a valid-looking number below the threshold
+# Kinds reported only after a context word of their own (their base confidence is below the threshold).
+_CONTEXT_ONLY = frozenset({PiType.BIRTH_DATE})
 # Kinds whose checks are strong enough that a keyword of another kind before them does not matter.
 _SELF_EVIDENT = frozenset({PiType.ID_NUMBER, PiType.EMAIL, PiType.ADDRESS, PiType.NAME})
 
@@ -53,24 +55,27 @@ class Detector:
         ]
         self.recognisers = [r for r in everything if r.type in wanted]
         self.types = wanted
+        self._plan = [(r, r.type, tuple(r.needs), type(r) is Recogniser) for r in self.recognisers]
 
     def find(self, text: str, *, hints: Iterable[str] = ()) -> list[Found]:
         """The PI in ``text``, in order of position; ``hints`` (a column's name) act as context for all of it."""
         hinted = hint_types(hints)
         candidates: list[Found] = []
-        for recogniser in self.recognisers:
-            kind = recogniser.type
-            if recogniser.needs and not any(ch in text for ch in recogniser.needs):
+        for recogniser, kind, needs, plain in self._plan:
+            if needs and not any(map(text.__contains__, needs)):
                 continue
-            if type(recogniser) is Recogniser:
+            if plain:
                 # The common case inlined: this loop is most of a scan's time.
                 check, group = recogniser.score, recogniser.group
                 for match in recogniser.pattern.finditer(text):
+                    start = match.start(group)
+                    context = context_of(text, start)
+                    if kind in _CONTEXT_ONLY and kind not in (context if context is not None else hinted or ()):
+                        continue  # never reported without its context: no need to check it
                     base = check(match)
                     if base is None:
                         continue
-                    start = match.start(group)
-                    score = _adjust(kind, base, context_of(text, start), hinted)
+                    score = _adjust(kind, base, context, hinted)
                     if score >= THRESHOLD:
                         end = match.end(group)
                         candidates.append(Found(kind, start, end, score, text[start:end]))

@@ -68,6 +68,6 @@ def _card(match: re.Match[str]) -> float | None:
     digits = match.group(0).translate(_SEPARATORS)
     if not (16 <= len(digits) <= 19 or (len(digits) == 15 and digits[:2] in ("34", "37"))):
         return None
-    if not (luhn_ok(digits) and is_card_issuer(digits)):
+    if not (is_card_issuer(digits) and luhn_ok(digits)):
         return None
     return 0.75 if digits != match.group(0) else 0.65
