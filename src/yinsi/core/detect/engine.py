@@ -67,14 +67,18 @@ class Detector:
             if plain:
                 # The common case inlined: this loop is most of a scan's time.
                 check, group = recogniser.score, recogniser.group
+                context_first = kind in _CONTEXT_ONLY
                 for match in recogniser.pattern.finditer(text):
                     start = match.start(group)
-                    context = context_of(text, start)
-                    if kind in _CONTEXT_ONLY and kind not in (context if context is not None else hinted or ()):
-                        continue  # never reported without its context: no need to check it
+                    if context_first:
+                        context = context_of(text, start)
+                        if kind not in (context if context is not None else hinted or ()):
+                            continue  # never reported without its context: no need to check it
                     base = check(match)
                     if base is None:
                         continue
+                    if not context_first:
+                        context = context_of(text, start)
                     score = _adjust(kind, base, context, hinted)
                     if score >= THRESHOLD:
                         end = match.end(group)
