@@ -316,3 +316,21 @@ def test_overlaps_keep_the_stricter_kind() -> None:
         if value[-1] != "X" and luhn_ok(value):
             break
     assert found(f"号码{value}") == [(P.ID_NUMBER, value)]
+
+
+def test_a_column_is_typed_by_the_kind_that_fills_its_values() -> None:
+    from yinsi.core.detect.profile import Profiler
+    from yinsi.core.policy.vocabulary import FieldType
+
+    mobiles = Profiler(DETECTOR, "t", "t.phone", ("phone",))
+    for value in ["+86 138 0013 8000", "13800138000", "(+86)13912345678"]:
+        mobiles.add(value)
+    assert mobiles.result().field_type is FieldType.MOBILE
+    assert mobiles.result().findings[0].whole == 3
+    notes = Profiler(DETECTOR, "t", "t.note", ("note",))
+    for value in ["客户来电，手机13800138000", "无", ""]:
+        notes.add(value)
+    profile = notes.result()
+    assert profile.sampled == 2  # the empty value is not counted
+    assert profile.field_type is FieldType.FREE_TEXT
+    assert profile.findings[0].examples == ["138****8000"]

@@ -80,6 +80,17 @@ class Profile:
         return top.type if self.field_type is not FieldType.FREE_TEXT else None
 
 
+_DECORATION = str.maketrans("", "", " -+()（）:：")
+
+
+def _fills(text: str, found: Found) -> bool:
+    """Whether a value is this one finding whole, give or take a country code and punctuation."""
+    before = text[: found.start].translate(_DECORATION)
+    if found.type is PiType.MOBILE:
+        before = before.removeprefix("0086").removeprefix("86")
+    return not before and not text[found.end :].translate(_DECORATION)
+
+
 class Profiler:
     """Feeds the values of one column or file through a detector; ``hints`` is the column's name."""
 
@@ -107,7 +118,7 @@ class Profiler:
             if item.type not in seen:
                 seen.add(item.type)
                 finding.values += 1
-            if len(found) == 1 and item.start == 0 and item.end == len(text):
+            if len(found) == 1 and _fills(text, item):
                 finding.whole += 1
             if len(finding.examples) < EXAMPLES:
                 example = masked(item)
