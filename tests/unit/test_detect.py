@@ -334,3 +334,26 @@ def test_a_column_is_typed_by_the_kind_that_fills_its_values() -> None:
     assert profile.sampled == 2  # the empty value is not counted
     assert profile.field_type is FieldType.FREE_TEXT
     assert profile.findings[0].examples == ["138****8000"]
+
+
+_mobiles = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True).filter(is_allocated_mobile)
+
+
+@settings(max_examples=200)
+@given(
+    value=_mobiles, before=st.sampled_from(["", "手机", "客户", "，电话："]), after=st.sampled_from(["", "。", "联系"])
+)
+def test_every_allocated_mobile_is_found(value: str, before: str, after: str) -> None:
+    assert (P.MOBILE, value) in found(before + value + after)
+
+
+_cards = st.from_regex(r"62[0-9]{14,17}", fullmatch=True).map(lambda body: with_luhn(body[:-1]))
+
+
+@settings(max_examples=200)
+@given(value=_cards, position=st.integers(min_value=2, max_value=18), digit=st.sampled_from("0123456789"))
+def test_a_card_with_one_changed_digit_is_not_a_card(value: str, position: int, digit: str) -> None:
+    assert (P.BANK_CARD, value) in found(f"卡号{value}")
+    assume(position < len(value) and value[position] != digit)
+    changed = value[:position] + digit + value[position + 1 :]
+    assert P.BANK_CARD not in kinds(f"卡号{changed}")  # Luhn catches every single-digit error
