@@ -138,3 +138,11 @@ def test_redact_files_to_an_output_file(tmp_path: Path) -> None:
     result = RUNNER.invoke(app, ["redact", str(source), "-o", str(target)])
     assert result.exit_code == 0, result.output
     assert target.read_text(encoding="utf-8") == "邮箱 z***@example.com\n"
+
+
+def test_scan_of_a_database_it_cannot_reach_says_so_without_the_password() -> None:
+    result = yinsi("scan", "postgresql+psycopg://reader:secret@127.0.0.1:1/shop")
+    assert result.returncode == 1
+    assert "the database to scan cannot be read (OperationalError)" in result.stderr, result.stderr
+    assert "secret" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr

@@ -25,6 +25,7 @@ from typing import TextIO
 
 from sqlalchemy import MetaData, Table, create_engine, inspect, make_url, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.types import LargeBinary
 
 from yinsi.core.errors import BadRequest
@@ -58,29 +59,45 @@ def display_url(url: str) -> str:
 def database_columns(url: str, *, sample: int, skipped: list[str]) -> Iterator[tuple[int, int, Values]]:
     """``(tables read, tables, values)`` for every column of every table, ``sample`` rows per table."""
     engine = _engine(url)
+    failure: str | None = None
     try:
-        inspector = inspect(engine)
-        tables: list[tuple[str | None, str]] = []
-        if engine.dialect.name == "postgresql":
-            for schema_name in inspector.get_schema_names():
-                if schema_name not in _SYSTEM_SCHEMAS and not schema_name.startswith("pg_"):
-                    tables.extend((schema_name, t) for t in inspector.get_table_names(schema=schema_name))
-        else:
-            tables.extend((None, t) for t in inspector.get_table_names())
-        for index, (schema, name) in enumerate(tables):
-            table = Table(name, MetaData(), autoload_with=engine, schema=schema)
-            label = name if schema is None or schema == "public" else f"{schema}.{name}"
-            readable = [c for c in table.columns if not isinstance(c.type, LargeBinary)]
-            skipped.extend(f"{label}.{c.name}: binary" for c in table.columns if isinstance(c.type, LargeBinary))
-            if not readable:
-                continue
-            with engine.connect() as connection:
-                rows = connection.execute(select(*readable).limit(sample)).all()
-            for position, column in enumerate(readable):
-                values = [text for row in rows if (text := _text(row[position])) is not None]
-                yield index + 1, len(tables), Values(label, f"{label}.{column.name}", (column.name,), values)
+        yield from _columns(engine, sample, skipped)
+    except SQLAlchemyError as exc:
+        failure = type(exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc).__name__
     finally:
         engine.dispose()
+    if failure is not None:
+        # Outside the except block, so the driver's text (which can quote the URL or a statement) is not the cause.
+        raise BadRequest(
+            Msg(
+                f"无法读取要扫描的数据库（{failure}）：请检查地址、数据库服务器是否运行，以及账户是否有读取权限。",
+                f"the database to scan cannot be read ({failure}): check the URL, that the server is running, "
+                "and that the account may read it.",
+            )
+        )
+
+
+def _columns(engine: Engine, sample: int, skipped: list[str]) -> Iterator[tuple[int, int, Values]]:
+    inspector = inspect(engine)
+    tables: list[tuple[str | None, str]] = []
+    if engine.dialect.name == "postgresql":
+        for schema_name in inspector.get_schema_names():
+            if schema_name not in _SYSTEM_SCHEMAS and not schema_name.startswith("pg_"):
+                tables.extend((schema_name, t) for t in inspector.get_table_names(schema=schema_name))
+    else:
+        tables.extend((None, t) for t in inspector.get_table_names())
+    for index, (schema, name) in enumerate(tables):
+        table = Table(name, MetaData(), autoload_with=engine, schema=schema)
+        label = name if schema is None or schema == "public" else f"{schema}.{name}"
+        readable = [c for c in table.columns if not isinstance(c.type, LargeBinary)]
+        skipped.extend(f"{label}.{c.name}: binary" for c in table.columns if isinstance(c.type, LargeBinary))
+        if not readable:
+            continue
+        with engine.connect() as connection:
+            rows = connection.execute(select(*readable).limit(sample)).all()
+        for position, column in enumerate(readable):
+            values = [text for row in rows if (text := _text(row[position])) is not None]
+            yield index + 1, len(tables), Values(label, f"{label}.{column.name}", (column.name,), values)
 
 
 def _engine(url: str) -> Engine:
