@@ -9,6 +9,7 @@ number, because the ID number's checks are the stricter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
@@ -32,6 +33,9 @@ THRESHOLD = 0.5
 _RAISE = {PiType.BIRTH_DATE: 0.55, PiType.LANDLINE: 0.3, PiType.PASSPORT: 0.35, PiType.TRAVEL_PERMIT: 0.35}
 _DEFAULT_RAISE = 0.15
 _LOWER = 0.4  # a negative word (订单号, 版本) takes even a valid-looking number below the threshold
+_DIGIT = re.compile("[0-9]")
+# Kinds whose values can be written without a digit (an IPv6 address such as fe::ab has one rarely enough).
+_WITHOUT_DIGITS = frozenset({PiType.NAME, PiType.EMAIL, PiType.IP})
 # Kinds reported only after a context word of their own (their base confidence is below the threshold).
 _CONTEXT_ONLY = frozenset({PiType.BIRTH_DATE})
 # Kinds whose checks are strong enough that a keyword of another kind before them does not matter.
@@ -56,12 +60,15 @@ class Detector:
         self.recognisers = [r for r in everything if r.type in wanted]
         self.types = wanted
         self._plan = [(r, r.type, tuple(r.needs), type(r) is Recogniser) for r in self.recognisers]
+        self._digitless = [p for p in self._plan if p[1] in _WITHOUT_DIGITS]
 
     def find(self, text: str, *, hints: Iterable[str] = ()) -> list[Found]:
         """The PI in ``text``, in order of position; ``hints`` (a column's name) act as context for all of it."""
         hinted = hint_types(hints)
         candidates: list[Found] = []
-        for recogniser, kind, needs, plain in self._plan:
+        # Most values of a name or note column have no digit: only names and e-mail can be in them.
+        plan = self._plan if _DIGIT.search(text) else self._digitless
+        for recogniser, kind, needs, plain in plan:
             if needs and not any(map(text.__contains__, needs)):
                 continue
             if plain:
