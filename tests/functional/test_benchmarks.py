@@ -129,3 +129,29 @@ def test_the_http_benchmark_refuses_a_database_that_holds_data(backend: Backend,
     assert isinstance(result.exception, StartupError)
     assert "yinsi bench http needs an empty database" in str(result.exception)
     assert tables_in(url) == before
+
+
+SCAN_LAST_LINE = re.compile(
+    r"mb_per_s=(\d+\.\d\d) presidio_mb_per_s=(\d+\.\d\d) ratio=(\d+\.\d\d) f1=(\d\.\d{3}) presidio_f1=(\d\.\d{3}) "
+    r"structured_f1_min=(\d\.\d{3}) name_f1=(\d\.\d{3}) address_f1=(\d\.\d{3})"
+)
+
+
+def test_the_scan_benchmark_compares_with_presidio_on_a_tiny_corpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Presidio's analyzer is built without network (no spaCy model, no public-suffix download)."""
+    import socket
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the scan benchmark tried to reach the network")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    result = RUNNER.invoke(app, ["bench", "scan", "--samples", "120"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    found = SCAN_LAST_LINE.fullmatch(lines[-1])
+    assert found is not None, lines[-1]
+    assert float(found.group(1)) > 0
+    assert float(found.group(2)) > 0
+    assert any(line.startswith("Presidio (") for line in lines)
+    assert any(line.startswith("machine: ") for line in lines)

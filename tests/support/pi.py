@@ -18,8 +18,12 @@ def id_number(rng: random.Random, *, born: date | None = None) -> str:
     return body + CHECK[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
 
 
+# Allocated mobile ranges only (160, 163, 164, 168, 169, 179 and others are not, and are refused).
+MOBILE_PREFIXES = ("130", "135", "138", "147", "150", "166", "173", "177", "180", "189", "191", "199")
+
+
 def mobile(rng: random.Random) -> str:
-    return f"1{rng.choice('3456789')}{rng.randrange(10**9):09d}"
+    return f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**8):08d}"
 
 
 def bank_card(rng: random.Random) -> str:

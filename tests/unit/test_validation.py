@@ -121,6 +121,22 @@ def test_mobile_rejects(value: str) -> None:
     assert "手机号码" in exc.reason.zh
 
 
+@pytest.mark.parametrize(
+    "value", ["16012345678", "16312345678", "16412345678", "16812345678", "16912345678", "19412345678"]
+)
+def test_mobile_rejects_unallocated_ranges(value: str) -> None:
+    """Eleven digits starting 1 are not enough: no operator holds these ranges, so no person has such a number."""
+    exc = _reason(F.MOBILE, value)
+    assert "allocated" in exc.reason.en
+    assert "号段" in exc.reason.zh
+    assert value not in exc.reason.en + exc.reason.zh
+
+
+@pytest.mark.parametrize("value", ["16612345678", "17312345678", "19212345678", "19912345678", "14712345678"])
+def test_mobile_accepts_the_newer_ranges(value: str) -> None:
+    assert validate("m", F.MOBILE, value) == value
+
+
 def test_mobile_86_prefix_is_only_stripped_when_eleven_digits_remain() -> None:
     # 12 digits that start with 86 are not a prefixed mobile number.
     _reason(F.MOBILE, "861380013800")

@@ -25,6 +25,7 @@ from yinsi.cli import (
     policy,
     publish_cmd,
     requests_cmd,
+    scan_cmd,
     serve_cmd,
     staff_cmd,
     store_cmd,
@@ -54,6 +55,8 @@ app.command("outbox", help="Show what the console channel kept instead of sendin
 app.add_typer(jobs_cmd.app, name="jobs", help="Periodic work: retention of access logs and more.")
 app.add_typer(staff_cmd.app, name="staff", help="Create staff accounts (password and TOTP) with staff roles.")
 app.add_typer(requests_cmd.app, name="requests", help="The privacy officer's queue of rights requests.")
+app.command("scan", help="Find personal information in a database or files; draft the spec's fields.")(scan_cmd.scan)
+app.command("redact", help="Mask the personal information in text, files or standard input.")(scan_cmd.redact)
 policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)
 policy.app.command("versions", help="List the published versions (initial, minor or material), the one in force last.")(
     publish_cmd.versions

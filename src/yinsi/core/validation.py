@@ -23,6 +23,15 @@ from datetime import UTC, date, datetime
 from email_validator import validate_email
 
 from yinsi.core.deadlines import today_in_china
+from yinsi.core.detect.checks import (
+    PROVINCE_CODES,
+    RESIDENCE_PERMIT_REGION_CODES,
+    IdProblem,
+    id_number_problem,
+    is_allocated_mobile,
+    luhn_ok,
+    parse_yyyymmdd,
+)
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import FieldType
 
@@ -68,26 +77,6 @@ MAX_FREE_TEXT = 10_000
 MAX_NAME = 64
 MAX_INTEGER = 10**12
 
-# Province-level codes of GB/T 2260 (the first two digits of the 公民身份号码 address code).
-PROVINCE_CODES: frozenset[str] = frozenset(
-    {
-        *(str(n) for n in range(11, 16)),  # 北京 天津 河北 山西 内蒙古
-        *(str(n) for n in range(21, 24)),  # 辽宁 吉林 黑龙江
-        *(str(n) for n in range(31, 38)),  # 上海 江苏 浙江 安徽 福建 江西 山东
-        *(str(n) for n in range(41, 47)),  # 河南 湖北 湖南 广东 广西 海南
-        *(str(n) for n in range(50, 55)),  # 重庆 四川 贵州 云南 西藏
-        *(str(n) for n in range(61, 66)),  # 陕西 甘肃 青海 宁夏 新疆
-        "71",  # 台湾
-    }
-)
-
-# 《港澳台居民居住证申领发放办法》 (2018): residence permits carry a 公民身份号码 whose address
-# code is exactly 810000 (Hong Kong), 820000 (Macao) or 830000 (Taiwan). These are the only
-# numbers with those prefixes, and the only plausible ones whose lower four digits are zero.
-RESIDENCE_PERMIT_REGION_CODES: frozenset[str] = frozenset({"810000", "820000", "830000"})
-
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK_CHARS = "10X98765432"
 _ID_RE = re.compile(r"[0-9]{17}[0-9X]")
 _MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")
 _DIGITS_RE = re.compile(r"[0-9]+")
@@ -183,7 +172,7 @@ def birth_date_from_id(id_number: str) -> date:
     text = id_number.strip().upper()
     if not _ID_RE.fullmatch(text):
         raise ValueError("not an 18-character resident ID number")
-    birth = _parse_yyyymmdd(text[6:14])
+    birth = parse_yyyymmdd(text[6:14])
     if birth is None:
         raise ValueError("the resident ID number does not encode a real date of birth")
     return birth
@@ -222,13 +211,6 @@ def _has_forbidden_controls(text: str, allowed: frozenset[str] = frozenset()) ->
     return False
 
 
-def _parse_yyyymmdd(digits: str) -> date | None:
-    try:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError:
-        return None
-
-
 # --- one function per field type ----------------------------------------------
 
 
@@ -247,44 +229,45 @@ def _mobile(field_id: str, value: object) -> str:
             "not a valid mainland China mobile number: it must be 11 digits starting with 13 to 19 "
             "(a +86 prefix is allowed).",
         )
+    if not is_allocated_mobile(compact):
+        raise _fail(
+            field_id,
+            "不是有效的中国大陆手机号码：这个号段没有分配给任何运营商（如 160、163、168、169 开头），请核对号码。",
+            "not a valid mainland China mobile number: no operator has been allocated this range "
+            "(such as numbers starting 160, 163, 168 or 169); check the number.",
+        )
     return compact
 
 
 def _id_number(field_id: str, value: object, today: date) -> str:
     text = _require_str(field_id, value, "居民身份证号码", "a resident ID number")
     compact = unicodedata.normalize("NFKC", text).strip().replace(" ", "").upper()
-    if len(compact) == 15 and _DIGITS_RE.fullmatch(compact):
+    problem = id_number_problem(compact, today)
+    if problem is IdProblem.OLD_FORMAT:
         raise _fail(
             field_id,
             "这是 15 位的旧身份证号码，请提供 18 位的居民身份证号码。",
             "this is an old 15-digit ID number; an 18-digit resident ID number is needed.",
         )
-    if not _ID_RE.fullmatch(compact):
+    if problem is IdProblem.SHAPE:
         raise _fail(
             field_id,
             "居民身份证号码应为 18 位：前 17 位为数字，最后一位为数字或 X。",
             "a resident ID number must have 18 characters: 17 digits followed by a digit or X.",
         )
-    region = compact[:6]
-    if region[:2] in ("81", "82", "83"):
-        plausible_region = region in RESIDENCE_PERMIT_REGION_CODES
-    else:
-        plausible_region = region[:2] in PROVINCE_CODES and region[2:] != "0000"
-    if not plausible_region:
+    if problem is IdProblem.REGION:
         raise _fail(
             field_id,
             "号码开头的行政区划代码不存在，请核对前 6 位。",
             "the region code at the start of the number does not exist; check the first six digits.",
         )
-    birth = _parse_yyyymmdd(compact[6:14])
-    if birth is None or birth.year < 1900 or birth > today:
+    if problem is IdProblem.BIRTH_DATE:
         raise _fail(
             field_id,
             "号码中的出生日期（第 7 至 14 位）不是真实存在的日期。",
             "the date of birth in the number (digits 7 to 14) is not a possible date.",
         )
-    total = sum(int(digit) * weight for digit, weight in zip(compact[:17], _ID_WEIGHTS, strict=True))
-    if compact[17] != _ID_CHECK_CHARS[total % 11]:
+    if problem is IdProblem.CHECK_CHAR:
         raise _fail(
             field_id,
             "校验码（最后一位）不正确，号码可能有输入错误。",
@@ -315,23 +298,13 @@ def _bank_card(field_id: str, value: object) -> str:
             "银行卡号应为 12 至 19 位数字。",
             "a bank card number must be 12 to 19 digits.",
         )
-    if not _luhn_ok(digits):
+    if not luhn_ok(digits):
         raise _fail(
             field_id,
             "银行卡号校验不通过（Luhn 校验），号码可能有输入错误。",
             "the bank card number fails its check (Luhn); it was probably mistyped.",
         )
     return digits
-
-
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2 == 1:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return total % 10 == 0
 
 
 def _name(field_id: str, value: object) -> str:
@@ -383,7 +356,7 @@ def _date(field_id: str, value: object) -> str:
         return value.isoformat()
     text = _require_str(field_id, value, "日期（YYYY-MM-DD）", "a date (YYYY-MM-DD)")
     text = unicodedata.normalize("NFKC", text).strip()
-    parsed = _parse_yyyymmdd(text.replace("-", "")) if _DATE_RE.fullmatch(text) else None
+    parsed = parse_yyyymmdd(text.replace("-", "")) if _DATE_RE.fullmatch(text) else None
     if parsed is None:
         raise _fail(
             field_id,

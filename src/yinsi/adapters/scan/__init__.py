@@ -1,0 +1,1 @@
+"""Where ``yinsi scan`` reads values from: databases (SQLite, PostgreSQL) and files."""
