@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from yinsi.core.i18n import Msg
+from yinsi.core.policy import labels as L
 from yinsi.core.policy import law
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.problems import Finding, Severity
@@ -750,8 +751,8 @@ def _open_lists(spec: PolicySpec) -> Iterator[Finding]:
         yield _warn(
             ("open_lists", i),
             "open_list",
-            f"政策的{open_list.what.value}清单没有列全（{open_list.how.value}）：应当以清单等形式逐项列明"
-            "（网络数据安全管理条例第二十一条，认定方法 §2.1）。",
-            f"The policy's list of {open_list.what.value} is left open ({open_list.how.value}): it must be itemised "
-            "(网络数据安全管理条例 Art. 21, 认定方法 §2.1).",
+            f"政策所列的{L.label(open_list.what, 'zh-CN')}没有列全（{L.label(open_list.how, 'zh-CN')}）："
+            "应当以清单等形式逐项列明（网络数据安全管理条例第二十一条，认定方法 §2.1）。",
+            f"The policy's list of {L.label(open_list.what, 'en')} is left open ({L.label(open_list.how, 'en')}): "
+            "it must be itemised (网络数据安全管理条例 Art. 21, 认定方法 §2.1).",
         )
