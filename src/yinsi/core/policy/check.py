@@ -575,6 +575,14 @@ def _retention(spec: PolicySpec) -> Iterator[Finding]:
                 "refuse it (PIPL Art. 16).",
             )
     logs = spec.access_logs
+    if logs is not None and logs.kept and "retention" not in logs.model_fields_set:
+        yield _warn(
+            ("access_logs",),
+            "access_logs_period_unstated",
+            "政策说明会记录网络日志，却没有说明保存多久（网络安全法第二十一条要求不少于六个月）；运行时按六个月保存。",
+            "The policy says network logs are kept but not for how long (the Cybersecurity Law Art. 21 requires at "
+            "least six months); yinsi keeps them six months.",
+        )
     if logs is not None and logs.kept and _longer_than(SIX_MONTHS, logs.retention):
         yield _warn(
             ("access_logs", "retention"),

@@ -381,6 +381,7 @@ _CODES: dict[str, tuple[str, Status]] = {
     "retention_below_legal_minimum": ("RET-03", Status.FAIL),
     "additional_without_consent": ("CON-07", Status.WARN),
     "access_logs_too_short": ("SEC-06", Status.FAIL),
+    "access_logs_period_unstated": ("SEC-06", Status.WARN),
     "personalisation_without_opt_out": ("CON-11", Status.FAIL),
     "no_algorithm_disclosure": ("GOV-09", Status.WARN),
     "no_incident_channels": ("INC-04", Status.WARN),
