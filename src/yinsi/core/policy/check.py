@@ -299,7 +299,7 @@ def _sensitive(spec: PolicySpec) -> Iterator[Finding]:
                 ("fields", fid),
                 "sensitive_without_necessity",
                 f"敏感个人信息 '{fid}' 没有说明{'和'.join(missing_zh)}（个人信息保护法第三十条）。",
-                f"Sensitive field '{fid}' does not state {' or '.join(missing_en)} (PIPL Art. 30).",
+                f"Sensitive field '{fid}' does not state {' and '.join(missing_en)} (PIPL Art. 30).",
                 at_key=True,
             )
 
