@@ -324,9 +324,10 @@ def _translate(exc: ValidationError, data: Any) -> list[Finding]:
             if name == "retention" and len(parent) == 2 and parent[0] == "purposes":
                 msg = Msg(
                     f"目的 '{parent[1]}' 没有写保存期限：请写 'retention: {{period: 6 months}}' 或 "
-                    "'retention: {until: account_cancellation}'。",
+                    "'retention: {until: account_cancellation}'；政策确实没有说明的，写 'retention: unstated'。",
                     f"Purpose '{parent[1]}' has no retention: say how long its PI is kept, for example "
-                    "'retention: {period: 6 months}' or 'retention: {until: account_cancellation}'.",
+                    "'retention: {period: 6 months}' or 'retention: {until: account_cancellation}'; where the policy "
+                    "really does not say, write 'retention: unstated'.",
                 )
                 findings.append(Finding(parent, Severity.ERROR, "missing_retention", msg, at_key=True))
                 continue

@@ -492,6 +492,12 @@ class _Builder:
             if o.what in kinds
         ]
 
+    def stated_yes_no(self, model: Recipient, key: str) -> Inline:
+        """Yes or no where the spec says so; a key left out is the policy's silence, not a "no"."""
+        if key not in model.model_fields_set:
+            return _runs(self.t(L.NOT_STATED))
+        return self.yes_no(bool(getattr(model, key)))
+
     def yes_no(self, flag: bool) -> Inline:
         return _runs(self.t(L.YES if flag else L.NO))
 
@@ -959,8 +965,8 @@ class _Builder:
                         self.cell(self.join([self.purpose_label(p) for p in recipient.purposes])),
                         self.fields_runs(recipient.fields) if recipient.fields else _runs(self.t(L.NOT_STATED)),
                         _runs(self.recipient_region(recipient)),
-                        self.yes_no(recipient.agreement),
-                        self.yes_no(recipient.deidentified),
+                        self.stated_yes_no(recipient, "agreement"),
+                        self.stated_yes_no(recipient, "deidentified"),
                         self.separate_consent(
                             law.recipient_articles(spec, rid),
                             recipient.separate_consent or recipient.cross_border_consent,
