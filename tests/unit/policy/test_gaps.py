@@ -285,3 +285,14 @@ def test_fa_is_never_hair_after_sheng(phrase: str) -> None:
     from yinsi.core.policy.render import _to_traditional
 
     assert "髮" not in _to_traditional(phrase)
+
+
+def test_storage_may_leave_cross_border_out_as_unstated() -> None:
+    spec = _spec({"storage": {"region": "CN"}})
+    assert spec.storage.cross_border.rule.value == "unstated"
+    assert "no_cross_border_rule" in _codes(_load({"storage": {"region": "CN"}}))
+
+
+def test_no_promise_to_delete_at_the_end_of_periods_nobody_stated() -> None:
+    en = render_policy(_spec({"purposes.consultation.retention": "unstated"}), "en", "md")
+    assert "When a retention period ends" not in en

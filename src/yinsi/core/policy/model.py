@@ -403,7 +403,10 @@ class Storage(Strict):
 
     region: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="Where PI is stored; null: unstated.")
     region_note: LocalText | None = None
-    cross_border: CrossBorder
+    cross_border: CrossBorder = Field(
+        default_factory=lambda: CrossBorder(rule=CrossBorderRule.UNSTATED),
+        description="Transfers abroad; left out: the policy does not say (rule: unstated).",
+    )
     security_measures: list[SecurityMeasure] = Field(default_factory=list)
     certifications: list[Certification] = Field(default_factory=list)
     backup_deletion: LocalText | None = Field(default=None, description="When deletions reach backups.")

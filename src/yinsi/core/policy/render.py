@@ -1123,7 +1123,8 @@ class _Builder:
                 lines.append(self.t(L.ACCESS_LOGS, period=self.dur(logs.retention)))
             else:  # the run-time default (six months) is no promise the policy made
                 lines.append(self.t(L.ACCESS_LOGS_PERIOD_UNSTATED))
-        lines.append(self.t(L.RETENTION_EXPIRY))
+        if any(p.retention.stated for p in spec.purposes.values()):  # no promise about periods nobody stated
+            lines.append(self.t(L.RETENTION_EXPIRY))
         if storage.backup_deletion is not None:
             lines.append(self.prose(storage.backup_deletion))
         retention.append(_para(self.sentences(lines)))
