@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 
 from yinsi.cli.context import NoStore, default_lang, err, out, state
-from yinsi.core.policy.compliance import ComplianceFinding, compliance_report
-from yinsi.core.policy.load import LoadResult, load_policy_file, load_policy_text
+from yinsi.core.policy.compliance import ComplianceReport, compliance_report
+from yinsi.core.policy.load import LoadResult, load_policy_file
 
 
 class CheckFormat(StrEnum):
@@ -52,39 +52,27 @@ def check(
             markup=False,
         )
         raise typer.Exit(2)
-    result: LoadResult | None = load_policy_file(policy) if policy is not None else None
-    store: list[ComplianceFinding] = []
-    if settings is not None:
+    given: LoadResult | None = load_policy_file(policy) if policy is not None else None
+    report: ComplianceReport | None
+    if settings is None:
+        report = compliance_report(given) if given is not None else None
+    else:
         from yinsi.bootstrap import open_yinsi
         from yinsi.core.policy.compiled import CompiledPolicy
-        from yinsi.services.compliance import check_store
-        from yinsi.services.policies import current_row
+        from yinsi.services.compliance import store_report
 
         # A spec given here is pinned, so that opening the store never publishes anything (YINSI_POLICY would).
-        pinned = CompiledPolicy.from_spec(result.spec) if result is not None and result.spec is not None else None
+        pinned = CompiledPolicy.from_spec(given.spec) if given is not None and given.spec is not None else None
         with open_yinsi(settings, migrate=False, policy=pinned) as yinsi:
-            with yinsi.engine.connect() as connection:
-                in_force = current_row(connection)
-            if in_force is not None:
-                in_force_result = load_policy_text(in_force.spec_text, f"policy {in_force.version} (in force)")
-                if result is None:
-                    result = in_force_result
-                store_spec = in_force_result.spec
-            else:
-                store_spec = result.spec if result is not None else None
-            if result is None:
-                err.print(
-                    "yinsi: 存储中还没有发布的政策；请用 --policy 指定规范文件。"
-                    if language == "zh-CN"
-                    else "yinsi: no policy is published in the store; give a spec with --policy FILE.",
-                    markup=False,
-                )
-                raise typer.Exit(2)
-            if store_spec is not None:
-                store = check_store(settings, yinsi.engine, yinsi.audit, store_spec, yinsi.now())
-    if result is None:  # not reached: either --policy was given or the store's policy was taken
+            report = store_report(settings, yinsi.engine, yinsi.audit, yinsi.now(), given)
+    if report is None:
+        err.print(
+            "yinsi: 存储中还没有发布的政策；请用 --policy 指定规范文件。"
+            if language == "zh-CN"
+            else "yinsi: no policy is published in the store; give a spec with --policy FILE.",
+            markup=False,
+        )
         raise typer.Exit(2)
-    report = compliance_report(result, store, store_checked=settings is not None)
     if fmt is CheckFormat.JSON:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     elif fmt is CheckFormat.SARIF:

@@ -32,11 +32,13 @@ from yinsi.config import Settings
 from yinsi.core.access import GRANTED
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.check import SIX_MONTHS
-from yinsi.core.policy.compliance import REQUIREMENTS, ComplianceFinding, Status
+from yinsi.core.policy.compliance import REQUIREMENTS, ComplianceFinding, ComplianceReport, Status, compliance_report
+from yinsi.core.policy.load import LoadResult, load_policy_text
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import MinorsRule
 from yinsi.core.requests import FINAL
 from yinsi.services.audit import AuditLog
+from yinsi.services.policies import current_row
 
 ANCHOR_MAX_AGE = timedelta(days=7)
 """An anchor older than this leaves a week of events whose deletion from the end would go unnoticed."""
@@ -60,6 +62,25 @@ _notices = table_of(RecipientNoticeRow)
 
 def _finding(rid: str, status: Status, zh: str, en: str, check: str) -> ComplianceFinding:
     return ComplianceFinding(REQUIREMENTS[rid], status, Msg(zh, en), f"store:{check}")
+
+
+def store_report(
+    settings: Settings, engine: Engine, audit: AuditLog, now: datetime, given: LoadResult | None = None
+) -> ComplianceReport | None:
+    """The whole report for a store: the spec ``given`` (else the version in force) and the store's findings,
+    which are always judged against the version in force. None when there is no spec at all to check. The
+    console shows this; ``yinsi check`` prints it."""
+    with engine.connect() as connection:
+        in_force = current_row(connection)
+    in_force_result = (
+        load_policy_text(in_force.spec_text, f"policy {in_force.version} (in force)") if in_force is not None else None
+    )
+    result = given if given is not None else in_force_result
+    if result is None:
+        return None
+    store_spec = in_force_result.spec if in_force_result is not None else result.spec
+    store = check_store(settings, engine, audit, store_spec, now) if store_spec is not None else []
+    return compliance_report(result, store, store_checked=True)
 
 
 def check_store(
