@@ -296,3 +296,13 @@ def test_storage_may_leave_cross_border_out_as_unstated() -> None:
 def test_no_promise_to_delete_at_the_end_of_periods_nobody_stated() -> None:
     en = render_policy(_spec({"purposes.consultation.retention": "unstated"}), "en", "md")
     assert "When a retention period ends" not in en
+
+
+def test_new_keys_left_at_their_default_do_not_change_the_digest() -> None:
+    """Publishing the same file again after an upgrade stays 'unchanged': keys added by this issue are not dumped
+    (and so not digested) while they hold their default."""
+    dumped = _spec().model_dump(by_alias=True)
+    for key in ("public_disclosures", "open_lists"):
+        assert key not in dumped
+    assert "uses" not in json.dumps(dumped)
+    assert "public_disclosures" in _spec(public_disclosures=PUBLISHED_CASES).model_dump(by_alias=True)
