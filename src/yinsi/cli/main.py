@@ -18,6 +18,7 @@ import typer
 from yinsi.cli import (
     audit_cmd,
     bench_cmd,
+    check_cmd,
     db_cmd,
     jobs_cmd,
     keys_cmd,
@@ -57,6 +58,9 @@ app.add_typer(staff_cmd.app, name="staff", help="Create staff accounts (password
 app.add_typer(requests_cmd.app, name="requests", help="The privacy officer's queue of rights requests.")
 app.command("scan", help="Find personal information in a database or files; draft the spec's fields.")(scan_cmd.scan)
 app.command("redact", help="Mask the personal information in text, files or standard input.")(scan_cmd.redact)
+app.command("check", help="Where the spec and the running system stand against PIPL, requirement by requirement.")(
+    check_cmd.check
+)
 policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)
 policy.app.command("versions", help="List the published versions (initial, minor or material), the one in force last.")(
     publish_cmd.versions

@@ -137,9 +137,15 @@ def diff(
     before = _load_or_exit(old, language, EXIT_INVALID)
     after = _load_or_exit(new, language, EXIT_INVALID)
     result = diff_policies(before, after)
+    if result.unrelated is not None:
+        prefix = "警告：" if language == "zh-CN" else "warning: "
+        err.print(_printable(prefix + result.unrelated.get(language)), markup=False, emoji=False)
     if fmt is DiffFormat.JSON:
         document = {
             "status": result.status.value,
+            "unrelated": (
+                {"zh-CN": result.unrelated.zh, "en": result.unrelated.en} if result.unrelated is not None else None
+            ),
             "material_kinds": [k.value for k in result.material_kinds],
             "changes": [
                 {

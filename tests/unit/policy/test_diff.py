@@ -52,6 +52,24 @@ def _load_base() -> PolicySpec:
 
 BASE = _load_base()
 
+
+def _full_base() -> PolicySpec:
+    """The seed with the keys it does not use added, so that the mutations reach every key of the model."""
+    result = load_policy_file(SPEC_FILE)
+    assert result.spec is not None
+    # Keys the seed does not use are added, so that the mutations reach every key of the model.
+    data = result.spec.model_dump(by_alias=True)
+    data["public_disclosures"] = {
+        "reviews": {"label": "公开的评价", "fields": [next(iter(data["fields"]))], "default_on": False}
+    }
+    data["open_lists"] = [{"what": "recipients", "how": "not_limited_to"}]
+    first_recipient = next(iter(data["recipients"].values()))
+    first_recipient["uses"] = {"delivery": "配送"}
+    return PolicySpec.model_validate(data)
+
+
+FULL = _full_base()
+
 Data = dict[str, Any]
 
 
@@ -749,19 +767,19 @@ def _set(data: Data, path: tuple[Any, ...], value: object) -> None:
 
 def _mutations() -> list[tuple[tuple[Any, ...], object]]:
     """One valid single-point mutation per node of the dumped seed: each leaf, list and mapping."""
-    base = BASE.model_dump(by_alias=True)
+    base = FULL.model_dump(by_alias=True)
     found = []
     for path, value in _leaves(base):
         if not path:
             continue
         for candidate in _candidates(value):
-            data = BASE.model_dump(by_alias=True)
+            data = FULL.model_dump(by_alias=True)
             _set(data, path, copy.deepcopy(candidate))
             try:
                 spec = PolicySpec.model_validate(data)
             except ValidationError:
                 continue
-            if spec != BASE:
+            if spec != FULL:
                 found.append((path, candidate))
                 break
     return found
@@ -771,7 +789,7 @@ MUTATIONS = _mutations()
 
 
 def _apply(mutations: list[tuple[tuple[Any, ...], object]]) -> PolicySpec | None:
-    data = BASE.model_dump(by_alias=True)
+    data = FULL.model_dump(by_alias=True)
     try:
         for path, value in mutations:
             _set(data, path, copy.deepcopy(value))
@@ -800,14 +818,14 @@ def test_every_single_mutation_yields_a_change() -> None:
     for path, value in MUTATIONS:
         new = _apply([(path, value)])
         assert new is not None
-        result = diff_policies(BASE, new)
+        result = diff_policies(FULL, new)
         if not result.changes:
             silent.append(path)
             continue
-        _check_paths(BASE, new, result)
-        back = diff_policies(new, BASE)
+        _check_paths(FULL, new, result)
+        back = diff_policies(new, FULL)
         assert back.changes, path
-        _check_paths(new, BASE, back)
+        _check_paths(new, FULL, back)
     assert silent == []
 
 
@@ -817,10 +835,10 @@ def test_diff_is_empty_exactly_when_specs_are_equal(mutations: list[tuple[tuple[
     new = _apply(mutations)
     assume(new is not None)
     assert new is not None
-    result = diff_policies(BASE, new)
-    assert bool(result.changes) == (new != BASE)
+    result = diff_policies(FULL, new)
+    assert bool(result.changes) == (new != FULL)
     assert diff_policies(new, new).changes == []
-    _check_paths(BASE, new, result)
+    _check_paths(FULL, new, result)
     assert result.material_kinds == [k for k in MaterialChange if any(c.kind is k for c in result.changes)]
 
 

@@ -60,7 +60,10 @@ EXPECTED_WARNINGS = Counter(
         "no_minors_rule": 1,
         "no_incident_channels": 1,
         "sensitive_without_necessity": 2,  # password, order information: impact never stated
-        "provision_without_separate_consent": 2,  # operations suppliers, third-party merchants
+        # affiliates, operations suppliers, third-party merchants: a contract with the person does not make
+        # provision to another processor lawful without a separate consent (PIPL Art. 23)
+        "provision_without_separate_consent": 3,
+        "access_logs_period_unstated": 1,  # network logs recorded (第一章 一（二）2), no period stated
         "exception_beyond_law": 1,  # sharing "to protect [the company] and its affiliates"
     }
 )

@@ -61,7 +61,12 @@ EXPECTED_WARNINGS = Counter(
         "permission_unused": 1,  # the contacts permission serves no stated function
         "sensitive_without_necessity": 3,  # payment account, bank card, location: impact never stated
         "sensitive_without_separate_consent": 2,  # location for location services and for profiling
-        "provision_without_separate_consent": 4,  # service partners, counterparts, respondents, violations
+        # affiliates, service partners, counterparts, respondents, violations (PIPL Art. 23)
+        "provision_without_separate_consent": 5,
+        "access_logs_period_unstated": 1,  # IP addresses and visit times recorded, no period stated
+        "no_storage_region": 1,  # "保存在婦產科網及其關聯公司的服務器上": where the servers are is not said
+        "open_list": 1,  # "包括但不限于您的IP地址……"
+        "consent_bundled": 1,  # "同意……注冊服務協議之時，即視為您已經同意本隱私權政策全部內容"
         "right_not_offered": len(STATUTORY_RIGHTS - OFFERED),
         "retention_not_concrete": 1,  # visitors' browsing data: only "as long as the purposes need"
         "no_request_deadline": 1,

@@ -71,6 +71,7 @@ def test_warnings_are_exactly_the_gaps_of_the_source() -> None:
         "provision_without_separate_consent",
         "right_not_offered",
         "no_incident_channels",
+        "no_cross_border_rule",  # the policy says nothing about transfers abroad
     }
     # portability, restriction, next of kin, and complaints (only external routes are given).
     assert codes["right_not_offered"] == 4
@@ -206,7 +207,8 @@ def test_transfer_and_disclosure() -> None:
 def test_storage_in_mainland_china() -> None:
     storage = _spec().storage
     assert storage.region == "CN"
-    assert storage.cross_border.rule is CrossBorderRule.PROHIBITED
+    # The policy says nothing about transfers abroad: not stated, never "prohibited".
+    assert storage.cross_border.rule is CrossBorderRule.UNSTATED
     assert storage.security_measures == []
 
 

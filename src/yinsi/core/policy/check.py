@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from yinsi.core.i18n import Msg
+from yinsi.core.policy import labels as L
+from yinsi.core.policy import law
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.problems import Finding, Severity
 from yinsi.core.policy.types import Duration, DurationUnit, LocalText
 from yinsi.core.policy.vocabulary import (
+    NO_PI_APP_TYPES,
     ContactUse,
     CrossBorderRule,
     FunctionKind,
@@ -45,9 +48,15 @@ RIGHT_NAMES: dict[Right, Msg] = {
     Right.CANCEL_ACCOUNT: Msg("注销账户权", "the right to cancel the account"),
     Right.NEXT_OF_KIN: Msg("近亲属对逝者个人信息的权利", "the rights of a deceased user's next of kin"),
     Right.COMPLAIN: Msg("投诉举报权", "the right to complain"),
+    Right.AUTOMATED_DECISION: Msg(
+        "要求说明自动化决策并拒绝仅通过自动化决策作出决定的权利",
+        "the right to an explanation of automated decisions and to refuse decisions made only by automated means",
+    ),
 }
 
-STATUTORY_RIGHTS = tuple(r for r in Right if r is not Right.LEAVE_MEMBERSHIP)
+# Leaving a membership is no statutory right; the automated-decision right is warned about only where a purpose
+# makes automated decisions.
+STATUTORY_RIGHTS = tuple(r for r in Right if r not in (Right.LEAVE_MEMBERSHIP, Right.AUTOMATED_DECISION))
 
 RIGHT_LAW: dict[Right, str] = {
     Right.ACCESS: "PIPL Art. 45",
@@ -61,6 +70,7 @@ RIGHT_LAW: dict[Right, str] = {
     Right.CANCEL_ACCOUNT: "网络数据安全管理条例 Art. 23",
     Right.NEXT_OF_KIN: "PIPL Art. 49",
     Right.COMPLAIN: "PIPL Art. 50, 网络安全法 Art. 49",
+    Right.AUTOMATED_DECISION: "PIPL Art. 24",
 }
 
 
@@ -70,8 +80,11 @@ def check_spec(spec: PolicySpec) -> list[Finding]:
         *_references(spec),
         *_lookups(spec),
         *_sensitive(spec),
+        *_separate_consent(spec),
         *_cross_border(spec),
         *_recipients(spec),
+        *_disclosures(spec),
+        *_open_lists(spec),
         *_rights(spec),
         *_contact(spec),
         *_retention(spec),
@@ -272,24 +285,77 @@ def _sensitive(spec: PolicySpec) -> Iterator[Finding]:
     for fid, field in spec.fields.items():
         if field.sensitivity is not Sensitivity.SENSITIVE:
             continue
-        if field.necessity is None or field.impact is None:
+        # Name exactly what is missing: one of the two, or both.
+        missing_zh = [
+            w for w, v in (("处理的必要性", field.necessity), ("对个人权益的影响", field.impact)) if v is None
+        ]
+        missing_en = [
+            w
+            for w, v in (("why it is necessary", field.necessity), ("its impact on the person", field.impact))
+            if v is None
+        ]
+        if missing_en:
             yield _warn(
                 ("fields", fid),
                 "sensitive_without_necessity",
-                f"敏感个人信息 '{fid}' 没有说明处理的必要性和对个人权益的影响（个人信息保护法第三十条）。",
-                f"Sensitive field '{fid}' does not state why it is necessary and its impact on the person "
-                "(PIPL Art. 30).",
+                f"敏感个人信息 '{fid}' 没有说明{'和'.join(missing_zh)}（个人信息保护法第三十条）。",
+                f"Sensitive field '{fid}' does not state {' and '.join(missing_en)} (PIPL Art. 30).",
                 at_key=True,
             )
-        for pid, purpose in spec.purposes.items():
-            if fid in purpose.fields and purpose.legal_basis is LegalBasis.CONSENT and not purpose.separate_consent:
-                yield _warn(
-                    ("purposes", pid, "fields", purpose.fields.index(fid)),
-                    "sensitive_without_separate_consent",
-                    f"目的 '{pid}' 基于同意收集敏感个人信息 '{fid}'，却没有取得单独同意（个人信息保护法第二十九条）。",
-                    f"Purpose '{pid}' collects sensitive field '{fid}' on consent but without a separate "
-                    "consent (PIPL Art. 29).",
-                )
+
+
+def _separate_consent(spec: PolicySpec) -> Iterator[Finding]:
+    """Where the law requires a separate consent (``law``), 'false' is an error and silence a warning."""
+    for pid, purpose in spec.purposes.items():
+        articles = law.purpose_articles(spec, pid)
+        if not articles or purpose.separate_consent:
+            continue
+        if "separate_consent" in purpose.model_fields_set:
+            yield _contradicts_law(("purposes", pid, "separate_consent"), f"目的 '{pid}'", f"Purpose '{pid}'", articles)
+            continue
+        fid = next(f for f in purpose.fields if f in spec.fields and _needs(spec, f))
+        yield _warn(
+            ("purposes", pid, "fields", purpose.fields.index(fid)),
+            "sensitive_without_separate_consent",
+            f"目的 '{pid}' 基于同意处理 '{fid}'，依法需要单独同意（{law.names(articles, 'zh-CN')}），"
+            "政策却没有说明会征求单独同意：请写 separate_consent: true，yinsi 才会征求它。",
+            f"Purpose '{pid}' processes '{fid}' on consent, which needs a separate consent by law "
+            f"({law.names(articles, 'en')}), but the policy does not say it asks one: write separate_consent: true "
+            "so that yinsi asks it.",
+        )
+    for rid, recipient in spec.recipients.items():
+        articles = law.recipient_articles(spec, rid)
+        if not articles or recipient.separate_consent or recipient.cross_border_consent:
+            continue
+        if "separate_consent" in recipient.model_fields_set:
+            yield _contradicts_law(
+                ("recipients", rid, "separate_consent"), f"接收方 '{rid}'", f"Recipient '{rid}'", articles
+            )
+    for did, disclosure in spec.public_disclosures.items():
+        articles = law.disclosure_articles(spec, did)
+        if articles and not disclosure.separate_consent and "separate_consent" in disclosure.model_fields_set:
+            yield _contradicts_law(
+                ("public_disclosures", did, "separate_consent"), f"公开 '{did}'", f"Disclosure '{did}'", articles
+            )
+
+
+def _needs(spec: PolicySpec, fid: str) -> bool:
+    field = spec.fields[fid]
+    return field.sensitivity is Sensitivity.SENSITIVE or field.public_place
+
+
+def _contradicts_law(
+    path: tuple[str | int, ...], who_zh: str, who_en: str, articles: tuple[law.Article, ...]
+) -> Finding:
+    return _error(
+        path,
+        "separate_consent_contradicts_law",
+        f"{who_zh}写明不需要单独同意，但法律要求单独同意（{law.names(articles, 'zh-CN')}：{articles[0].reason.zh}）。"
+        "这不由政策决定：请改为 separate_consent: true；如果政策没有说明，请删去这一行。",
+        f"{who_en} says no separate consent is needed, but the law requires one ({law.names(articles, 'en')}: "
+        f"{articles[0].reason.en}). That is not the policy's choice: write separate_consent: true, or remove the "
+        "line where the policy does not say.",
+    )
 
 
 def _cross_border(spec: PolicySpec) -> Iterator[Finding]:
@@ -302,6 +368,13 @@ def _cross_border(spec: PolicySpec) -> Iterator[Finding]:
             "The policy says PI may be transferred abroad, without a separate consent, the recipients or a "
             "legal mechanism for the transfer (PIPL Art. 38-39).",
         )
+    elif rule is CrossBorderRule.UNSTATED:
+        yield _warn(
+            ("storage", "cross_border", "rule"),
+            "no_cross_border_rule",
+            "政策没有说明个人信息是否会传输至境外（个人信息保护法第三十九条）。",
+            "The policy does not say whether PI is transferred abroad (PIPL Art. 39).",
+        )
     home = spec.storage.region
     if home is None:
         yield _warn(
@@ -311,8 +384,11 @@ def _cross_border(spec: PolicySpec) -> Iterator[Finding]:
             "The policy does not say where PI is stored (PIPL Art. 40).",
         )
     for rid, recipient in spec.recipients.items():
-        region = recipient.region or home or "CN"
-        if region != "CN" and not recipient.cross_border_consent and not recipient.deidentified:
+        if (
+            law.ART_39 in law.recipient_articles(spec, rid)
+            and not recipient.cross_border_consent
+            and not recipient.separate_consent
+        ):
             yield _warn(
                 ("recipients", rid, "region"),
                 "recipient_abroad_without_consent",
@@ -331,13 +407,25 @@ def _recipients(spec: PolicySpec) -> Iterator[Finding]:
             "Sharing or disclosing without consent 'to protect our own interests' goes beyond the cases "
             "PIPL Art. 13 allows.",
         )
+    if NoConsentCase.ACADEMIC_RESEARCH in spec.sharing.exceptions:
+        index = spec.sharing.exceptions.index(NoConsentCase.ACADEMIC_RESEARCH)
+        yield _warn(
+            ("sharing", "exceptions", index),
+            "exception_beyond_law",
+            "“出于学术研究所必需”而不经同意提供或公开，不属于个人信息保护法第十三条列举的情形；去标识化的结果仍是个人信息。",
+            "Providing or disclosing without consent 'for academic research' is not a case PIPL Art. 13 allows; "
+            "de-identified results are still personal information.",
+        )
     for rid, recipient in spec.recipients.items():
-        if recipient.kind is RecipientKind.PARTNER and not recipient.deidentified and not recipient.separate_consent:
+        articles = law.recipient_articles(spec, rid)
+        if law.ART_23 in articles and not recipient.separate_consent:
             yield _warn(
                 ("recipients", rid),
                 "provision_without_separate_consent",
-                f"向其他个人信息处理者 '{rid}' 提供个人信息，却没有取得单独同意（个人信息保护法第二十三条）。",
-                f"PI is provided to another processor '{rid}' without a separate consent (PIPL Art. 23).",
+                f"向其他个人信息处理者 '{rid}' 提供个人信息，依法需要单独同意（{law.names(articles, 'zh-CN')}），"
+                "政策却没有说明会征求。",
+                f"PI is provided to another processor '{rid}', which needs a separate consent by law "
+                f"({law.names(articles, 'en')}), but the policy does not say it asks one.",
                 at_key=True,
             )
         if recipient.kind in (RecipientKind.PROCESSOR, RecipientKind.SDK) and not recipient.agreement:
@@ -368,6 +456,16 @@ def _rights(spec: PolicySpec) -> Iterator[Finding]:
             "right_not_offered",
             f"{reason_zh}{name.zh}及其行使方式（{RIGHT_LAW[right]}）。",
             f"{reason_en[0].upper()}{reason_en[1:]} {name.en} and how to exercise it ({RIGHT_LAW[right]}).",
+        )
+    automated = [pid for pid, p in spec.purposes.items() if p.automated_decision]
+    declared_adm = spec.rights.get(Right.AUTOMATED_DECISION)
+    if automated and (declared_adm is None or declared_adm.offered != "yes"):
+        yield _warn(
+            ("purposes", automated[0], "automated_decision"),
+            "right_not_offered",
+            f"目的 '{automated[0]}' 涉及自动化决策，政策却没有说明{RIGHT_NAMES[Right.AUTOMATED_DECISION].zh}（PIPL Art. 24）。",
+            f"Purpose '{automated[0]}' makes automated decisions, but the policy does not offer "
+            f"{RIGHT_NAMES[Right.AUTOMATED_DECISION].en} (PIPL Art. 24).",
         )
     req = spec.requests
     if req.deadline is None:
@@ -453,6 +551,13 @@ def _retention(spec: PolicySpec) -> Iterator[Finding]:
                 f"目的 '{pid}' 的保存期限 {ret.period} 短于法定最短期限 {ret.legal_minimum}。",
                 f"Purpose '{pid}' keeps PI for {ret.period}, less than the legal minimum {ret.legal_minimum}.",
             )
+        if ret.until is RetentionEnd.UNSTATED:
+            yield _warn(
+                ("purposes", pid, "retention"),
+                "no_retention",
+                f"政策没有说明目的 '{pid}' 的个人信息保存多久（个人信息保护法第十七条）。",
+                f"The policy does not say how long PI for purpose '{pid}' is kept (PIPL Art. 17).",
+            )
         if ret.until is RetentionEnd.PURPOSE_FULFILLED:
             yield _warn(
                 ("purposes", pid, "retention", "until"),
@@ -470,6 +575,14 @@ def _retention(spec: PolicySpec) -> Iterator[Finding]:
                 "refuse it (PIPL Art. 16).",
             )
     logs = spec.access_logs
+    if logs is not None and logs.kept and "retention" not in logs.model_fields_set:
+        yield _warn(
+            ("access_logs",),
+            "access_logs_period_unstated",
+            "政策说明会记录网络日志，却没有说明保存多久（网络安全法第二十一条要求不少于六个月）；运行时按六个月保存。",
+            "The policy says network logs are kept but not for how long (the Cybersecurity Law Art. 21 requires at "
+            "least six months); yinsi keeps them six months.",
+        )
     if logs is not None and logs.kept and _longer_than(SIX_MONTHS, logs.retention):
         yield _warn(
             ("access_logs", "retention"),
@@ -516,6 +629,35 @@ def _lifecycle(spec: PolicySpec) -> Iterator[Finding]:
             "个人信息保护影响评估显示高风险：这属于重大变更，需要显著告知。",
             "A PI impact assessment shows high risk: that is a material change that needs prominent notice.",
         )
+    if spec.changes.without_notice:
+        yield _warn(
+            ("changes", "without_notice"),
+            "change_without_notice",
+            "政策称可以随时修改而不另行通知：处理规则变更的，应当将变更部分告知个人（个人信息保护法第十七条第二款）。",
+            "The policy says it may change at any time without notice, but changes to the processing rules must be "
+            "told to people (PIPL Art. 17(2)).",
+        )
+    if spec.consent.bundled_with_terms:
+        yield _warn(
+            ("consent", "bundled_with_terms"),
+            "consent_bundled",
+            "同意服务协议即被视为同意隐私政策：这不是在充分知情的前提下自愿、明确作出的同意"
+            "（个人信息保护法第十四条，认定方法 §3.4）。",
+            "Agreeing to the terms of service is taken as agreeing to the policy: that is no informed, voluntary "
+            "and explicit consent (PIPL Art. 14, 认定方法 §3.4).",
+        )
+    app_type = spec.policy.app_type
+    if app_type in NO_PI_APP_TYPES:
+        basic = [pid for pid, p in spec.purposes.items() if p.function is FunctionKind.BASIC]
+        if basic:
+            yield _warn(
+                ("purposes", basic[0], "function"),
+                "basic_function_needs_no_pi",
+                f"这类 App（{app_type.value}）的基本功能不需要任何个人信息，目的 '{basic[0]}' 却被列为基本功能"
+                "（常见类型移动互联网应用程序必要个人信息范围规定第五条）。",
+                f"The basic functions of this app type ({app_type.value}) need no personal information, yet "
+                f"purpose '{basic[0]}' is a basic function (必要个人信息范围规定 Art. 5).",
+            )
     info = spec.policy
     if info.effective_date is None:
         yield _warn(("policy",), "no_effective_date", "政策没有写明生效日期。", "The policy states no effective date.")
@@ -560,3 +702,65 @@ def _longer_than(a: Duration, b: Duration) -> bool:
     if a.unit is b.unit:
         return a.value > b.value
     return a.approx_days() > b.approx_days() + 1e-9
+
+
+def _disclosures(spec: PolicySpec) -> Iterator[Finding]:
+    """Public disclosure (PIPL Art. 25): declared fields, a separate consent, never on by default."""
+    for did, disclosure in spec.public_disclosures.items():
+        for i, fid in enumerate(disclosure.fields):
+            if fid not in spec.fields:
+                yield _error(
+                    ("public_disclosures", did, "fields", i),
+                    "field_not_declared",
+                    f"公开 '{did}' 涉及字段 '{fid}'，但 fields 中没有声明它。",
+                    f"Disclosure '{did}' makes '{fid}' public, which is not declared under fields.",
+                )
+        articles = law.disclosure_articles(spec, did)
+        if disclosure.default_on is True and disclosure.legal_basis is LegalBasis.CONSENT:
+            yield _warn(
+                ("public_disclosures", did, "default_on"),
+                "disclosure_on_by_default",
+                f"公开 '{did}' 默认开启、需个人退出：默认同意不是单独同意（{law.names(articles, 'zh-CN')}）。",
+                f"Disclosure '{did}' is on unless the person opts out: a default is no separate consent "
+                f"({law.names(articles, 'en')}).",
+            )
+        elif articles and not disclosure.separate_consent:
+            yield _warn(
+                ("public_disclosures", did),
+                "disclosure_without_separate_consent",
+                f"公开 '{did}' 依法需要单独同意（{law.names(articles, 'zh-CN')}），政策却没有说明会征求。",
+                f"Disclosure '{did}' needs a separate consent by law ({law.names(articles, 'en')}), but the policy "
+                "does not say it asks one.",
+                at_key=True,
+            )
+        if disclosure.opt_out_via_third_party or (disclosure.default_on and disclosure.opt_out is None):
+            yield _warn(
+                ("public_disclosures", did, "opt_out"),
+                "disclosure_opt_out_not_direct",
+                f"公开 '{did}' 不能直接向我们撤回（个人信息保护法第十五条：应当提供便捷的撤回同意的方式）。",
+                f"Disclosure '{did}' cannot be stopped directly with the operator (PIPL Art. 15: withdrawing must be "
+                "easy).",
+                at_key=True,
+            )
+    if spec.sharing.public_disclosure_with_consent is True and any(
+        d.default_on for d in spec.public_disclosures.values()
+    ):
+        yield _warn(
+            ("sharing", "public_disclosure_with_consent"),
+            "disclosure_contradicts_consent",
+            "政策称只在取得同意后公开个人信息，却同时默认公开部分个人信息；渲染时不会再写“仅在取得同意后公开”。",
+            "The policy says PI is made public only with consent, yet makes some public by default; the rendering "
+            "no longer says 'only with your consent'.",
+        )
+
+
+def _open_lists(spec: PolicySpec) -> Iterator[Finding]:
+    for i, open_list in enumerate(spec.open_lists):
+        yield _warn(
+            ("open_lists", i),
+            "open_list",
+            f"政策所列的{L.label(open_list.what, 'zh-CN')}没有列全（{L.label(open_list.how, 'zh-CN')}）："
+            "应当以清单等形式逐项列明（网络数据安全管理条例第二十一条，认定方法 §2.1）。",
+            f"The policy's list of {L.label(open_list.what, 'en')} is left open ({L.label(open_list.how, 'en')}): "
+            "it must be itemised (网络数据安全管理条例 Art. 21, 认定方法 §2.1).",
+        )

@@ -101,9 +101,11 @@ class Change:
 
 @dataclass(frozen=True)
 class PolicyDiff:
-    """Every change between two specs, in spec order."""
+    """Every change between two specs, in spec order; ``unrelated`` says why the two look like different policies
+    (another operator or policy id), in which case a list of changes means little."""
 
     changes: list[Change] = field(default_factory=list)
+    unrelated: Msg | None = None
 
     @property
     def material(self) -> bool:
@@ -138,7 +140,21 @@ def diff_policies(old: PolicySpec, new: PolicySpec) -> PolicyDiff:
     for raw in walker.out:
         kind = _classify(raw, env)
         changes.append(Change(raw.path, raw.change, kind, _summarise(raw, env)))
-    return PolicyDiff(changes)
+    return PolicyDiff(changes, _unrelated(old, new))
+
+
+def _unrelated(old: PolicySpec, new: PolicySpec) -> Msg | None:
+    """Two versions of one policy share the operator or the policy id; two unrelated policies share neither."""
+    old_name, new_name = old.operator.name, new.operator.name
+    same_operator = old_name is not None and new_name is not None and old_name.zh_CN == new_name.zh_CN
+    if old.policy.id == new.policy.id or same_operator:
+        return None
+    return Msg(
+        f"这两份规范的政策标识（{old.policy.id} 与 {new.policy.id}）和处理者都不同，看起来是两份无关的政策，"
+        "而不是同一政策的两个版本：下面的变更列表意义不大。",
+        f"The two specs differ in policy id ({old.policy.id} and {new.policy.id}) and in operator: they look like "
+        "two unrelated policies rather than two versions of one, so the list of changes below means little.",
+    )
 
 
 # --------------------------------------------------------------------------- the structural walk
@@ -455,6 +471,7 @@ _RULES: dict[tuple[str, ...], _Rule] = {
     ("fields", "*", "category"): _always(SERVICE_MODEL),
     # Lowering sensitivity is material too: it drops separate consent and the Art. 30 notice.
     ("fields", "*", "sensitivity"): _always(SERVICE_MODEL),
+    ("fields", "*", "public_place"): _flag(SERVICE_MODEL, good=False),
     ("fields", "*", "sources", "[]"): _on_add(SERVICE_MODEL),
     ("fields", "*", "derived"): _always(SERVICE_MODEL),
     ("fields", "*", "lookup"): _flag(SERVICE_MODEL, good=False),
@@ -508,6 +525,18 @@ _RULES: dict[tuple[str, ...], _Rule] = {
     ("recipients", "*", "agreement"): _flag(RECIPIENTS, good=True),
     ("recipients", "*", "delete_on_end"): _flag(RECIPIENTS, good=True),
     ("recipients", "*", "deletion_channel"): _if(RIGHTS, lambda raw, env: raw.change != "added"),
+    # A recipient's own uses are purposes of the recipient: a new or reworded one widens what it does with the PI
+    # (PIPL Art. 22, 23); dropping one narrows it.
+    ("recipients", "*", "uses", "*"): _unless_removed(RECIPIENTS),
+    ("public_disclosures", "*"): _unless_removed(RECIPIENTS),
+    ("public_disclosures", "*", "fields", "[]"): _on_add(RECIPIENTS),
+    ("public_disclosures", "*", "audience"): _always(RECIPIENTS),
+    ("public_disclosures", "*", "legal_basis"): _always(RECIPIENTS),
+    ("public_disclosures", "*", "default_on"): _flag(RECIPIENTS, good=False),
+    ("public_disclosures", "*", "deidentified"): _flag(RECIPIENTS, good=True),
+    ("public_disclosures", "*", "opt_out_via_third_party"): _flag(RIGHTS, good=False),
+    ("public_disclosures", "*", "separate_consent"): _flag(RECIPIENTS, good=True),
+    ("open_lists", "[]"): _on_add(SERVICE_MODEL),
     ("sharing", "transfer_on_merger"): _flag(RECIPIENTS, good=False),
     ("sharing", "merger_notice_recipient"): _flag(RECIPIENTS, good=True),
     ("sharing", "merger_reconsent"): _flag(RECIPIENTS, good=True),
@@ -561,6 +590,9 @@ _RULES: dict[tuple[str, ...], _Rule] = {
     ("changes", "no_rights_reduction_without_consent"): _flag(RIGHTS, good=True),
     ("changes", "no_settings_change"): _flag(RIGHTS, good=True),
     ("changes", "material_kinds", "[]"): _on_remove(RIGHTS),
+    ("changes", "without_notice"): _flag(RIGHTS, good=False),
+    ("changes", "effective_after_confirmation"): _flag(RIGHTS, good=True),
+    ("consent", "bundled_with_terms"): _flag(RIGHTS, good=False),
     # ---- a PI impact assessment showing high risk
     ("impact_assessment", "risk"): _becomes(IMPACT_ASSESSMENT, Risk.HIGH),
     ("impact_assessment", "last_assessed"): _assessed,
@@ -598,6 +630,25 @@ _NOUNS: dict[str, Msg] = {
 }
 
 _LABELS: dict[str, str | tuple[str, str]] = {
+    # keys added with public disclosures, open lists and the missing vocabulary
+    "app_type": ("App 类型", "app type"),
+    "public_place": ("公共场所采集", "collected in public places"),
+    "public_disclosures": ("公开披露的个人信息", "public disclosures"),
+    "open_lists": ("未列全的清单", "open-ended lists"),
+    "PublicDisclosure.fields": ("公开的字段", "fields made public"),
+    "audience": ("公开对象", "audience"),
+    "default_on": ("默认公开", "on by default"),
+    "opt_out_via_third_party": ("只能通过第三方退出", "opt-out only through a third party"),
+    "what": ("清单内容", "what is listed"),
+    "OpenList.how": ("未列全的方式", "how it is left open"),
+    "quote": ("原文", "the policy's words"),
+    "certifications": ("认证", "certifications"),
+    "level": ("等级", "level"),
+    "fee": ("收费标准", "fee"),
+    "effective_after_confirmation": ("确认后生效", "applies after confirmation"),
+    "without_notice": ("可不经通知变更", "may change without notice"),
+    "archive": ("历史版本", "archive of earlier versions"),
+    "bundled_with_terms": ("同意与服务协议捆绑", "consent bundled with the terms"),
     # sections of the spec
     "spec_version": "规范版本",
     "policy": ("政策信息", "policy information"),

@@ -25,7 +25,9 @@ from typing import Any, Literal
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.types import Duration, DurationUnit
 from yinsi.core.policy.vocabulary import (
+    AppType,
     Category,
+    CertificationKind,
     Channel,
     ContactKind,
     ContactUse,
@@ -42,6 +44,8 @@ from yinsi.core.policy.vocabulary import (
     MinorsRule,
     NoConsentCase,
     OnExpiry,
+    OpenHow,
+    OpenListKind,
     Operation,
     PermissionKind,
     Principle,
@@ -143,6 +147,7 @@ LEGAL_BASIS: dict[LegalBasis, Msg] = {
 RETENTION_END: dict[RetentionEnd, Msg] = {
     RetentionEnd.ACCOUNT_CANCELLATION: Msg("至您注销账号", "until you cancel your account"),
     RetentionEnd.PURPOSE_FULFILLED: Msg("至实现处理目的所必需的期限届满", "as long as the purpose needs"),
+    RetentionEnd.UNSTATED: Msg("本政策未写明保存期限", "not stated in this policy"),
 }
 
 ON_EXPIRY: dict[OnExpiry, Msg] = {
@@ -196,6 +201,8 @@ PERMISSION_KIND: dict[PermissionKind, Msg] = {
     PermissionKind.BLUETOOTH: Msg("蓝牙", "Bluetooth"),
     PermissionKind.NOTIFICATIONS: Msg("通知", "Notifications"),
     PermissionKind.CLIPBOARD: Msg("剪贴板", "Clipboard"),
+    PermissionKind.CALENDAR: Msg("日历", "Calendar"),
+    PermissionKind.SMS: Msg("短信", "SMS"),
 }
 
 PERMISSION_PROMPT: dict[str, Msg] = {
@@ -270,6 +277,10 @@ RIGHT: dict[Right, Msg] = {
     Right.NEXT_OF_KIN: Msg("近亲属对逝者个人信息的权利", "Rights of a deceased user's next of kin"),
     Right.COMPLAIN: Msg("投诉、举报", "Complain or report"),
     Right.LEAVE_MEMBERSHIP: Msg("退出会员", "Leave membership"),
+    Right.AUTOMATED_DECISION: Msg(
+        "要求说明自动化决策，拒绝仅通过自动化决策作出的决定",
+        "Ask for an explanation of automated decisions and refuse decisions made only by automated means",
+    ),
 }
 
 REFUSAL_GROUND: dict[RefusalGround, Msg] = {
@@ -353,6 +364,10 @@ NO_CONSENT_CASE: dict[NoConsentCase, Msg] = {
     ),
     NoConsentCase.OPERATOR_INTERESTS: Msg(
         "为维护我们自身的合法权益所必需的", "It is necessary to protect our own lawful rights and interests"
+    ),
+    NoConsentCase.ACADEMIC_RESEARCH: Msg(
+        "出于学术研究所必需，且对外提供学术研究或描述的结果时，对结果中所包含的个人信息进行去标识化处理的",
+        "It is necessary for academic research, and the personal information in any published results is de-identified",
     ),
 }
 
@@ -470,6 +485,50 @@ CROSS_BORDER_RULE: dict[CrossBorderRule, Msg] = {
         "仅依法律规定或经您单独同意向境外提供", "Abroad only as the law provides or with your separate consent"
     ),
     CrossBorderRule.MAY_TRANSFER: Msg("可能向境外传输", "May be transferred abroad"),
+    CrossBorderRule.UNSTATED: Msg("本政策未说明是否向境外传输", "Not stated in this policy"),
+}
+
+CERTIFICATION_KIND: dict[CertificationKind, Msg] = {
+    CertificationKind.MLPS: Msg("网络安全等级保护", "Multi-Level Protection Scheme (MLPS)"),
+    CertificationKind.ISO_27001: Msg("ISO/IEC 27001 信息安全管理体系认证", "ISO/IEC 27001 certification"),
+    CertificationKind.ISO_27701: Msg("ISO/IEC 27701 隐私信息管理体系认证", "ISO/IEC 27701 certification"),
+    CertificationKind.ISO_27018: Msg("ISO/IEC 27018 公有云个人信息保护认证", "ISO/IEC 27018 certification"),
+    CertificationKind.PI_PROTECTION: Msg("个人信息保护认证", "Personal information protection certification"),
+    CertificationKind.APP_SECURITY: Msg("移动互联网应用程序（App）安全认证", "App security certification"),
+    CertificationKind.OTHER: Msg("其他认证", "Other certification"),
+}
+
+OPEN_LIST_KIND: dict[OpenListKind, Msg] = {
+    OpenListKind.FIELDS: Msg("收集的个人信息", "personal information collected"),
+    OpenListKind.PURPOSES: Msg("处理目的", "purposes"),
+    OpenListKind.PERMISSIONS: Msg("设备权限", "device permissions"),
+    OpenListKind.RECIPIENTS: Msg("接收方", "recipients"),
+    OpenListKind.SDKS: Msg("第三方 SDK", "third-party SDKs"),
+    OpenListKind.DISCLOSURES: Msg("公开或披露的情形", "cases of disclosure"),
+}
+
+OPEN_HOW: dict[OpenHow, Msg] = {
+    OpenHow.NOT_LIMITED_TO: Msg("“包括但不限于”，未列全", '"including but not limited to": not complete'),
+    OpenHow.AT_DISCRETION: Msg("包括“我们认为适当的其他情形”", 'it includes "any other case we find appropriate"'),
+    OpenHow.IMAGE_ONLY: Msg("仅以图片形式公布", "published only as an image"),
+    OpenHow.ELSEWHERE: Msg("在本政策之外的其他页面公布", "published on another page"),
+}
+
+APP_TYPE: dict[AppType, Msg] = {
+    AppType.WOMENS_HEALTH: Msg("女性健康", "Women's health"),
+    AppType.LIVE_STREAMING: Msg("网络直播", "Live streaming"),
+    AppType.ONLINE_VIDEO_AUDIO: Msg("在线影音", "Online video and audio"),
+    AppType.SHORT_VIDEO: Msg("短视频", "Short video"),
+    AppType.NEWS: Msg("新闻资讯", "News"),
+    AppType.FITNESS: Msg("运动健身", "Sports and fitness"),
+    AppType.BROWSER: Msg("浏览器", "Browser"),
+    AppType.INPUT_METHOD: Msg("输入法", "Input method"),
+    AppType.SECURITY_MANAGEMENT: Msg("安全管理", "Security management"),
+    AppType.E_BOOKS: Msg("电子图书", "E-books"),
+    AppType.PHOTO_EDITING: Msg("拍摄美化", "Photo and beauty"),
+    AppType.APP_STORE: Msg("应用商店", "App store"),
+    AppType.UTILITIES: Msg("实用工具", "Utilities"),
+    AppType.OTHER: Msg("其他", "Other"),
 }
 
 CONTACT_USE: dict[ContactUse, Msg] = {
@@ -532,6 +591,10 @@ ENUM_LABELS: Mapping[type[StrEnum], Mapping[Any, Msg]] = {
     ContactKind: CONTACT_KIND,
     ExcessiveAction: EXCESSIVE_ACTION,
     Risk: RISK,
+    CertificationKind: CERTIFICATION_KIND,
+    OpenListKind: OPEN_LIST_KIND,
+    OpenHow: OPEN_HOW,
+    AppType: APP_TYPE,
 }
 """Every closed vocabulary and its words; a test checks that no value is missing."""
 
@@ -624,6 +687,7 @@ def date_text(day: date, lang: str) -> str:
 REGION: dict[str, Msg] = {
     "CN": Msg("中华人民共和国境内", "mainland China"),
     "abroad": Msg("境外", "outside mainland China"),
+    "worldwide": Msg("全球各地（供应商所在地不限）", "anywhere in the world"),
     "HK": Msg("中国香港特别行政区", "Hong Kong SAR, China"),
     "MO": Msg("中国澳门特别行政区", "Macao SAR, China"),
     "TW": Msg("中国台湾地区", "Taiwan region, China"),
@@ -666,6 +730,11 @@ YES = Msg("是", "Yes")
 NO = Msg("否", "No")
 NEEDED = Msg("需要", "Required")
 NOT_NEEDED = Msg("不需要", "Not required")
+NEEDED_BY_LAW = Msg("依法需要（{law}）", "Required by law ({law})")
+NEEDED_BY_LAW_UNASKED = Msg(
+    "依法需要（{law}）；本政策未说明会征求", "Required by law ({law}); this policy does not say it is asked"
+)
+NOT_APPLICABLE_NO_CONSENT = Msg("不适用（不以同意为基础）", "Not applicable (not based on consent)")
 NONE = Msg("无", "None")
 NOT_STATED = Msg("本政策未写明", "Not stated in this policy")
 SENSITIVE_MARK = Msg("（敏感）", " (sensitive)")
@@ -1030,6 +1099,45 @@ DISCLOSURE_DOCUMENTS = Msg(
     "When disclosure is demanded under law, we require the relevant legal documents, such as a subpoena or a "
     "letter of investigation, and check that they are lawful.",
 )
+DISCLOSURE_DECLARED = Msg("我们会公开以下个人信息：", "We make the following personal information public:")
+DISCLOSURE_HEADERS = (
+    Msg("公开的内容", "What"),
+    Msg("个人信息", "Personal information"),
+    Msg("公开对象", "To whom"),
+    Msg("默认", "By default"),
+    Msg("如何停止", "How to stop it"),
+    Msg("单独同意", "Separate consent"),
+)
+EXCEPTIONS_INTRO_OTHER = Msg(
+    "此外，我们会在以下情形公开披露您的个人信息：", "We also disclose personal information publicly:"
+)
+DISCLOSURE_DEFAULT_ON = Msg("默认公开，除非您选择退出", "Public unless you opt out")
+DISCLOSURE_DEFAULT_OFF = Msg("仅在您选择后公开", "Only if you choose it")
+DISCLOSURE_DEIDENTIFIED = Msg("（去标识化后）", " (de-identified)")
+DISCLOSURE_VIA_THIRD_PARTY = Msg("只能通过第三方", "only through a third party")
+OPEN_LIST = Msg("本政策所列的{what}不完整：{how}。", "This policy's list of {what} is not complete: {how}.")
+RECIPIENT_USES = Msg("其自身的使用目的：{uses}", "Its own uses: {uses}")
+CERTIFICATIONS = Msg("我们取得的认证：{items}。", "Our certifications: {items}.")
+MLPS_LEVEL = Msg("第{level}级", "level {level}")
+CHANGES_CONFIRM = Msg("变更仅在您确认后对您生效。", "A change applies to you only after you confirm it.")
+CHANGES_WITHOUT_NOTICE = Msg(
+    "本政策称我们可以随时修改本政策而不另行通知。",
+    "This policy says we may change it at any time without notice.",
+)
+CHANGES_ARCHIVE = Msg("本政策的历史版本：{where}。", "Earlier versions of this policy: {where}.")
+REQ_FEE = Msg("收费标准：{fee}", "The fee: {fee}")
+CONSENT_BUNDLED = Msg(
+    "本政策称您同意服务协议即视为同意本政策。",
+    "This policy says that agreeing to the terms of service counts as agreeing to this policy.",
+)
+CROSS_UNSTATED = Msg(
+    "本政策未说明您的个人信息是否会被传输至境外。",
+    "This policy does not say whether your personal information is transferred abroad.",
+)
+CROSS_NEEDS_CONSENT = Msg(
+    "依据{law}，向境外提供个人信息需要取得您的单独同意。",
+    "Under {law}, providing your personal information abroad needs your separate consent.",
+)
 DISCLOSURE_UNSTATED = Msg(
     "本政策未说明公开披露您的个人信息的情形。",
     "This policy does not say when your personal information may be publicly disclosed.",
@@ -1072,6 +1180,11 @@ RETENTION_INTRO = Msg(
 )
 ACCESS_LOGS = Msg(
     "我们依法保存网络访问日志，保存期限为{period}。", "We keep network access logs, as the law requires, for {period}."
+)
+ACCESS_LOGS_PERIOD_UNSTATED = Msg(
+    "我们会记录网络日志（如 IP 地址、登录和退出时间），本政策未说明其保存期限。",
+    "We keep network access logs (such as IP addresses and login and logout times); this policy does not say "
+    "for how long.",
 )
 ACCESS_LOGS_NOT_KEPT = Msg("我们不保存网络访问日志。", "We do not keep network access logs.")
 RETENTION_EXPIRY = Msg(

@@ -293,6 +293,8 @@ _KIND_NAMES: dict[str, Msg] = {
 
 
 def _describe(value: Any) -> str:
+    if value is None:
+        return "an empty value"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
@@ -322,9 +324,10 @@ def _translate(exc: ValidationError, data: Any) -> list[Finding]:
             if name == "retention" and len(parent) == 2 and parent[0] == "purposes":
                 msg = Msg(
                     f"目的 '{parent[1]}' 没有写保存期限：请写 'retention: {{period: 6 months}}' 或 "
-                    "'retention: {until: account_cancellation}'。",
+                    "'retention: {until: account_cancellation}'；政策确实没有说明的，写 'retention: unstated'。",
                     f"Purpose '{parent[1]}' has no retention: say how long its PI is kept, for example "
-                    "'retention: {period: 6 months}' or 'retention: {until: account_cancellation}'.",
+                    "'retention: {period: 6 months}' or 'retention: {until: account_cancellation}'; where the policy "
+                    "really does not say, write 'retention: unstated'.",
                 )
                 findings.append(Finding(parent, Severity.ERROR, "missing_retention", msg, at_key=True))
                 continue
@@ -342,6 +345,13 @@ def _translate(exc: ValidationError, data: Any) -> list[Finding]:
             hint_en = f"Did you mean '{close[0]}'?" if close else f"Keys allowed here: {', '.join(allowed)}."
             msg = Msg(f"未知的键 '{name}'。{hint_zh}", f"Unknown key '{name}'. {hint_en}")
             findings.append(Finding(loc, Severity.ERROR, "unknown_key", msg, at_key=True))
+        elif etype in ("enum", "literal_error") and err["input"] is None:
+            expected = str(err.get("ctx", {}).get("expected", ""))
+            msg = Msg(
+                f"{where}：这里没有填写取值（null）；请从以下取值中选一个：{expected}。",
+                f"{where}: no value is given here (null); choose one of: {expected}.",
+            )
+            findings.append(Finding(loc, Severity.ERROR, "missing_value", msg))
         elif etype in ("enum", "literal_error"):
             expected = str(err.get("ctx", {}).get("expected", ""))
             what = "键" if is_key else "值"
@@ -367,6 +377,13 @@ def _translate(exc: ValidationError, data: Any) -> list[Finding]:
                     "digits and underscores, starting with a letter.",
                 )
                 findings.append(Finding(loc, Severity.ERROR, "bad_identifier", msg, at_key=is_key))
+        elif etype in _KIND_NAMES and err["input"] is None:
+            kind = _KIND_NAMES[etype]
+            msg = Msg(
+                f"{where}：这里没有填写（null），应是{kind.zh}。",
+                f"{where}: nothing is given here (null); expected {kind.en}.",
+            )
+            findings.append(Finding(loc, Severity.ERROR, "missing_value", msg))
         elif etype in _KIND_NAMES:
             kind = _KIND_NAMES[etype]
             msg = Msg(

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import Field, SerializerFunctionWrapHandler, field_validator, model_serializer, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from yinsi.core.policy.types import Duration, Identifier, LocalText, Strict
 from yinsi.core.policy.vocabulary import (
+    AppType,
     Category,
+    CertificationKind,
     Channel,
     ContactKind,
     ContactUse,
@@ -37,6 +39,8 @@ from yinsi.core.policy.vocabulary import (
     NoConsentCase,
     Offered,
     OnExpiry,
+    OpenHow,
+    OpenListKind,
     Operation,
     PermissionKind,
     Principle,
@@ -94,6 +98,8 @@ def derive_sms_signature(name: str) -> str:
 class PolicyInfo(Strict):
     """Identity and dates of this version of the policy (A, M: effective, updated, previous)."""
 
+    added_later: ClassVar[frozenset[str]] = frozenset({"app_type"})
+
     id: str = Field(min_length=1, max_length=80, description="A stable identifier for this policy.")
     version: str = Field(min_length=1, max_length=40, description="The operator's version label.")
     title: LocalText
@@ -105,10 +111,17 @@ class PolicyInfo(Strict):
         default=None, description="Where the person finds the policy inside the product, e.g. 我的 → 隐私政策."
     )
     introduction: LocalText | None = None
+    app_type: AppType | None = Field(
+        default=None,
+        description="The app type of the 2021 必要个人信息范围规定, where the operator states it: yinsi check then "
+        "applies that type's necessary-PI rule (MIN-02).",
+    )
 
 
 class Operator(Strict):
     """Who processes the PI: the company (主体公司) and the app operator (应用运营方)."""
+
+    added_later: ClassVar[frozenset[str]] = frozenset({"sms_signature"})
 
     name: LocalText | None = Field(default=None, description="The company; null where the policy omits it.")
     app_operator: LocalText | None = None
@@ -130,15 +143,6 @@ class Operator(Strict):
         ):
             raise ValueError(SMS_SIGNATURE_RULE)
         return value
-
-    @model_serializer(mode="wrap")
-    def _without_absent_signature(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # sms_signature came after policies were published: a spec without it dumps (and so digests) as before,
-        # so publishing the same file again stays "unchanged".
-        data: dict[str, Any] = handler(self)
-        if data.get("sms_signature") is None:
-            data.pop("sms_signature", None)
-        return data
 
 
 class ContactChannel(Strict):
@@ -186,6 +190,8 @@ class Scope(Strict):
 class PiField(Strict):
     """One kind of personal information the operator holds."""
 
+    added_later: ClassVar[frozenset[str]] = frozenset({"public_place"})
+
     type: FieldType
     label: LocalText
     category: Category
@@ -196,10 +202,18 @@ class PiField(Strict):
     derived: bool = Field(default=False, description="Inferred by the operator (not portable).")
     necessity: LocalText | None = Field(default=None, description="Why a sensitive field is necessary (PIPL Art. 30).")
     impact: LocalText | None = Field(default=None, description="Its impact on the person (PIPL Art. 30).")
+    public_place: bool = Field(
+        default=False,
+        description="Images or identification data collected in public places: any use but public security needs "
+        "a separate consent (PIPL Art. 26).",
+    )
 
 
 class Retention(Strict):
-    """How long PI collected for a purpose is kept: a period, or until the account is cancelled."""
+    """How long PI collected for a purpose is kept: a period, or until the account is cancelled.
+
+    ``retention: unstated`` (short for ``{until: unstated}``) says the policy gives no retention: nothing is then
+    rendered as a period or as a promise to delete, and ``yinsi check`` fails the purpose (PIPL Art. 17)."""
 
     period: Duration | None = None
     until: RetentionEnd | None = None
@@ -207,6 +221,17 @@ class Retention(Strict):
     legal_minimum: Duration | None = Field(default=None, description="A law requires keeping it at least this long.")
     legal_minimum_source: LocalText | None = None
     note: LocalText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unstated_shorthand(cls, value: Any) -> Any:
+        if value == "unstated":
+            return {"until": "unstated"}
+        return value
+
+    @property
+    def stated(self) -> bool:
+        return self.until is not RetentionEnd.UNSTATED
 
     @model_validator(mode="after")
     def _one_end(self) -> Retention:
@@ -223,7 +248,11 @@ class Purpose(Strict):
     function: FunctionKind
     legal_basis: LegalBasis
     legal_basis_note: LocalText | None = None
-    separate_consent: bool = Field(default=False, description="Needs a separate consent (单独同意).")
+    separate_consent: bool = Field(
+        default=False,
+        description="The policy asks a separate consent (单独同意). Where the law requires one (sensitive PI, "
+        "public-place images) it is required whatever this says, and 'false' there is an error.",
+    )
     fields: list[Identifier] = Field(min_length=1)
     retention: Retention
     permissions: list[Identifier] = Field(default_factory=list)
@@ -277,6 +306,8 @@ class Role(Strict):
 class Recipient(Strict):
     """Someone PI is entrusted to, shared with or disclosed to (an affiliate, processor, SDK, partner, authority)."""
 
+    added_later: ClassVar[frozenset[str]] = frozenset({"uses"})
+
     kind: RecipientKind
     name: LocalText
     description: LocalText | None = None
@@ -285,20 +316,57 @@ class Recipient(Strict):
     purposes: list[Identifier] = Field(default_factory=list)
     region: str | None = Field(
         default=None,
-        pattern=r"^([A-Z]{2}|abroad)$",
-        description="ISO 3166 code, or 'abroad'; null: where the operator stores PI (storage.region).",
+        pattern=r"^([A-Z]{2}|abroad|worldwide)$",
+        description="ISO 3166 code, 'abroad', or 'worldwide' (a supplier anywhere); null: where the operator stores "
+        "PI (storage.region).",
     )
     agreement: bool = Field(
         default=False, description="A written agreement binds it (purpose, term, method, PI, protection)."
     )
     deidentified: bool = False
-    separate_consent: bool = Field(default=False, description="Provision needs the person's separate consent.")
+    separate_consent: bool = Field(
+        default=False,
+        description="The policy asks a separate consent before provision. Where the law requires one (another "
+        "processor, sensitive PI, abroad) it is required whatever this says, and 'false' there is an error.",
+    )
     cross_border_consent: bool = False
     delete_on_end: bool = Field(default=False, description="It deletes the PI when the entrustment ends.")
     deletion_channel: str | None = Field(
         default=None, max_length=300, description="Where to tell it to delete a person's PI (URL or address)."
     )
     sdk_provider: LocalText | None = None
+    uses: dict[Identifier, LocalText] = Field(
+        default_factory=dict,
+        description="What the recipient itself uses the PI for, one entry each (e.g. underwriting: 核保和理赔风险评估). "
+        "Adding or rewording one is a material change: people are asked again (PIPL Art. 22, 23).",
+    )
+
+
+class PublicDisclosure(Strict):
+    """PI the operator makes public (公开): what, to whom, on which basis, on or off by default, how to opt out.
+
+    Public disclosure needs a separate consent (PIPL Art. 25; Art. 29 for sensitive PI) unless a law requires it;
+    a disclosure that is on unless the person opts out is no consent at all, and ``yinsi check`` fails it."""
+
+    label: LocalText
+    description: LocalText | None = None
+    fields: list[Identifier] = Field(min_length=1)
+    audience: LocalText | None = Field(default=None, description="To whom, e.g. 网站的所有访问者.")
+    legal_basis: LegalBasis = LegalBasis.CONSENT
+    default_on: bool | None = Field(default=None, description="Disclosed unless the person opts out; null: unstated.")
+    opt_out: LocalText | None = Field(default=None, description="How the person stops it.")
+    opt_out_via_third_party: bool = Field(default=False, description="Only through someone else (not the operator).")
+    deidentified: bool = Field(default=False, description="Only after de-identification (still PI: PIPL Art. 73).")
+    separate_consent: bool = Field(default=False, description="The policy asks a separate consent first.")
+
+
+class OpenList(Strict):
+    """A list the policy leaves open ("including but not limited to", "any other disclosure we find appropriate",
+    an SDK list published only as an image): said as what it is, and warned about (NOT-02)."""
+
+    what: OpenListKind
+    how: OpenHow
+    quote: LocalText | None = Field(default=None, description="The policy's words.")
 
 
 class Minors(Strict):
@@ -317,16 +385,30 @@ class Minors(Strict):
 
 
 class CrossBorder(Strict):
-    rule: CrossBorderRule
+    rule: CrossBorderRule = Field(description="'unstated' where the policy does not say whether PI goes abroad.")
     destinations: list[str] = Field(default_factory=list, description="Countries, or empty when unspecified.")
     note: LocalText | None = None
 
 
+class Certification(Strict):
+    """A certification the policy cites, such as 等保三级 (kind: mlps, level: 3)."""
+
+    kind: CertificationKind
+    level: int | None = Field(default=None, ge=1, le=5, description="The MLPS (等保) level.")
+    label: LocalText | None = None
+
+
 class Storage(Strict):
+    added_later: ClassVar[frozenset[str]] = frozenset({"certifications"})
+
     region: str | None = Field(default=None, pattern=r"^[A-Z]{2}$", description="Where PI is stored; null: unstated.")
     region_note: LocalText | None = None
-    cross_border: CrossBorder
+    cross_border: CrossBorder = Field(
+        default_factory=lambda: CrossBorder(rule=CrossBorderRule.UNSTATED),
+        description="Transfers abroad; left out: the policy does not say (rule: unstated).",
+    )
     security_measures: list[SecurityMeasure] = Field(default_factory=list)
+    certifications: list[Certification] = Field(default_factory=list)
     backup_deletion: LocalText | None = Field(default=None, description="When deletions reach backups.")
 
 
@@ -343,9 +425,12 @@ class RightSpec(Strict):
 
 
 class Excessive(Strict):
+    added_later: ClassVar[frozenset[str]] = frozenset({"fee"})
+
     max_requests: int = Field(ge=1, le=1000)
     window_days: int = Field(default=30, ge=1, le=366)
     action: ExcessiveAction = ExcessiveAction.FEE
+    fee: LocalText | None = Field(default=None, description="The fee the policy states, e.g. 按成本收取工本费.")
 
 
 class Cancellation(Strict):
@@ -406,20 +491,35 @@ class Shutdown(Strict):
 
 
 class Changes(Strict):
+    added_later: ClassVar[frozenset[str]] = frozenset({"effective_after_confirmation", "without_notice", "archive"})
+
     channels: list[Channel] = Field(default_factory=list, description="How material changes are announced.")
     notice_before_effect: bool | None = None
     no_rights_reduction_without_consent: bool = False
     no_settings_change: bool = False
     material_kinds: list[MaterialChange] = Field(default_factory=list)
+    effective_after_confirmation: bool | None = Field(
+        default=None, description="A change applies to a person only after they confirm it."
+    )
+    without_notice: bool = Field(
+        default=False, description="The policy says it may change at any time without notice (flagged: PIPL Art. 17)."
+    )
+    archive: LocalText | None = Field(default=None, description="Where earlier versions can be read.")
 
 
 class ConsentRules(Strict):
+    added_later: ClassVar[frozenset[str]] = frozenset({"bundled_with_terms"})
+
     refusal_cooldown: Duration = Field(
         default_factory=lambda: Duration.parse("48 hours"),
         description="After a refusal, the same consent is not asked again within this period.",
     )
     new_purpose_opt_in: bool | None = None
     how_to_withdraw: LocalText | None = None
+    bundled_with_terms: bool = Field(
+        default=False,
+        description="Agreeing to the terms of service counts as agreeing to the policy (认定方法 §3.4: no consent).",
+    )
 
 
 class ImpactAssessment(Strict):
@@ -441,6 +541,8 @@ class AccessLogs(Strict):
 class PolicySpec(Strict):
     """A complete privacy policy as data (spec_version 1)."""
 
+    added_later: ClassVar[frozenset[str]] = frozenset({"public_disclosures", "open_lists"})
+
     spec_version: Literal[1] = 1
     policy: PolicyInfo
     operator: Operator
@@ -454,6 +556,10 @@ class PolicySpec(Strict):
     personalisation: Personalisation | None = None
     roles: dict[Identifier, Role] = Field(default_factory=dict)
     recipients: dict[Identifier, Recipient] = Field(default_factory=dict)
+    public_disclosures: dict[Identifier, PublicDisclosure] = Field(
+        default_factory=dict, description="PI made public, each with its basis, default and opt-out (PIPL Art. 25)."
+    )
+    open_lists: list[OpenList] = Field(default_factory=list, description="Lists the policy leaves open.")
     sharing: Sharing = Field(default_factory=Sharing)
     storage: Storage
     access_logs: AccessLogs | None = None

@@ -36,13 +36,18 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, select
 
 from yinsi.core.i18n import Msg
 from yinsi.core.policy import labels as L
+from yinsi.core.policy import law
 from yinsi.core.policy.model import PolicySpec, Purpose, Recipient, Retention, RightSpec
 from yinsi.core.policy.types import Duration, LocalText
 from yinsi.core.policy.vocabulary import (
+    CertificationKind,
     CrossBorderRule,
     ExternalRemedy,
+    LegalBasis,
     MinorsRule,
+    OpenListKind,
     RecipientKind,
+    RetentionEnd,
     Right,
     Sensitivity,
 )
@@ -63,6 +68,69 @@ _FORMATS: tuple[str, ...] = ("md", "html")
 # account) into 登出賬號 (log out), which changes the meaning of a right. The
 # policy is governed by PRC law, so its legal terms must stay recognisable.
 OPENCC_CONFIG = "s2tw"
+
+# OpenCC converts phrase by phrase, longest match first, so a word boundary it cannot see goes wrong: in
+# 医生发完医嘱 it matches 生发 (hair growth, 生髮) and prints 醫生髮完醫囑 ("the doctor's hair finished the
+# orders"). These phrases are converted on their own, before OpenCC sees the text around them, so 发 in them is
+# always 發. Each is a verb or noun phrase that starts with 发 and never means hair.
+PROTECTED_PHRASES: tuple[str, ...] = tuple(
+    "发" + tail
+    for tail in [
+        "完",
+        "现",
+        "言",
+        "来",
+        "送",
+        "给",
+        "出",
+        "的",
+        "表",
+        "问",
+        "起",
+        "生",
+        "展",
+        "布",
+        "药",
+        "放",
+        "信",
+        "短信",
+        "邮件",
+        "消息",
+        "票",
+        "货",
+        "帖",
+        "文",
+        "病",
+        "作",
+        "热",
+        "烧",
+        "动",
+        "觉",
+        "回",
+        "到",
+        "了",
+        "过",
+        "函",
+        "件",
+        "行",
+        "证",
+        "照",
+        "还",
+        "往",
+        "向",
+        "于",
+        "至",
+        "放",
+        "挥",
+        "掘",
+        "誓",
+        "射",
+        "售",
+        "音",
+        "声",
+        "明",
+    ]
+)
 
 # --------------------------------------------------------------------------- the document
 
@@ -203,8 +271,23 @@ def _converter() -> Any:
     return opencc.OpenCC(OPENCC_CONFIG)
 
 
+@functools.cache
+def _protected() -> tuple[re.Pattern[str], dict[str, str]]:
+    phrases = sorted(set(PROTECTED_PHRASES), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, phrases))), {p: str(_converter().convert(p)) for p in phrases}
+
+
 def _to_traditional(text: str) -> str:
-    return str(_converter().convert(text))
+    """``text`` in Traditional Chinese (Taiwan glyphs), protected phrases converted on their own."""
+    pattern, table = _protected()
+    out: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        out.append(str(_converter().convert(text[last : match.start()])) if match.start() > last else "")
+        out.append(table[match.group()])
+        last = match.end()
+    out.append(str(_converter().convert(text[last:])) if last < len(text) else "")
+    return "".join(out)
 
 
 _T = TypeVar("_T")
@@ -286,7 +369,7 @@ class _Draft:
 
 # Rights no law grants (leaving a membership) are shown only when a policy offers them;
 # every statutory right is always shown, as offered, refused or unstated.
-_OPTIONAL_RIGHTS = frozenset({Right.LEAVE_MEMBERSHIP})
+_OPTIONAL_RIGHTS = frozenset({Right.LEAVE_MEMBERSHIP, Right.AUTOMATED_DECISION})
 
 _MAIN_ANCHORS: tuple[str, ...] = (
     "collect",
@@ -389,6 +472,31 @@ class _Builder:
 
     def cell(self, text: str) -> Inline:
         return _runs(text or "—")
+
+    def separate_consent(self, articles: tuple[law.Article, ...], asked: bool, on_consent: bool = True) -> Inline:
+        """The separate-consent cell: what the law requires comes first, whatever the spec says, so no rendering
+        prints "not required" where the law requires it; silence about asking it is said plainly."""
+        if articles:
+            msg = L.NEEDED_BY_LAW if asked else L.NEEDED_BY_LAW_UNASKED
+            return _runs(self.t(msg, law=law.names(articles, self.lang)))
+        if asked:
+            return _runs(self.t(L.NEEDED))
+        if not on_consent:
+            return _runs(self.t(L.NOT_APPLICABLE_NO_CONSENT))
+        return _runs(self.t(L.NOT_NEEDED))
+
+    def open_lists(self, *kinds: OpenListKind) -> list[Block]:
+        return [
+            _para(self.t(L.OPEN_LIST, what=self.enum(o.what), how=self.enum(o.how)), note=True)
+            for o in self.spec.open_lists
+            if o.what in kinds
+        ]
+
+    def stated_yes_no(self, model: Recipient, key: str) -> Inline:
+        """Yes or no where the spec says so; a key left out is the policy's silence, not a "no"."""
+        if key not in model.model_fields_set:
+            return _runs(self.t(L.NOT_STATED))
+        return self.yes_no(bool(getattr(model, key)))
 
     def yes_no(self, flag: bool) -> Inline:
         return _runs(self.t(L.YES if flag else L.NO))
@@ -583,6 +691,14 @@ class _Builder:
     # ---- 1 collection and use
 
     def retention(self, ret: Retention) -> str:
+        if ret.until is RetentionEnd.UNSTATED:
+            # No period and no promise about what happens after one: only what the spec does say.
+            parts = [self.capital(self.enum(ret.until))]
+            if ret.legal_minimum is not None:
+                parts.append(self.t(L.LEGAL_MINIMUM, period=self.dur(ret.legal_minimum)))
+            if ret.note is not None:
+                parts.append(self.clause(self.prose(ret.note)))
+            return self.joined(parts)
         if ret.until is not None:
             period = self.enum(ret.until)
         elif ret.period is not None:
@@ -632,12 +748,24 @@ class _Builder:
                 _runs(self.legal_basis(p)),
                 _runs(self.capital(self.retention(p.retention))),
                 self.cell(self.join([self.permission_label(x) for x in p.permissions])),
-                _runs(self.t(L.NEEDED if p.separate_consent else L.NOT_NEEDED)),
+                self.separate_consent(
+                    law.purpose_articles(spec, pid), p.separate_consent, p.legal_basis is LegalBasis.CONSENT
+                ),
             )
-            for p in spec.purposes.values()
+            for pid, p in spec.purposes.items()
         )
         inventory = Table(tuple(self.t(h) for h in L.INVENTORY_HEADERS), rows)
-        children.append(_Draft("inventory", L.SUB_INVENTORY, [_para(self.t(L.INVENTORY_INTRO)), inventory]))
+        children.append(
+            _Draft(
+                "inventory",
+                L.SUB_INVENTORY,
+                [
+                    _para(self.t(L.INVENTORY_INTRO)),
+                    inventory,
+                    *self.open_lists(OpenListKind.PURPOSES, OpenListKind.FIELDS),
+                ],
+            )
+        )
 
         items: list[Inline] = []
         for p in spec.purposes.values():
@@ -715,6 +843,8 @@ class _Builder:
         if "refusal_cooldown" in consent.model_fields_set:
             lines.append(self.t(L.CONSENT_COOLDOWN, period=self.dur(consent.refusal_cooldown)))
         lines.append(self.t(L.CONSENT_WITHDRAW_EFFECT))
+        if consent.bundled_with_terms:
+            lines.append(self.t(L.CONSENT_BUNDLED))
         consent_blocks.append(_para(self.sentences(lines)))
         if consent.how_to_withdraw is not None:
             consent_blocks.append(Facts(((self.t(L.CONSENT_WITHDRAW), _runs(self.prose(consent.how_to_withdraw))),)))
@@ -734,7 +864,7 @@ class _Builder:
     def permissions(self) -> list[Block]:
         spec = self.spec
         if not spec.permissions:
-            return [_para(self.t(L.NO_PERMISSIONS))]
+            return [_para(self.t(L.NO_PERMISSIONS)), *self.open_lists(OpenListKind.PERMISSIONS)]
         rows = []
         for perm_id, permission in spec.permissions.items():
             used_by = [self.label(p.label) for p in spec.purposes.values() if perm_id in p.permissions]
@@ -747,7 +877,11 @@ class _Builder:
                     self.cell(self.prose(permission.description) if permission.description is not None else ""),
                 )
             )
-        return [_para(self.t(L.PERMISSIONS_INTRO)), Table(tuple(self.t(h) for h in L.PERMISSIONS_HEADERS), tuple(rows))]
+        return [
+            _para(self.t(L.PERMISSIONS_INTRO)),
+            Table(tuple(self.t(h) for h in L.PERMISSIONS_HEADERS), tuple(rows)),
+            *self.open_lists(OpenListKind.PERMISSIONS),
+        ]
 
     def personalisation(self) -> list[Block]:
         spec = self.spec
@@ -823,7 +957,7 @@ class _Builder:
         if spec.recipients:
             rows = []
             details: list[Inline] = []
-            for recipient in spec.recipients.values():
+            for rid, recipient in spec.recipients.items():
                 rows.append(
                     (
                         _runs(Run(self.label(recipient.name), strong=True)),
@@ -831,12 +965,18 @@ class _Builder:
                         self.cell(self.join([self.purpose_label(p) for p in recipient.purposes])),
                         self.fields_runs(recipient.fields) if recipient.fields else _runs(self.t(L.NOT_STATED)),
                         _runs(self.recipient_region(recipient)),
-                        self.yes_no(recipient.agreement),
-                        self.yes_no(recipient.deidentified),
-                        _runs(self.t(L.NEEDED if recipient.separate_consent else L.NOT_NEEDED)),
+                        self.stated_yes_no(recipient, "agreement"),
+                        self.stated_yes_no(recipient, "deidentified"),
+                        self.separate_consent(
+                            law.recipient_articles(spec, rid),
+                            recipient.separate_consent or recipient.cross_border_consent,
+                        ),
                     )
                 )
                 parts = [self.clause(self.prose(recipient.description)) if recipient.description is not None else ""]
+                if recipient.uses:
+                    uses = self.join([self.label(u) for u in recipient.uses.values()])
+                    parts.append(self.t(L.RECIPIENT_USES, uses=uses))
                 if recipient.sdk_provider is not None:
                     parts.append(self.t(L.RECIPIENT_SDK_PROVIDER, provider=self.label(recipient.sdk_provider)))
                 if recipient.contact is not None:
@@ -859,11 +999,13 @@ class _Builder:
             ]
             if any(r.agreement for r in spec.recipients.values()):
                 blocks.append(_para(self.t(L.AGREEMENT_EXPLAIN)))
+            blocks += self.open_lists(OpenListKind.RECIPIENTS, OpenListKind.SDKS)
             children.append(_Draft("recipients", L.SUB_RECIPIENTS, blocks))
             if details:
                 children.append(_Draft("recipient-details", L.SUB_RECIPIENT_DETAILS, [Bullets(tuple(details))]))
         else:
-            children.append(_Draft("recipients", L.SUB_RECIPIENTS, [_para(self.t(L.NO_RECIPIENTS))]))
+            blocks = [_para(self.t(L.NO_RECIPIENTS)), *self.open_lists(OpenListKind.RECIPIENTS, OpenListKind.SDKS)]
+            children.append(_Draft("recipients", L.SUB_RECIPIENTS, blocks))
 
         transfer: list[Block] = []
         if sharing.transfer_with_explicit_consent is True:
@@ -883,15 +1025,23 @@ class _Builder:
         children.append(_Draft("transfer", L.SUB_TRANSFER, transfer))
 
         disclosure: list[Block] = []
+        declared = spec.public_disclosures
+        if declared:
+            disclosure += [_para(self.t(L.DISCLOSURE_DECLARED)), self.disclosure_table()]
         cases = []
-        if sharing.public_disclosure_with_consent is True:
+        # "Only with your explicit consent" is never printed beside a disclosure that is on by default.
+        on_by_default = any(d.default_on for d in declared.values())
+        if sharing.public_disclosure_with_consent is True and not on_by_default:
             cases.append(self.t(L.DISCLOSURE_CONSENT))
         if sharing.public_disclosure_on_compulsion is True:
             cases.append(self.t(L.DISCLOSURE_COMPULSION))
-        if cases:
+        if cases and not declared:
             disclosure += [_para(self.t(L.DISCLOSURE_INTRO)), self.enumerated(cases)]
-        else:
+        elif cases:
+            disclosure += [_para(self.t(L.EXCEPTIONS_INTRO_OTHER)), self.enumerated(cases)]
+        elif not declared:
             disclosure.append(_para(self.t(L.DISCLOSURE_UNSTATED)))
+        disclosure += self.open_lists(OpenListKind.DISCLOSURES)
         if sharing.checks_legal_documents:
             disclosure.append(_para(self.t(L.DISCLOSURE_DOCUMENTS)))
         children.append(_Draft("disclosure", L.SUB_DISCLOSURE, disclosure))
@@ -915,6 +1065,29 @@ class _Builder:
         if deidentified:
             children.append(_Draft("deidentified", L.SUB_DEIDENTIFIED, [_para(p) for p in deidentified]))
         return [], children
+
+    def disclosure_table(self) -> Table:
+        spec = self.spec
+        rows = []
+        for did, d in spec.public_disclosures.items():
+            label = self.label(d.label) + (self.t(L.DISCLOSURE_DEIDENTIFIED) if d.deidentified else "")
+            default = {True: L.DISCLOSURE_DEFAULT_ON, False: L.DISCLOSURE_DEFAULT_OFF, None: L.NOT_STATED}[d.default_on]
+            opt_out = [self.prose(d.opt_out) if d.opt_out is not None else ""]
+            if d.opt_out_via_third_party:
+                opt_out.append(self.t(L.DISCLOSURE_VIA_THIRD_PARTY))
+            rows.append(
+                (
+                    _runs(Run(label, strong=True)),
+                    self.fields_runs(d.fields),
+                    self.cell(self.label(d.audience) if d.audience is not None else self.t(L.NOT_STATED)),
+                    _runs(self.t(default)),
+                    self.cell(self.t(L.CLAUSE_SEP).join(p for p in opt_out if p)),
+                    self.separate_consent(
+                        law.disclosure_articles(spec, did), d.separate_consent, d.legal_basis is LegalBasis.CONSENT
+                    ),
+                )
+            )
+        return Table(tuple(self.t(h) for h in L.DISCLOSURE_HEADERS), tuple(rows))
 
     # ---- 4 storage and protection
 
@@ -944,10 +1117,14 @@ class _Builder:
         logs = spec.access_logs
         lines = []
         if logs is not None:
-            lines.append(
-                self.t(L.ACCESS_LOGS, period=self.dur(logs.retention)) if logs.kept else self.t(L.ACCESS_LOGS_NOT_KEPT)
-            )
-        lines.append(self.t(L.RETENTION_EXPIRY))
+            if not logs.kept:
+                lines.append(self.t(L.ACCESS_LOGS_NOT_KEPT))
+            elif "retention" in logs.model_fields_set:
+                lines.append(self.t(L.ACCESS_LOGS, period=self.dur(logs.retention)))
+            else:  # the run-time default (six months) is no promise the policy made
+                lines.append(self.t(L.ACCESS_LOGS_PERIOD_UNSTATED))
+        if any(p.retention.stated for p in spec.purposes.values()):  # no promise about periods nobody stated
+            lines.append(self.t(L.RETENTION_EXPIRY))
         if storage.backup_deletion is not None:
             lines.append(self.prose(storage.backup_deletion))
         retention.append(_para(self.sentences(lines)))
@@ -961,6 +1138,14 @@ class _Builder:
             ]
         else:
             security = [_para(self.t(L.SECURITY_NONE))]
+        if storage.certifications:
+            items = []
+            for cert in storage.certifications:
+                name = self.label(cert.label) if cert.label is not None else self.enum(cert.kind)
+                if cert.kind is CertificationKind.MLPS and cert.level is not None:
+                    name += self.paren(self.t(L.MLPS_LEVEL, level=str(cert.level)))
+                items.append(name)
+            security.append(_para(self.t(L.CERTIFICATIONS, items=self.join(items))))
         assessment = spec.impact_assessment
         assessed = []
         if assessment.last_assessed is not None:
@@ -1017,7 +1202,9 @@ class _Builder:
         children = [
             _Draft(right.value.replace("_", "-"), L.RIGHT[right], self.right(right, spec.rights.get(right)))
             for right in Right
-            if right not in _OPTIONAL_RIGHTS or right in spec.rights
+            if right not in _OPTIONAL_RIGHTS
+            or right in spec.rights
+            or (right is Right.AUTOMATED_DECISION and any(p.automated_decision for p in spec.purposes.values()))
         ]
         children.append(_Draft("requests", L.SUB_REQUESTS, self.requests()))
         children.append(_Draft("remedies", L.SUB_REMEDIES, self.remedies()))
@@ -1098,6 +1285,8 @@ class _Builder:
                     action=self.enum(req.excessive.action),
                 )
             )
+            if req.excessive.fee is not None:
+                lines.append(self.t(L.REQ_FEE, fee=self.clause(self.prose(req.excessive.fee))))
         if req.may_refuse_unreasonable:
             lines.append(self.t(L.REQ_UNREASONABLE))
         if lines:
@@ -1157,11 +1346,14 @@ class _Builder:
             lines.append(self.t(L.CROSS_PROHIBITED))
         elif cross.rule is CrossBorderRule.LAW_OR_SEPARATE_CONSENT:
             lines.append(self.t(L.CROSS_LAW_OR_CONSENT))
+        elif cross.rule is CrossBorderRule.UNSTATED:
+            lines.append(self.t(L.CROSS_UNSTATED))
         else:
             places = [L.region(code, self.lang) for code in cross.destinations] or [L.region("abroad", self.lang)]
             lines.append(self.t(L.CROSS_MAY_TRANSFER, destinations=self.join(places, "and")))
+            lines.append(self.t(L.CROSS_NEEDS_CONSENT, law=law.names(law.cross_border_articles(spec), self.lang)))
         blocks: list[Block] = [_para(self.sentences(lines))]
-        abroad = [r for r in spec.recipients.values() if (r.region or storage.region) not in (None, "CN")]
+        abroad = [r for r in spec.recipients.values() if law.recipient_abroad(spec, r)]
         if abroad:
             blocks.append(_para(self.t(L.CROSS_RECIPIENTS)))
             blocks.append(
@@ -1197,6 +1389,10 @@ class _Builder:
             lines.append(self.t(msg, channels=channels))
         else:
             lines.append(self.t(L.CHANGES_NO_CHANNELS))
+        if changes.without_notice:
+            lines.append(self.t(L.CHANGES_WITHOUT_NOTICE))
+        if changes.effective_after_confirmation is True:
+            lines.append(self.t(L.CHANGES_CONFIRM))
         blocks: list[Block] = [_para(self.sentences(lines))]
         if changes.material_kinds:
             blocks.append(_para(self.t(L.CHANGES_KINDS)))
@@ -1205,6 +1401,8 @@ class _Builder:
             blocks.append(_para(self.t(L.CHANGES_NO_KINDS)))
         if spec.policy.view_in_product is not None:
             blocks.append(_para(self.t(L.CHANGES_VIEW, path=self.label(spec.policy.view_in_product))))
+        if changes.archive is not None:
+            blocks.append(_para(self.t(L.CHANGES_ARCHIVE, where=self.clause(self.prose(changes.archive)))))
         return blocks
 
     def contact(self) -> list[Block]:

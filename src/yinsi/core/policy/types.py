@@ -10,9 +10,17 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, GetCoreSchemaHandler, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pydantic_core import core_schema
 
 Lang = Literal["zh-CN", "en"]
@@ -31,6 +39,22 @@ class Strict(BaseModel):
     """Base of every spec object: unknown keys are errors, values never change after loading."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    added_later: ClassVar[frozenset[str]] = frozenset()
+    """Keys that came after policies were published: left at their default, they are not dumped, so a spec
+    that does not use them dumps (and so digests) as before and publishing the same file again stays unchanged."""
+
+    @model_serializer(mode="wrap")
+    def _without_new_defaults(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if self.added_later and isinstance(data, dict):
+            fields = type(self).model_fields
+            for name in self.added_later:
+                info = fields[name]
+                if getattr(self, name) == info.get_default(call_default_factory=True):
+                    data.pop(info.alias or name, None)
+                    data.pop(name, None)
+        return data
 
 
 def _text_or_string(schema: dict[str, Any]) -> None:

@@ -84,6 +84,8 @@ class RetentionEnd(StrEnum):
     ACCOUNT_CANCELLATION = "account_cancellation"
     # "As long as the purpose needs": no date the system can enforce; ``policy check`` warns.
     PURPOSE_FULFILLED = "purpose_fulfilled"
+    # The policy says nothing about how long: rendered as not stated, never as a period; ``yinsi check`` fails it.
+    UNSTATED = "unstated"
 
 
 class OnExpiry(StrEnum):
@@ -139,6 +141,8 @@ class PermissionKind(StrEnum):
     BLUETOOTH = "bluetooth"
     NOTIFICATIONS = "notifications"
     CLIPBOARD = "clipboard"
+    CALENDAR = "calendar"
+    SMS = "sms"
 
 
 class CookieCategory(StrEnum):
@@ -206,6 +210,9 @@ class Right(StrEnum):
     NEXT_OF_KIN = "next_of_kin"
     COMPLAIN = "complain"
     LEAVE_MEMBERSHIP = "leave_membership"  # 退出会员 (M); not a statutory right, so never warned about
+    # PIPL Art. 24(3): an explanation of, and the refusal of, decisions made only by automated means. Shown (and
+    # warned about) only where a purpose makes automated decisions.
+    AUTOMATED_DECISION = "automated_decision"
 
 
 class RefusalGround(StrEnum):
@@ -238,6 +245,8 @@ class NoConsentCase(StrEnum):
     OTHER_LAW = "other_law"
     # "To protect our own rights and interests": broader than any PIPL ground; ``policy check`` warns.
     OPERATOR_INTERESTS = "operator_interests"
+    # Academic research with de-identified results (GB/T 35273-2020 §5.6): not a ground of PIPL Art. 13; warned.
+    ACADEMIC_RESEARCH = "academic_research"
 
 
 class ExternalRemedy(StrEnum):
@@ -290,6 +299,7 @@ class CrossBorderRule(StrEnum):
     PROHIBITED = "prohibited"  # stored in China, never transferred
     LAW_OR_SEPARATE_CONSENT = "law_or_separate_consent"  # only by law or with separate consent
     MAY_TRANSFER = "may_transfer"  # the policy says PI may go abroad (without asking)
+    UNSTATED = "unstated"  # the policy does not say whether PI goes abroad: nothing is rendered as a promise
 
 
 class ContactUse(StrEnum):
@@ -321,3 +331,59 @@ class Risk(StrEnum):
 
 
 Offered = Literal["yes", "no", "unstated"]
+
+
+class CertificationKind(StrEnum):
+    """Certifications and assessments a policy cites for its security (the level goes in ``level``)."""
+
+    MLPS = "mlps"  # 网络安全等级保护（等保）, with a level 1-5
+    ISO_27001 = "iso_27001"
+    ISO_27701 = "iso_27701"
+    ISO_27018 = "iso_27018"
+    PI_PROTECTION = "pi_protection"  # 个人信息保护认证
+    APP_SECURITY = "app_security"  # 移动互联网应用程序（App）安全认证
+    OTHER = "other"
+
+
+class OpenListKind(StrEnum):
+    """A list in the policy that is not exhaustive: what it lists."""
+
+    FIELDS = "fields"
+    PURPOSES = "purposes"
+    PERMISSIONS = "permissions"
+    RECIPIENTS = "recipients"
+    SDKS = "sdks"
+    DISCLOSURES = "disclosures"
+
+
+class OpenHow(StrEnum):
+    """How a list is left open."""
+
+    NOT_LIMITED_TO = "not_limited_to"  # 包括但不限于 / 等
+    AT_DISCRETION = "at_discretion"  # 其他我们认为适当的
+    IMAGE_ONLY = "image_only"  # published only as an image (not searchable or readable by assistive tools)
+    ELSEWHERE = "elsewhere"  # kept on another page the policy refers to
+
+
+class AppType(StrEnum):
+    """App types of the 2021 必要个人信息范围规定 that yinsi checks (MIN-02); ``other`` checks nothing."""
+
+    # The 13 types whose basic functions need no PI at all (Art. 5 list).
+    WOMENS_HEALTH = "womens_health"  # 女性健康
+    LIVE_STREAMING = "live_streaming"  # 网络直播
+    ONLINE_VIDEO_AUDIO = "online_video_audio"  # 在线影音
+    SHORT_VIDEO = "short_video"  # 短视频
+    NEWS = "news"  # 新闻资讯
+    FITNESS = "fitness"  # 运动健身
+    BROWSER = "browser"  # 浏览器
+    INPUT_METHOD = "input_method"  # 输入法
+    SECURITY_MANAGEMENT = "security_management"  # 安全管理
+    E_BOOKS = "e_books"  # 电子图书
+    PHOTO_EDITING = "photo_editing"  # 拍摄美化
+    APP_STORE = "app_store"  # 应用商店
+    UTILITIES = "utilities"  # 实用工具
+    OTHER = "other"
+
+
+NO_PI_APP_TYPES = frozenset(t for t in AppType if t is not AppType.OTHER)
+"""The app types whose basic functions need no personal information (必要个人信息范围规定 2021)."""
