@@ -273,18 +273,18 @@ ZH_TW_PITFALLS = GOLDEN / "zh-TW-pitfalls.json"
 
 def test_zh_tw_one_to_many_characters() -> None:
     """医生发完医嘱 is 醫生發完醫囑 (髮 is hair): a golden list of such phrases and their Traditional text."""
-    from yinsi.core.policy.render import _to_traditional
+    from yinsi.core.policy.render import to_traditional
 
     expected: dict[str, str] = json.loads(ZH_TW_PITFALLS.read_text(encoding="utf-8"))
-    got = {simplified: _to_traditional(simplified) for simplified in expected}
+    got = {simplified: to_traditional(simplified) for simplified in expected}
     assert got == expected
 
 
 @pytest.mark.parametrize("phrase", ["医生发完医嘱", "医生发来的消息", "学生发现问题", "卫生发展规划"])
 def test_fa_is_never_hair_after_sheng(phrase: str) -> None:
-    from yinsi.core.policy.render import _to_traditional
+    from yinsi.core.policy.render import to_traditional
 
-    assert "髮" not in _to_traditional(phrase)
+    assert "髮" not in to_traditional(phrase)
 
 
 def test_storage_may_leave_cross_border_out_as_unstated() -> None:
