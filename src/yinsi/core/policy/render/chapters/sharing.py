@@ -83,13 +83,13 @@ def sharing(bld: Builder) -> tuple[list[Block], list[Draft]]:
         children.append(Draft("recipients", labels.SUB_RECIPIENTS, blocks))
 
     transfer: list[Block] = []
-    if sharing.transfer_with_explicit_consent is True:
+    if stated.transfer_with_explicit_consent is True:
         transfer.append(para(bld.t(labels.TRANSFER_CONSENT)))
-    if sharing.transfer_on_merger is True:
+    if stated.transfer_on_merger is True:
         steps = []
-        if sharing.merger_notice_recipient:
+        if stated.merger_notice_recipient:
             steps.append(bld.t(labels.TRANSFER_MERGER_NOTICE))
-        if sharing.merger_reconsent is True:
+        if stated.merger_reconsent is True:
             steps.append(bld.t(labels.TRANSFER_MERGER_BOUND))
         if steps:
             transfer += [para(bld.t(labels.TRANSFER_MERGER)), bld.enumerated(steps)]
@@ -106,9 +106,9 @@ def sharing(bld: Builder) -> tuple[list[Block], list[Draft]]:
     cases = []
     # "Only with your explicit consent" is never printed beside a disclosure that is on by default.
     on_by_default = any(d.default_on for d in declared.values())
-    if sharing.public_disclosure_with_consent is True and not on_by_default:
+    if stated.public_disclosure_with_consent is True and not on_by_default:
         cases.append(bld.t(labels.DISCLOSURE_CONSENT))
-    if sharing.public_disclosure_on_compulsion is True:
+    if stated.public_disclosure_on_compulsion is True:
         cases.append(bld.t(labels.DISCLOSURE_COMPULSION))
     if cases and not declared:
         disclosure += [para(bld.t(labels.DISCLOSURE_INTRO)), bld.enumerated(cases)]
@@ -117,26 +117,26 @@ def sharing(bld: Builder) -> tuple[list[Block], list[Draft]]:
     elif not declared:
         disclosure.append(para(bld.t(labels.DISCLOSURE_UNSTATED)))
     disclosure += bld.open_lists(OpenListKind.DISCLOSURES)
-    if sharing.checks_legal_documents:
+    if stated.checks_legal_documents:
         disclosure.append(para(bld.t(labels.DISCLOSURE_DOCUMENTS)))
     children.append(Draft("disclosure", labels.SUB_DISCLOSURE, disclosure))
 
-    if sharing.exceptions:
+    if stated.exceptions:
         exceptions: list[Block] = [
             para(bld.t(labels.EXCEPTIONS_INTRO)),
-            bld.enumerated([bld.enum(case) for case in sharing.exceptions]),
+            bld.enumerated([bld.enum(case) for case in stated.exceptions]),
         ]
     else:
         exceptions = [para(bld.t(labels.EXCEPTIONS_NONE))]
     children.append(Draft("exceptions", labels.SUB_EXCEPTIONS, exceptions))
 
     deidentified = []
-    if sharing.deidentified_without_notice:
+    if stated.deidentified_without_notice:
         deidentified.append(bld.t(labels.DEIDENTIFIED_NO_NOTICE))
-    if sharing.anonymised_statistics:
+    if stated.anonymised_statistics:
         deidentified.append(bld.t(labels.ANONYMISED_STATISTICS))
-    if sharing.note is not None:
-        deidentified.append(bld.prose(sharing.note))
+    if stated.note is not None:
+        deidentified.append(bld.prose(stated.note))
     if deidentified:
         children.append(Draft("deidentified", labels.SUB_DEIDENTIFIED, [para(p) for p in deidentified]))
     return [], children
