@@ -13,7 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from yinsi.adapters.db.store_guard import serving
-from yinsi.api import problems
+from yinsi.api import contract, problems
 from yinsi.api.failures import ContainFailures
 from yinsi.api.limits import BodyLimit
 from yinsi.api.request_log import RequestLog
@@ -42,11 +42,10 @@ def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(StarletteHTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.internal_error)
-    app.include_router(public.router)
-    app.include_router(subjects.router)
-    app.include_router(auth.router)
-    app.include_router(me.router)
-    app.include_router(requests.router)
+    routers = [public.router, subjects.router, auth.router, me.router, requests.router]
+    for router in routers:
+        app.include_router(router)
+    contract.install(app, routers)
     app.add_middleware(ContainFailures)  # innermost of these three: the request log still sees the 500
     app.add_middleware(BodyLimit, max_bytes=yinsi.settings.max_body_bytes)
     app.add_middleware(RequestLog)

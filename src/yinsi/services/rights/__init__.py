@@ -15,11 +15,13 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
+from yinsi.core import pages
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import BadRequest, Conflict, not_found
 from yinsi.core.i18n import Msg
+from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import ExcessiveAction
 from yinsi.core.requests import AUTOMATIC, RequestType, State, TransitionRefused, due, excess
 from yinsi.core.sealing import seal_value
@@ -299,12 +301,26 @@ class Rights(Answers, Cancellation, StaffQueue):
             return self._view(connection, request_id, with_answer=answer, lang=lang)
 
     def list_for(self, *, by: str) -> list[RequestView]:
+        """Every request ``by`` filed, newest first."""
+        return self.page_for(by=by, limit=1_000_000).items
+
+    def page_for(self, *, by: str, limit: int, cursor: str | None = None) -> Page[RequestView]:
+        """The requests ``by`` filed, newest first, a page at a time."""
+        after = pages.decode(cursor, 2)
+        query = (
+            select(_requests.c.id)
+            .where(_requests.c.filer_id == by)
+            .order_by(_requests.c.created_at.desc(), _requests.c.id.desc())
+            .limit(limit + 1)
+        )
+        if after is not None:
+            try:
+                created = datetime.fromisoformat(str(after[0]))
+            except ValueError:
+                raise BadRequest(pages.BAD_CURSOR, field="cursor") from None
+            c = _requests.c
+            query = query.where(or_(c.created_at < created, and_(c.created_at == created, c.id < str(after[1]))))
         with self.vault.engine.connect() as connection:
-            ids = (
-                connection.execute(
-                    select(_requests.c.id).where(_requests.c.filer_id == by).order_by(_requests.c.created_at.desc())
-                )
-                .scalars()
-                .all()
-            )
-            return [self._view(connection, i, with_answer=False) for i in ids]
+            ids = connection.execute(query).scalars().all()
+            views = [self._view(connection, i, with_answer=False) for i in ids]
+        return pages.cut(views, limit, lambda v: (v.created_at.isoformat(), v.id))
