@@ -28,6 +28,7 @@ from yinsi.cli import (
     serve_cmd,
     staff_cmd,
     store_cmd,
+    webhooks_cmd,
 )
 from yinsi.cli.context import CliState, default_lang, err, state
 from yinsi.config import StartupError
@@ -54,6 +55,7 @@ app.command("outbox", help="Show what the console channel kept instead of sendin
 app.add_typer(jobs_cmd.app, name="jobs", help="Periodic work: retention of access logs and more.")
 app.add_typer(staff_cmd.app, name="staff", help="Create staff accounts (password and TOTP) with staff roles.")
 app.add_typer(requests_cmd.app, name="requests", help="The privacy officer's queue of rights requests.")
+app.add_typer(webhooks_cmd.app, name="webhooks", help="Events sent to the operator's systems: list, show, replay.")
 policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)
 policy.app.command("versions", help="List the published versions (initial, minor or material), the one in force last.")(
     publish_cmd.versions

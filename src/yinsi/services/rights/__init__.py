@@ -23,9 +23,9 @@ from yinsi.core.errors import BadRequest, Conflict, not_found
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import ExcessiveAction
-from yinsi.core.requests import AUTOMATIC, RequestType, State, TransitionRefused, due, excess
+from yinsi.core.requests import AUTOMATIC, FINAL, RequestType, State, TransitionRefused, due, excess
 from yinsi.core.sealing import seal_value
-from yinsi.services import consent, minors, rate_limits, self_service
+from yinsi.services import consent, minors, rate_limits, self_service, staff_notices
 from yinsi.services.consent import Action, ConsentAct
 from yinsi.services.rights.answers import Answers
 from yinsi.services.rights.base import (
@@ -141,6 +141,11 @@ class Rights(Answers, Cancellation, StaffQueue):
                 view.answer = self.blocked_answer(connection, subject, request_id)  # staff review it; say what waits
             if view.fee_notice:
                 view.details["fee_notice"] = True
+            if self.staff_inbox is not None and view.state not in FINAL:  # it waits for staff: tell them
+                notice = staff_notices.new_request_notice(
+                    self.staff_inbox, request_id=request_id, kind=kind, due_on=view.due_on
+                )
+                uow.after_commit(lambda: self.notifier.send(notice))
         return view
 
     def file_next_of_kin(self, *, by: str, filing: Filing) -> RequestView:

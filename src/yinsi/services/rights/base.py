@@ -37,7 +37,7 @@ from yinsi.core.requests import (
     check_transition,
 )
 from yinsi.core.sealing import open_value
-from yinsi.services import minors
+from yinsi.services import minors, webhooks
 from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
 from yinsi.services.notifier import Notifier
@@ -200,11 +200,20 @@ class Filing:
 class RightsBase:
     """The state every part of the workflow works on, and the steps they all take."""
 
-    def __init__(self, vault: Vault, accounts: Accounts, notifier: Notifier, export_minutes: int = 15) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        accounts: Accounts,
+        notifier: Notifier,
+        export_minutes: int = 15,
+        *,
+        staff_inbox: str | None = None,
+    ) -> None:
         self.vault = vault
         self.accounts = accounts
         self.notifier = notifier
         self.export_minutes = export_minutes
+        self.staff_inbox = staff_inbox  # where notices to staff go (an e-mail address), if anywhere
 
     @property
     def policy(self) -> CompiledPolicy:
@@ -237,6 +246,7 @@ class RightsBase:
                 "note": note,
             },
         )
+        self._announce(uow, request_id, subject, from_state, to_state)
         uow.record(
             AuditEvent(
                 f"request-{to_state.value.replace('_', '-')}",
@@ -250,6 +260,26 @@ class RightsBase:
                 },
             )
         )
+
+    def _announce(
+        self, uow: UnitOfWork, request_id: str, subject: str, from_state: State | None, to_state: State
+    ) -> None:
+        """The operator's systems hear of the request in the same transaction (``webhooks``), and staff of a
+        new one that waits for them, after the commit."""
+        kind = RequestType(uow.connection.execute(_REQUEST_FILER, {"request_id": request_id}).one().type)
+        data: dict[str, Any] = {
+            "request_id": request_id,
+            "request_type": kind.value,
+            "subject_id": None if subject == NO_ACCOUNT else subject,
+            "state": to_state.value,
+        }
+        now = self.vault.now()
+        if from_state is None:
+            webhooks.enqueue(uow.connection, webhooks.REQUEST_CREATED, data, now=now)
+            return
+        webhooks.enqueue(uow.connection, webhooks.REQUEST_STATE_CHANGED, {**data, "from": from_state.value}, now=now)
+        if to_state is State.COMPLETED:
+            webhooks.enqueue(uow.connection, webhooks.REQUEST_COMPLETED, data, now=now)
 
     def _move(
         self,

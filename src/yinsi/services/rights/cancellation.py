@@ -18,6 +18,7 @@ from yinsi.core.requests import (
     State,
 )
 from yinsi.core.sealing import seal_value
+from yinsi.services import webhooks
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
     _REQUEST_STATE,
@@ -98,6 +99,12 @@ class Cancellation(RightsBase):
                     "third_party_logins_released": released,
                 },
             )
+        )
+        webhooks.enqueue(
+            connection,
+            webhooks.ACCOUNT_CANCELLED,
+            {"subject_id": subject, "reason": reason, "request_id": request_id},
+            now=self.vault.now(),
         )
         self.vault.shred(actor=Actor.system(), subject_id=subject, reason=reason, uow=uow, check_access=False)
         return {"recipients_told": told, "third_party_logins_released": released}
