@@ -27,7 +27,7 @@ from yinsi.services import staff
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights import Filing, RequestView
 
-router = APIRouter(tags=["rights"])
+router = APIRouter()
 
 Cursor = Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")]
 DENIED = tuple(reason.value for reason in Deny)
@@ -63,6 +63,7 @@ def out(view: RequestView, lang: str) -> RequestOut:
     status_code=status.HTTP_201_CREATED,
     response_model=RequestOut,
     operation_id="file_request",
+    tags=["rights"],
     responses=errors(
         "bad_request",
         "request_not_possible",
@@ -105,6 +106,7 @@ def file_request(body: RequestIn, subject: SubjectDep, yinsi: YinsiDep, lang: La
     "/v1/me/requests",
     response_model=RequestsPageOut,
     operation_id="list_my_requests",
+    tags=["rights"],
     responses=errors("bad_request"),
 )
 def my_requests(
@@ -123,6 +125,7 @@ def my_requests(
     "/v1/me/requests/{request_id}",
     response_model=RequestOut,
     operation_id="get_my_request",
+    tags=["rights"],
     responses=errors("not_found"),
 )
 def my_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
@@ -134,6 +137,7 @@ def my_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang: Lang
     "/v1/me/requests/{request_id}/withdraw",
     response_model=RequestOut,
     operation_id="withdraw_my_request",
+    tags=["rights"],
     responses=errors("not_found", "conflict"),
 )
 def withdraw_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
@@ -144,6 +148,7 @@ def withdraw_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang
     "/v1/me/requests/{request_id}/proceed",
     response_model=RequestOut,
     operation_id="proceed_with_my_request",
+    tags=["rights"],
     responses=errors("not_found", "conflict", "cancellation_blocked"),
 )
 def proceed_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
@@ -151,7 +156,7 @@ def proceed_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang:
     return out(yinsi.rights.proceed(request_id=request_id, subject=subject), lang)
 
 
-@router.get("/v1/me/blockers", response_model=BlockersOut, operation_id="list_my_blockers")
+@router.get("/v1/me/blockers", response_model=BlockersOut, operation_id="list_my_blockers", tags=["rights"])
 def my_blockers(subject: SubjectDep, yinsi: YinsiDep) -> BlockersOut:
     """What must be settled before my account can be cancelled, and what to do about each."""
     with yinsi.engine.connect() as connection:
@@ -162,6 +167,7 @@ def my_blockers(subject: SubjectDep, yinsi: YinsiDep) -> BlockersOut:
     "/v1/me/exports/{export_id}",
     response_class=Response,
     operation_id="download_my_export",
+    tags=["rights"],
     responses={
         200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
         **errors("not_found"),
