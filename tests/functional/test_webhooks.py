@@ -14,7 +14,7 @@ from standardwebhooks.webhooks import Webhook
 
 from tests.conftest import Backend, Clock
 from tests.support.accounts import register
-from tests.support.http import staff_session
+from tests.support.http import api_key, staff_session
 from tests.support.webhooks import Receiver
 from yinsi.adapters.db.rows import WebhookEventRow, table_of
 from yinsi.adapters.notify.console import open_outbox_message
@@ -70,9 +70,19 @@ def test_the_signature_is_the_standard_webhooks_test_vector() -> None:
 def test_a_cancellation_reaches_a_receiver_that_fails_twice_on_the_third_try(
     operator: Yinsi, receiver: Receiver, clock: Clock
 ) -> None:
+    """Service-first onboarding as docs/api.md walks through it: the back end creates the subject and writes the
+    number, the person logs in with it and later cancels, and the operator's endpoint hears of it."""
     with TestClient(create_app(operator), raise_server_exceptions=False) as client:
+        service = api_key(operator, "clinic_app")
+        subject = client.post("/v1/subjects", headers=service).json()["id"]
+        wrote = client.put(
+            f"/v1/subjects/{subject}/pi",
+            json={"purpose": "registration", "source": "front-desk", "values": {"mobile": PHONE}},
+            headers=service,
+        )
+        assert wrote.status_code == 200, wrote.text
         session = register(client, operator, PHONE)
-        subject = operator.accounts.authenticate(session["Authorization"].split()[1])
+        assert operator.accounts.authenticate(session["Authorization"].split()[1]) == subject
         filed = client.post("/v1/me/requests", json={"type": "cancel_account"}, headers=session)
         assert filed.status_code == 201, filed.text
         assert filed.json()["state"] == "completed"
