@@ -202,3 +202,22 @@ def test_staff_hear_of_a_new_request_and_of_one_about_to_be_overdue(operator: Yi
     mails = [open_outbox_message(secret, m.sealed) for m in operator.outbox.latest(10, "email")]
     [due] = [m for m in mails if m.tags.get("kind") == "staff_due_soon"]
     assert request_id in due.body
+
+
+@pytest.mark.db
+def test_delivered_events_are_kept_thirty_days(operator: Yinsi, receiver: Receiver, clock: Clock) -> None:
+    receiver.fail = 0
+    with operator.vault.unit() as uow:
+        webhooks.enqueue(uow.connection, webhooks.POLICY_PUBLISHED, {"version": "x"}, now=operator.now())
+        webhooks.enqueue(uow.connection, webhooks.POLICY_PUBLISHED, {"version": "y"}, now=operator.now())
+    assert operator.events is not None
+    assert operator.events.deliver_due(limit=1).delivered == 1  # the other one waits (for a later round)
+    clock.advance(days=31)
+    later = webhooks.EventDelivery(
+        operator.engine, url=receiver.url, secret=SECRET, now=clock, unit=operator.vault.unit
+    )  # a process started later: its first round purges
+    try:
+        assert later.deliver_due().delivered == 1
+    finally:
+        later.close()
+    assert [json.loads(e.payload)["data"]["version"] for e in _events(operator)] == ["y"]

@@ -64,6 +64,7 @@ FIRST_WAIT = timedelta(seconds=10)
 LONGEST_WAIT = timedelta(hours=12)
 LEASE = timedelta(minutes=2)  # longer than one POST may take (the timeout), so a claim outlives its send
 KEEP_DELIVERED = timedelta(days=30)
+PURGE_EVERY_SECONDS = 3600
 
 _events = table_of(WebhookEventRow)
 _attempts = table_of(WebhookAttemptRow)
@@ -178,6 +179,7 @@ class EventDelivery:
         self._timeout = timeout
         self._client = client
         self._owns_client = client is None
+        self._purged = float("-inf")
 
     def __repr__(self) -> str:  # never the secret, nor the URL (it may carry a token)
         return f"EventDelivery(configured={self._url is not None})"
@@ -213,7 +215,9 @@ class EventDelivery:
             outcome = self._deliver_one(event_id)
             if outcome is not None:
                 counts[outcome] += 1
-        self._purge(now - KEEP_DELIVERED)
+        if time.monotonic() - self._purged >= PURGE_EVERY_SECONDS:  # not a write lock every round
+            self._purge(now - KEEP_DELIVERED)
+            self._purged = time.monotonic()
         return DeliveryRound(counts[DELIVERED], counts[PENDING], counts[FAILED], configured=True)
 
     def _deliver_one(self, event_id: str) -> str | None:
