@@ -168,6 +168,71 @@ def test_every_error_is_a_problem_with_its_codes(document: dict[str, Any]) -> No
     assert "subject_erased" in read["responses"]["403"]["x-problem-codes"]
 
 
+# Generated clients name their methods after these: renaming one breaks every client, so it is a decision.
+OPERATION_IDS = {
+    ("GET", "/health"): "health",
+    ("GET", "/v1/announcements"): "list_announcements",
+    ("GET", "/policy"): "policy_html",
+    ("GET", "/policy.md"): "policy_markdown",
+    ("POST", "/v1/subjects"): "create_subject",
+    ("PUT", "/v1/subjects/{subject_id}/pi"): "write_pi",
+    ("GET", "/v1/subjects/{subject_id}/pi"): "read_pi",
+    ("POST", "/v1/subjects/lookup"): "lookup_subjects",
+    ("DELETE", "/v1/subjects/{subject_id}"): "shred_subject",
+    ("POST", "/v1/subjects/{subject_id}/provisions"): "provide_to_recipient",
+    ("POST", "/v1/subjects/{subject_id}/blockers"): "add_blocker",
+    ("DELETE", "/v1/subjects/{subject_id}/blockers/{blocker_id}"): "clear_blocker",
+    ("PUT", "/v1/subjects/{subject_id}/external-logins"): "link_external_login",
+    ("POST", "/v1/auth/sms-code"): "send_sms_code",
+    ("POST", "/v1/auth/login"): "login_with_code",
+    ("POST", "/v1/auth/password-login"): "login_with_password",
+    ("POST", "/v1/auth/logout"): "logout",
+    ("GET", "/v1/me/consents"): "get_my_consents",
+    ("POST", "/v1/me/consents"): "give_consent",
+    ("GET", "/v1/me/consents/history"): "list_my_consent_history",
+    ("GET", "/v1/me/consents/ask"): "may_ask_consent",
+    ("POST", "/v1/me/policy/accept"): "accept_policy",
+    ("PUT", "/v1/me/personalisation"): "set_personalisation",
+    ("GET", "/v1/me/access-log"): "list_my_access_log",
+    ("PUT", "/v1/me/password"): "set_my_password",
+    ("POST", "/v1/me/guardian"): "request_guardian_link",
+    ("POST", "/v1/me/wards"): "confirm_ward",
+    ("GET", "/v1/me/wards"): "list_my_wards",
+    ("GET", "/v1/me/wards/{ward_id}/consents"): "get_ward_consents",
+    ("POST", "/v1/me/wards/{ward_id}/consents"): "give_ward_consent",
+    ("PUT", "/v1/me/wards/{ward_id}/pi"): "correct_ward_pi",
+    ("DELETE", "/v1/me/wards/{ward_id}/pi/{field}"): "delete_ward_pi",
+    ("POST", "/v1/me/requests"): "file_request",
+    ("GET", "/v1/me/requests"): "list_my_requests",
+    ("GET", "/v1/me/requests/{request_id}"): "get_my_request",
+    ("POST", "/v1/me/requests/{request_id}/withdraw"): "withdraw_my_request",
+    ("POST", "/v1/me/requests/{request_id}/proceed"): "proceed_with_my_request",
+    ("GET", "/v1/me/blockers"): "list_my_blockers",
+    ("GET", "/v1/me/exports/{export_id}"): "download_my_export",
+    ("POST", "/v1/staff/login"): "staff_login",
+    ("POST", "/v1/staff/logout"): "staff_logout",
+    ("GET", "/v1/staff/audit"): "list_audit_events",
+    ("GET", "/v1/staff/requests"): "list_request_queue",
+    ("GET", "/v1/staff/requests/{request_id}"): "get_queued_request",
+    ("POST", "/v1/staff/requests/{request_id}/assign"): "assign_request",
+    ("POST", "/v1/staff/requests/{request_id}/actions"): "act_on_request",
+    ("GET", "/v1/staff/statistics"): "request_statistics",
+    ("GET", "/v1/staff/webhooks"): "list_webhook_events",
+    ("GET", "/v1/staff/webhooks/{event_id}"): "get_webhook_event",
+    ("POST", "/v1/staff/webhooks/{event_id}/replay"): "replay_webhook_event",
+}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_operation_ids_are_stable(document: dict[str, Any]) -> None:
+    found = {
+        (method.upper(), path): operation["operationId"]
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+    }
+    assert found == OPERATION_IDS
+
+
 # --------------------------------------------------------------------------- pages
 
 
