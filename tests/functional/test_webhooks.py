@@ -221,3 +221,9 @@ def test_delivered_events_are_kept_thirty_days(operator: Yinsi, receiver: Receiv
     finally:
         later.close()
     assert [json.loads(e.payload)["data"]["version"] for e in _events(operator)] == ["y"]
+
+
+def test_the_retry_schedule_is_the_documented_one() -> None:
+    waits = [webhooks.wait_after(n).total_seconds() for n in range(1, webhooks.MAX_ATTEMPTS)]
+    assert waits == [10, 30, 90, 270, 810, 2430, 7290, 21870, 43200]
+    assert 21 * 3600 < sum(waits) < 22 * 3600  # docs/api.md: 10 attempts over about 22 hours
