@@ -27,6 +27,7 @@ from yinsi.adapters.notify.smtp import SmtpMessageSender
 from yinsi.adapters.notify.webhook import WebhookMessageSender
 from yinsi.config import Settings, StartupError
 from yinsi.core.i18n import Msg
+from yinsi.core.periodic import Periodic
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
 from yinsi.core.ports import KeyProvider, Message, MessageSender
@@ -42,6 +43,7 @@ from yinsi.services.policies import PolicySync
 from yinsi.services.rights import Rights
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Vault
+from yinsi.services.webhooks import EventDelivery
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +100,8 @@ class Yinsi:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     api_keys: VerifiedKeys = field(default_factory=VerifiedKeys)
     checkpoints: WalCheckpointer | None = None
+    events: EventDelivery | None = None
+    _event_rounds: Periodic | None = None
 
     @cached_property
     def admin(self) -> Administration:
@@ -127,8 +131,15 @@ class Yinsi:
             self.policy.sync.start()
         if self.checkpoints is not None:
             self.checkpoints.start()
+        if self.events is not None and self.events.configured:
+            self._event_rounds = Periodic("webhooks", self.settings.events_interval_seconds, self.events.deliver_due)
+            self._event_rounds.start()
 
     def close(self) -> None:
+        if self._event_rounds is not None:
+            self._event_rounds.stop()
+        if self.events is not None:
+            self.events.close()
         if self.checkpoints is not None:
             self.checkpoints.stop()
         if self.policy.sync is not None:
@@ -311,8 +322,16 @@ def open_yinsi(
     outbox = DbOutbox(engine)
     notifier = notifier_for(settings, outbox, keyring, clock)
     accounts = Accounts(vault, notifier)
-    rights = Rights(vault, accounts, notifier, export_minutes=settings.export_link_minutes)
+    rights = Rights(
+        vault, accounts, notifier, export_minutes=settings.export_link_minutes, staff_inbox=settings.staff_notices_to
+    )
     checkpoints = WalCheckpointer(engine) if serving else None
+    try:
+        events = EventDelivery(
+            engine, url=settings.events_url, secret=settings.events_secret, now=clock, unit=vault.unit
+        )
+    except ValueError as exc:  # names what is wrong, never the secret or the URL
+        raise StartupError(f"YINSI_EVENTS_URL / YINSI_EVENTS_SECRET: {exc}") from None
     return Yinsi(
         settings,
         engine,
@@ -326,4 +345,5 @@ def open_yinsi(
         rights,
         clock,
         checkpoints=checkpoints,
+        events=events,
     )

@@ -74,6 +74,20 @@ class Settings(BaseSettings):
     smtp_ssl: bool = False
     outbox_keep_hours: int = Field(default=24, ge=1, le=24 * 30)
 
+    # Events for the operator's systems (webhooks), and notices to staff.
+    events_url: str | None = Field(
+        default=None, description="The operator's endpoint for events (Standard Webhooks); unset: events wait."
+    )
+    events_secret: str | None = Field(
+        default=None, repr=False, description="The whsec_... secret events are signed with (yinsi webhooks secret)."
+    )
+    events_interval_seconds: float = Field(
+        default=5.0, ge=0.5, le=3600, description="How often a server process looks for events to deliver."
+    )
+    staff_notices_to: str | None = Field(
+        default=None, description="The e-mail address notices to staff go to (new requests, due soon)."
+    )
+
     @property
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'yinsi.db').resolve()}"

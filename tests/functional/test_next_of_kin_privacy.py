@@ -42,7 +42,7 @@ def test_a_number_without_an_account_answers_like_one_with_an_account(
     assert (matched.status_code, unmatched.status_code) == (201, 201), unmatched.text
     assert matched.headers.keys() == unmatched.headers.keys()
     assert comparable(matched.json()) == comparable(unmatched.json())
-    listed = {r["id"] for r in client.get("/v1/me/requests", headers=relative).json()}
+    listed = {r["id"] for r in client.get("/v1/me/requests", headers=relative).json()["items"]}
     assert listed == {unmatched.json()["id"], matched.json()["id"]}
 
     # The officer sees that no account matched (in what the relative wrote), and can only refuse that one.

@@ -288,7 +288,7 @@ def test_complaints_and_review_by_the_privacy_officer(
     assert complaint["state"] == "verified"
     assert complaint["due_basis"] == "15 days"  # the complaint deadline of the spec, calendar days
     dpo = officer(clinic, client, clock)
-    queue = client.get("/v1/staff/requests", headers=dpo).json()
+    queue = client.get("/v1/staff/requests", headers=dpo).json()["items"]
     assert [r["id"] for r in queue] == [complaint["id"]]
     seen = client.get(f"/v1/staff/requests/{complaint['id']}", headers=dpo).json()
     assert seen["payload"]["text"] == "客服泄露了我的手机号给第三方"
@@ -376,7 +376,7 @@ def test_nobody_sees_or_touches_another_persons_requests(
         lambda: client.post(f"/v1/me/requests/{mine['id']}/proceed", headers=other),
     ):
         assert call().json()["code"] == "not_found"
-    assert client.get("/v1/me/requests", headers=other).json() == []
+    assert client.get("/v1/me/requests", headers=other).json() == {"items": [], "next_cursor": None}
     assert (
         client.post(
             "/v1/me/requests", headers=other, json={"type": "access", "on_behalf_of": person["subject"]}
@@ -421,7 +421,10 @@ def test_overdue_requests_are_flagged(client: TestClient, person: dict[str, str]
     complaint = file(client, person, type="complain", text="慢")
     clock.advance(days=40)
     dpo = officer(clinic, client, clock)  # (a staff session lasts a working day)
-    assert client.get("/v1/staff/requests", params={"overdue": True}, headers=dpo).json()[0]["id"] == complaint["id"]
+    assert (
+        client.get("/v1/staff/requests", params={"overdue": True}, headers=dpo).json()["items"][0]["id"]
+        == complaint["id"]
+    )
     assert client.get("/v1/staff/statistics", headers=dpo).json()["overdue"] == 1
     assert date.fromisoformat(complaint["due_on"]) < today_in_china(clinic.now())
 

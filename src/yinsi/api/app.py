@@ -12,11 +12,11 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from yinsi.api import problems
+from yinsi.api import contract, problems
 from yinsi.api.failures import ContainFailures
 from yinsi.api.limits import BodyLimit
 from yinsi.api.request_log import RequestLog
-from yinsi.api.routes import auth, me, public, requests, subjects
+from yinsi.api.routes import auth, me, public, requests, subjects, webhooks
 from yinsi.bootstrap import Yinsi, open_yinsi, serving
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
@@ -41,11 +41,10 @@ def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(StarletteHTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.internal_error)
-    app.include_router(public.router)
-    app.include_router(subjects.router)
-    app.include_router(auth.router)
-    app.include_router(me.router)
-    app.include_router(requests.router)
+    routers = [public.router, subjects.router, auth.router, me.router, requests.router, webhooks.router]
+    for router in routers:
+        app.include_router(router)
+    contract.install(app, routers)
     app.add_middleware(ContainFailures)  # innermost of these three: the request log still sees the 500
     app.add_middleware(BodyLimit, max_bytes=yinsi.settings.max_body_bytes)
     app.add_middleware(RequestLog)

@@ -132,6 +132,17 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this type only
     errors = []
     for err in exc.errors():
+        if err.get("type") == "missing" and tuple(err.get("loc", ())) == ("query", "purpose"):
+            # Required in the contract, and refused with the code integrators already switch on.
+            return problem(
+                request,
+                "purpose_required",
+                Msg(
+                    "每次读取都必须写明目的：请加上 ?purpose=...。",
+                    "Every read must name its purpose: add ?purpose=....",
+                ),
+                extra={"field": "purpose"},
+            )
         if err.get("type") == "json_invalid":
             return problem(
                 request, "malformed_json", Msg("请求体不是有效的 JSON。", "The request body is not valid JSON.")

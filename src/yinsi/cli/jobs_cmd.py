@@ -59,3 +59,22 @@ def housekeeping(ctx: typer.Context) -> None:
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         gone = run(yinsi.vault, outbox_keep=timedelta(hours=yinsi.settings.outbox_keep_hours))
     out.print(", ".join(f"{name} {count}" for name, count in gone.items()), markup=False)
+
+
+@app.command("webhooks")
+def webhooks(ctx: typer.Context) -> None:
+    """Deliver the events due now to the operator's endpoint (failures are retried later, with backoff)."""
+    from yinsi.cli.webhooks_cmd import deliver_now
+
+    deliver_now(ctx)
+
+
+@app.command("staff-reminders")
+def staff_reminders(ctx: typer.Context) -> None:
+    """Tell staff (YINSI_STAFF_NOTICES_TO) once of each open request due within three days."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.staff_notices import remind_due_soon
+
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        named = remind_due_soon(yinsi.vault, yinsi.notifier, yinsi.settings.staff_notices_to)
+    out.print(f"reminded staff of {named} request(s)", markup=False)

@@ -30,6 +30,7 @@ from yinsi.cli import (
     serve_cmd,
     staff_cmd,
     store_cmd,
+    webhooks_cmd,
 )
 from yinsi.cli.context import CliState, default_lang, err, state
 from yinsi.config import StartupError
@@ -61,6 +62,7 @@ app.command("redact", help="Mask the personal information in text, files or stan
 app.command("check", help="Where the spec and the running system stand against PIPL, requirement by requirement.")(
     check_cmd.check
 )
+app.add_typer(webhooks_cmd.app, name="webhooks", help="Events sent to the operator's systems: list, show, replay.")
 policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)
 policy.app.command("versions", help="List the published versions (initial, minor or material), the one in force last.")(
     publish_cmd.versions

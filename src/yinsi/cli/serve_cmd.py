@@ -66,6 +66,7 @@ def _serve(settings: Settings, workers: int) -> None:
                 f"  privacy policy:  {base}/policy   (English: {base}/policy?lang=en, 繁體: {base}/policy?lang=zh-TW)",
                 f"  API docs:        {base}/docs",
                 f"  health:          {base}/health",
+                f"  events:          {_events_line(settings)}",
             ]
         ),
         markup=False,
@@ -81,6 +82,15 @@ def _serve(settings: Settings, workers: int) -> None:
         log_level=settings.log_level.lower(),
         access_log=False,
     )
+
+
+def _events_line(settings: Settings) -> str:
+    """Where events go, by host only (the URL may carry a token; the secret is never shown)."""
+    if settings.events_url is None:
+        return "waiting: no endpoint (YINSI_EVENTS_URL)"
+    import httpx
+
+    return f"to {httpx.URL(settings.events_url).host}, every {settings.events_interval_seconds:g} s"
 
 
 def _as_environment(settings: Settings) -> dict[str, str]:

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from yinsi.adapters.db.rows import AccountRow, AnnouncementRow, table_of
+from yinsi.core import pages
 from yinsi.core.errors import not_found
+from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import FieldType
 from yinsi.core.ports import Message
 from yinsi.services.audit import AuditEvent
@@ -29,9 +31,18 @@ DIRECT = {"sms": FieldType.MOBILE, "email": FieldType.EMAIL}
 
 
 def latest(engine: Engine, limit: int = 10) -> list[dict[str, Any]]:
+    return latest_page(engine, limit=limit).items
+
+
+def latest_page(engine: Engine, *, limit: int = 10, cursor: str | None = None) -> Page[dict[str, Any]]:
+    """Announcements, newest first, a page at a time."""
+    after = pages.decode(cursor, 1)
+    query = select(_announcements).order_by(_announcements.c.id.desc()).limit(limit + 1)
+    if after is not None:
+        query = query.where(_announcements.c.id < pages.number(after[0]))
     with engine.connect() as connection:
-        rows = connection.execute(select(_announcements).order_by(_announcements.c.id.desc()).limit(limit))
-        return [
+        rows = connection.execute(query)
+        found = [
             {
                 "id": r.id,
                 "kind": r.kind,
@@ -44,6 +55,7 @@ def latest(engine: Engine, limit: int = 10) -> list[dict[str, Any]]:
             }
             for r in rows
         ]
+    return pages.cut(found, limit, lambda a: (int(a["id"]),))
 
 
 def deliver(

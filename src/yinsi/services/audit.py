@@ -38,6 +38,8 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import AuditAnchorRow, AuditEventRow, AuditHeadRow, table_of
 from yinsi.adapters.db.upsert import upsert
+from yinsi.core import pages
+from yinsi.core.pages import Page
 from yinsi.core.sealing import chain_mac
 
 GENESIS = bytes(32)
@@ -143,13 +145,30 @@ class AuditLog:
         self, engine: Engine, *, subject: str | None = None, action: str | None = None, limit: int = 100
     ) -> list[dict[str, Any]]:
         """Events, newest first, as their MACed bodies say (for the privacy officer's console)."""
-        query = select(_events.c.seq, _events.c.body).order_by(_events.c.seq.desc()).limit(limit)
+        return self.events_page(engine, subject=subject, action=action, limit=limit).items
+
+    def events_page(
+        self,
+        engine: Engine,
+        *,
+        subject: str | None = None,
+        action: str | None = None,
+        limit: int = 100,
+        cursor: str | None = None,
+    ) -> Page[dict[str, Any]]:
+        """A page of events, newest first: those written before the last one of the page ``cursor`` ended."""
+        after = pages.decode(cursor, 1)
+        query = select(_events.c.seq, _events.c.body).order_by(_events.c.seq.desc()).limit(limit + 1)
+        if after is not None:
+            query = query.where(_events.c.seq < pages.number(after[0]))
         if subject is not None:
             query = query.where(_events.c.subject_id == subject)
         if action is not None:
             query = query.where(_events.c.action == action)
         with engine.connect() as connection:
-            return [json.loads(row.body) for row in connection.execute(query)]
+            rows = [(int(row.seq), json.loads(row.body)) for row in connection.execute(query)]
+        page = pages.cut(rows, limit, lambda r: (r[0],))
+        return Page([body for _, body in page.items], page.next_cursor)
 
     def verify(self, engine: Engine, chunk: int = 5000) -> VerifyResult:
         """Walks every chain; names the first event (the earliest written) that does not check out."""

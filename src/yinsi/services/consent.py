@@ -29,7 +29,7 @@ from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.types import DurationUnit
 from yinsi.core.policy.vocabulary import LegalBasis
-from yinsi.services import minors
+from yinsi.services import minors, webhooks
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent_state import POLICY_KIND, POLICY_SCOPE
 from yinsi.services.unit_of_work import UnitOfWork
@@ -192,6 +192,21 @@ def record(
         "at": now,
     }
     entry_id = int(uow.connection.execute(insert(_entries).values(**row).returning(_entries.c.id)).scalar_one())
+    webhooks.enqueue(
+        uow.connection,
+        webhooks.CONSENT_CHANGED,
+        {
+            "subject_id": subject_id,
+            "kind": act.kind.value,
+            "scope": act.scope,
+            "action": act.action.value,
+            "status": STATUS[act.action],
+            "given_by": given_by,
+            "entry_id": entry_id,
+            "policy_version": version,
+        },
+        now=now,
+    )
     upsert(
         uow.connection,
         _state,

@@ -27,6 +27,7 @@ from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.diff import PolicyDiff, diff_policies
 from yinsi.core.policy.load import load_policy_text
 from yinsi.core.policy.model import PolicySpec
+from yinsi.services import webhooks
 from yinsi.services.audit import AuditEvent
 from yinsi.services.unit_of_work import UnitOfWork
 
@@ -131,6 +132,17 @@ def publish(uow: UnitOfWork, text: str, *, now: datetime, actor: str, name: str 
             values["baseline_id"] = version_id
         connection.execute(update(_state).where(_state.c.id == 1).values(**values))
     announcement = _announce(uow, compiled.spec, change, now) if previous is not None else None
+    webhooks.enqueue(
+        connection,
+        webhooks.POLICY_PUBLISHED,
+        {
+            "version": compiled.version,
+            "previous_version": previous.version if previous is not None else None,
+            "material": material,
+            "material_kinds": kinds,
+        },
+        now=now,
+    )
     uow.record(
         AuditEvent(
             "policy-published",

@@ -6,15 +6,31 @@ Every route here acts only for the person whose session it is (or, under
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
 
+from yinsi.api.contract import errors
 from yinsi.api.deps import SubjectDep, YinsiDep
-from yinsi.api.schemas import Body
+from yinsi.api.schemas.me import (
+    AcceptIn,
+    AccessEntryOut,
+    AskOut,
+    ConsentEntryOut,
+    ConsentIn,
+    ConsentsOut,
+    ConsentStateOut,
+    GuardianIn,
+    PasswordIn,
+    PersonalisationIn,
+    PiIn,
+    PolicyStatusOut,
+    WardConfirmIn,
+    WardsOut,
+    WrittenOut,
+)
 from yinsi.bootstrap import Yinsi
+from yinsi.core.access import Deny
 from yinsi.core.i18n import Msg
 from yinsi.services import consent, minors, self_service
 from yinsi.services.consent import Action, ConsentAct, Kind
@@ -22,106 +38,7 @@ from yinsi.services.consent_state import POLICY_SCOPE
 from yinsi.services.vault import Actor, InvalidInput
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
-
-
-class ConsentIn(Body):
-    kind: Kind
-    scope: str = Field(min_length=1, max_length=128)
-    action: Action
-    channel: str = Field(default="app", max_length=32)
-    text_hash: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the exact text shown.")
-    language: Literal["zh-CN", "zh-TW", "en"] = "zh-CN"
-    # Absent means not affirmative: a grant then answers consent_not_affirmative (not a generic 422), while a
-    # refusal or withdrawal, which needs no explicit opt-in, is recorded as it is.
-    affirmative: bool = Field(
-        default=False, description="True only for an explicit act (never a pre-ticked default); a grant needs it."
-    )
-    policy_version: str | None = None
-
-
-class ConsentEntryOut(BaseModel):
-    id: int
-    kind: str
-    scope: str
-    action: str
-    given_by: str
-    channel: str
-    policy_version: str
-    text_hash: str
-    language: str
-    at: datetime
-
-
-class ConsentStateOut(BaseModel):
-    kind: str
-    scope: str
-    status: str
-    entry_id: int
-
-
-class PolicyStatusOut(BaseModel):
-    current_version: str
-    accepted: bool
-    reconsent_required: bool
-
-
-class ConsentsOut(BaseModel):
-    policy: PolicyStatusOut
-    minor: str
-    needs_guardian: bool
-    states: list[ConsentStateOut]
-
-
-class AskOut(BaseModel):
-    ask: bool
-    retry_after: int = Field(description="Seconds until this may be asked again after a refusal.")
-
-
-class AcceptIn(Body):
-    policy_version: str = Field(max_length=40)
-    text_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    language: Literal["zh-CN", "zh-TW", "en"] = "zh-CN"
-    channel: str = Field(default="app", max_length=32)
-    affirmative: bool = Field(default=False, description="Must be true: accepting the policy is a grant.")
-
-
-class AccessEntryOut(BaseModel):
-    login_at: datetime
-    logout_at: datetime | None
-    method: str
-    address: str
-
-
-class PersonalisationIn(Body):
-    enabled: bool
-    text_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
-    language: Literal["zh-CN", "zh-TW", "en"] = "zh-CN"
-    channel: str = Field(default="app", max_length=32)
-
-
-class PasswordIn(Body):
-    password: str = Field(min_length=1, max_length=256)
-
-
-class GuardianIn(Body):
-    guardian_phone: str = Field(min_length=5, max_length=32)
-
-
-class WardConfirmIn(Body):
-    code: str = Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")
-
-
-class WardsOut(BaseModel):
-    wards: list[str]
-
-
-class PiIn(Body):
-    values: dict[str, str] = Field(min_length=1, max_length=50)
-    purpose: str | None = Field(default=None, description="Only to supplement a field several purposes collect.")
-
-
-class WrittenOut(BaseModel):
-    fields: list[str]
+DENIED = tuple(reason.value for reason in Deny)
 
 
 def _consents(yinsi: Yinsi, subject: str) -> ConsentsOut:
@@ -175,26 +92,34 @@ def _give(yinsi: Yinsi, subject: str, act: ConsentAct, by: str) -> consent.Conse
         return consent.give(uow, yinsi.policy.current(), subject, act, by=by, now=yinsi.now())
 
 
-@router.get("/consents", response_model=ConsentsOut)
+@router.get("/consents", response_model=ConsentsOut, operation_id="get_my_consents")
 def my_consents(subject: SubjectDep, yinsi: YinsiDep) -> ConsentsOut:
     """Where I stand: the policy I accepted, and each consent, permission and setting as it is now."""
     return _consents(yinsi, subject)
 
 
-@router.get("/consents/history", response_model=list[ConsentEntryOut])
+@router.get("/consents/history", response_model=list[ConsentEntryOut], operation_id="list_my_consent_history")
 def my_consent_history(subject: SubjectDep, yinsi: YinsiDep) -> list[ConsentEntryOut]:
     """Every act of consent, refusal and withdrawal, with its evidence."""
     with yinsi.engine.connect() as connection:
         return [_entry(e) for e in consent.history(connection, subject)]
 
 
-@router.post("/consents", status_code=status.HTTP_201_CREATED, response_model=ConsentEntryOut)
+@router.post(
+    "/consents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsentEntryOut,
+    operation_id="give_consent",
+    responses=errors(
+        "bad_request", "invalid_consent", "consent_not_affirmative", "guardian_consent_required", "forbidden"
+    ),
+)
 def give_consent(body: ConsentIn, subject: SubjectDep, yinsi: YinsiDep) -> ConsentEntryOut:
     """Grant, refuse or withdraw one thing; a withdrawal takes effect for every later decision at once."""
     return _entry(_give(yinsi, subject, _act(body), subject))
 
 
-@router.get("/consents/ask", response_model=AskOut)
+@router.get("/consents/ask", response_model=AskOut, operation_id="may_ask_consent", responses=errors("bad_request"))
 def may_ask(
     subject: SubjectDep, yinsi: YinsiDep, kind: Annotated[Kind, Query()], scope: Annotated[str, Query(max_length=128)]
 ) -> AskOut:
@@ -206,7 +131,15 @@ def may_ask(
     return AskOut(ask=ask, retry_after=retry)
 
 
-@router.post("/policy/accept", status_code=status.HTTP_201_CREATED, response_model=ConsentEntryOut)
+@router.post(
+    "/policy/accept",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsentEntryOut,
+    operation_id="accept_policy",
+    responses=errors(
+        "bad_request", "invalid_consent", "consent_not_affirmative", "guardian_consent_required", "forbidden"
+    ),
+)
 def accept_policy(body: AcceptIn, subject: SubjectDep, yinsi: YinsiDep) -> ConsentEntryOut:
     """Accept the policy version in force (after a material change, this resumes consent-based processing)."""
     act = ConsentAct(
@@ -222,7 +155,14 @@ def accept_policy(body: AcceptIn, subject: SubjectDep, yinsi: YinsiDep) -> Conse
     return _entry(_give(yinsi, subject, act, subject))
 
 
-@router.put("/personalisation", response_model=ConsentEntryOut)
+@router.put(
+    "/personalisation",
+    response_model=ConsentEntryOut,
+    operation_id="set_personalisation",
+    responses=errors(
+        "bad_request", "invalid_consent", "consent_not_affirmative", "guardian_consent_required", "forbidden"
+    ),
+)
 def personalisation(body: PersonalisationIn, subject: SubjectDep, yinsi: YinsiDep) -> ConsentEntryOut:
     """Switch personalised recommendations on or off; off denies the profiling purposes at once."""
     act = ConsentAct(
@@ -237,7 +177,7 @@ def personalisation(body: PersonalisationIn, subject: SubjectDep, yinsi: YinsiDe
     return _entry(_give(yinsi, subject, act, subject))
 
 
-@router.get("/access-log", response_model=list[AccessEntryOut])
+@router.get("/access-log", response_model=list[AccessEntryOut], operation_id="list_my_access_log")
 def access_log(subject: SubjectDep, yinsi: YinsiDep) -> list[AccessEntryOut]:
     """My network access log: when I logged in and out, and from which address."""
     return [
@@ -246,13 +186,23 @@ def access_log(subject: SubjectDep, yinsi: YinsiDep) -> list[AccessEntryOut]:
     ]
 
 
-@router.put("/password", status_code=status.HTTP_204_NO_CONTENT)
+@router.put(
+    "/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="set_my_password",
+    responses=errors("bad_request", "invalid_value"),
+)
 def set_password(body: PasswordIn, subject: SubjectDep, yinsi: YinsiDep) -> None:
     """Set or change my password (stored as an argon2id hash)."""
     yinsi.accounts.set_password(subject=subject, password=body.password)
 
 
-@router.post("/guardian", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/guardian",
+    status_code=status.HTTP_202_ACCEPTED,
+    operation_id="request_guardian_link",
+    responses=errors("bad_request", "invalid_value", "forbidden", "conflict", "rate_limited", "accounts_unavailable"),
+)
 def request_guardian(body: GuardianIn, subject: SubjectDep, yinsi: YinsiDep) -> dict[str, int]:
     """A minor names their guardian's phone; the guardian receives a code to confirm the link."""
     policy = yinsi.policy.current()
@@ -272,7 +222,12 @@ def request_guardian(body: GuardianIn, subject: SubjectDep, yinsi: YinsiDep) -> 
     return {"expires_in": int(minors.LINK_TTL.total_seconds())}
 
 
-@router.post("/wards", response_model=WardsOut)
+@router.post(
+    "/wards",
+    response_model=WardsOut,
+    operation_id="confirm_ward",
+    responses=errors("bad_request", "invalid_value", "guardian_link_invalid", "forbidden", "conflict"),
+)
 def confirm_ward(body: WardConfirmIn, subject: SubjectDep, yinsi: YinsiDep) -> WardsOut:
     """The guardian confirms with the code sent to their phone (the number they log in with)."""
     policy = yinsi.policy.current()
@@ -298,26 +253,49 @@ def confirm_ward(body: WardConfirmIn, subject: SubjectDep, yinsi: YinsiDep) -> W
     return WardsOut(wards=wards)
 
 
-@router.get("/wards", response_model=WardsOut)
+@router.get("/wards", response_model=WardsOut, operation_id="list_my_wards")
 def my_wards(subject: SubjectDep, yinsi: YinsiDep) -> WardsOut:
     with yinsi.engine.connect() as connection:
         return WardsOut(wards=minors.wards_of(connection, subject))
 
 
-@router.get("/wards/{ward_id}/consents", response_model=ConsentsOut)
+@router.get(
+    "/wards/{ward_id}/consents",
+    response_model=ConsentsOut,
+    operation_id="get_ward_consents",
+    responses=errors("forbidden", "not_found"),
+)
 def ward_consents(ward_id: str, subject: SubjectDep, yinsi: YinsiDep) -> ConsentsOut:
     with yinsi.engine.connect() as connection:
         minors.require_guardian_of(connection, subject, ward_id, yinsi.policy.current(), "access")
     return _consents(yinsi, ward_id)
 
 
-@router.post("/wards/{ward_id}/consents", status_code=status.HTTP_201_CREATED, response_model=ConsentEntryOut)
+@router.post(
+    "/wards/{ward_id}/consents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsentEntryOut,
+    operation_id="give_ward_consent",
+    responses=errors(
+        "bad_request",
+        "invalid_consent",
+        "consent_not_affirmative",
+        "guardian_consent_required",
+        "forbidden",
+        "not_found",
+    ),
+)
 def give_ward_consent(ward_id: str, body: ConsentIn, subject: SubjectDep, yinsi: YinsiDep) -> ConsentEntryOut:
     """The guardian consents (or refuses, or withdraws) for the minor."""
     return _entry(_give(yinsi, ward_id, _act(body), subject))
 
 
-@router.put("/wards/{ward_id}/pi", response_model=WrittenOut)
+@router.put(
+    "/wards/{ward_id}/pi",
+    response_model=WrittenOut,
+    operation_id="correct_ward_pi",
+    responses=errors("bad_request", "invalid_value", "field_immutable", "forbidden", "not_found", *DENIED),
+)
 def correct_ward_pi(ward_id: str, body: PiIn, subject: SubjectDep, yinsi: YinsiDep) -> WrittenOut:
     """The guardian corrects or supplements the minor's PI (immutable fields stay refused)."""
     with yinsi.vault.unit() as uow:
@@ -333,7 +311,12 @@ def correct_ward_pi(ward_id: str, body: PiIn, subject: SubjectDep, yinsi: YinsiD
     return WrittenOut(fields=written)
 
 
-@router.delete("/wards/{ward_id}/pi/{field}", response_model=WrittenOut)
+@router.delete(
+    "/wards/{ward_id}/pi/{field}",
+    response_model=WrittenOut,
+    operation_id="delete_ward_pi",
+    responses=errors("bad_request", "legal_retention_applies", "field_immutable", "forbidden", "not_found", *DENIED),
+)
 def delete_ward_pi(ward_id: str, field: str, subject: SubjectDep, yinsi: YinsiDep) -> WrittenOut:
     """The guardian deletes a field of the minor's PI (refused, with the reason, under a legal retention)."""
     with yinsi.vault.unit() as uow:

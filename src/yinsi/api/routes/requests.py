@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel, Field
 
+from yinsi.api.contract import errors
 from yinsi.api.deps import ClientDep, LangDep, ServiceActor, StaffDep, StaffTokenDep, SubjectDep, YinsiDep
-from yinsi.api.schemas import Body
+from yinsi.api.schemas.rights import BlockersOut, RequestIn, RequestOut, RequestsPageOut
+from yinsi.api.schemas.staff import (
+    AssignIn,
+    AuditPageOut,
+    StaffActionIn,
+    StaffLoginIn,
+    StaffLoginOut,
+    StaffRequestOut,
+    StatisticsOut,
+)
+from yinsi.api.schemas.vault import BlockerIn, BlockerOut, ExternalLoginIn
+from yinsi.core.access import Deny
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import RequestType
@@ -17,41 +27,10 @@ from yinsi.services import staff
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights import Filing, RequestView
 
-router = APIRouter(tags=["rights"])
+router = APIRouter()
 
-
-class RequestIn(Body):
-    type: RequestType
-    fields: list[str] = Field(default_factory=list, max_length=100)
-    values: dict[str, str] = Field(default_factory=dict, max_length=50, description="For corrections.")
-    purpose: str | None = Field(default=None, max_length=64)
-    consent_kind: str | None = Field(default=None, max_length=24, description="For withdrawals.")
-    consent_scope: str | None = Field(default=None, max_length=128)
-    text: str | None = Field(default=None, max_length=5000, description="A complaint or a statement (kept sealed).")
-    deceased_phone: str | None = Field(default=None, max_length=32, description="Next of kin: the deceased's number.")
-    relationship: Literal["spouse", "parent", "child", "sibling", "grandparent", "grandchild"] | None = None
-    wants: Literal["access", "copy", "correct", "delete"] | None = None
-    on_behalf_of: str | None = Field(default=None, description="A ward's id, when a guardian files.")
-
-
-class RequestOut(BaseModel):
-    id: str
-    type: str
-    state: str
-    filed_by: str
-    created_at: datetime
-    due_on: str = Field(description="The answer is due by the end of this day (Asia/Shanghai).")
-    due_exact: bool = Field(description="False past the years the holiday calendar knows: weekends only.")
-    due_basis: str
-    overdue: bool
-    assigned_to: str | None
-    closed_at: datetime | None
-    outcome: str | None
-    outcome_text: str | None
-    fee_notice: bool
-    details: dict[str, Any]
-    history: list[dict[str, Any]]
-    answer: dict[str, Any] | None
+Cursor = Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")]
+DENIED = tuple(reason.value for reason in Deny)
 
 
 def out(view: RequestView, lang: str) -> RequestOut:
@@ -79,7 +58,26 @@ def out(view: RequestView, lang: str) -> RequestOut:
 # ---------------------------------------------------------------------------------------------- the person
 
 
-@router.post("/v1/me/requests", status_code=status.HTTP_201_CREATED, response_model=RequestOut)
+@router.post(
+    "/v1/me/requests",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RequestOut,
+    operation_id="file_request",
+    tags=["rights"],
+    responses=errors(
+        "bad_request",
+        "request_not_possible",
+        "forbidden",
+        "guardian_consent_required",
+        "not_found",
+        "conflict",
+        "field_immutable",
+        "legal_retention_applies",
+        "invalid_value",
+        "invalid_consent",
+        "rate_limited",
+    ),
+)
 def file_request(body: RequestIn, subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
     """Exercise a right. What you can do yourself is answered at once; the rest has a due date."""
     filing = Filing(
@@ -104,36 +102,77 @@ def file_request(body: RequestIn, subject: SubjectDep, yinsi: YinsiDep, lang: La
     return out(view, lang)
 
 
-@router.get("/v1/me/requests", response_model=list[RequestOut])
-def my_requests(subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> list[RequestOut]:
-    return [out(v, lang) for v in yinsi.rights.list_for(by=subject)]
+@router.get(
+    "/v1/me/requests",
+    response_model=RequestsPageOut,
+    operation_id="list_my_requests",
+    tags=["rights"],
+    responses=errors("bad_request"),
+)
+def my_requests(
+    subject: SubjectDep,
+    yinsi: YinsiDep,
+    lang: LangDep,
+    cursor: Cursor = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> RequestsPageOut:
+    """The requests I filed, newest first, a page at a time."""
+    page = yinsi.rights.page_for(by=subject, limit=limit, cursor=cursor)
+    return RequestsPageOut(items=[out(v, lang) for v in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/v1/me/requests/{request_id}", response_model=RequestOut)
+@router.get(
+    "/v1/me/requests/{request_id}",
+    response_model=RequestOut,
+    operation_id="get_my_request",
+    tags=["rights"],
+    responses=errors("not_found"),
+)
 def my_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
     """Follow a request: its state, due date, history and (for access and explanations) the answer."""
     return out(yinsi.rights.get(request_id=request_id, by=subject, lang=lang), lang)
 
 
-@router.post("/v1/me/requests/{request_id}/withdraw", response_model=RequestOut)
+@router.post(
+    "/v1/me/requests/{request_id}/withdraw",
+    response_model=RequestOut,
+    operation_id="withdraw_my_request",
+    tags=["rights"],
+    responses=errors("not_found", "conflict"),
+)
 def withdraw_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
     return out(yinsi.rights.withdraw(request_id=request_id, by=subject), lang)
 
 
-@router.post("/v1/me/requests/{request_id}/proceed", response_model=RequestOut)
+@router.post(
+    "/v1/me/requests/{request_id}/proceed",
+    response_model=RequestOut,
+    operation_id="proceed_with_my_request",
+    tags=["rights"],
+    responses=errors("not_found", "conflict", "cancellation_blocked"),
+)
 def proceed_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
     """Try a cancellation again once its blockers are settled."""
     return out(yinsi.rights.proceed(request_id=request_id, subject=subject), lang)
 
 
-@router.get("/v1/me/blockers")
-def my_blockers(subject: SubjectDep, yinsi: YinsiDep) -> dict[str, list[dict[str, Any]]]:
+@router.get("/v1/me/blockers", response_model=BlockersOut, operation_id="list_my_blockers", tags=["rights"])
+def my_blockers(subject: SubjectDep, yinsi: YinsiDep) -> BlockersOut:
     """What must be settled before my account can be cancelled, and what to do about each."""
     with yinsi.engine.connect() as connection:
-        return {"blockers": yinsi.rights.blockers(connection, subject)}
+        return BlockersOut(blockers=yinsi.rights.blockers(connection, subject))
 
 
-@router.get("/v1/me/exports/{export_id}", response_class=Response)
+@router.get(
+    "/v1/me/exports/{export_id}",
+    response_class=Response,
+    operation_id="download_my_export",
+    tags=["rights"],
+    responses={
+        200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}},
+        **errors("not_found"),
+    },
+)
 def download_export(export_id: str, subject: SubjectDep, yinsi: YinsiDep) -> Response:
     """Download my copy (a ZIP of JSON and CSV), only with my own session and before the link expires."""
     data = yinsi.rights.download(export_id=export_id, subject=subject)
@@ -150,21 +189,15 @@ def download_export(export_id: str, subject: SubjectDep, yinsi: YinsiDep) -> Res
 # ---------------------------------------------------------------------------------------------- services
 
 
-class BlockerIn(Body):
-    kind: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$", description="e.g. wallet_balance, unfinished_course")
-    label_zh: str = Field(min_length=1, max_length=200)
-    label_en: str = Field(min_length=1, max_length=200)
-    action_zh: str = Field(min_length=1, max_length=300, description="What the person should do about it.")
-    action_en: str = Field(min_length=1, max_length=300)
-
-
-class ExternalLoginIn(Body):
-    provider: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", description="e.g. wechat, weibo, qq")
-    identifier: str = Field(min_length=1, max_length=256, description="The provider's id for this person (sealed).")
-
-
-@router.post("/v1/subjects/{subject_id}/blockers", status_code=status.HTTP_201_CREATED)
-def add_blocker(subject_id: str, body: BlockerIn, yinsi: YinsiDep, actor: ServiceActor) -> dict[str, int]:
+@router.post(
+    "/v1/subjects/{subject_id}/blockers",
+    status_code=status.HTTP_201_CREATED,
+    response_model=BlockerOut,
+    operation_id="add_blocker",
+    tags=["vault"],
+    responses=errors("not_found", "conflict", *DENIED),
+)
+def add_blocker(subject_id: str, body: BlockerIn, yinsi: YinsiDep, actor: ServiceActor) -> BlockerOut:
     """A service says something must be settled before this account can be cancelled (a balance, a course)."""
     blocker = yinsi.rights.add_blocker(
         subject=subject_id,
@@ -173,15 +206,27 @@ def add_blocker(subject_id: str, body: BlockerIn, yinsi: YinsiDep, actor: Servic
         action=Msg(body.action_zh, body.action_en),
         actor=actor,
     )
-    return {"id": blocker}
+    return BlockerOut(id=blocker)
 
 
-@router.delete("/v1/subjects/{subject_id}/blockers/{blocker_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/v1/subjects/{subject_id}/blockers/{blocker_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="clear_blocker",
+    tags=["vault"],
+    responses=errors("not_found", *DENIED),
+)
 def clear_blocker(subject_id: str, blocker_id: int, yinsi: YinsiDep, actor: ServiceActor) -> None:
     yinsi.rights.clear_blocker(subject=subject_id, blocker_id=blocker_id, actor=actor)
 
 
-@router.put("/v1/subjects/{subject_id}/external-logins", status_code=status.HTTP_204_NO_CONTENT)
+@router.put(
+    "/v1/subjects/{subject_id}/external-logins",
+    status_code=status.HTTP_204_NO_CONTENT,
+    operation_id="link_external_login",
+    tags=["vault"],
+    responses=errors("not_found", "conflict", *DENIED),
+)
 def link_external_login(subject_id: str, body: ExternalLoginIn, yinsi: YinsiDep, actor: ServiceActor) -> None:
     """Record a third-party login, so that cancelling the account releases it."""
     yinsi.rights.link_external_login(
@@ -192,29 +237,13 @@ def link_external_login(subject_id: str, body: ExternalLoginIn, yinsi: YinsiDep,
 # ---------------------------------------------------------------------------------------------- staff
 
 
-class StaffLoginIn(Body):
-    username: str = Field(min_length=2, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
-    code: str = Field(min_length=6, max_length=6, description="The current code of the authenticator app.")
-
-
-class StaffLoginOut(BaseModel):
-    token: str
-    username: str
-    role: str
-
-
-class StaffActionIn(Body):
-    action: Literal["verify", "start", "complete", "refuse"]
-    ground: str | None = Field(default=None, max_length=48, description="For refuse: a ground the policy lists.")
-    decision: Literal["approve"] | None = Field(default=None, description="For next-of-kin requests.")
-
-
-class AssignIn(Body):
-    to: str = Field(min_length=2, max_length=64)
-
-
-@router.post("/v1/staff/login", response_model=StaffLoginOut)
+@router.post(
+    "/v1/staff/login",
+    response_model=StaffLoginOut,
+    operation_id="staff_login",
+    tags=["staff"],
+    responses=errors("staff_login_refused", "rate_limited"),
+)
 def staff_login(body: StaffLoginIn, yinsi: YinsiDep, client: ClientDep) -> StaffLoginOut:
     token, member = staff.login(
         yinsi.vault, username=body.username, password=body.password, code=body.code, client=client
@@ -222,23 +251,31 @@ def staff_login(body: StaffLoginIn, yinsi: YinsiDep, client: ClientDep) -> Staff
     return StaffLoginOut(token=token, username=member.username, role=member.role)
 
 
-@router.post("/v1/staff/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post("/v1/staff/logout", status_code=status.HTTP_204_NO_CONTENT, operation_id="staff_logout", tags=["staff"])
 def staff_logout(token: StaffTokenDep, yinsi: YinsiDep) -> None:
     """End this staff session at once."""
     staff.logout(yinsi.vault, token)
 
 
-@router.get("/v1/staff/audit")
+@router.get(
+    "/v1/staff/audit",
+    response_model=AuditPageOut,
+    operation_id="list_audit_events",
+    tags=["staff"],
+    responses=errors("bad_request", "forbidden"),
+)
 def staff_audit(
     member: StaffDep,
     yinsi: YinsiDep,
     subject: Annotated[str | None, Query(max_length=36)] = None,
     action: Annotated[str | None, Query(max_length=48)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> dict[str, Any]:
+    cursor: Cursor = None,
+) -> AuditPageOut:
     """Audit events, newest first (they name fields, purposes and roles, never values); viewing is audited too."""
     staff.require(yinsi.policy.current(), member, Operation.VIEW_AUDIT)
-    events = yinsi.audit.events(yinsi.engine, subject=subject, action=action, limit=limit)
+    page = yinsi.audit.events_page(yinsi.engine, subject=subject, action=action, limit=limit, cursor=cursor)
+    events = page.items
     with yinsi.vault.unit() as uow:
         uow.record(
             AuditEvent(
@@ -249,10 +286,16 @@ def staff_audit(
                 details={"action": action, "count": len(events)},
             )
         )
-    return {"events": events}
+    return AuditPageOut(events=events, next_cursor=page.next_cursor)
 
 
-@router.get("/v1/staff/requests", response_model=list[RequestOut])
+@router.get(
+    "/v1/staff/requests",
+    response_model=RequestsPageOut,
+    operation_id="list_request_queue",
+    tags=["staff"],
+    responses=errors("bad_request", "forbidden"),
+)
 def staff_queue(
     member: StaffDep,
     yinsi: YinsiDep,
@@ -262,17 +305,31 @@ def staff_queue(
     due_before: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
     overdue: Annotated[bool, Query()] = False,
     assigned_to: Annotated[str | None, Query(max_length=64)] = None,
-) -> list[RequestOut]:
+    limit: Annotated[int, Query(ge=1, le=200)] = 200,
+    cursor: Cursor = None,
+) -> RequestsPageOut:
     """The privacy officer's queue: open requests by due date, filtered by type, state, due date, assignee."""
     staff.require(yinsi.policy.current(), member, Operation.VIEW_REQUESTS)
-    views = yinsi.rights.queue(
-        kind=type.value if type else None, state=state, due_before=due_before, overdue=overdue, assigned_to=assigned_to
+    page = yinsi.rights.queue_page(
+        kind=type.value if type else None,
+        state=state,
+        due_before=due_before,
+        overdue=overdue,
+        assigned_to=assigned_to,
+        limit=limit,
+        cursor=cursor,
     )
-    return [out(v, lang) for v in views]
+    return RequestsPageOut(items=[out(v, lang) for v in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/v1/staff/requests/{request_id}")
-def staff_request(request_id: str, member: StaffDep, yinsi: YinsiDep, lang: LangDep) -> dict[str, Any]:
+@router.get(
+    "/v1/staff/requests/{request_id}",
+    response_model=StaffRequestOut,
+    operation_id="get_queued_request",
+    tags=["staff"],
+    responses=errors("forbidden", "not_found"),
+)
+def staff_request(request_id: str, member: StaffDep, yinsi: YinsiDep, lang: LangDep) -> StaffRequestOut:
     """One request with what the person wrote (visible to staff who handle requests)."""
     staff.require(yinsi.policy.current(), member, Operation.VIEW_REQUESTS)
     view, payload = yinsi.rights.staff_view(request_id, with_payload=True)
@@ -286,16 +343,36 @@ def staff_request(request_id: str, member: StaffDep, yinsi: YinsiDep, lang: Lang
                 details={"request": request_id},
             )
         )
-    return {"request": out(view, lang).model_dump(mode="json"), "payload": {k: v for k, v in payload.items() if v}}
+    return StaffRequestOut(request=out(view, lang), payload={k: v for k, v in payload.items() if v})
 
 
-@router.post("/v1/staff/requests/{request_id}/assign", response_model=RequestOut)
+@router.post(
+    "/v1/staff/requests/{request_id}/assign",
+    response_model=RequestOut,
+    operation_id="assign_request",
+    tags=["staff"],
+    responses=errors("bad_request", "forbidden", "not_found", "conflict"),
+)
 def staff_assign(request_id: str, body: AssignIn, member: StaffDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
     staff.require(yinsi.policy.current(), member, Operation.HANDLE_REQUESTS)
     return out(yinsi.rights.assign(request_id=request_id, to=body.to, actor=member.actor), lang)
 
 
-@router.post("/v1/staff/requests/{request_id}/actions", response_model=RequestOut)
+@router.post(
+    "/v1/staff/requests/{request_id}/actions",
+    response_model=RequestOut,
+    operation_id="act_on_request",
+    tags=["staff"],
+    responses=errors(
+        "bad_request",
+        "forbidden",
+        "not_found",
+        "conflict",
+        "cancellation_blocked",
+        "field_immutable",
+        "legal_retention_applies",
+    ),
+)
 def staff_act(request_id: str, body: StaffActionIn, member: StaffDep, yinsi: YinsiDep, lang: LangDep) -> RequestOut:
     """Verify, start, complete or refuse (with a ground); next-of-kin decisions need that operation too."""
     staff.require(yinsi.policy.current(), member, Operation.HANDLE_REQUESTS)
@@ -305,7 +382,14 @@ def staff_act(request_id: str, body: StaffActionIn, member: StaffDep, yinsi: Yin
     return out(done, lang)
 
 
-@router.get("/v1/staff/statistics")
-def staff_statistics(member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
+@router.get(
+    "/v1/staff/statistics",
+    response_model=StatisticsOut,
+    operation_id="request_statistics",
+    tags=["staff"],
+    responses=errors("forbidden"),
+)
+def staff_statistics(member: StaffDep, yinsi: YinsiDep) -> StatisticsOut:
+    """Counts of requests by type and state, and how many open ones are overdue."""
     staff.require(yinsi.policy.current(), member, Operation.VIEW_REQUESTS)
-    return yinsi.rights.statistics()
+    return StatisticsOut.model_validate(yinsi.rights.statistics())

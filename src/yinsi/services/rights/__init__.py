@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from yinsi.core.export import ExportBundle
 from yinsi.core.i18n import Msg
+from yinsi.core.pages import Page
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.requests import RequestType
 from yinsi.services.accounts import Accounts
@@ -34,9 +35,17 @@ __all__ = ["Filing", "RequestRefusedNow", "RequestView", "Rights"]
 class Rights:
     """The rights workflow's operations, each in a unit of work of its own."""
 
-    def __init__(self, vault: Vault, accounts: Accounts, notifier: Notifier, export_minutes: int = 15) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        accounts: Accounts,
+        notifier: Notifier,
+        export_minutes: int = 15,
+        *,
+        staff_inbox: str | None = None,
+    ) -> None:
         self.vault = vault
-        self.store = RequestStore(vault, notifier)
+        self.store = RequestStore(vault, notifier, staff_inbox=staff_inbox)
         self.answers = Answers(self.store, accounts, export_minutes=export_minutes)
         self.cancellation = Cancellation(self.store, accounts)
         parts = Parts(self.answers, self.cancellation)
@@ -75,6 +84,9 @@ class Rights:
     def list_for(self, *, by: str) -> list[RequestView]:
         return self.person.list_for(by=by)
 
+    def page_for(self, *, by: str, limit: int, cursor: str | None = None) -> Page[RequestView]:
+        return self.person.page_for(by=by, limit=limit, cursor=cursor)
+
     def download(self, *, export_id: str, subject: str) -> bytes:
         return self.answers.download(export_id=export_id, subject=subject)
 
@@ -112,6 +124,27 @@ class Rights:
     ) -> list[RequestView]:
         return self.staff.queue(
             kind=kind, state=state, due_before=due_before, overdue=overdue, assigned_to=assigned_to, limit=limit
+        )
+
+    def queue_page(
+        self,
+        *,
+        kind: str | None = None,
+        state: str | None = None,
+        due_before: str | None = None,
+        overdue: bool = False,
+        assigned_to: str | None = None,
+        limit: int = 200,
+        cursor: str | None = None,
+    ) -> Page[RequestView]:
+        return self.staff.queue_page(
+            kind=kind,
+            state=state,
+            due_before=due_before,
+            overdue=overdue,
+            assigned_to=assigned_to,
+            limit=limit,
+            cursor=cursor,
         )
 
     def staff_view(self, request_id: str, *, with_payload: bool = False) -> tuple[RequestView, dict[str, Any]]:

@@ -41,7 +41,7 @@ from yinsi.core.requests import (
     check_transition,
 )
 from yinsi.core.sealing import open_value
-from yinsi.services import minors
+from yinsi.services import minors, webhooks
 from yinsi.services.audit import AuditEvent
 from yinsi.services.notifier import Notifier
 from yinsi.services.unit_of_work import UnitOfWork
@@ -58,7 +58,7 @@ ACCOUNTS = table_of(AccountRow)
 
 # Statements every request runs, built once (SQLAlchemy's per-call construction costs more than the query).
 _REQUEST = select(REQUESTS).where(REQUESTS.c.id == bindparam("request_id"))
-_REQUEST_FILER = select(REQUESTS.c.type, REQUESTS.c.filer_id).where(REQUESTS.c.id == bindparam("request_id"))
+REQUEST_FILER = select(REQUESTS.c.type, REQUESTS.c.filer_id).where(REQUESTS.c.id == bindparam("request_id"))
 REQUEST_STATE = select(REQUESTS.c.state).where(REQUESTS.c.id == bindparam("request_id"))
 INSERT_REQUEST = strict_insert(
     REQUESTS,
@@ -204,9 +204,10 @@ class RequestStore:
     """The requests' rows and the steps every part takes on them: a transition is recorded, audited and
     notified in the caller's unit of work."""
 
-    def __init__(self, vault: Vault, notifier: Notifier) -> None:
+    def __init__(self, vault: Vault, notifier: Notifier, *, staff_inbox: str | None = None) -> None:
         self.vault = vault
         self.notifier = notifier
+        self.staff_inbox = staff_inbox  # where notices to staff go (an e-mail address), if anywhere
 
     @property
     def policy(self) -> CompiledPolicy:
@@ -239,6 +240,7 @@ class RequestStore:
                 "note": note,
             },
         )
+        self.announce(uow, request_id, subject, from_state, to_state)
         uow.record(
             AuditEvent(
                 f"request-{to_state.value.replace('_', '-')}",
@@ -252,6 +254,25 @@ class RequestStore:
                 },
             )
         )
+
+    def announce(
+        self, uow: UnitOfWork, request_id: str, subject: str, from_state: State | None, to_state: State
+    ) -> None:
+        """The operator's systems hear of the request in the same transaction (``webhooks``)."""
+        kind = RequestType(uow.connection.execute(REQUEST_FILER, {"request_id": request_id}).one().type)
+        data: dict[str, Any] = {
+            "request_id": request_id,
+            "request_type": kind.value,
+            "subject_id": None if subject == NO_ACCOUNT else subject,
+            "state": to_state.value,
+        }
+        now = self.vault.now()
+        if from_state is None:
+            webhooks.enqueue(uow.connection, webhooks.REQUEST_CREATED, data, now=now)
+            return
+        webhooks.enqueue(uow.connection, webhooks.REQUEST_STATE_CHANGED, {**data, "from": from_state.value}, now=now)
+        if to_state is State.COMPLETED:
+            webhooks.enqueue(uow.connection, webhooks.REQUEST_COMPLETED, data, now=now)
 
     def move(
         self,
@@ -290,7 +311,7 @@ class RequestStore:
         key = f"notice:{request_id}"
         note = uow.notes.get(key)
         if note is None:
-            row = uow.connection.execute(_REQUEST_FILER, {"request_id": request_id}).one()
+            row = uow.connection.execute(REQUEST_FILER, {"request_id": request_id}).one()
             note = {
                 "type": RequestType(row.type),
                 "states": [],

@@ -19,6 +19,7 @@ from yinsi.core.requests import (
     State,
 )
 from yinsi.core.sealing import seal_value
+from yinsi.services import webhooks
 from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
@@ -111,6 +112,12 @@ class Cancellation:
                     "third_party_logins_released": released,
                 },
             )
+        )
+        webhooks.enqueue(
+            connection,
+            webhooks.ACCOUNT_CANCELLED,
+            {"subject_id": subject, "reason": reason, "request_id": request_id},
+            now=self.vault.now(),
         )
         self.vault.shred_as_system(actor=Actor.system(), subject_id=subject, reason=reason, uow=uow)
         return {"recipients_told": told, "third_party_logins_released": released}

@@ -15,16 +15,18 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, or_, select
 
+from yinsi.core import pages
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import BadRequest, Conflict, not_found
 from yinsi.core.i18n import Msg
+from yinsi.core.pages import Page
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import ExcessiveAction
 from yinsi.core.requests import AUTOMATIC, FINAL, RequestType, State, TransitionRefused, due, excess
 from yinsi.core.sealing import seal_value
-from yinsi.services import minors, rate_limits, self_service
+from yinsi.services import minors, rate_limits, self_service, staff_notices
 from yinsi.services.accounts import Accounts
 from yinsi.services.rights.base import (
     GUARDIAN_ACTION,
@@ -150,6 +152,10 @@ class PersonRequests:
                 )  # staff review it; say what waits
             if view.fee_notice:
                 view.details["fee_notice"] = True
+            inbox = self.store.staff_inbox
+            if inbox is not None and view.state not in FINAL:  # it waits for staff: tell them
+                notice = staff_notices.new_request_notice(inbox, request_id=request_id, kind=kind, due_on=view.due_on)
+                uow.after_commit(lambda: self.store.notifier.send(notice))
         return view
 
     def file_next_of_kin(self, *, by: str, filing: Filing) -> RequestView:
@@ -281,12 +287,26 @@ class PersonRequests:
         return None
 
     def list_for(self, *, by: str) -> list[RequestView]:
+        """Every request ``by`` filed, newest first."""
+        return self.page_for(by=by, limit=1_000_000).items
+
+    def page_for(self, *, by: str, limit: int, cursor: str | None = None) -> Page[RequestView]:
+        """The requests ``by`` filed, newest first, a page at a time."""
+        after = pages.decode(cursor, 2)
+        query = (
+            select(REQUESTS.c.id)
+            .where(REQUESTS.c.filer_id == by)
+            .order_by(REQUESTS.c.created_at.desc(), REQUESTS.c.id.desc())
+            .limit(limit + 1)
+        )
+        if after is not None:
+            try:
+                created = datetime.fromisoformat(str(after[0]))
+            except ValueError:
+                raise BadRequest(pages.BAD_CURSOR, field="cursor") from None
+            c = REQUESTS.c
+            query = query.where(or_(c.created_at < created, and_(c.created_at == created, c.id < str(after[1]))))
         with self.vault.engine.connect() as connection:
-            ids = (
-                connection.execute(
-                    select(REQUESTS.c.id).where(REQUESTS.c.filer_id == by).order_by(REQUESTS.c.created_at.desc())
-                )
-                .scalars()
-                .all()
-            )
-            return [self.store.view(connection, i) for i in ids]
+            ids = connection.execute(query).scalars().all()
+            views = [self.store.view(connection, i) for i in ids]
+        return pages.cut(views, limit, lambda v: (v.created_at.isoformat(), v.id))

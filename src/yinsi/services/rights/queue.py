@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, update
 
+from yinsi.core import pages
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import BadRequest, CancellationBlocked, Conflict
 from yinsi.core.i18n import Msg
+from yinsi.core.pages import Page
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import (
@@ -55,7 +58,27 @@ class StaffQueue:
         assigned_to: str | None = None,
         limit: int = 200,
     ) -> list[RequestView]:
-        query = select(REQUESTS.c.id).order_by(REQUESTS.c.due_on, REQUESTS.c.created_at).limit(limit)
+        """The first ``limit`` requests of the queue (see ``queue_page``)."""
+        return self.queue_page(
+            kind=kind, state=state, due_before=due_before, overdue=overdue, assigned_to=assigned_to, limit=limit
+        ).items
+
+    def queue_page(
+        self,
+        *,
+        kind: str | None = None,
+        state: str | None = None,
+        due_before: str | None = None,
+        overdue: bool = False,
+        assigned_to: str | None = None,
+        limit: int = 200,
+        cursor: str | None = None,
+    ) -> Page[RequestView]:
+        """Open requests (or those in ``state``), soonest due first, a page at a time: the page after ``cursor``."""
+        after = pages.decode(cursor, 3)
+        query = select(REQUESTS.c.id).order_by(REQUESTS.c.due_on, REQUESTS.c.created_at, REQUESTS.c.id).limit(limit + 1)
+        if after is not None:
+            query = query.where(_after_in_queue(after))
         if kind:
             query = query.where(REQUESTS.c.type == kind)
         if state:
@@ -72,7 +95,8 @@ class StaffQueue:
         if assigned_to:
             query = query.where(REQUESTS.c.assigned_to == assigned_to)
         with self.vault.engine.connect() as connection:
-            return [self.store.view(connection, i) for i in connection.execute(query).scalars()]
+            views = [self.store.view(connection, i) for i in connection.execute(query).scalars()]
+        return pages.cut(views, limit, lambda v: (v.due_on, v.created_at.isoformat(), v.id))
 
     def staff_view(self, request_id: str, *, with_payload: bool = False) -> tuple[RequestView, dict[str, Any]]:
         """The request as staff see it and, only when asked (it is decrypted), what the person wrote."""
@@ -254,3 +278,17 @@ class StaffQueue:
         for kind, state, count in rows:
             counts.setdefault(kind, {})[state] = int(count)
         return {"by_type": counts, "overdue": int(overdue)}
+
+
+def _after_in_queue(key: list[str | int]) -> ColumnElement[bool]:
+    """Strictly after (due_on, created_at, id) in the queue's order; a key that is not one is ``bad_request``."""
+    try:
+        due, created, request_id = date.fromisoformat(str(key[0])), datetime.fromisoformat(str(key[1])), str(key[2])
+    except ValueError:
+        raise BadRequest(pages.BAD_CURSOR, field="cursor") from None
+    c = REQUESTS.c
+    return or_(
+        c.due_on > due,
+        and_(c.due_on == due, c.created_at > created),
+        and_(c.due_on == due, c.created_at == created, c.id > request_id),
+    )

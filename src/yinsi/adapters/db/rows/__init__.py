@@ -33,6 +33,7 @@ from yinsi.adapters.db.rows.vault import (
     ShredRecordRow,
     SubjectRow,
 )
+from yinsi.adapters.db.rows.webhooks import RequestReminderRow, WebhookAttemptRow, WebhookEventRow
 
 __all__ = [
     "KEYSTORE_SCHEMA",
@@ -62,6 +63,7 @@ __all__ = [
     "RateEventRow",
     "RecipientNoticeRow",
     "RequestEventRow",
+    "RequestReminderRow",
     "RightsRequestRow",
     "SecretRow",
     "SessionRow",
@@ -70,5 +72,7 @@ __all__ = [
     "StaffSessionRow",
     "SubjectRow",
     "TombstoneRow",
+    "WebhookAttemptRow",
+    "WebhookEventRow",
     "table_of",
 ]

@@ -1,35 +1,31 @@
-"""Request and response bodies. Values of PI only ever travel in bodies, never in URLs (URLs get logged)."""
+"""Subjects and their PI, for the operator's services (/v1/subjects)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-Identifier = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+from yinsi.api.schemas.common import IDENTIFIER, Body
 
 
-class SubjectCreated(BaseModel):
+class SubjectOut(BaseModel):
     id: str
 
 
-class PiWrite(Body):
-    purpose: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="The declared purpose of collection.")
+class PiWriteIn(Body):
+    purpose: str = Field(pattern=IDENTIFIER, description="The declared purpose of collection.")
     source: str = Field(min_length=1, max_length=64, description="Where the values come from, e.g. booking-app.")
     values: dict[str, str | int] = Field(min_length=1, max_length=100, description="Field id → value.")
 
 
-class PiWritten(BaseModel):
+class PiWrittenOut(BaseModel):
     subject_id: str
     written: list[str]
     retain_until: dict[str, datetime | None]
 
 
-class PiRead(BaseModel):
+class PiReadOut(BaseModel):
     subject_id: str
     purpose: str
     values: dict[str, str | int] = Field(
@@ -41,25 +37,19 @@ class PiRead(BaseModel):
     absent: list[str] = Field(description="Fields the role may see but that hold no value.")
 
 
-class Lookup(Body):
-    field: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+class LookupIn(Body):
+    field: str = Field(pattern=IDENTIFIER)
     value: str = Field(min_length=1, max_length=256)
-    purpose: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    purpose: str = Field(pattern=IDENTIFIER)
 
 
-class LookupResult(BaseModel):
+class LookupOut(BaseModel):
     subjects: list[str]
 
 
-class Health(BaseModel):
-    status: str
-    policy: str | None
-    database: str
-
-
 class ProvisionIn(Body):
-    recipient: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="A recipient the spec declares.")
-    purpose: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
+    recipient: str = Field(pattern=IDENTIFIER, description="A recipient the spec declares.")
+    purpose: str = Field(pattern=IDENTIFIER)
     fields: list[str] = Field(min_length=1, max_length=50)
 
 
@@ -70,3 +60,20 @@ class ProvisionOut(BaseModel):
     values: dict[str, str | int] = Field(
         description="Whole values, to pass to the recipient (and nowhere else); typed as the spec declares."
     )
+
+
+class BlockerIn(Body):
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$", description="e.g. wallet_balance, unfinished_course")
+    label_zh: str = Field(min_length=1, max_length=200)
+    label_en: str = Field(min_length=1, max_length=200)
+    action_zh: str = Field(min_length=1, max_length=300, description="What the person should do about it.")
+    action_en: str = Field(min_length=1, max_length=300)
+
+
+class BlockerOut(BaseModel):
+    id: int
+
+
+class ExternalLoginIn(Body):
+    provider: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$", description="e.g. wechat, weibo, qq")
+    identifier: str = Field(min_length=1, max_length=256, description="The provider's id for this person (sealed).")
