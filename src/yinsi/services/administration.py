@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -19,12 +20,13 @@ from yinsi.adapters.keys.local_file import LocalFileKeyProvider
 from yinsi.config import Settings
 from yinsi.core.errors import BadRequest, Unauthenticated
 from yinsi.core.i18n import Msg
+from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.services import announcements, api_keys, backups, policies, staff
 from yinsi.services.audit import AuditEvent
 from yinsi.services.keyring import KeyRing, RotationReport
 from yinsi.services.notifier import Notifier
-from yinsi.services.vault import Vault
+from yinsi.services.vault import Actor, Vault
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +149,25 @@ class Administration:
         """Sends a policy change's announcement to the people it concerns, through their channels."""
         self._follow_policy()  # the announcement names the new version's channels, not the old one's
         return announcements.deliver(self._vault, self._notifier, announcement_id, progress=progress)
+
+    def audit_page(
+        self, *, viewer: Actor, subject: str | None, action: str | None, limit: int, cursor: str | None
+    ) -> Page[dict[str, Any]]:
+        """A page of the audit trail for a member of staff; looking at it is itself recorded."""
+        page = self._vault.audit.events_page(
+            self._vault.engine, subject=subject, action=action, limit=limit, cursor=cursor
+        )
+        with self._vault.unit() as uow:
+            uow.record(
+                AuditEvent(
+                    "audit-viewed",
+                    viewer.id,
+                    role=viewer.role,
+                    subject=subject,
+                    details={"action": action, "count": len(page.items)},
+                )
+            )
+        return page
 
     def policy_history(self) -> list[dict[str, object]]:
         with self._vault.engine.connect() as connection:

@@ -24,7 +24,6 @@ from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import RequestType
 from yinsi.services import staff
-from yinsi.services.audit import AuditEvent
 from yinsi.services.rights import Filing, RequestView
 
 router = APIRouter()
@@ -159,8 +158,7 @@ def proceed_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang:
 @router.get("/v1/me/blockers", response_model=BlockersOut, operation_id="list_my_blockers", tags=["rights"])
 def my_blockers(subject: SubjectDep, yinsi: YinsiDep) -> BlockersOut:
     """What must be settled before my account can be cancelled, and what to do about each."""
-    with yinsi.engine.connect() as connection:
-        return BlockersOut(blockers=yinsi.rights.blockers(connection, subject))
+    return BlockersOut(blockers=yinsi.rights.blockers_of(subject=subject))
 
 
 @router.get(
@@ -274,19 +272,8 @@ def staff_audit(
 ) -> AuditPageOut:
     """Audit events, newest first (they name fields, purposes and roles, never values); viewing is audited too."""
     staff.require(yinsi.policy.current(), member, Operation.VIEW_AUDIT)
-    page = yinsi.audit.events_page(yinsi.engine, subject=subject, action=action, limit=limit, cursor=cursor)
-    events = page.items
-    with yinsi.vault.unit() as uow:
-        uow.record(
-            AuditEvent(
-                "audit-viewed",
-                member.actor.id,
-                role=member.role,
-                subject=subject,
-                details={"action": action, "count": len(events)},
-            )
-        )
-    return AuditPageOut(events=events, next_cursor=page.next_cursor)
+    page = yinsi.admin.audit_page(viewer=member.actor, subject=subject, action=action, limit=limit, cursor=cursor)
+    return AuditPageOut(events=page.items, next_cursor=page.next_cursor)
 
 
 @router.get(
@@ -332,17 +319,8 @@ def staff_queue(
 def staff_request(request_id: str, member: StaffDep, yinsi: YinsiDep, lang: LangDep) -> StaffRequestOut:
     """One request with what the person wrote (visible to staff who handle requests)."""
     staff.require(yinsi.policy.current(), member, Operation.VIEW_REQUESTS)
-    view, payload = yinsi.rights.staff_view(request_id, with_payload=True)
-    with yinsi.vault.unit() as uow:  # reading what a person wrote is itself recorded
-        uow.record(
-            AuditEvent(
-                "request-viewed",
-                member.actor.id,
-                role=member.role,
-                subject=view.subject_id,
-                details={"request": request_id},
-            )
-        )
+    # Reading what a person wrote is itself recorded.
+    view, payload = yinsi.rights.staff_view(request_id, with_payload=True, viewer=member.actor)
     return StaffRequestOut(request=out(view, lang), payload={k: v for k, v in payload.items() if v})
 
 

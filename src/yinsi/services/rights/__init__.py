@@ -101,6 +101,11 @@ class Rights:
     def blockers(self, connection: Connection, subject: str) -> list[dict[str, Any]]:
         return self.cancellation.blockers(connection, subject)
 
+    def blockers_of(self, *, subject: str) -> list[dict[str, Any]]:
+        """What must be settled before the person's account can be cancelled."""
+        with self.vault.engine.connect() as connection:
+            return self.cancellation.blockers(connection, subject)
+
     def add_blocker(self, *, subject: str, kind: str, label: Msg, action: Msg, actor: Actor) -> int:
         return self.cancellation.add_blocker(subject=subject, kind=kind, label=label, action=action, actor=actor)
 
@@ -147,8 +152,10 @@ class Rights:
             cursor=cursor,
         )
 
-    def staff_view(self, request_id: str, *, with_payload: bool = False) -> tuple[RequestView, dict[str, Any]]:
-        return self.staff.staff_view(request_id, with_payload=with_payload)
+    def staff_view(
+        self, request_id: str, *, with_payload: bool = False, viewer: Actor | None = None
+    ) -> tuple[RequestView, dict[str, Any]]:
+        return self.staff.staff_view(request_id, with_payload=with_payload, viewer=viewer)
 
     def assign(self, *, request_id: str, to: str, actor: Actor) -> RequestView:
         return self.staff.assign(request_id=request_id, to=to, actor=actor)

@@ -98,12 +98,27 @@ class StaffQueue:
             views = [self.store.view(connection, i) for i in connection.execute(query).scalars()]
         return pages.cut(views, limit, lambda v: (v.due_on, v.created_at.isoformat(), v.id))
 
-    def staff_view(self, request_id: str, *, with_payload: bool = False) -> tuple[RequestView, dict[str, Any]]:
-        """The request as staff see it and, only when asked (it is decrypted), what the person wrote."""
+    def staff_view(
+        self, request_id: str, *, with_payload: bool = False, viewer: Actor | None = None
+    ) -> tuple[RequestView, dict[str, Any]]:
+        """The request as staff see it and, only when asked (it is decrypted), what the person wrote; a
+        ``viewer`` who reads what the person wrote is recorded in the audit trail."""
         with self.vault.engine.connect() as connection:
             row = self.store.row(connection, request_id)
             payload = self.store.payload(connection, row) if with_payload else {}
-            return self.store.view(connection, request_id), payload
+            view = self.store.view(connection, request_id)
+        if viewer is not None:
+            with self.vault.unit() as uow:
+                uow.record(
+                    AuditEvent(
+                        "request-viewed",
+                        viewer.id,
+                        role=viewer.role,
+                        subject=view.subject_id,
+                        details={"request": request_id},
+                    )
+                )
+        return view, payload
 
     def assign(self, *, request_id: str, to: str, actor: Actor) -> RequestView:
         with self.vault.unit() as uow:
