@@ -68,5 +68,13 @@ class ProvisionOut(BaseModel):
     recipient: str
     purpose: str
     values: dict[str, str | int] = Field(
-        description="Whole values, to pass to the recipient (and nowhere else); typed as the spec declares."
+        description="The values to pass to the recipient (and nowhere else): whole and typed as the spec declares, "
+        "or de-identified (a pseudonym, an age band, a birth year, a city) where the spec says so."
     )
+    subject_ref: str = Field(
+        description="How the recipient knows the person: the subject id, or, for a recipient that gets "
+        "de-identified data, a pseudonym of its own (stable for it, unrelated for any other recipient)."
+    )
+    deidentified: dict[str, str] = Field(default_factory=dict, description="Field -> how it was de-identified.")
+    basis: str = Field(description="What the provision rests on: the purpose's legal basis, or 'separate_consent'.")
+    mechanism: str | None = Field(default=None, description="For a transfer abroad: its legal mechanism.")

@@ -26,6 +26,7 @@ from yinsi.cli import (
     publish_cmd,
     requests_cmd,
     serve_cmd,
+    sharing_cmd,
     staff_cmd,
     store_cmd,
 )
@@ -54,6 +55,9 @@ app.command("outbox", help="Show what the console channel kept instead of sendin
 app.add_typer(jobs_cmd.app, name="jobs", help="Periodic work: retention of access logs and more.")
 app.add_typer(staff_cmd.app, name="staff", help="Create staff accounts (password and TOTP) with staff roles.")
 app.add_typer(requests_cmd.app, name="requests", help="The privacy officer's queue of rights requests.")
+app.add_typer(
+    sharing_cmd.app, name="sharing", help="Provision records, ended entrustments, disclosures, business transfers."
+)
 policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)
 policy.app.command("versions", help="List the published versions (initial, minor or material), the one in force last.")(
     publish_cmd.versions

@@ -47,6 +47,8 @@ class Deny(StrEnum):
     RECONSENT_REQUIRED = "policy_reconsent_required"
     PERSONALISATION_OFF = "personalisation_off"
     SUBJECT_ERASED = "subject_erased"
+    CROSS_BORDER_NOT_ALLOWED = "cross_border_not_allowed"
+    ENTRUSTMENT_ENDED = "entrustment_ended"
 
 
 GRANTED = "granted"

@@ -508,6 +508,9 @@ _RULES: dict[tuple[str, ...], _Rule] = {
     ("recipients", "*", "agreement"): _flag(RECIPIENTS, good=True),
     ("recipients", "*", "delete_on_end"): _flag(RECIPIENTS, good=True),
     ("recipients", "*", "deletion_channel"): _if(RIGHTS, lambda raw, env: raw.change != "added"),
+    ("recipients", "*", "deidentify"): _always(RECIPIENTS),
+    ("recipients", "*", "deidentify", "*"): _always(RECIPIENTS),
+    ("recipients", "*", "transfer_mechanism"): _always(RECIPIENTS),
     ("sharing", "transfer_on_merger"): _flag(RECIPIENTS, good=False),
     ("sharing", "merger_notice_recipient"): _flag(RECIPIENTS, good=True),
     ("sharing", "merger_reconsent"): _flag(RECIPIENTS, good=True),
@@ -714,6 +717,8 @@ _LABELS: dict[str, str | tuple[str, str]] = {
     "delete_on_end": ("委托结束后删除", "deletes when the entrustment ends"),
     "deletion_channel": ("删除请求渠道", "deletion channel"),
     "sdk_provider": ("SDK 提供方", "SDK provider"),
+    "deidentify": ("去标识化方式", "de-identification"),
+    "transfer_mechanism": ("出境的法定条件", "transfer mechanism"),
     # Minors
     "guardian_consent_under": ("需监护人同意的年龄", "guardian consent age"),
     "delete_on_discovery": ("发现后删除", "delete on discovery"),

@@ -31,6 +31,7 @@ from yinsi.core.policy.vocabulary import (
     ContactUse,
     CookieCategory,
     CrossBorderRule,
+    Deidentification,
     ExcessiveAction,
     ExternalRemedy,
     FieldSource,
@@ -55,6 +56,7 @@ from yinsi.core.policy.vocabulary import (
     SecurityMeasure,
     Sensitivity,
     Technology,
+    TransferMechanism,
     Visibility,
 )
 
@@ -173,6 +175,7 @@ OPERATION: dict[Operation, Msg] = {
     Operation.DECIDE_NEXT_OF_KIN: Msg("审核近亲属请求", "decide next-of-kin requests"),
     Operation.VIEW_AUDIT: Msg("查看审计日志", "view the audit log"),
     Operation.PUBLISH_POLICY: Msg("发布隐私政策", "publish the privacy policy"),
+    Operation.APPROVE_DISCLOSURE: Msg("批准向国家机关披露", "approve a disclosure to an authority"),
 }
 
 RECIPIENT_KIND: dict[RecipientKind, Msg] = {
@@ -500,6 +503,23 @@ RISK: dict[Risk, Msg] = {
     Risk.HIGH: Msg("高", "high"),
 }
 
+DEIDENTIFICATION: dict[Deidentification, Msg] = {
+    Deidentification.PSEUDONYM: Msg("替换为该接收方专用的假名", "replaced by a pseudonym of this recipient's own"),
+    Deidentification.AGE_BAND: Msg("仅提供年龄段", "an age band only"),
+    Deidentification.BIRTH_YEAR: Msg("仅提供出生年份", "the year of birth only"),
+    Deidentification.CITY: Msg("仅提供所在城市", "the city only"),
+}
+
+TRANSFER_MECHANISM: dict[TransferMechanism, Msg] = {
+    TransferMechanism.SECURITY_ASSESSMENT: Msg("通过国家网信部门组织的安全评估", "a CAC security assessment"),
+    TransferMechanism.CERTIFICATION: Msg(
+        "经专业机构进行个人信息保护认证", "personal information protection certification"
+    ),
+    TransferMechanism.STANDARD_CONTRACT: Msg(
+        "与境外接收方订立标准合同", "the standard contract with the recipient abroad"
+    ),
+}
+
 ENUM_LABELS: Mapping[type[StrEnum], Mapping[Any, Msg]] = {
     FieldType: FIELD_TYPE,
     Category: CATEGORY,
@@ -532,6 +552,8 @@ ENUM_LABELS: Mapping[type[StrEnum], Mapping[Any, Msg]] = {
     ContactKind: CONTACT_KIND,
     ExcessiveAction: EXCESSIVE_ACTION,
     Risk: RISK,
+    Deidentification: DEIDENTIFICATION,
+    TransferMechanism: TRANSFER_MECHANISM,
 }
 """Every closed vocabulary and its words; a test checks that no value is missing."""
 

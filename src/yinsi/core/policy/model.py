@@ -25,6 +25,7 @@ from yinsi.core.policy.vocabulary import (
     ContactUse,
     CookieCategory,
     CrossBorderRule,
+    Deidentification,
     ExcessiveAction,
     ExternalRemedy,
     FieldSource,
@@ -50,6 +51,7 @@ from yinsi.core.policy.vocabulary import (
     SecurityMeasure,
     Sensitivity,
     Technology,
+    TransferMechanism,
     Visibility,
 )
 
@@ -82,6 +84,16 @@ def derive_sms_signature(name: str) -> str:
         text = text.split(opener, 1)[0]
     text = "".join(ch for ch in text if ch not in "）)】]〕\r\n\t")
     return text.strip(_LOOSE_ENDS)[:SMS_SIGNATURE_MAX].strip(_LOOSE_ENDS)
+
+
+def _without_absent(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Keys added after policies were published are left out of a dump while they hold their default, so a
+    spec that does not use them dumps (and so digests) as before: publishing the same file stays "unchanged"."""
+    for key in keys:
+        value = data.get(key)
+        if value is None or value in ({}, []):
+            data.pop(key, None)
+    return data
 
 
 # --------------------------------------------------------------------------- the notice itself
@@ -234,6 +246,16 @@ class Purpose(Strict):
     others_pi: bool = Field(
         default=False, description="The person may enter other people's PI (needs their authorisation)."
     )
+    # -- sharing (issue 11): additive, left out of the dump while unset
+    non_personalised_alternative: Identifier | None = Field(
+        default=None,
+        description="For a personalised purpose: the purpose served instead once the person switches "
+        "personalisation off (one that does not profile them).",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_sharing_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_absent(handler(self), ("non_personalised_alternative",))
 
 
 class Permission(Strict):
@@ -299,6 +321,31 @@ class Recipient(Strict):
         default=None, max_length=300, description="Where to tell it to delete a person's PI (URL or address)."
     )
     sdk_provider: LocalText | None = None
+    # -- sharing (issue 11): additive, left out of the dump while unset
+    deidentify: dict[Identifier, Deidentification] = Field(
+        default_factory=dict,
+        description="How each of its fields is de-identified before it is provided: 'pseudonym' (a keyed "
+        "pseudonym of this recipient's own), 'age_band', 'birth_year' or 'city'. A field left out goes whole.",
+    )
+    transfer_mechanism: TransferMechanism | None = Field(
+        default=None,
+        description="For a recipient outside mainland China: the legal condition of the transfer (PIPL Art. 38): "
+        "'security_assessment', 'certification' or 'standard_contract'. Without it nothing is sent abroad.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_sharing_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_absent(handler(self), ("deidentify", "transfer_mechanism"))
+
+    @model_validator(mode="after")
+    def _deidentify_own_fields(self) -> Recipient:
+        stray = sorted(set(self.deidentify) - set(self.fields))
+        if stray:
+            raise ValueError(
+                f"'deidentify' names field(s) not provided to this recipient: {', '.join(stray)} "
+                "(list them under 'fields' too)"
+            )
+        return self
 
 
 class Minors(Strict):

@@ -1,0 +1,128 @@
+"""``yinsi sharing``: provision records, ended entrustments, disclosures to authorities, business transfers.
+
+Each command names the member of staff it is done as (``--as``); their role in the spec decides what they may
+do, exactly as over HTTP, and every action is audited. Output names fields, recipients and references, never
+a value of PI.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from yinsi.cli.context import err, out, state
+from yinsi.core.errors import Unauthenticated
+from yinsi.core.i18n import Msg
+
+if TYPE_CHECKING:
+    from yinsi.bootstrap import Yinsi
+    from yinsi.services.vault import Actor
+
+app = typer.Typer(no_args_is_help=True)
+
+AsStaff = Annotated[str, typer.Option("--as", help="The member of staff acting.", show_default=False)]
+AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
+
+
+def _actor(yinsi: Yinsi, username: str) -> Actor:
+    from yinsi.services import staff
+
+    with yinsi.engine.connect() as connection:
+        member = staff.lookup(connection, username)
+    if member is None:
+        raise Unauthenticated(
+            Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}.")
+        )
+    return member.actor
+
+
+@app.command("provisions")
+def list_provisions(
+    ctx: typer.Context,
+    as_: AsStaff,
+    subject: Annotated[str | None, typer.Option(help="Only what was provided of this person.")] = None,
+    recipient: Annotated[str | None, typer.Option(help="Only what was provided to this recipient.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Provision records (newest first) by subject or by recipient: fields, purpose, basis; never values."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import provisions
+
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        found = provisions.records(yinsi.vault, actor=_actor(yinsi, as_), subject_id=subject, recipient=recipient)
+    for r in found:
+        if as_json:
+            line = {
+                "id": r.id,
+                "subject": r.subject_id,
+                "recipient": r.recipient,
+                "purpose": r.purpose,
+                "fields": r.fields,
+                "actor": r.actor,
+                "at": r.at.isoformat(),
+                **r.details,
+            }
+            out.print(json.dumps(line, ensure_ascii=False), markup=False, soft_wrap=True)
+        else:
+            extra = f" mechanism={r.details['mechanism']}" if "mechanism" in r.details else ""
+            out.print(
+                f"{r.id}  {r.at:%Y-%m-%d %H:%M}  {r.subject_id}  {r.recipient}  {r.purpose}  "
+                f"{','.join(r.fields)}  basis={r.details.get('basis', '-')}{extra}",
+                markup=False,
+                soft_wrap=True,
+            )
+    err.print(f"{len(found)} provision(s)", markup=False)
+
+
+@app.command("end-entrustment")
+def end_entrustment(
+    ctx: typer.Context, recipient: Annotated[str, typer.Argument(show_default=False)], as_: AsStaff
+) -> None:
+    """End a processor's entrustment: record and send the demand that it delete the PI (PIPL Art. 21)."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import entrustments
+
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        ending = entrustments.end_entrustment(yinsi.vault, recipient=recipient, actor=_actor(yinsi, as_))
+    how = (
+        "queued for its deletion channel: run 'yinsi jobs recipient-notices'"
+        if ending.notice_status == "pending"
+        else "recorded: the policy names no deletion channel, so pass it on by hand"
+    )
+    out.print(f"entrustment {ending.id} of {recipient} ended; deletion demand {ending.notice_id} {how}", markup=False)
+
+
+@app.command("confirm-deletion")
+def confirm_deletion(
+    ctx: typer.Context,
+    ending_id: Annotated[int, typer.Argument(show_default=False, help="The ended entrustment's number.")],
+    reference: Annotated[str, typer.Option(help="The processor's own reference for its deletion.")],
+    as_: AsStaff,
+) -> None:
+    """Record a processor's confirmation that it deleted the PI of an ended entrustment."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import entrustments
+
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        ending = entrustments.confirm_deletion(
+            yinsi.vault, ending_id=ending_id, reference=reference, actor=_actor(yinsi, as_)
+        )
+    out.print(f"deletion by {ending.recipient} confirmed (entrustment {ending.id})", markup=False)
+
+
+@app.command("entrustments")
+def list_entrustments(ctx: typer.Context) -> None:
+    """Ended entrustments: the deletion demand's state and the processor's confirmation."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import entrustments
+
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        found = entrustments.endings(yinsi.vault)
+    for e in found:
+        confirmed = f"confirmed {e.confirmed_at:%Y-%m-%d} ({e.confirmation})" if e.confirmed_at else "not confirmed"
+        out.print(
+            f"{e.id}  {e.recipient}  ended {e.ended_at:%Y-%m-%d}  demand {e.notice_status}  {confirmed}", markup=False
+        )
+    err.print(f"{len(found)} ended entrustment(s)", markup=False)
