@@ -126,3 +126,117 @@ def list_entrustments(ctx: typer.Context) -> None:
             f"{e.id}  {e.recipient}  ended {e.ended_at:%Y-%m-%d}  demand {e.notice_status}  {confirmed}", markup=False
         )
     err.print(f"{len(found)} ended entrustment(s)", markup=False)
+
+
+@app.command("disclose")
+def disclose(
+    ctx: typer.Context,
+    subject: Annotated[str, typer.Argument(show_default=False, help="The person the authority asks about.")],
+    authority: Annotated[str, typer.Option(help="The authority, as the spec's recipients name it.")],
+    purpose: Annotated[str, typer.Option(help="One of the authority's declared purposes.")],
+    fields: Annotated[str, typer.Option(help="Comma-separated fields declared for the authority.")],
+    legal_reference: Annotated[str, typer.Option("--legal-reference", help="The legal document's number.")],
+    as_: AsStaff,
+) -> None:
+    """Record an authority's demand for a person's PI, for a privacy officer to approve or refuse."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import disclosures
+
+    wanted = [f.strip() for f in fields.split(",") if f.strip()]
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        done = disclosures.request_disclosure(
+            yinsi.vault,
+            subject_id=subject,
+            authority=authority,
+            purpose=purpose,
+            fields=wanted,
+            legal_reference=legal_reference,
+            actor=_actor(yinsi, as_),
+        )
+    out.print(f"disclosure {done.id} recorded; it waits for a privacy officer's decision", markup=False)
+
+
+@app.command("decide-disclosure")
+def decide_disclosure(
+    ctx: typer.Context,
+    disclosure_id: Annotated[int, typer.Argument(show_default=False)],
+    as_: AsStaff,
+    approve: Annotated[bool, typer.Option("--approve/--refuse", help="Approve, or refuse.", show_default=False)],
+    out_file: Annotated[
+        typer.FileTextWrite | None,
+        typer.Option("--out", help="Approved: write the values here as JSON (created readable by you only)."),
+    ] = None,
+) -> None:
+    """A privacy officer approves (the values are written to --out, once) or refuses a disclosure."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import disclosures
+
+    if approve and out_file is None:
+        raise typer.BadParameter("an approval writes the values to a file: give --out FILE", param_hint="--out")
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        done = disclosures.decide_disclosure(
+            yinsi.vault, disclosure_id=disclosure_id, approve=approve, actor=_actor(yinsi, as_)
+        )
+    if approve and out_file is not None:
+        document = {
+            "disclosure": done.id,
+            "authority": done.authority,
+            "legal_reference": done.legal_reference,
+            "values": done.values,
+        }
+        json.dump(document, out_file, ensure_ascii=False, indent=2)
+    out.print(f"disclosure {done.id} {done.state}", markup=False)
+
+
+@app.command("disclosures")
+def list_disclosures(
+    ctx: typer.Context,
+    as_: AsStaff,
+    subject: Annotated[str | None, typer.Option(help="Only this person's.")] = None,
+    authority: Annotated[str | None, typer.Option(help="Only to this authority.")] = None,
+) -> None:
+    """Disclosures to authorities with their legal references and decisions (never values)."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import disclosures
+
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        found = disclosures.disclosures(yinsi.vault, actor=_actor(yinsi, as_), subject_id=subject, authority=authority)
+    for d in found:
+        decided = f"{d.state} by {d.decided_by}" if d.decided_by else d.state
+        out.print(
+            f"{d.id}  {d.requested_at:%Y-%m-%d}  {d.subject_id}  {d.authority}  {d.purpose}  {','.join(d.fields)}  "
+            f"ref={d.legal_reference}  asked by {d.requested_by}  {decided}",
+            markup=False,
+            soft_wrap=True,
+        )
+    err.print(f"{len(found)} disclosure(s)", markup=False)
+
+
+@app.command("transfer")
+def transfer(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Option(help="merger, acquisition, division, bankruptcy or dissolution.")],
+    to: Annotated[str, typer.Option("--to", help="The new controller's name.")],
+    contact: Annotated[str, typer.Option(help="The new controller's contact (phone, address or e-mail).")],
+    as_: AsStaff,
+) -> None:
+    """Record a transfer of the business and tell every person the new controller's name and contact."""
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services import transfers
+
+    try:
+        which = transfers.TransferKind(kind)
+    except ValueError:
+        kinds = ", ".join(k.value for k in transfers.TransferKind)
+        raise typer.BadParameter(f"choose one of {kinds}", param_hint="--kind") from None
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        done = transfers.announce_transfer(
+            yinsi.vault,
+            yinsi.notifier,
+            kind=which,
+            controller_name=to,
+            controller_contact=contact,
+            actor=_actor(yinsi, as_),
+        )
+    by_channel = ", ".join(f"{channel} {n}" for channel, n in done.channels.items()) or "no direct channel"
+    out.print(f"transfer {done.id} recorded; {done.subjects_told} person(s) told ({by_channel})", markup=False)

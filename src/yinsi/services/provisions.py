@@ -98,11 +98,8 @@ def provide_in(
     recipient: str,
     purpose: str,
     fields: list[str],
-    check_role: bool = True,
-    extra: dict[str, Any] | None = None,
 ) -> Provision:
-    """``provide`` inside a caller's unit of work. ``check_role=False`` is for a disclosure to an authority,
-    which an officer approved instead (its terms are checked by ``services.disclosures``)."""
+    """``provide`` inside a caller's unit of work (an authority is never provided to here: see disclosures)."""
     policy = vault.policy
     spec = policy.spec
     connection = uow.connection
@@ -117,9 +114,9 @@ def provide_in(
         consent=snapshot,
         subject_erased=status == "shredded",
     )
-    reason: Deny | None = decision.first_reason if check_role else None
+    reason: Deny | None = decision.first_reason
     terms: Terms | Deny | None = None
-    if reason is None and check_role:
+    if reason is None:
         terms = provision_terms(spec, recipient, purpose, fields, snapshot)
         if isinstance(terms, Deny):
             reason = terms
@@ -160,7 +157,7 @@ def provide_in(
     subject_ref = pseudonym(key, "subject", subject_id) if spec_recipient.deidentified else subject_id
     basis = terms.basis if isinstance(terms, Terms) else spec.purposes[purpose].legal_basis.value
     mechanism = terms.mechanism.value if isinstance(terms, Terms) and terms.mechanism is not None else None
-    details: dict[str, Any] = {"basis": basis, **(extra or {})}
+    details: dict[str, Any] = {"basis": basis}
     if isinstance(terms, Terms):
         details["region"] = terms.region
     if mechanism is not None:
