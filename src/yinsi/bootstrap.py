@@ -156,6 +156,8 @@ def notifier_for(settings: Settings, outbox: DbOutbox, keyring: KeyRing, clock: 
         senders["sms"] = WebhookMessageSender(settings.sms_webhook_url, secret=secret)
     if settings.push_webhook_url:
         senders["push"] = WebhookMessageSender(settings.push_webhook_url, secret=secret)
+    if settings.login_release_webhook_url:
+        senders["login_release"] = WebhookMessageSender(settings.login_release_webhook_url, secret=secret)
     if settings.smtp_host:
         senders["email"] = SmtpMessageSender(
             settings.smtp_host,

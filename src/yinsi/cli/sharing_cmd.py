@@ -240,3 +240,20 @@ def transfer(
         )
     by_channel = ", ".join(f"{channel} {n}" for channel, n in done.channels.items()) or "no direct channel"
     out.print(f"transfer {done.id} recorded; {done.subjects_told} person(s) told ({by_channel})", markup=False)
+
+
+@app.command("release-logins")
+def release_logins(
+    ctx: typer.Context,
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Also try again the releases that failed."),
+) -> None:
+    """Send cancelled accounts' third-party login releases to the login gateway (or the console outbox)."""
+    from yinsi.adapters.notify.logins import CHANNEL, MessageLoginReleaser
+    from yinsi.bootstrap import open_yinsi
+    from yinsi.services.login_releases import deliver_releases
+
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        releaser = MessageLoginReleaser(yinsi.notifier.sender_for(CHANNEL))
+        done = deliver_releases(yinsi.vault, releaser, retry_failed=retry_failed)
+    out.print(f"released {done.sent} third-party login(s); {done.failed} failed", markup=False)
+    raise typer.Exit(1 if done.failed else 0)

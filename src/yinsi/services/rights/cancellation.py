@@ -19,6 +19,7 @@ from yinsi.core.requests import (
 )
 from yinsi.core.sealing import seal_value
 from yinsi.services.audit import AuditEvent
+from yinsi.services.login_releases import queue_releases
 from yinsi.services.rights.base import (
     _REQUEST_STATE,
     RequestView,
@@ -46,8 +47,6 @@ _OPEN_BLOCKERS = (
     .order_by(_blockers.c.id)
 )
 _INSERT_NOTICE = strict_insert(_notices, "subject_id", "recipient", "kind", "channel", "request_id", "at", "status")
-_LOGINS = select(_logins.c.provider).where(_logins.c.subject_id == bindparam("subject_id"))
-_DELETE_LOGINS = delete(_logins).where(_logins.c.subject_id == bindparam("subject_id"))
 _DELETE_EXPORTS = delete(_exports).where(_exports.c.subject_id == bindparam("subject_id"))
 _CLOSE_ACCOUNT = update(_accounts).where(_accounts.c.subject_id == bindparam("b_subject")).values(status="cancelled")
 
@@ -81,8 +80,8 @@ class Cancellation(RightsBase):
         revoked = self.accounts.revoke_all(uow, subject)
         told = self._tell_recipients(uow, subject, None, "delete", request_id)
         by_subject = {"subject_id": subject}
-        released = list(connection.execute(_LOGINS, by_subject).scalars())
-        connection.execute(_DELETE_LOGINS, by_subject)
+        # Third-party logins: queued for release with their providers (re-sealed before the key goes).
+        released = queue_releases(uow, self.vault, subject)
         connection.execute(_DELETE_EXPORTS, by_subject)
         connection.execute(_CLOSE_ACCOUNT, {"b_subject": subject})
         uow.record(
