@@ -39,6 +39,11 @@ class PiRead(BaseModel):
     forms: dict[str, str] = Field(description="Field id → 'whole' or 'masked'.")
     denied: dict[str, str] = Field(description="Field id → why it was withheld (a stable code).")
     absent: list[str] = Field(description="Fields the role may see but that hold no value.")
+    instead_of: str | None = Field(
+        default=None,
+        description="Set when the person switched personalisation off: the personalised purpose asked for, "
+        "answered by its non-personalised alternative (named in 'purpose').",
+    )
 
 
 class Lookup(Body):

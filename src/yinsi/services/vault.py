@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -156,6 +156,7 @@ class ReadResult:
     forms: dict[str, Visibility]
     denied: dict[str, Deny]
     absent: list[str]
+    instead_of: str | None = None  # the personalised purpose asked for, when its non-personalised one was served
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +440,24 @@ class Vault:
                 consent=self._consent(connection, subject_id, purpose, writing=False),
                 subject_erased=status == "shredded",
             )
+            instead_of: str | None = None
+            alternative = self._non_personalised(decision, purpose)
+            if alternative is not None:
+                # Personalisation is off: the purpose that does not profile the person serves them instead.
+                instead_of, purpose = purpose, alternative
+                in_alternative = policy.purpose_fields[alternative]
+                wanted = [f for f in wanted if f in in_alternative] if fields else sorted(in_alternative)
+                decision = decide(
+                    policy,
+                    role=actor.role,
+                    purpose=purpose,
+                    fields=wanted or ["*"],
+                    operation=Operation.READ,
+                    consent=_inherit(
+                        self._consent(connection, subject_id, purpose, writing=False), instead_of, purpose
+                    ),
+                    subject_erased=status == "shredded",
+                )
             if not decision.any_allowed:
                 uow.record(_decision_event("pi-read-denied", actor, subject_id, decision))
                 raise AccessDenied(decision)
@@ -463,9 +482,17 @@ class Vault:
                     requested=wanted,
                     returned={f: forms[f].value for f in forms},
                     reasons={f: r.value for f, r in decision.denied.items()},
+                    details={"instead_of": instead_of, "reason": Deny.PERSONALISATION_OFF.value} if instead_of else {},
                 )
             )
-        return ReadResult(subject_id, purpose, values, forms, decision.denied, absent)
+        return ReadResult(subject_id, purpose, values, forms, decision.denied, absent, instead_of)
+
+    def _non_personalised(self, decision: Decision, purpose: str) -> str | None:
+        """The purpose to serve instead of ``purpose``, when the person switched personalisation off and the
+        spec names a non-personalised alternative for it (PIPL Art. 24: an option not aimed at them)."""
+        if decision.reason is not Deny.PERSONALISATION_OFF:
+            return None
+        return self.policy.spec.purposes[purpose].non_personalised_alternative
 
     def open_fields(self, connection: Connection, subject_id: str, fields: Iterable[str]) -> dict[str, str]:
         """Decrypts the subject's values. The join with the keystore means a shredded key yields nothing."""
@@ -623,6 +650,18 @@ class Vault:
                     )
                 )
         return sorted({*pending, *resurrected})
+
+
+def _inherit(consent: ConsentSnapshot, personalised: str, alternative: str) -> ConsentSnapshot:
+    """The alternative serves on the consent the person gave the personalised purpose (they asked for the
+    function, only not profiled), unless they decided on the alternative itself."""
+    states = dict(consent.states)
+    if any((kind, alternative) in states for kind in ("purpose", "separate")):
+        return consent
+    for kind in ("purpose", "separate"):
+        if (kind, personalised) in states:
+            states[(kind, alternative)] = states[(kind, personalised)]
+    return replace(consent, states=states)
 
 
 def _purge(connection: Connection, subject_id: str, now: datetime) -> None:

@@ -68,6 +68,7 @@ def read_pi(
         forms={f: v.value for f, v in result.forms.items()},
         denied={f: r.value for f, r in result.denied.items()},
         absent=result.absent,
+        instead_of=result.instead_of,
     )
 
 

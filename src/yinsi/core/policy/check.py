@@ -189,6 +189,28 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
                     at_key=True,
                 )
 
+    for pid, purpose in spec.purposes.items():
+        alternative = purpose.non_personalised_alternative
+        if alternative is None:
+            continue
+        target = spec.purposes.get(alternative)
+        if target is None:
+            yield _error(
+                ("purposes", pid, "non_personalised_alternative"),
+                "purpose_not_declared",
+                f"目的 '{pid}' 的非个性化替代 '{alternative}' 没有在 purposes 中声明。",
+                f"Purpose '{pid}' names '{alternative}' as its non-personalised alternative, which is not declared "
+                "under purposes.",
+            )
+        elif not purpose.personalisation or target.personalisation:
+            yield _error(
+                ("purposes", pid, "non_personalised_alternative"),
+                "bad_non_personalised_alternative",
+                f"只有个性化目的才有非个性化替代，且替代目的 '{alternative}' 本身不得用于个性化推荐。",
+                f"Only a personalised purpose has a non-personalised alternative, and the alternative "
+                f"'{alternative}' must not be personalised itself.",
+            )
+
     for rid, recipient in spec.recipients.items():
         for i, pid in enumerate(recipient.purposes):
             if pid not in spec.purposes:
