@@ -251,3 +251,38 @@ def test_no_provision_carries_a_field_or_purpose_not_declared_for_its_recipient(
     [record] = [r for r in provisions.records(sharing.vault, actor=OFFICER, subject_id=subject) if r.id == done.id]
     assert set(record.fields) <= set(declared.fields)
     assert record.purpose in declared.purposes
+
+
+def _stored_in_hong_kong(mechanism: str | None) -> CompiledPolicy:
+    text = (ROOT / "tests" / "fixtures" / "clinic.yaml").read_text(encoding="utf-8")
+    extra = f", mechanism: {mechanism}" if mechanism else ""
+    text = text.replace(
+        "  region: CN\n  cross_border: {rule: prohibited}",
+        f"  region: HK\n  cross_border: {{rule: law_or_separate_consent{extra}}}",
+        1,
+    )
+    result = load_policy_text(text, "hk-clinic.yaml")
+    assert result.spec is not None, [p.format("en") for p in result.errors]
+    return CompiledPolicy.from_spec(result.spec)
+
+
+def test_storage_outside_mainland_china_needs_a_mechanism_and_the_persons_separate_consent(
+    backend: Backend, clock: Clock
+) -> None:
+    values = {"name": "张三"}
+    with open_yinsi(backend.settings, migrate=False, policy=_stored_in_hong_kong(None), now=clock) as yinsi:
+        subject = yinsi.vault.create_subject(actor=APP)
+        accept_policy(yinsi, subject)
+        with pytest.raises(AccessDenied) as no_mechanism:
+            yinsi.vault.write(actor=APP, subject_id=subject, purpose="registration", values=values, source="app")
+        assert no_mechanism.value.code == "cross_border_not_allowed"
+    with open_yinsi(
+        backend.settings, migrate=False, policy=_stored_in_hong_kong("standard_contract"), now=clock
+    ) as yinsi:
+        with pytest.raises(AccessDenied) as no_consent:
+            yinsi.vault.write(actor=APP, subject_id=subject, purpose="registration", values=values, source="app")
+        assert no_consent.value.code == "separate_consent_required"
+        act(yinsi, subject, Kind.SEPARATE, "cross_border.storage")
+        yinsi.vault.write(actor=APP, subject_id=subject, purpose="registration", values=values, source="app")
+        [written] = yinsi.audit.events(yinsi.engine, subject=subject, action="pi-written", limit=1)
+        assert written["details"] == {"source": "app", "transfer_mechanism": "standard_contract", "region": "HK"}

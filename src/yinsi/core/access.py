@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from yinsi.core.policy.compiled import CompiledPolicy
-from yinsi.core.policy.vocabulary import Operation, Visibility
+from yinsi.core.policy.vocabulary import CrossBorderRule, Operation, Visibility
 
 
 class Deny(StrEnum):
@@ -53,6 +53,7 @@ class Deny(StrEnum):
 
 GRANTED = "granted"
 WITHDRAWN = "withdrawn"
+STORAGE_SCOPE = "cross_border.storage"  # the separate consent to storage outside mainland China
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +178,13 @@ def _consent_reason(
         return None  # erasing never needs consent: it is what withdrawal and cancellation lead to
     if purpose in policy.personalisation_purposes and consent.status("personalisation", "all") == WITHDRAWN:
         return Deny.PERSONALISATION_OFF
+    if operation is Operation.WRITE and policy.storage_abroad:
+        # Collecting into storage outside mainland China transfers PI abroad (PIPL Art. 38-39).
+        cross = policy.spec.storage.cross_border
+        if cross.rule is CrossBorderRule.PROHIBITED or cross.mechanism is None:
+            return Deny.CROSS_BORDER_NOT_ALLOWED
+        if consent.status("separate", STORAGE_SCOPE) != GRANTED:
+            return Deny.SEPARATE_CONSENT_REQUIRED
     if operation is Operation.WRITE:
         for permission in spec.permissions:
             state = consent.status("permission", permission)

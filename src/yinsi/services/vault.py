@@ -403,7 +403,7 @@ class Vault:
                 purpose=purpose,
                 decision="allowed",
                 requested=list(canonical),
-                details={"source": source},
+                details=_write_details(policy, source),
             )
         )
         return WriteResult(subject_id, list(canonical), retain)
@@ -650,6 +650,14 @@ class Vault:
                     )
                 )
         return sorted({*pending, *resurrected})
+
+
+def _write_details(policy: CompiledPolicy, source: str) -> dict[str, str]:
+    """A write into storage abroad is a transfer: its record names the legal mechanism it rests on."""
+    mechanism = policy.spec.storage.cross_border.mechanism
+    if policy.storage_abroad and mechanism is not None:
+        return {"source": source, "transfer_mechanism": mechanism.value, "region": policy.spec.storage.region or ""}
+    return {"source": source}
 
 
 def _inherit(consent: ConsentSnapshot, personalised: str, alternative: str) -> ConsentSnapshot:

@@ -511,6 +511,7 @@ _RULES: dict[tuple[str, ...], _Rule] = {
     ("recipients", "*", "deidentify"): _always(RECIPIENTS),
     ("recipients", "*", "deidentify", "*"): _always(RECIPIENTS),
     ("recipients", "*", "transfer_mechanism"): _always(RECIPIENTS),
+    ("storage", "cross_border", "mechanism"): _always(RECIPIENTS),
     ("sharing", "transfer_on_merger"): _flag(RECIPIENTS, good=False),
     ("sharing", "merger_notice_recipient"): _flag(RECIPIENTS, good=True),
     ("sharing", "merger_reconsent"): _flag(RECIPIENTS, good=True),
@@ -719,6 +720,7 @@ _LABELS: dict[str, str | tuple[str, str]] = {
     "sdk_provider": ("SDK 提供方", "SDK provider"),
     "deidentify": ("去标识化方式", "de-identification"),
     "transfer_mechanism": ("出境的法定条件", "transfer mechanism"),
+    "CrossBorder.mechanism": ("出境的法定条件", "transfer mechanism"),
     # Minors
     "guardian_consent_under": ("需监护人同意的年龄", "guardian consent age"),
     "delete_on_discovery": ("发现后删除", "delete on discovery"),

@@ -367,6 +367,16 @@ class CrossBorder(Strict):
     rule: CrossBorderRule
     destinations: list[str] = Field(default_factory=list, description="Countries, or empty when unspecified.")
     note: LocalText | None = None
+    # -- sharing (issue 11): additive, left out of the dump while unset
+    mechanism: TransferMechanism | None = Field(
+        default=None,
+        description="Where PI is stored outside mainland China: the legal condition of that transfer (PIPL Art. "
+        "38). Without it nothing is collected into storage abroad.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_sharing_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_absent(handler(self), ("mechanism",))
 
 
 class Storage(Strict):
