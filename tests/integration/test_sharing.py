@@ -15,6 +15,7 @@ from yinsi.adapters.db.rows import ProvisionRow, RecipientNoticeRow, table_of
 from yinsi.adapters.notify.console import open_outbox_message
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.errors import AccessDenied, Conflict
+from yinsi.core.export import build_export, read_export
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
 from yinsi.services import entrustments, provisions
@@ -172,6 +173,11 @@ def test_a_transfer_abroad_needs_a_mechanism_the_spec_allows_and_separate_consen
     assert (record.details["mechanism"], record.details["region"]) == ("standard_contract", "US")
     transfers = sharing.audit.events(sharing.engine, subject=subject, action="pi-transferred-abroad", limit=10)
     assert [e["details"]["mechanism"] for e in transfers] == ["standard_contract"]
+    with sharing.engine.connect() as connection:  # the person's copy says where it went, and on what
+        copy = read_export(build_export(sharing.rights.bundle(connection, subject)))
+    assert [(p["recipient"], p["basis"], p["region"], p["transfer_mechanism"]) for p in copy["provisions.json"]] == [
+        ("overseas_lab", "separate_consent", "US", "standard_contract")
+    ]
 
 
 def test_a_spec_that_forbids_transfers_abroad_refuses_them_even_with_consent(backend: Backend, clock: Clock) -> None:

@@ -110,6 +110,9 @@ class ExportProvision:
     fields: list[str]
     at: datetime
     actor: str  # the system or role that provided it, never a staff member's name: that is their PI, not yours
+    basis: str | None = None  # the purpose's legal basis, or separate_consent
+    region: str | None = None  # where the recipient is
+    transfer_mechanism: str | None = None  # for a transfer abroad (PIPL Art. 38-39 let the person know)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +264,22 @@ _PROVISION_COLUMNS = (
     _Column("fields", "array", Msg("提供的个人信息（字段标识）", "The information provided (field ids)")),
     _Column("at", "date-time", Msg("提供时间（UTC）", "When (UTC)")),
     _Column("actor", "string", Msg("执行提供的系统或角色", "The system or role that provided it")),
+    _Column(
+        "basis",
+        "string",
+        Msg(
+            "提供所依据的合法性基础，或 separate_consent（您的单独同意）",
+            "What it rested on: a legal basis, or separate_consent",
+        ),
+        nullable=True,
+    ),
+    _Column("region", "string", Msg("接收方所在国家或地区", "Where the recipient is"), nullable=True),
+    _Column(
+        "transfer_mechanism",
+        "string",
+        Msg("向境外提供时所依据的法定条件", "For a transfer abroad: its legal mechanism"),
+        nullable=True,
+    ),
 )
 
 _REQUEST_COLUMNS = (
@@ -605,6 +624,9 @@ def _provision_record(spec: PolicySpec, p: ExportProvision) -> dict[str, Any]:
         "fields": list(p.fields),
         "at": _iso(p.at, "a provision's time"),
         "actor": p.actor,
+        "basis": p.basis,
+        "region": p.region,
+        "transfer_mechanism": p.transfer_mechanism,
     }
 
 
