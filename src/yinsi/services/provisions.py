@@ -17,13 +17,14 @@ and can be listed by subject or by recipient.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, exists, insert, select
 
 from yinsi.adapters.db.rows import EntrustmentEndingRow, ProvisionRow, table_of
 from yinsi.core.access import Decision, Deny, FieldDecision, decide
+from yinsi.core.deadlines import today_in_china
 from yinsi.core.deidentify import deidentify, pseudonym, recipient_key
 from yinsi.core.errors import AccessDenied, BadRequest
 from yinsi.core.i18n import Msg
@@ -100,66 +101,13 @@ def provide_in(
     fields: list[str],
 ) -> Provision:
     """``provide`` inside a caller's unit of work (an authority is never provided to here: see disclosures)."""
-    policy = vault.policy
-    spec = policy.spec
-    connection = uow.connection
-    status = vault.subject_status(connection, subject_id)
-    snapshot = vault.consents.snapshot(connection, subject_id, policy)
-    decision = decide(
-        policy,
-        role=actor.role,
-        purpose=purpose,
-        fields=fields,
-        operation=Operation.PROVIDE,
-        consent=snapshot,
-        subject_erased=status == "shredded",
-    )
-    reason: Deny | None = decision.first_reason
-    terms: Terms | Deny | None = None
-    if reason is None:
-        terms = provision_terms(spec, recipient, purpose, fields, snapshot)
-        if isinstance(terms, Deny):
-            reason = terms
-        elif entrustment_ended(connection, recipient):
-            reason = Deny.ENTRUSTMENT_ENDED
-        if reason is not None:
-            decision = _refused(actor, purpose, fields, reason)
-    if reason is not None:
-        uow.record(
-            AuditEvent(
-                "pi-provision-denied",
-                actor.id,
-                role=actor.role,
-                subject=subject_id,
-                purpose=purpose,
-                decision="denied",
-                requested=fields,
-                reasons={"*": reason.value},
-                details={"recipient": recipient},
-            )
-        )
-        raise AccessDenied(decision)
-    spec_recipient = spec.recipients[recipient]
-    opened = vault.open_fields(connection, subject_id, fields)
+    terms = _allowed_terms(vault, uow, actor, subject_id, recipient, purpose, fields)
+    spec_recipient = vault.policy.spec.recipients[recipient]
     key = recipient_key(vault.keyring.secret("index"), recipient)
-    today = vault.now().astimezone(UTC).date()
-    values: dict[str, str] = {}
-    methods: dict[str, str] = {}
-    for field_id, canonical in opened.items():
-        method = spec_recipient.deidentify.get(field_id)
-        if method is None:
-            values[field_id] = canonical
-            continue
-        out = deidentify(method, key, field_id, policy.field_types[field_id], canonical, today)
-        if out is not None:  # a value that cannot be generalised is withheld, never sent whole
-            values[field_id] = out
-            methods[field_id] = method.value
+    values, methods = _as_received(vault, uow, key, subject_id, recipient, fields)
     subject_ref = pseudonym(key, "subject", subject_id) if spec_recipient.deidentified else subject_id
-    basis = terms.basis if isinstance(terms, Terms) else spec.purposes[purpose].legal_basis.value
-    mechanism = terms.mechanism.value if isinstance(terms, Terms) and terms.mechanism is not None else None
-    details: dict[str, Any] = {"basis": basis}
-    if isinstance(terms, Terms):
-        details["region"] = terms.region
+    mechanism = terms.mechanism.value if terms.mechanism is not None else None
+    details: dict[str, Any] = {"basis": terms.basis, "region": terms.region}
     if mechanism is not None:
         details["mechanism"] = mechanism
     if methods:
@@ -167,7 +115,7 @@ def provide_in(
     if spec_recipient.deidentified:
         details["subject_ref"] = subject_ref
     provision_id = int(
-        connection.execute(
+        uow.connection.execute(
             insert(_provisions)
             .values(
                 subject_id=subject_id,
@@ -181,7 +129,7 @@ def provide_in(
             .returning(_provisions.c.id)
         ).scalar_one()
     )
-    event_details: dict[str, Any] = {"recipient": recipient, "provision": provision_id, "basis": basis}
+    event_details: dict[str, Any] = {"recipient": recipient, "provision": provision_id, "basis": terms.basis}
     if mechanism is not None:
         event_details["mechanism"] = mechanism
     uow.record(
@@ -208,7 +156,70 @@ def provide_in(
                 details={"recipient": recipient, "provision": provision_id, "mechanism": mechanism},
             )
         )
-    return Provision(provision_id, recipient, purpose, values, subject_ref, methods, basis, mechanism)
+    return Provision(provision_id, recipient, purpose, values, subject_ref, methods, terms.basis, mechanism)
+
+
+def _allowed_terms(
+    vault: Vault, uow: UnitOfWork, actor: Actor, subject_id: str, recipient: str, purpose: str, fields: list[str]
+) -> Terms:
+    """The role's access decision, then the recipient's own terms; a refusal is audited and raised."""
+    policy = vault.policy
+    connection = uow.connection
+    status = vault.subject_status(connection, subject_id)
+    snapshot = vault.consents.snapshot(connection, subject_id, policy)
+    decision = decide(
+        policy,
+        role=actor.role,
+        purpose=purpose,
+        fields=fields,
+        operation=Operation.PROVIDE,
+        consent=snapshot,
+        subject_erased=status == "shredded",
+    )
+    reason = decision.first_reason
+    if reason is None:
+        terms = provision_terms(policy.spec, recipient, purpose, fields, snapshot)
+        if isinstance(terms, Terms) and not entrustment_ended(connection, recipient):
+            return terms
+        # Refused by the recipient's own terms, not by the role: every field, for that one reason.
+        reason = terms if isinstance(terms, Deny) else Deny.ENTRUSTMENT_ENDED
+        decision = _refused(actor, purpose, fields, reason)
+    uow.record(
+        AuditEvent(
+            "pi-provision-denied",
+            actor.id,
+            role=actor.role,
+            subject=subject_id,
+            purpose=purpose,
+            decision="denied",
+            requested=fields,
+            reasons={"*": reason.value},
+            details={"recipient": recipient},
+        )
+    )
+    raise AccessDenied(decision)
+
+
+def _as_received(
+    vault: Vault, uow: UnitOfWork, key: bytes, subject_id: str, recipient: str, fields: list[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The values as the recipient may receive them, and how each de-identified one was; a value that cannot
+    be generalised is withheld, never sent whole."""
+    policy = vault.policy
+    methods_of = policy.spec.recipients[recipient].deidentify
+    today = today_in_china(vault.now())
+    values: dict[str, str] = {}
+    methods: dict[str, str] = {}
+    for field_id, canonical in vault.open_fields(uow.connection, subject_id, fields).items():
+        method = methods_of.get(field_id)
+        if method is None:
+            values[field_id] = canonical
+            continue
+        out = deidentify(method, key, field_id, policy.field_types[field_id], canonical, today)
+        if out is not None:
+            values[field_id] = out
+            methods[field_id] = method.value
+    return values, methods
 
 
 NEEDS_A_FILTER = Msg(
