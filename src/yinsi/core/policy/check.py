@@ -212,6 +212,15 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
             )
 
     for rid, recipient in spec.recipients.items():
+        for fid in recipient.deidentify:
+            if fid not in recipient.fields:
+                yield _error(
+                    ("recipients", rid, "deidentify", fid),
+                    "deidentify_field_not_provided",
+                    f"接收方 '{rid}' 的 deidentify 写了字段 '{fid}'，但它的 fields 中没有这个字段。",
+                    f"Recipient '{rid}' de-identifies '{fid}', which is not among its fields.",
+                    at_key=True,
+                )
         for i, pid in enumerate(recipient.purposes):
             if pid not in spec.purposes:
                 yield _error(

@@ -337,16 +337,6 @@ class Recipient(Strict):
     def _without_absent_sharing_keys(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         return _without_absent(handler(self), ("deidentify", "transfer_mechanism"))
 
-    @model_validator(mode="after")
-    def _deidentify_own_fields(self) -> Recipient:
-        stray = sorted(set(self.deidentify) - set(self.fields))
-        if stray:
-            raise ValueError(
-                f"'deidentify' names field(s) not provided to this recipient: {', '.join(stray)} "
-                "(list them under 'fields' too)"
-            )
-        return self
-
 
 class Minors(Strict):
     rule: MinorsRule

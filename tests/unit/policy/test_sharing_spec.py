@@ -1,0 +1,56 @@
+"""The spec keys of issue 11: additive (a spec without them digests as before) and checked."""
+
+from __future__ import annotations
+
+from tests.conftest import ROOT
+from yinsi.core.policy.compiled import CompiledPolicy
+from yinsi.core.policy.load import load_policy_text
+
+CLINIC = (ROOT / "tests" / "fixtures" / "clinic.yaml").read_text(encoding="utf-8")
+
+
+def test_a_spec_without_the_new_keys_dumps_without_them() -> None:
+    result = load_policy_text(CLINIC, "clinic.yaml")
+    assert result.spec is not None
+    dumped = result.spec.model_dump(mode="json", by_alias=True)
+    assert all("deidentify" not in r and "transfer_mechanism" not in r for r in dumped["recipients"].values())
+    assert all("non_personalised_alternative" not in p for p in dumped["purposes"].values())
+    assert "mechanism" not in dumped["storage"]["cross_border"]
+
+
+def test_setting_a_new_key_changes_the_digest() -> None:
+    before = load_policy_text(CLINIC, "clinic.yaml").spec
+    text = CLINIC.replace(
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n",
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n    deidentify: {name: pseudonym}\n",
+        1,
+    )
+    after = load_policy_text(text, "clinic.yaml").spec
+    assert before is not None and after is not None
+    assert CompiledPolicy.from_spec(before).digest != CompiledPolicy.from_spec(after).digest
+
+
+def test_deidentify_may_only_name_the_recipients_own_fields() -> None:
+    text = CLINIC.replace(
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n",
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n    deidentify: {mobile: pseudonym}\n",
+        1,
+    )
+    assert text != CLINIC
+    result = load_policy_text(text, "clinic.yaml")
+    assert result.spec is None
+    [problem] = result.errors
+    assert problem.code == "deidentify_field_not_provided"
+    assert "mobile" in problem.format("en")
+    assert "deidentify" in problem.format("zh-CN")
+
+
+def test_a_method_outside_the_vocabulary_is_refused() -> None:
+    text = CLINIC.replace(
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n",
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n    deidentify: {name: hash}\n",
+        1,
+    )
+    result = load_policy_text(text, "clinic.yaml")
+    assert result.spec is None
+    assert any("pseudonym" in p.format("en") for p in result.errors)
