@@ -26,7 +26,8 @@ def test_setting_a_new_key_changes_the_digest() -> None:
         1,
     )
     after = load_policy_text(text, "clinic.yaml").spec
-    assert before is not None and after is not None
+    assert before is not None
+    assert after is not None
     assert CompiledPolicy.from_spec(before).digest != CompiledPolicy.from_spec(after).digest
 
 
