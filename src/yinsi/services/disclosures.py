@@ -46,7 +46,7 @@ class Disclosure:
     state: str
     decided_by: str | None = None
     decided_at: datetime | None = None
-    values: dict[str, str] = field(default_factory=dict)  # only on the approval that opened them
+    values: dict[str, str] = field(default_factory=dict, repr=False)  # only on the approval that opened them
 
 
 def _of(r: Any, values: dict[str, str] | None = None) -> Disclosure:

@@ -44,7 +44,7 @@ class Provision:
     id: int
     recipient: str
     purpose: str
-    values: dict[str, str]
+    values: dict[str, str] = field(repr=False)  # PI: never in a repr, a log or a failing test's output
     subject_ref: str  # the subject id, or the recipient's pseudonym of it when the recipient gets de-identified data
     deidentified: dict[str, str] = field(default_factory=dict)  # field -> method, for the fields sent so
     basis: str = ""
