@@ -55,3 +55,22 @@ def test_a_method_outside_the_vocabulary_is_refused() -> None:
     result = load_policy_text(text, "clinic.yaml")
     assert result.spec is None
     assert any("pseudonym" in p.format("en") for p in result.errors)
+
+
+def test_the_published_policy_names_a_transfers_mechanism_and_each_de_identification() -> None:
+    from yinsi.core.policy.render import render_policy
+
+    text = CLINIC.replace(
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n",
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n    region: US\n"
+        "    cross_border_consent: true\n    transfer_mechanism: standard_contract\n"
+        "    deidentify: {name: pseudonym}\n",
+        1,
+    )
+    spec = load_policy_text(text.replace("{rule: prohibited}", "{rule: law_or_separate_consent}"), "c.yaml").spec
+    assert spec is not None
+    zh = render_policy(spec, "zh-CN", "md")
+    en = render_policy(spec, "en", "md")
+    assert "出境提供的法定条件：与境外接收方订立标准合同" in zh
+    assert "姓名替换为该接收方专用的假名" in zh
+    assert "legal basis of the transfer abroad: the standard contract with the recipient abroad" in en

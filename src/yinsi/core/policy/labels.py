@@ -1011,6 +1011,9 @@ RECIPIENT_CROSS_BORDER = Msg(
     "向其出境提供个人信息时取得您的单独同意",
     "Your separate consent is asked before it receives your personal information abroad",
 )
+RECIPIENT_DEIDENTIFIED = Msg("提供前去标识化：{methods}", "De-identified before it is provided: {methods}")
+RECIPIENT_DEIDENTIFIED_ONE = Msg("{field}{method}", "{field}, {method}")
+RECIPIENT_MECHANISM = Msg("出境提供的法定条件：{mechanism}", "Legal basis of the transfer abroad: {mechanism}")
 SUB_TRANSFER = Msg("转让", "Transfer")
 TRANSFER_CONSENT = Msg(
     "我们不会将您的个人信息转让给任何公司、组织和个人，但获得您的明确同意的除外。",

@@ -847,6 +847,19 @@ class _Builder:
                     parts.append(self.t(L.RECIPIENT_DELETION_CHANNEL, channel=L.one_line(recipient.deletion_channel)))
                 if recipient.cross_border_consent:
                     parts.append(self.t(L.RECIPIENT_CROSS_BORDER))
+                if recipient.transfer_mechanism is not None:
+                    parts.append(self.t(L.RECIPIENT_MECHANISM, mechanism=self.enum(recipient.transfer_mechanism)))
+                if recipient.deidentify:
+                    methods = [
+                        self.t(
+                            L.RECIPIENT_DEIDENTIFIED_ONE,
+                            field=self.label(self.spec.fields[fid].label),
+                            method=self.enum(m),
+                        )
+                        for fid, m in recipient.deidentify.items()
+                        if fid in self.spec.fields
+                    ]
+                    parts.append(self.t(L.RECIPIENT_DEIDENTIFIED, methods=self.join(methods)))
                 text = self.clauses(parts)
                 if text:
                     details.append(_runs(Run(self.label(recipient.name), strong=True), self.t(L.COLON), text))
