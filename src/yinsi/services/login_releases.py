@@ -57,7 +57,7 @@ def queue_releases(uow: UnitOfWork, vault: Vault, subject: str) -> list[str]:
                 provider=row.provider,
                 sealed_identifier=sealed,
                 created_at=now,
-                status="pending" if sealed is not None else "failed",
+                status="pending" if sealed is not None else "lost",  # no key left to open it with
             )
         )
         providers.append(row.provider)

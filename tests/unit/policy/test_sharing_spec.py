@@ -74,3 +74,17 @@ def test_the_published_policy_names_a_transfers_mechanism_and_each_de_identifica
     assert "出境提供的法定条件：与境外接收方订立标准合同" in zh
     assert "姓名替换为该接收方专用的假名" in zh
     assert "legal basis of the transfer abroad: the standard contract with the recipient abroad" in en
+
+
+def test_abroad_without_a_mechanism_is_warned_about() -> None:
+    from yinsi.core.policy.check import check_spec
+
+    text = CLINIC.replace(
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n",
+        "    fields: [name]\n    agreement: true\n    separate_consent: true\n    region: US\n    cross_border_consent: true\n",
+        1,
+    ).replace("  region: CN\n", "  region: HK\n", 1)
+    spec = load_policy_text(text, "c.yaml").spec
+    assert spec is not None
+    codes = {f.code for f in check_spec(spec)}
+    assert {"recipient_abroad_without_mechanism", "storage_abroad_without_mechanism"} <= codes

@@ -350,6 +350,24 @@ def _cross_border(spec: PolicySpec) -> Iterator[Finding]:
                 f"接收方 '{rid}' 位于境外，却没有取得出境单独同意（个人信息保护法第三十九条）。",
                 f"Recipient '{rid}' is abroad but no separate cross-border consent is asked (PIPL Art. 39).",
             )
+        if region != "CN" and recipient.transfer_mechanism is None and recipient.fields:
+            yield _warn(
+                ("recipients", rid, "region"),
+                "recipient_abroad_without_mechanism",
+                f"接收方 '{rid}' 位于境外，却没有写明出境的法定条件（transfer_mechanism）；yinsi 不会向其提供个人信息"
+                "（个人信息保护法第三十八条）。",
+                f"Recipient '{rid}' is abroad but names no legal mechanism for the transfer (transfer_mechanism); "
+                "yinsi provides nothing to it (PIPL Art. 38).",
+            )
+    if home not in (None, "CN") and spec.storage.cross_border.mechanism is None:
+        yield _warn(
+            ("storage", "region"),
+            "storage_abroad_without_mechanism",
+            "个人信息存储于中国大陆境外，却没有写明出境的法定条件（cross_border.mechanism）；yinsi 不会收集个人信息"
+            "（个人信息保护法第三十八条）。",
+            "PI is stored outside mainland China but no legal mechanism for the transfer is named "
+            "(cross_border.mechanism); yinsi collects nothing (PIPL Art. 38).",
+        )
 
 
 def _recipients(spec: PolicySpec) -> Iterator[Finding]:

@@ -74,7 +74,7 @@ class LoginReleaseRow(DataBase):
     provider: Mapped[str] = mapped_column(String(32))
     sealed_identifier: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed
+    status: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed | lost
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
