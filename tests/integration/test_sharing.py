@@ -46,6 +46,7 @@ SHARING_RECIPIENTS = """\
     separate_consent: true
     deidentified: true
     deidentify: {id_number: birth_year, name: pseudonym, home_address: city}
+    deletion_channel: https://survey.example/delete
   overseas_lab:
     kind: partner
     name: {zh-CN: 境外实验室, en: Overseas laboratory}
@@ -292,3 +293,21 @@ def test_storage_outside_mainland_china_needs_a_mechanism_and_the_persons_separa
         yinsi.vault.write(actor=APP, subject_id=subject, purpose="registration", values=values, source="app")
         [written] = yinsi.audit.events(yinsi.engine, subject=subject, action="pi-written", limit=1)
         assert written["details"] == {"source": "app", "transfer_mechanism": "standard_contract", "region": "HK"}
+
+
+def test_a_de_identified_recipient_is_told_to_delete_by_its_own_pseudonym(sharing: Yinsi) -> None:
+    from yinsi.core.requests import RequestType
+    from yinsi.services.rights import Filing
+
+    subject = _patient(sharing, consents=("survey_partner",))
+    given = _give(sharing, subject, "survey_partner", ["name"])
+    done = sharing.rights.file(subject=subject, kind=RequestType.CANCEL_ACCOUNT, filing=Filing(), by=subject)
+    assert done.answer is not None
+    assert "survey_partner" in done.answer["recipients_told"]
+    assert deliver_pending(sharing.vault, sharing.notifier).failed == 0
+    bodies = [
+        open_outbox_message(sharing.keyring.secret("outbox"), e.sealed) for e in sharing.outbox.latest(10, "recipient")
+    ]
+    [to_survey] = [m for m in bodies if m.to == "https://survey.example/delete"]
+    assert given.subject_ref in to_survey.body
+    assert subject not in to_survey.body  # it never had the subject id, and does not learn it now

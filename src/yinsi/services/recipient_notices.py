@@ -17,13 +17,23 @@ from yinsi.adapters.db.rows import RecipientNoticeRow, table_of
 from yinsi.core.ports import DeliveryFailed, Message
 from yinsi.services.audit import AuditEvent
 from yinsi.services.notifier import Notifier
+from yinsi.services.provisions import subject_pseudonym
 from yinsi.services.vault import Vault
 
 _notices = table_of(RecipientNoticeRow)
 EVERY_SUBJECT = "*"  # an ended entrustment: the demand concerns everything the processor was entrusted with
 
 
-def _message(row: Any) -> Message:
+def _subject_ref(vault: Vault, row: Any) -> str:
+    """How the recipient knows the person: its own pseudonym when it gets de-identified data (it never had the
+    subject id, and must not learn it now), else the subject id."""
+    recipient = vault.policy.spec.recipients.get(row.recipient)
+    if recipient is not None and recipient.deidentified:
+        return subject_pseudonym(vault, row.recipient, row.subject_id)
+    return str(row.subject_id)
+
+
+def _message(row: Any, subject_ref: str) -> Message:
     tags = {"kind": f"recipient_{row.kind}", "recipient": row.recipient, "notice": str(row.id)}
     if row.kind == "end_entrustment":
         return Message(
@@ -39,7 +49,7 @@ def _message(row: Any) -> Message:
         channel="recipient",
         to=row.channel,
         subject=f"个人信息{what}通知",
-        body=f"请{what}个人信息主体 {row.subject_id} 的个人信息，并回执。",
+        body=f"请{what}个人信息主体 {subject_ref} 的个人信息，并回执。",
         tags=tags,
     )
 
@@ -68,7 +78,7 @@ def deliver_pending(vault: Vault, notifier: Notifier, *, retry_failed: bool = Fa
             ).rowcount
         if not claimed:
             continue
-        message = _message(row)
+        message = _message(row, _subject_ref(vault, row))
         try:
             sender.send(message)
             status = "sent"
