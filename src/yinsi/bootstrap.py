@@ -23,6 +23,8 @@ from yinsi.adapters.db.outbox import DbOutbox, StoredMessage
 from yinsi.adapters.keys.env import EnvKeyProvider
 from yinsi.adapters.keys.local_file import LocalFileKeyProvider
 from yinsi.adapters.notify.console import ConsoleMessageSender, open_outbox_message
+from yinsi.adapters.notify.logins import CHANNEL as LOGIN_RELEASE_CHANNEL
+from yinsi.adapters.notify.logins import MessageLoginReleaser
 from yinsi.adapters.notify.smtp import SmtpMessageSender
 from yinsi.adapters.notify.webhook import WebhookMessageSender
 from yinsi.config import Settings, StartupError
@@ -30,7 +32,7 @@ from yinsi.core.i18n import Msg
 from yinsi.core.periodic import Periodic
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
-from yinsi.core.ports import KeyProvider, Message, MessageSender
+from yinsi.core.ports import KeyProvider, LoginReleaser, Message, MessageSender
 from yinsi.services import backups, policies
 from yinsi.services.accounts import Accounts
 from yinsi.services.administration import Administration
@@ -109,6 +111,11 @@ class Yinsi:
         return Administration(
             self.vault, self.keyring, self.notifier, self.settings, follow_policy=sync.refresh if sync else lambda: None
         )
+
+    @cached_property
+    def login_releaser(self) -> LoginReleaser:
+        """Where third-party login releases go: the login gateway's webhook, or the console outbox."""
+        return MessageLoginReleaser(self.notifier.sender_for(LOGIN_RELEASE_CHANNEL))
 
     def healthy(self) -> None:
         """Raises unless the database answers (the ``/health`` probe)."""
@@ -273,6 +280,8 @@ def notifier_for(settings: Settings, outbox: DbOutbox, keyring: KeyRing, clock: 
         senders["sms"] = WebhookMessageSender(settings.sms_webhook_url, secret=secret)
     if settings.push_webhook_url:
         senders["push"] = WebhookMessageSender(settings.push_webhook_url, secret=secret)
+    if settings.login_release_webhook_url:
+        senders["login_release"] = WebhookMessageSender(settings.login_release_webhook_url, secret=secret)
     if settings.smtp_host:
         senders["email"] = SmtpMessageSender(
             settings.smtp_host,

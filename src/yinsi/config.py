@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # Message channels. Without these, every message goes to the console outbox (`yinsi outbox`).
     sms_webhook_url: str | None = Field(default=None, description="SMS gateway webhook (HTTP POST of JSON).")
     push_webhook_url: str | None = Field(default=None, description="Push gateway webhook.")
+    login_release_webhook_url: str | None = Field(
+        default=None, description="Gateway that releases third-party logins (WeChat, Weibo, QQ) of cancelled accounts."
+    )
     webhook_secret: str | None = Field(
         default=None, repr=False, description="HMAC key for X-Yinsi-Signature on webhooks."
     )

@@ -26,6 +26,7 @@ from tests.support.consent import accept_policy, act
 from yinsi.adapters.db.rows import AuditEventRow, table_of
 from yinsi.bootstrap import Yinsi
 from yinsi.core.errors import YinsiError
+from yinsi.services import provisions
 from yinsi.services.consent import Kind
 from yinsi.services.vault import Actor
 
@@ -106,6 +107,9 @@ def written(clinic: Yinsi, caplog: pytest.LogCaptureFixture) -> dict[str, str]:
     )
     vault.read(actor=APP, subject_id=subject, purpose="registration")
     vault.read(actor=DENTIST, subject_id=subject, purpose="treatment")
+    provisions.provide(  # a provision record names the fields, never the values
+        vault, actor=APP, subject_id=subject, recipient="sms_gateway", purpose="registration", fields=["mobile"]
+    )
     vault.lookup(actor=APP, field="mobile", value=values["mobile"], purpose="registration")
     vault.lookup(actor=APP, field="id_number", value=values["id_number"], purpose="real_name_visit")
     for bad in ({"mobile": values["mobile"] + "9"}, {"name": values["name"] + "1"}):
@@ -185,6 +189,8 @@ def test_values_and_secrets_stay_out_of_reprs() -> None:
     from yinsi.core.export import ExportAccess, ExportValue
     from yinsi.services.accounts import AccessEntry
     from yinsi.services.backups import _libpq_url, _pg_env
+    from yinsi.services.disclosures import Disclosure
+    from yinsi.services.provisions import Provision
     from yinsi.services.vault import ReadResult, StoredValue
 
     now = datetime.now(UTC)
@@ -195,6 +201,10 @@ def test_values_and_secrets_stay_out_of_reprs() -> None:
         ExportValue("mobile", secret, now, "app", ["p"], None),
         ExportAccess(now, None, "sms_code", secret),
         AccessEntry(1, now, None, "sms_code", secret),
+        Provision(1, "sms_gateway", "registration", {"mobile": secret}, "s"),
+        Disclosure(
+            1, "s", "police", "booking", ["mobile"], "ref", "staff:a", now, "approved", values={"mobile": secret}
+        ),
         Settings(
             master_key=f"k1:{secret}",
             smtp_password=secret,

@@ -74,6 +74,9 @@ CSV_HEADERS = {
         "fields",
         "at",
         "actor",
+        "basis",
+        "region",
+        "transfer_mechanism",
     ],
 }
 
@@ -228,6 +231,9 @@ def test_every_json_file_parses_and_holds_the_records() -> None:
             "fields": ["mobile"],
             "at": "2026-02-26T08:30:15Z",
             "actor": "clinic_app",
+            "basis": None,
+            "region": None,
+            "transfer_mechanism": None,
         }
     ]
     assert documents["requests.json"] == [

@@ -16,7 +16,7 @@ from yinsi.api import contract, problems
 from yinsi.api.failures import ContainFailures
 from yinsi.api.limits import BodyLimit
 from yinsi.api.request_log import RequestLog
-from yinsi.api.routes import auth, me, public, requests, subjects, webhooks
+from yinsi.api.routes import auth, me, public, requests, sharing, subjects, webhooks
 from yinsi.bootstrap import Yinsi, open_yinsi, serving
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
@@ -41,7 +41,7 @@ def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(StarletteHTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.internal_error)
-    routers = [public.router, subjects.router, auth.router, me.router, requests.router, webhooks.router]
+    routers = [public.router, subjects.router, auth.router, me.router, requests.router, sharing.router, webhooks.router]
     for router in routers:
         app.include_router(router)
     contract.install(app, routers)

@@ -28,6 +28,7 @@ from yinsi.cli import (
     requests_cmd,
     scan_cmd,
     serve_cmd,
+    sharing_cmd,
     staff_cmd,
     store_cmd,
     webhooks_cmd,
@@ -63,6 +64,9 @@ app.command("check", help="Where the spec and the running system stand against P
     check_cmd.check
 )
 app.add_typer(webhooks_cmd.app, name="webhooks", help="Events sent to the operator's systems: list, show, replay.")
+app.add_typer(
+    sharing_cmd.app, name="sharing", help="Provision records, ended entrustments, disclosures, business transfers."
+)
 policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)
 policy.app.command("versions", help="List the published versions (initial, minor or material), the one in force last.")(
     publish_cmd.versions

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from yinsi.core.policy.compiled import CompiledPolicy
-from yinsi.core.policy.vocabulary import Operation, Visibility
+from yinsi.core.policy.vocabulary import CrossBorderRule, Operation, Visibility
 
 
 class Deny(StrEnum):
@@ -47,10 +47,13 @@ class Deny(StrEnum):
     RECONSENT_REQUIRED = "policy_reconsent_required"
     PERSONALISATION_OFF = "personalisation_off"
     SUBJECT_ERASED = "subject_erased"
+    CROSS_BORDER_NOT_ALLOWED = "cross_border_not_allowed"
+    ENTRUSTMENT_ENDED = "entrustment_ended"
 
 
 GRANTED = "granted"
 WITHDRAWN = "withdrawn"
+STORAGE_SCOPE = "cross_border.storage"  # the separate consent to storage outside mainland China
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,13 @@ def _consent_reason(
         return None  # erasing never needs consent: it is what withdrawal and cancellation lead to
     if purpose in policy.personalisation_purposes and consent.status("personalisation", "all") == WITHDRAWN:
         return Deny.PERSONALISATION_OFF
+    if operation is Operation.WRITE and policy.storage_abroad:
+        # Collecting into storage outside mainland China transfers PI abroad (PIPL Art. 38-39).
+        cross = policy.spec.storage.cross_border
+        if cross.rule is CrossBorderRule.PROHIBITED or cross.mechanism is None:
+            return Deny.CROSS_BORDER_NOT_ALLOWED
+        if consent.status("separate", STORAGE_SCOPE) != GRANTED:
+            return Deny.SEPARATE_CONSENT_REQUIRED
     if operation is Operation.WRITE:
         for permission in spec.permissions:
             state = consent.status("permission", permission)

@@ -56,6 +56,15 @@ DENY_MESSAGES: dict[Deny, Msg] = {
         "这个人的个人信息已被删除（密钥已销毁），任何角色都无法再读取。",
         "This person's PI has been erased (its key destroyed); no role can read it any more.",
     ),
+    Deny.CROSS_BORDER_NOT_ALLOWED: Msg(
+        "接收方位于中国大陆境外：隐私政策没有允许向其出境提供，或没有写明出境的法定条件（个人信息保护法第三十八条）。",
+        "The recipient is outside mainland China: the policy does not allow providing PI to it abroad, or names no "
+        "legal mechanism for the transfer (PIPL Art. 38).",
+    ),
+    Deny.ENTRUSTMENT_ENDED: Msg(
+        "对这个受托方的委托处理已经结束，不再向其提供个人信息。",
+        "The entrustment of this processor has ended; no PI is provided to it any more.",
+    ),
 }
 
 

@@ -61,3 +61,13 @@ class MessageSender(Protocol):
 
 class DeliveryFailed(Exception):
     """A message could not be delivered; the text names the channel and reason, never the content."""
+
+
+class LoginReleaser(Protocol):
+    """Tells a third-party login provider (WeChat, Weibo, QQ) that an account linked to it was cancelled, so
+    the authorisation it gave the operator ends there too (seed 000: 第三方账号登录的注销)."""
+
+    def release(self, provider: str, identifier: str, reference: str) -> str:
+        """Delivers the release of ``identifier`` (the provider's id for the person) and returns a delivery
+        reference; raises DeliveryFailed. ``reference`` is the same on every retry, so repeats can be dropped."""
+        ...

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, insert, select
 
 from yinsi.adapters.db.rows import ConsentEntryRow, ConsentStateRow, table_of
 from yinsi.adapters.db.upsert import upsert
+from yinsi.core.access import STORAGE_SCOPE
 from yinsi.core.errors import BadRequest, Forbidden, YinsiError
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
@@ -143,10 +144,14 @@ def validate_act(policy: CompiledPolicy, act: ConsentAct) -> None:
     elif act.kind is Kind.SEPARATE:
         purpose = spec.purposes.get(scope)
         recipient = spec.recipients.get(scope.removeprefix("recipient."))
-        valid = (purpose is not None and purpose.separate_consent) or (
-            scope.startswith("recipient.")
-            and recipient is not None
-            and (recipient.separate_consent or recipient.cross_border_consent)
+        valid = (
+            (purpose is not None and purpose.separate_consent)
+            or (
+                scope.startswith("recipient.")
+                and recipient is not None
+                and (recipient.separate_consent or recipient.cross_border_consent)
+            )
+            or (scope == STORAGE_SCOPE and policy.storage_abroad)
         )
     elif act.kind is Kind.PERMISSION:
         valid = scope in spec.permissions

@@ -2,26 +2,41 @@
 
 A provision is allowed only to a declared recipient, for one of its declared
 purposes, with only the fields declared for it, by a role with the ``provide``
-operation; where the spec says the recipient needs the person's separate
-consent (PIPL Art. 23) or a cross-border consent (Art. 39), that consent must
-be in force. Each provision is recorded (kept at least three years, 网络数据安全
-管理条例 Art. 12) and appears in the person's copy of their data.
+operation that may see those fields; the recipient's own terms are decided by
+``core.sharing`` (separate consent, PIPL Art. 23; transfers abroad only with a
+named mechanism and separate consent, Art. 38-39). What leaves is
+de-identified as the spec says for the recipient (``core.deidentify``): a
+keyed pseudonym of the recipient's own for the person and for each field
+marked ``pseudonym``, generalised values for the others so marked.
+
+Each provision is recorded with the basis it rested on (kept at least three
+years, 网络数据安全管理条例 Art. 12), appears in the person's copy of their data,
+and can be listed by subject or by recipient.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import Connection, exists, insert, select
 
-from yinsi.adapters.db.rows import ProvisionRow, table_of
-from yinsi.core.access import GRANTED, Decision, Deny, FieldDecision, decide
-from yinsi.core.errors import AccessDenied
+from yinsi.adapters.db.rows import EntrustmentEndingRow, ProvisionRow, table_of
+from yinsi.core.access import Decision, Deny, FieldDecision, decide
+from yinsi.core.deadlines import today_in_china
+from yinsi.core.deidentify import deidentify, pseudonym, recipient_key
+from yinsi.core.errors import AccessDenied, BadRequest
+from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Operation
+from yinsi.core.sharing import Terms, provision_terms
 from yinsi.services.audit import AuditEvent
+from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor, Vault
 
 _provisions = table_of(ProvisionRow)
+_endings = table_of(EntrustmentEndingRow)
+LIST_LIMIT = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,93 +44,226 @@ class Provision:
     id: int
     recipient: str
     purpose: str
-    values: dict[str, str]
+    values: dict[str, str] = field(repr=False)  # PI: never in a repr, a log or a failing test's output
+    subject_ref: str  # the subject id, or the recipient's pseudonym of it when the recipient gets de-identified data
+    deidentified: dict[str, str] = field(default_factory=dict)  # field -> method, for the fields sent so
+    basis: str = ""
+    mechanism: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionRecord:
+    """One provision as the record keeps it: fields named, never values."""
+
+    id: int
+    subject_id: str
+    recipient: str
+    purpose: str
+    fields: list[str]
+    actor: str
+    at: datetime
+    details: dict[str, Any]
+
+
+def subject_pseudonym(vault: Vault, recipient: str, subject_id: str) -> str:
+    """The pseudonym under which ``recipient`` knows ``subject_id``: stable for it, unrelated for any other."""
+    return pseudonym(recipient_key(vault.keyring.secret("index"), recipient), "subject", subject_id)
+
+
+def _refused(actor: Actor, purpose: str, fields: list[str], reason: Deny) -> Decision:
+    return Decision(
+        actor.role, purpose, Operation.PROVIDE, tuple(FieldDecision(f, False, None, reason) for f in fields), reason
+    )
+
+
+def entrustment_ended(connection: Connection, recipient: str) -> bool:
+    return bool(connection.execute(select(exists().where(_endings.c.recipient == recipient))).scalar())
 
 
 def provide(
     vault: Vault, *, actor: Actor, subject_id: str, recipient: str, purpose: str, fields: list[str]
 ) -> Provision:
-    """The values to hand to ``recipient`` (whole: the recipient needs the real data), once everything allows it."""
-    policy = vault.policy
-    spec_recipient = policy.spec.recipients.get(recipient)
+    """The values to hand to ``recipient``, de-identified as the spec says, once everything allows it."""
     with vault.unit() as uow:
-        connection = uow.connection
-        status = vault.subject_status(connection, subject_id)
-        snapshot = vault.consents.snapshot(connection, subject_id, policy)
-        decision = decide(
-            policy,
+        return provide_in(
+            vault, uow, actor=actor, subject_id=subject_id, recipient=recipient, purpose=purpose, fields=fields
+        )
+
+
+def provide_in(
+    vault: Vault,
+    uow: UnitOfWork,
+    *,
+    actor: Actor,
+    subject_id: str,
+    recipient: str,
+    purpose: str,
+    fields: list[str],
+) -> Provision:
+    """``provide`` inside a caller's unit of work (an authority is never provided to here: see disclosures)."""
+    terms = _allowed_terms(vault, uow, actor, subject_id, recipient, purpose, fields)
+    spec_recipient = vault.policy.spec.recipients[recipient]
+    key = recipient_key(vault.keyring.secret("index"), recipient)
+    values, methods = _as_received(vault, uow, key, subject_id, recipient, fields)
+    subject_ref = pseudonym(key, "subject", subject_id) if spec_recipient.deidentified else subject_id
+    mechanism = terms.mechanism.value if terms.mechanism is not None else None
+    details: dict[str, Any] = {"basis": terms.basis, "region": terms.region}
+    if mechanism is not None:
+        details["mechanism"] = mechanism
+    if methods:
+        details["deidentified"] = methods
+    if spec_recipient.deidentified:
+        details["subject_ref"] = subject_ref
+    provision_id = int(
+        uow.connection.execute(
+            insert(_provisions)
+            .values(
+                subject_id=subject_id,
+                recipient=recipient,
+                purpose=purpose,
+                fields=sorted(values),
+                actor=actor.id,
+                at=vault.now(),
+                details=details,
+            )
+            .returning(_provisions.c.id)
+        ).scalar_one()
+    )
+    event_details: dict[str, Any] = {"recipient": recipient, "provision": provision_id, "basis": terms.basis}
+    if mechanism is not None:
+        event_details["mechanism"] = mechanism
+    uow.record(
+        AuditEvent(
+            "pi-provided",
+            actor.id,
             role=actor.role,
+            subject=subject_id,
             purpose=purpose,
-            fields=fields,
-            operation=Operation.PROVIDE,
-            consent=snapshot,
-            subject_erased=status == "shredded",
+            decision="allowed",
+            requested=fields,
+            returned={f: methods.get(f, "whole") for f in values},
+            details=event_details,
         )
-        reason: Deny | None = decision.first_reason
-        if reason is None and (
-            spec_recipient is None
-            or purpose not in spec_recipient.purposes
-            or not set(fields) <= set(spec_recipient.fields)
-        ):
-            reason = Deny.FIELD_NOT_DECLARED if spec_recipient is not None else Deny.PURPOSE_NOT_DECLARED
-        if (
-            reason is None
-            and spec_recipient is not None
-            and (spec_recipient.separate_consent or spec_recipient.cross_border_consent)
-            and snapshot.status("separate", f"recipient.{recipient}") != GRANTED
-        ):
-            reason = Deny.SEPARATE_CONSENT_REQUIRED
-        if reason is not None and reason is not decision.first_reason:
-            # Refused by the recipient's own terms, not by the role: every field, for that one reason.
-            decision = Decision(
-                actor.role,
-                purpose,
-                Operation.PROVIDE,
-                tuple(FieldDecision(f, False, None, reason) for f in fields),
-                reason,
-            )
-        if reason is not None:
-            uow.record(
-                AuditEvent(
-                    "pi-provision-denied",
-                    actor.id,
-                    role=actor.role,
-                    subject=subject_id,
-                    purpose=purpose,
-                    decision="denied",
-                    requested=fields,
-                    reasons={"*": reason.value},
-                    details={"recipient": recipient},
-                )
-            )
-            raise AccessDenied(decision)
-        values = vault.open_fields(connection, subject_id, fields)
-        provision_id = int(
-            connection.execute(
-                insert(_provisions)
-                .values(
-                    subject_id=subject_id,
-                    recipient=recipient,
-                    purpose=purpose,
-                    fields=sorted(values),
-                    actor=actor.id,
-                    at=vault.now(),
-                    details={},
-                )
-                .returning(_provisions.c.id)
-            ).scalar_one()
-        )
+    )
+    if mechanism is not None:
         uow.record(
             AuditEvent(
-                "pi-provided",
+                "pi-transferred-abroad",
                 actor.id,
                 role=actor.role,
                 subject=subject_id,
                 purpose=purpose,
-                decision="allowed",
-                requested=fields,
-                returned=dict.fromkeys(values, "whole"),
-                details={"recipient": recipient, "provision": provision_id},
+                details={"recipient": recipient, "provision": provision_id, "mechanism": mechanism},
             )
         )
-    return Provision(provision_id, recipient, purpose, values)
+    return Provision(provision_id, recipient, purpose, values, subject_ref, methods, terms.basis, mechanism)
+
+
+def _allowed_terms(
+    vault: Vault, uow: UnitOfWork, actor: Actor, subject_id: str, recipient: str, purpose: str, fields: list[str]
+) -> Terms:
+    """The role's access decision, then the recipient's own terms; a refusal is audited and raised."""
+    policy = vault.policy
+    connection = uow.connection
+    status = vault.subject_status(connection, subject_id)
+    snapshot = vault.consents.snapshot(connection, subject_id, policy)
+    decision = decide(
+        policy,
+        role=actor.role,
+        purpose=purpose,
+        fields=fields,
+        operation=Operation.PROVIDE,
+        consent=snapshot,
+        subject_erased=status == "shredded",
+    )
+    reason = decision.first_reason
+    if reason is None:
+        terms = provision_terms(policy.spec, recipient, purpose, fields, snapshot)
+        if isinstance(terms, Terms) and not entrustment_ended(connection, recipient):
+            return terms
+        # Refused by the recipient's own terms, not by the role: every field, for that one reason.
+        reason = terms if isinstance(terms, Deny) else Deny.ENTRUSTMENT_ENDED
+        decision = _refused(actor, purpose, fields, reason)
+    uow.record(
+        AuditEvent(
+            "pi-provision-denied",
+            actor.id,
+            role=actor.role,
+            subject=subject_id,
+            purpose=purpose,
+            decision="denied",
+            requested=fields,
+            reasons={"*": reason.value},
+            details={"recipient": recipient},
+        )
+    )
+    raise AccessDenied(decision)
+
+
+def _as_received(
+    vault: Vault, uow: UnitOfWork, key: bytes, subject_id: str, recipient: str, fields: list[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The values as the recipient may receive them, and how each de-identified one was; a value that cannot
+    be generalised is withheld, never sent whole."""
+    policy = vault.policy
+    methods_of = policy.spec.recipients[recipient].deidentify
+    today = today_in_china(vault.now())
+    values: dict[str, str] = {}
+    methods: dict[str, str] = {}
+    for field_id, canonical in vault.open_fields(uow.connection, subject_id, fields).items():
+        method = methods_of.get(field_id)
+        if method is None:
+            values[field_id] = canonical
+            continue
+        out = deidentify(method, key, field_id, policy.field_types[field_id], canonical, today)
+        if out is not None:
+            values[field_id] = out
+            methods[field_id] = method.value
+    return values, methods
+
+
+NEEDS_A_FILTER = Msg(
+    "请按个人（subject）或接收方（recipient）筛选对外提供记录。",
+    "Filter the provision records by subject or by recipient.",
+)
+
+
+def records(
+    vault: Vault,
+    *,
+    actor: Actor,
+    subject_id: str | None = None,
+    recipient: str | None = None,
+    limit: int = LIST_LIMIT,
+) -> list[ProvisionRecord]:
+    """The provision records of one subject, or of one recipient (newest first), for a role that may view the
+    audit; the look itself is audited, as any view of the audit is."""
+    if subject_id is None and recipient is None:
+        raise BadRequest(NEEDS_A_FILTER, field="subject")
+    query = (
+        select(_provisions)
+        .order_by(_provisions.c.at.desc(), _provisions.c.id.desc())
+        .limit(max(1, min(limit, LIST_LIMIT)))
+    )
+    if subject_id is not None:
+        query = query.where(_provisions.c.subject_id == subject_id)
+    if recipient is not None:
+        query = query.where(_provisions.c.recipient == recipient)
+    with vault.unit() as uow:
+        vault.require_operation(uow, actor, Operation.VIEW_AUDIT, subject_id, event="provisions-view-denied")
+        rows = uow.connection.execute(query).all()
+        uow.record(
+            AuditEvent(
+                "provisions-viewed",
+                actor.id,
+                role=actor.role,
+                subject=subject_id,
+                details={"recipient": recipient, "count": len(rows)},
+            )
+        )
+    return [
+        ProvisionRecord(
+            int(r.id), r.subject_id, r.recipient, r.purpose, list(r.fields), r.actor, r.at, dict(r.details or {})
+        )
+        for r in rows
+    ]

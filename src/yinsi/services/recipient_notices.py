@@ -9,6 +9,7 @@ recipient that is down delays nobody's request and is retried later.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -16,9 +17,41 @@ from yinsi.adapters.db.rows import RecipientNoticeRow, table_of
 from yinsi.core.ports import DeliveryFailed, Message
 from yinsi.services.audit import AuditEvent
 from yinsi.services.notifier import Notifier
+from yinsi.services.provisions import subject_pseudonym
 from yinsi.services.vault import Vault
 
 _notices = table_of(RecipientNoticeRow)
+EVERY_SUBJECT = "*"  # an ended entrustment: the demand concerns everything the processor was entrusted with
+
+
+def _subject_ref(vault: Vault, row: Any) -> str:
+    """How the recipient knows the person: its own pseudonym when it gets de-identified data (it never had the
+    subject id, and must not learn it now), else the subject id."""
+    recipient = vault.policy.spec.recipients.get(row.recipient)
+    if recipient is not None and recipient.deidentified:
+        return subject_pseudonym(vault, row.recipient, row.subject_id)
+    return str(row.subject_id)
+
+
+def _message(row: Any, subject_ref: str) -> Message:
+    tags = {"kind": f"recipient_{row.kind}", "recipient": row.recipient, "notice": str(row.id)}
+    if row.kind == "end_entrustment":
+        return Message(
+            channel="recipient",
+            to=row.channel,
+            subject="委托处理结束，请删除个人信息",
+            body="我们与贵方的委托处理关系已经结束。请删除我们委托贵方处理的全部个人信息，不再保留，并回执确认"
+            f"（个人信息保护法第二十一条）。通知编号：{row.id}。",
+            tags=tags,
+        )
+    what = "删除" if row.kind == "delete" else "更正"
+    return Message(
+        channel="recipient",
+        to=row.channel,
+        subject=f"个人信息{what}通知",
+        body=f"请{what}个人信息主体 {subject_ref} 的个人信息，并回执。",
+        tags=tags,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +78,7 @@ def deliver_pending(vault: Vault, notifier: Notifier, *, retry_failed: bool = Fa
             ).rowcount
         if not claimed:
             continue
-        what = "删除" if row.kind == "delete" else "更正"
-        message = Message(
-            channel="recipient",
-            to=row.channel,
-            subject=f"个人信息{what}通知",
-            body=f"请{what}个人信息主体 {row.subject_id} 的个人信息，并回执。",
-            tags={"kind": f"recipient_{row.kind}", "recipient": row.recipient, "notice": str(row.id)},
-        )
+        message = _message(row, _subject_ref(vault, row))
         try:
             sender.send(message)
             status = "sent"
@@ -67,7 +93,7 @@ def deliver_pending(vault: Vault, notifier: Notifier, *, retry_failed: bool = Fa
                     f"recipient-notice-{status}",
                     "system",
                     role="system",
-                    subject=row.subject_id,
+                    subject=None if row.subject_id == EVERY_SUBJECT else row.subject_id,
                     details={"recipient": row.recipient, "kind": row.kind, "notice": row.id},
                 )
             )

@@ -114,7 +114,8 @@ def test_basic_and_additional_functions() -> None:
     basic = {pid for pid, p in purposes.items() if p.function is FunctionKind.BASIC}
     additional = {pid for pid, p in purposes.items() if p.function is FunctionKind.ADDITIONAL}
     assert basic == {"account", "transactions", "security"}
-    assert additional == {"location_features", "album", "recommendations", "staff_contact", "marketing"}
+    # general_push: the non-personalised alternative of recommendations (issue 11).
+    assert additional == {"location_features", "album", "recommendations", "general_push", "staff_contact", "marketing"}
     for pid in additional:
         assert purposes[pid].legal_basis is LegalBasis.CONSENT
 

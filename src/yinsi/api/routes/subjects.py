@@ -87,6 +87,7 @@ def read_pi(
         forms={f: v.value for f, v in result.forms.items()},
         denied={f: r.value for f, r in result.denied.items()},
         absent=result.absent,
+        instead_of=result.instead_of,
     )
 
 
@@ -124,7 +125,9 @@ def provide(subject_id: str, body: ProvisionIn, yinsi: YinsiDep, actor: ServiceA
     """Hand fields to a declared recipient for one of its declared purposes; recorded, and in the person's copy.
 
     Needs a role with the 'provide' operation that may see the fields; a recipient the spec marks as needing
-    the person's separate (or cross-border) consent gets nothing until that consent is in force.
+    the person's separate (or cross-border) consent gets nothing until that consent is in force; a recipient
+    abroad gets nothing unless the spec names the transfer's legal mechanism. Values are de-identified where
+    the spec says so for the recipient.
     """
     done = provisions.provide(
         yinsi.vault,
@@ -134,5 +137,14 @@ def provide(subject_id: str, body: ProvisionIn, yinsi: YinsiDep, actor: ServiceA
         purpose=body.purpose,
         fields=body.fields,
     )
-    values = presented_values(yinsi.policy.current().field_types, done.values)
-    return ProvisionOut(id=done.id, recipient=done.recipient, purpose=done.purpose, values=values)
+    values = presented_values(yinsi.policy.current().field_types, done.values, masked=list(done.deidentified))
+    return ProvisionOut(
+        id=done.id,
+        recipient=done.recipient,
+        purpose=done.purpose,
+        values=values,
+        subject_ref=done.subject_ref,
+        deidentified=done.deidentified,
+        basis=done.basis,
+        mechanism=done.mechanism,
+    )

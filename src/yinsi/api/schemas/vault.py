@@ -35,6 +35,11 @@ class PiReadOut(BaseModel):
     forms: dict[str, str] = Field(description="Field id → 'whole' or 'masked'.")
     denied: dict[str, str] = Field(description="Field id → why it was withheld (a stable code).")
     absent: list[str] = Field(description="Fields the role may see but that hold no value.")
+    instead_of: str | None = Field(
+        default=None,
+        description="Set when the person switched personalisation off: the personalised purpose asked for, "
+        "answered by its non-personalised alternative (named in 'purpose').",
+    )
 
 
 class LookupIn(Body):
@@ -58,8 +63,16 @@ class ProvisionOut(BaseModel):
     recipient: str
     purpose: str
     values: dict[str, str | int] = Field(
-        description="Whole values, to pass to the recipient (and nowhere else); typed as the spec declares."
+        description="The values to pass to the recipient (and nowhere else): whole and typed as the spec declares, "
+        "or de-identified (a pseudonym, an age band, a birth year, a city) where the spec says so."
     )
+    subject_ref: str = Field(
+        description="How the recipient knows the person: the subject id, or, for a recipient that gets "
+        "de-identified data, a pseudonym of its own (stable for it, unrelated for any other recipient)."
+    )
+    deidentified: dict[str, str] = Field(default_factory=dict, description="Field -> how it was de-identified.")
+    basis: str = Field(description="What the provision rests on: the purpose's legal basis, or 'separate_consent'.")
+    mechanism: str | None = Field(default=None, description="For a transfer abroad: its legal mechanism.")
 
 
 class BlockerIn(Body):

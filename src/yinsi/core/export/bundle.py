@@ -59,6 +59,9 @@ class ExportProvision:
     fields: list[str]
     at: datetime
     actor: str  # the system or role that provided it, never a staff member's name: that is their PI, not yours
+    basis: str | None = None  # the purpose's legal basis, or separate_consent
+    region: str | None = None  # where the recipient is
+    transfer_mechanism: str | None = None  # for a transfer abroad (PIPL Art. 38-39 let the person know)
 
 
 @dataclass(frozen=True, slots=True)

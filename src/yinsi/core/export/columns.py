@@ -148,6 +148,22 @@ PROVISION_COLUMNS = (
     Column("fields", "array", Msg("提供的个人信息（字段标识）", "The information provided (field ids)")),
     Column("at", "date-time", Msg("提供时间（UTC）", "When (UTC)")),
     Column("actor", "string", Msg("执行提供的系统或角色", "The system or role that provided it")),
+    Column(
+        "basis",
+        "string",
+        Msg(
+            "提供所依据的合法性基础，或 separate_consent（您的单独同意）",
+            "What it rested on: a legal basis, or separate_consent",
+        ),
+        nullable=True,
+    ),
+    Column("region", "string", Msg("接收方所在国家或地区", "Where the recipient is"), nullable=True),
+    Column(
+        "transfer_mechanism",
+        "string",
+        Msg("向境外提供时所依据的法定条件", "For a transfer abroad: its legal mechanism"),
+        nullable=True,
+    ),
 )
 
 REQUEST_COLUMNS = (
@@ -346,6 +362,9 @@ def provision_record(spec: PolicySpec, p: ExportProvision) -> dict[str, Any]:
         "fields": list(p.fields),
         "at": iso(p.at, "a provision's time"),
         "actor": p.actor,
+        "basis": p.basis,
+        "region": p.region,
+        "transfer_mechanism": p.transfer_mechanism,
     }
 
 

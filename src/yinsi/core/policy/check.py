@@ -202,7 +202,38 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
                     at_key=True,
                 )
 
+    for pid, purpose in spec.purposes.items():
+        alternative = purpose.non_personalised_alternative
+        if alternative is None:
+            continue
+        target = spec.purposes.get(alternative)
+        if target is None:
+            yield _error(
+                ("purposes", pid, "non_personalised_alternative"),
+                "purpose_not_declared",
+                f"目的 '{pid}' 的非个性化替代 '{alternative}' 没有在 purposes 中声明。",
+                f"Purpose '{pid}' names '{alternative}' as its non-personalised alternative, which is not declared "
+                "under purposes.",
+            )
+        elif not purpose.personalisation or target.personalisation:
+            yield _error(
+                ("purposes", pid, "non_personalised_alternative"),
+                "bad_non_personalised_alternative",
+                f"只有个性化目的才有非个性化替代，且替代目的 '{alternative}' 本身不得用于个性化推荐。",
+                f"Only a personalised purpose has a non-personalised alternative, and the alternative "
+                f"'{alternative}' must not be personalised itself.",
+            )
+
     for rid, recipient in spec.recipients.items():
+        for fid in recipient.deidentify:
+            if fid not in recipient.fields:
+                yield _error(
+                    ("recipients", rid, "deidentify", fid),
+                    "deidentify_field_not_provided",
+                    f"接收方 '{rid}' 的 deidentify 写了字段 '{fid}'，但它的 fields 中没有这个字段。",
+                    f"Recipient '{rid}' de-identifies '{fid}', which is not among its fields.",
+                    at_key=True,
+                )
         for i, pid in enumerate(recipient.purposes):
             if pid not in spec.purposes:
                 yield _error(
@@ -395,6 +426,25 @@ def _cross_border(spec: PolicySpec) -> Iterator[Finding]:
                 f"接收方 '{rid}' 位于境外，却没有取得出境单独同意（个人信息保护法第三十九条）。",
                 f"Recipient '{rid}' is abroad but no separate cross-border consent is asked (PIPL Art. 39).",
             )
+        abroad = (recipient.region or home or "CN") != "CN"
+        if abroad and recipient.transfer_mechanism is None and recipient.fields:
+            yield _warn(
+                ("recipients", rid, "region"),
+                "recipient_abroad_without_mechanism",
+                f"接收方 '{rid}' 位于境外，却没有写明出境的法定条件（transfer_mechanism）；yinsi 不会向其提供个人信息"
+                "（个人信息保护法第三十八条）。",
+                f"Recipient '{rid}' is abroad but names no legal mechanism for the transfer (transfer_mechanism); "
+                "yinsi provides nothing to it (PIPL Art. 38).",
+            )
+    if home not in (None, "CN") and spec.storage.cross_border.mechanism is None:
+        yield _warn(
+            ("storage", "region"),
+            "storage_abroad_without_mechanism",
+            "个人信息存储于中国大陆境外，却没有写明出境的法定条件（cross_border.mechanism）；yinsi 不会收集个人信息"
+            "（个人信息保护法第三十八条）。",
+            "PI is stored outside mainland China but no legal mechanism for the transfer is named "
+            "(cross_border.mechanism); yinsi collects nothing (PIPL Art. 38).",
+        )
 
 
 def _recipients(spec: PolicySpec) -> Iterator[Finding]:

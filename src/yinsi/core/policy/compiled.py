@@ -38,6 +38,7 @@ class CompiledPolicy:
     role_operations: dict[str, frozenset[Operation]]
     personalisation_purposes: frozenset[str]
     login: tuple[str, str] | None  # (field, purpose) of the phone number people log in with
+    storage_abroad: bool = False  # PI is stored outside mainland China: collecting it is a transfer abroad
 
     @classmethod
     def from_spec(cls, spec: PolicySpec) -> CompiledPolicy:
@@ -55,6 +56,7 @@ class CompiledPolicy:
             role_operations={rid: frozenset(r.operations) for rid, r in spec.roles.items()},
             personalisation_purposes=frozenset(pid for pid, p in spec.purposes.items() if p.personalisation),
             login=_login(spec),
+            storage_abroad=spec.storage.region not in (None, "CN"),
         )
 
     def needs_consent(self, purpose_id: str) -> bool:
@@ -70,7 +72,7 @@ class CompiledPolicy:
         return (
             purpose.legal_basis is LegalBasis.CONSENT
             or purpose.personalisation
-            or (writing and bool(purpose.permissions))
+            or (writing and (bool(purpose.permissions) or self.storage_abroad))
         )
 
     def is_basic(self, purpose_id: str) -> bool:

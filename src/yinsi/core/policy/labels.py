@@ -33,6 +33,7 @@ from yinsi.core.policy.vocabulary import (
     ContactUse,
     CookieCategory,
     CrossBorderRule,
+    Deidentification,
     ExcessiveAction,
     ExternalRemedy,
     FieldSource,
@@ -59,6 +60,7 @@ from yinsi.core.policy.vocabulary import (
     SecurityMeasure,
     Sensitivity,
     Technology,
+    TransferMechanism,
     Visibility,
 )
 
@@ -178,6 +180,7 @@ OPERATION: dict[Operation, Msg] = {
     Operation.DECIDE_NEXT_OF_KIN: Msg("审核近亲属请求", "decide next-of-kin requests"),
     Operation.VIEW_AUDIT: Msg("查看审计日志", "view the audit log"),
     Operation.PUBLISH_POLICY: Msg("发布隐私政策", "publish the privacy policy"),
+    Operation.APPROVE_DISCLOSURE: Msg("批准向国家机关披露", "approve a disclosure to an authority"),
 }
 
 RECIPIENT_KIND: dict[RecipientKind, Msg] = {
@@ -559,6 +562,23 @@ RISK: dict[Risk, Msg] = {
     Risk.HIGH: Msg("高", "high"),
 }
 
+DEIDENTIFICATION: dict[Deidentification, Msg] = {
+    Deidentification.PSEUDONYM: Msg("替换为该接收方专用的假名", "replaced by a pseudonym of this recipient's own"),
+    Deidentification.AGE_BAND: Msg("仅提供年龄段", "an age band only"),
+    Deidentification.BIRTH_YEAR: Msg("仅提供出生年份", "the year of birth only"),
+    Deidentification.CITY: Msg("仅提供所在城市", "the city only"),
+}
+
+TRANSFER_MECHANISM: dict[TransferMechanism, Msg] = {
+    TransferMechanism.SECURITY_ASSESSMENT: Msg("通过国家网信部门组织的安全评估", "a CAC security assessment"),
+    TransferMechanism.CERTIFICATION: Msg(
+        "经专业机构进行个人信息保护认证", "personal information protection certification"
+    ),
+    TransferMechanism.STANDARD_CONTRACT: Msg(
+        "与境外接收方订立标准合同", "the standard contract with the recipient abroad"
+    ),
+}
+
 ENUM_LABELS: Mapping[type[StrEnum], Mapping[Any, Msg]] = {
     FieldType: FIELD_TYPE,
     Category: CATEGORY,
@@ -595,6 +615,8 @@ ENUM_LABELS: Mapping[type[StrEnum], Mapping[Any, Msg]] = {
     OpenListKind: OPEN_LIST_KIND,
     OpenHow: OPEN_HOW,
     AppType: APP_TYPE,
+    Deidentification: DEIDENTIFICATION,
+    TransferMechanism: TRANSFER_MECHANISM,
 }
 """Every closed vocabulary and its words; a test checks that no value is missing."""
 
@@ -1058,6 +1080,9 @@ RECIPIENT_CROSS_BORDER = Msg(
     "向其出境提供个人信息时取得您的单独同意",
     "Your separate consent is asked before it receives your personal information abroad",
 )
+RECIPIENT_DEIDENTIFIED = Msg("提供前去标识化：{methods}", "De-identified before it is provided: {methods}")
+RECIPIENT_DEIDENTIFIED_ONE = Msg("{field}{method}", "{field}, {method}")
+RECIPIENT_MECHANISM = Msg("出境提供的法定条件：{mechanism}", "Legal basis of the transfer abroad: {mechanism}")
 SUB_TRANSFER = Msg("转让", "Transfer")
 TRANSFER_CONSENT = Msg(
     "我们不会将您的个人信息转让给任何公司、组织和个人，但获得您的明确同意的除外。",

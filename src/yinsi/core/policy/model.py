@@ -27,6 +27,7 @@ from yinsi.core.policy.vocabulary import (
     ContactUse,
     CookieCategory,
     CrossBorderRule,
+    Deidentification,
     ExcessiveAction,
     ExternalRemedy,
     FieldSource,
@@ -54,6 +55,7 @@ from yinsi.core.policy.vocabulary import (
     SecurityMeasure,
     Sensitivity,
     Technology,
+    TransferMechanism,
     Visibility,
 )
 
@@ -243,6 +245,8 @@ class Retention(Strict):
 class Purpose(Strict):
     """A purpose of processing: the function it serves, its legal basis, its fields and retention."""
 
+    added_later: ClassVar[frozenset[str]] = frozenset({"non_personalised_alternative"})
+
     label: LocalText
     description: LocalText | None = None
     function: FunctionKind
@@ -262,6 +266,12 @@ class Purpose(Strict):
     deidentified_only: bool = Field(default=False, description="Only de-identified or anonymised data is used.")
     others_pi: bool = Field(
         default=False, description="The person may enter other people's PI (needs their authorisation)."
+    )
+    # -- sharing (issue 11): additive, left out of the dump while unset
+    non_personalised_alternative: Identifier | None = Field(
+        default=None,
+        description="For a personalised purpose: the purpose served instead once the person switches "
+        "personalisation off (one that does not profile them).",
     )
 
 
@@ -306,7 +316,7 @@ class Role(Strict):
 class Recipient(Strict):
     """Someone PI is entrusted to, shared with or disclosed to (an affiliate, processor, SDK, partner, authority)."""
 
-    added_later: ClassVar[frozenset[str]] = frozenset({"uses"})
+    added_later: ClassVar[frozenset[str]] = frozenset({"uses", "deidentify", "transfer_mechanism"})
 
     kind: RecipientKind
     name: LocalText
@@ -339,6 +349,18 @@ class Recipient(Strict):
         default_factory=dict,
         description="What the recipient itself uses the PI for, one entry each (e.g. underwriting: 核保和理赔风险评估). "
         "Adding or rewording one is a material change: people are asked again (PIPL Art. 22, 23).",
+    )
+
+    # -- sharing (issue 11): additive, left out of the dump while unset
+    deidentify: dict[Identifier, Deidentification] = Field(
+        default_factory=dict,
+        description="How each of its fields is de-identified before it is provided: 'pseudonym' (a keyed "
+        "pseudonym of this recipient's own), 'age_band', 'birth_year' or 'city'. A field left out goes whole.",
+    )
+    transfer_mechanism: TransferMechanism | None = Field(
+        default=None,
+        description="For a recipient outside mainland China: the legal condition of the transfer (PIPL Art. 38): "
+        "'security_assessment', 'certification' or 'standard_contract'. Without it nothing is sent abroad.",
     )
 
 
@@ -385,9 +407,17 @@ class Minors(Strict):
 
 
 class CrossBorder(Strict):
+    added_later: ClassVar[frozenset[str]] = frozenset({"mechanism"})
+
     rule: CrossBorderRule = Field(description="'unstated' where the policy does not say whether PI goes abroad.")
     destinations: list[str] = Field(default_factory=list, description="Countries, or empty when unspecified.")
     note: LocalText | None = None
+    # -- sharing (issue 11): additive, left out of the dump while unset
+    mechanism: TransferMechanism | None = Field(
+        default=None,
+        description="Where PI is stored outside mainland China: the legal condition of that transfer (PIPL Art. "
+        "38). Without it nothing is collected into storage abroad.",
+    )
 
 
 class Certification(Strict):

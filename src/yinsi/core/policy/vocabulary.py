@@ -118,6 +118,7 @@ class Operation(StrEnum):
     DECIDE_NEXT_OF_KIN = "decide_next_of_kin"
     VIEW_AUDIT = "view_audit"
     PUBLISH_POLICY = "publish_policy"
+    APPROVE_DISCLOSURE = "approve_disclosure"  # a privacy officer approves a disclosure to an authority
 
 
 class RecipientKind(StrEnum):
@@ -126,6 +127,24 @@ class RecipientKind(StrEnum):
     SDK = "sdk"  # embedded third-party code
     PARTNER = "partner"  # another processor (共享)
     AUTHORITY = "authority"  # a public authority under legal compulsion
+
+
+class Deidentification(StrEnum):
+    """How one field is de-identified before it is provided (GB/T 37964): a keyed pseudonym per recipient, or
+    a generalisation that keeps what the recipient needs and drops what singles the person out."""
+
+    PSEUDONYM = "pseudonym"  # HMAC under a key of this recipient: stable for it, unjoinable across recipients
+    AGE_BAND = "age_band"  # an age (or a birth date) as a ten-year band: 30-39
+    BIRTH_YEAR = "birth_year"  # a birth date (or an ID number's) as its year only
+    CITY = "city"  # an address cut to its province and city
+
+
+class TransferMechanism(StrEnum):
+    """The legal condition of a transfer out of mainland China (PIPL Art. 38)."""
+
+    SECURITY_ASSESSMENT = "security_assessment"  # 安全评估 by the CAC
+    CERTIFICATION = "certification"  # 个人信息保护认证
+    STANDARD_CONTRACT = "standard_contract"  # 标准合同
 
 
 class PermissionKind(StrEnum):

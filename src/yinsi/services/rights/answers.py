@@ -148,7 +148,16 @@ class Answers:
             for a in self.accounts.access_log(subject, limit=10_000, connection=connection)
         ]
         provisions = [
-            ExportProvision(r.recipient, r.purpose, list(r.fields), r.at, r.actor)
+            ExportProvision(
+                r.recipient,
+                r.purpose,
+                list(r.fields),
+                r.at,
+                r.actor,
+                (r.details or {}).get("basis"),
+                (r.details or {}).get("region"),
+                (r.details or {}).get("mechanism"),
+            )
             for r in connection.execute(select(PROVISIONS).where(PROVISIONS.c.subject_id == subject))
         ]
         requests = [

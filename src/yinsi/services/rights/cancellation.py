@@ -22,6 +22,7 @@ from yinsi.core.sealing import seal_value
 from yinsi.services import webhooks
 from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
+from yinsi.services.login_releases import queue_releases
 from yinsi.services.rights.base import (
     ACCOUNTS,
     BLOCKERS,
@@ -49,8 +50,6 @@ _OPEN_BLOCKERS = (
     .order_by(BLOCKERS.c.id)
 )
 _INSERT_NOTICE = strict_insert(NOTICES, "subject_id", "recipient", "kind", "channel", "request_id", "at", "status")
-_LOGINS = select(LOGINS.c.provider).where(LOGINS.c.subject_id == bindparam("subject_id"))
-_DELETE_LOGINS = delete(LOGINS).where(LOGINS.c.subject_id == bindparam("subject_id"))
 _DELETE_EXPORTS = delete(EXPORTS).where(EXPORTS.c.subject_id == bindparam("subject_id"))
 _CLOSE_ACCOUNT = update(ACCOUNTS).where(ACCOUNTS.c.subject_id == bindparam("b_subject")).values(status="cancelled")
 
@@ -95,8 +94,8 @@ class Cancellation:
         revoked = self.accounts.revoke_all(uow, subject)
         told = self.tell_recipients(uow, subject, None, "delete", request_id)
         by_subject = {"subject_id": subject}
-        released = list(connection.execute(_LOGINS, by_subject).scalars())
-        connection.execute(_DELETE_LOGINS, by_subject)
+        # Third-party logins: queued for release with their providers (re-sealed before the key goes).
+        released = queue_releases(uow, self.vault, subject)
         connection.execute(_DELETE_EXPORTS, by_subject)
         connection.execute(_CLOSE_ACCOUNT, {"b_subject": subject})
         uow.record(

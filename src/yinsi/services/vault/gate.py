@@ -12,6 +12,7 @@ subject or a purpose the spec does not declare.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import NoReturn
 
 from sqlalchemy import Connection
 
@@ -45,12 +46,39 @@ class AccessGate:
     ) -> Decision:
         """The decision for ``actor``; raises ``AccessDenied`` (audited as ``denied_event``) unless every field
         is allowed, or, with ``partial``, unless at least one is (a read returns what it may, per field)."""
-        policy = self._policy()
-        consent = NO_CONSENT
-        if subject_id is not None and operation in (Operation.READ, Operation.WRITE):
-            consent = self.consent(uow.connection, subject_id, purpose, writing=operation is Operation.WRITE)
-        decision = decide(
-            policy,
+        decision = self.decide(
+            uow,
+            actor=actor,
+            subject_id=subject_id,
+            purpose=purpose,
+            fields=fields,
+            operation=operation,
+            erased=erased,
+        )
+        if not (decision.any_allowed if partial else decision.all_allowed):
+            self.refuse(uow, denied_event, actor, subject_id, decision)
+        return decision
+
+    def decide(
+        self,
+        uow: UnitOfWork | ReadUnit,
+        *,
+        actor: Actor,
+        subject_id: str | None,
+        purpose: str,
+        fields: Iterable[str],
+        operation: Operation,
+        erased: bool = False,
+        consent: ConsentSnapshot | None = None,
+    ) -> Decision:
+        """The decision alone, for a caller that may try something else before refusing (a read whose
+        personalised purpose is switched off is served by its non-personalised alternative)."""
+        if consent is None:
+            consent = NO_CONSENT
+            if subject_id is not None and operation in (Operation.READ, Operation.WRITE):
+                consent = self.consent(uow.connection, subject_id, purpose, writing=operation is Operation.WRITE)
+        return decide(
+            self._policy(),
             role=actor.role,
             purpose=purpose,
             fields=fields,
@@ -58,10 +86,12 @@ class AccessGate:
             consent=consent,
             subject_erased=erased,
         )
-        if not (decision.any_allowed if partial else decision.all_allowed):
-            uow.record(denial_event(denied_event, actor, subject_id, decision))
-            raise AccessDenied(decision)
-        return decision
+
+    def refuse(
+        self, uow: UnitOfWork | ReadUnit, event: str, actor: Actor, subject_id: str | None, decision: Decision
+    ) -> NoReturn:
+        uow.record(denial_event(event, actor, subject_id, decision))
+        raise AccessDenied(decision)
 
     def require_operation(
         self, uow: UnitOfWork, actor: Actor, operation: Operation, subject_id: str | None, *, event: str

@@ -42,6 +42,7 @@ class ReadResult:
     forms: dict[str, Visibility]
     denied: dict[str, Deny]
     absent: list[str]
+    instead_of: str | None = None  # the personalised purpose asked for, when its non-personalised one was served
 
 
 @dataclass(frozen=True, slots=True)

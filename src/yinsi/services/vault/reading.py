@@ -8,10 +8,12 @@ show. The join with the keystore means a shredded key yields nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection
 
+from yinsi.core.access import ConsentSnapshot, Decision, Deny
 from yinsi.core.errors import not_found
 from yinsi.core.masking import mask
 from yinsi.core.policy.compiled import CompiledPolicy
@@ -41,17 +43,36 @@ class Opener:
         found = uow.connection.execute(rows.STATUS_AND_SEALED, {"subject_id": subject_id}).all()
         if not found:
             raise not_found("这个个人", "subject")
-        decision = self._gate.check(
+        erased = found[0].status == "shredded"
+        decision = self._gate.decide(
             uow,
             actor=actor,
             subject_id=subject_id,
             purpose=purpose,
             fields=wanted,
             operation=Operation.READ,
-            erased=found[0].status == "shredded",
-            denied_event="pi-read-denied",
-            partial=True,
+            erased=erased,
         )
+        instead_of: str | None = None
+        alternative = self._non_personalised(decision, purpose)
+        if alternative is not None:
+            # Personalisation is off: the purpose that does not profile the person serves them instead.
+            instead_of, purpose = purpose, alternative
+            in_alternative = policy.purpose_fields[alternative]
+            wanted = [f for f in wanted if f in in_alternative] if fields else sorted(in_alternative)
+            consent = self._gate.consent(uow.connection, subject_id, purpose, writing=False)
+            decision = self._gate.decide(
+                uow,
+                actor=actor,
+                subject_id=subject_id,
+                purpose=purpose,
+                fields=wanted or ["*"],
+                operation=Operation.READ,
+                erased=erased,
+                consent=_inherit(consent, instead_of, purpose),
+            )
+        if not decision.any_allowed:
+            self._gate.refuse(uow, "pi-read-denied", actor, subject_id, decision)
         shown = decision.forms()
         opened = self.open_rows(subject_id, [r for r in found if r.field in shown and r.wrapped is not None])
         values: dict[str, str] = {}
@@ -72,9 +93,17 @@ class Opener:
                 requested=wanted,
                 returned={f: forms[f].value for f in forms},
                 reasons={f: r.value for f, r in decision.denied.items()},
+                details={"instead_of": instead_of, "reason": Deny.PERSONALISATION_OFF.value} if instead_of else {},
             )
         )
-        return ReadResult(subject_id, purpose, values, forms, decision.denied, absent)
+        return ReadResult(subject_id, purpose, values, forms, decision.denied, absent, instead_of)
+
+    def _non_personalised(self, decision: Decision, purpose: str) -> str | None:
+        """The purpose to serve instead of ``purpose``, when the person switched personalisation off and the
+        spec names a non-personalised alternative for it (PIPL Art. 24: an option not aimed at them)."""
+        if decision.reason is not Deny.PERSONALISATION_OFF:
+            return None
+        return self._policy().spec.purposes[purpose].non_personalised_alternative
 
     def open_fields(self, connection: Connection, subject_id: str, fields: Iterable[str]) -> dict[str, str]:
         return self.open_rows(
@@ -102,3 +131,15 @@ class Opener:
             StoredValue(r.field, opened[r.field], r.collected_at, r.source, list(r.purposes), r.retain_until)
             for r in sorted(found, key=lambda r: order.get(r.field, len(order)))
         ]
+
+
+def _inherit(consent: ConsentSnapshot, personalised: str, alternative: str) -> ConsentSnapshot:
+    """The alternative serves on the consent the person gave the personalised purpose (they asked for the
+    function, only not profiled), unless they decided on the alternative itself."""
+    states = dict(consent.states)
+    if any((kind, alternative) in states for kind in ("purpose", "separate")):
+        return consent
+    for kind in ("purpose", "separate"):
+        if (kind, personalised) in states:
+            states[(kind, alternative)] = states[(kind, personalised)]
+    return replace(consent, states=states)

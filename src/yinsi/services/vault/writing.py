@@ -135,7 +135,7 @@ class Collector:
                 purpose=purpose,
                 decision="allowed",
                 requested=list(canonical),
-                details={"source": source},
+                details=_write_details(policy, source),
             )
         )
         return WriteResult(subject_id, list(canonical), retain)
@@ -178,3 +178,11 @@ def _canonical(policy: CompiledPolicy, values: Mapping[str, object]) -> dict[str
         except InvalidValue as exc:
             raise InvalidInput(exc.reason, field=field_id) from None
     return canonical
+
+
+def _write_details(policy: CompiledPolicy, source: str) -> dict[str, str]:
+    """A write into storage abroad is a transfer: its record names the legal mechanism it rests on."""
+    mechanism = policy.spec.storage.cross_border.mechanism
+    if policy.storage_abroad and mechanism is not None:
+        return {"source": source, "transfer_mechanism": mechanism.value, "region": policy.spec.storage.region or ""}
+    return {"source": source}

@@ -23,6 +23,12 @@ from yinsi.adapters.db.rows.rights import (
     StaffRow,
     StaffSessionRow,
 )
+from yinsi.adapters.db.rows.sharing import (
+    BusinessTransferRow,
+    DisclosureRow,
+    EntrustmentEndingRow,
+    LoginReleaseRow,
+)
 from yinsi.adapters.db.rows.vault import (
     ApiKeyRow,
     AuditEventRow,
@@ -46,15 +52,19 @@ __all__ = [
     "AuditHeadRow",
     "BlindIndexRow",
     "BlockerRow",
+    "BusinessTransferRow",
     "ConsentEntryRow",
     "ConsentStateRow",
     "DataBase",
     "DataKeyRow",
+    "DisclosureRow",
+    "EntrustmentEndingRow",
     "ExportRow",
     "ExternalLoginRow",
     "GuardianLinkRow",
     "KeystoreBase",
     "LoginCodeRow",
+    "LoginReleaseRow",
     "OutboxRow",
     "PiValueRow",
     "PolicyStateRow",

@@ -123,3 +123,6 @@ class ProvisionRow(DataBase):
     actor: Mapped[str] = mapped_column(String(128))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    # "What went to this recipient" (a processor's records, an incident's reach) without a full scan.
+    __table_args__ = (Index("ix_provisions_recipient_at", "recipient", "at"),)

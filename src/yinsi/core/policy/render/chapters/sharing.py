@@ -62,6 +62,19 @@ def sharing(bld: Builder) -> tuple[list[Block], list[Draft]]:
                 )
             if recipient.cross_border_consent:
                 parts.append(bld.t(labels.RECIPIENT_CROSS_BORDER))
+            if recipient.transfer_mechanism is not None:
+                parts.append(bld.t(labels.RECIPIENT_MECHANISM, mechanism=bld.enum(recipient.transfer_mechanism)))
+            if recipient.deidentify:
+                methods = [
+                    bld.t(
+                        labels.RECIPIENT_DEIDENTIFIED_ONE,
+                        field=bld.label(bld.spec.fields[fid].label),
+                        method=bld.enum(m),
+                    )
+                    for fid, m in recipient.deidentify.items()
+                    if fid in bld.spec.fields
+                ]
+                parts.append(bld.t(labels.RECIPIENT_DEIDENTIFIED, methods=bld.join(methods)))
             text = bld.clauses(parts)
             if text:
                 details.append(runs(Run(bld.label(recipient.name), strong=True), bld.t(labels.COLON), text))

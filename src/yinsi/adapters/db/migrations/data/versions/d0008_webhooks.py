@@ -12,7 +12,7 @@ from alembic import op
 from yinsi.adapters.db.types import UtcDateTime
 
 revision = "d0008"
-down_revision = "d0004"
+down_revision = "d0006"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,173 @@
+"""Sharing for staff over HTTP: provision records, ended entrustments, disclosures to authorities."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
+
+from yinsi.api.deps import StaffDep, YinsiDep
+from yinsi.api.schemas import Body
+from yinsi.services import disclosures, entrustments, provisions
+
+router = APIRouter(tags=["sharing"])
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class ProvisionRecordOut(BaseModel):
+    id: int
+    subject: str
+    recipient: str
+    purpose: str
+    fields: list[str]
+    actor: str
+    at: datetime
+    details: dict[str, Any] = Field(description="basis, region, mechanism, deidentified, subject_ref: never values.")
+
+
+class EndingOut(BaseModel):
+    id: int
+    recipient: str
+    ended_at: datetime
+    notice: int
+    notice_status: str
+    confirmed_at: datetime | None
+    confirmation: str | None
+
+
+class ConfirmationIn(Body):
+    reference: str = Field(min_length=1, max_length=200, description="The processor's reference for its deletion.")
+
+
+class DisclosureIn(Body):
+    subject: str = Field(min_length=1, max_length=36)
+    authority: Identifier
+    purpose: Identifier
+    fields: list[Identifier] = Field(min_length=1, max_length=50)
+    legal_reference: str = Field(min_length=1, max_length=200, description="The legal document's number.")
+
+
+class DecisionIn(Body):
+    approve: bool
+
+
+class DisclosureOut(BaseModel):
+    id: int
+    subject: str
+    authority: str
+    purpose: str
+    fields: list[str]
+    legal_reference: str
+    requested_by: str
+    requested_at: datetime
+    state: str
+    decided_by: str | None
+    decided_at: datetime | None
+    values: dict[str, str] = Field(default_factory=dict, description="Only in the answer to an approval.")
+
+
+def _ending(e: entrustments.Ending) -> EndingOut:
+    return EndingOut(
+        id=e.id,
+        recipient=e.recipient,
+        ended_at=e.ended_at,
+        notice=e.notice_id,
+        notice_status=e.notice_status,
+        confirmed_at=e.confirmed_at,
+        confirmation=e.confirmation,
+    )
+
+
+def _disclosure(d: disclosures.Disclosure) -> DisclosureOut:
+    return DisclosureOut(
+        id=d.id,
+        subject=d.subject_id,
+        authority=d.authority,
+        purpose=d.purpose,
+        fields=d.fields,
+        legal_reference=d.legal_reference,
+        requested_by=d.requested_by,
+        requested_at=d.requested_at,
+        state=d.state,
+        decided_by=d.decided_by,
+        decided_at=d.decided_at,
+        values=d.values,
+    )
+
+
+@router.get("/v1/staff/provisions", response_model=list[ProvisionRecordOut])
+def staff_provisions(
+    member: StaffDep,
+    yinsi: YinsiDep,
+    subject: Annotated[str | None, Query(max_length=36)] = None,
+    recipient: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[ProvisionRecordOut]:
+    """Provision records by person or by recipient, newest first; needs `view_audit`, and the look is audited."""
+    found = provisions.records(yinsi.vault, actor=member.actor, subject_id=subject, recipient=recipient, limit=limit)
+    return [
+        ProvisionRecordOut(
+            id=r.id,
+            subject=r.subject_id,
+            recipient=r.recipient,
+            purpose=r.purpose,
+            fields=r.fields,
+            actor=r.actor,
+            at=r.at,
+            details=r.details,
+        )
+        for r in found
+    ]
+
+
+@router.post("/v1/staff/entrustments/{recipient}/end", status_code=status.HTTP_201_CREATED, response_model=EndingOut)
+def staff_end_entrustment(recipient: str, member: StaffDep, yinsi: YinsiDep) -> EndingOut:
+    """End a processor's entrustment: the demand that it delete the PI is recorded and queued."""
+    return _ending(entrustments.end_entrustment(yinsi.vault, recipient=recipient, actor=member.actor))
+
+
+@router.post("/v1/staff/entrustments/{ending_id}/confirmation", response_model=EndingOut)
+def staff_confirm_deletion(ending_id: int, body: ConfirmationIn, member: StaffDep, yinsi: YinsiDep) -> EndingOut:
+    """Record the processor's confirmation that it deleted the PI."""
+    return _ending(
+        entrustments.confirm_deletion(yinsi.vault, ending_id=ending_id, reference=body.reference, actor=member.actor)
+    )
+
+
+@router.post("/v1/staff/disclosures", status_code=status.HTTP_201_CREATED, response_model=DisclosureOut)
+def staff_request_disclosure(body: DisclosureIn, member: StaffDep, yinsi: YinsiDep) -> DisclosureOut:
+    """Record an authority's demand with its legal document's reference, pending an officer's decision."""
+    done = disclosures.request_disclosure(
+        yinsi.vault,
+        subject_id=body.subject,
+        authority=body.authority,
+        purpose=body.purpose,
+        fields=body.fields,
+        legal_reference=body.legal_reference,
+        actor=member.actor,
+    )
+    return _disclosure(done)
+
+
+@router.post("/v1/staff/disclosures/{disclosure_id}/decision", response_model=DisclosureOut)
+def staff_decide_disclosure(disclosure_id: int, body: DecisionIn, member: StaffDep, yinsi: YinsiDep) -> DisclosureOut:
+    """A privacy officer (not the one who asked) approves, and gets the values this once, or refuses."""
+    done = disclosures.decide_disclosure(
+        yinsi.vault, disclosure_id=disclosure_id, approve=body.approve, actor=member.actor
+    )
+    return _disclosure(done)
+
+
+@router.get("/v1/staff/disclosures", response_model=list[DisclosureOut])
+def staff_disclosures(
+    member: StaffDep,
+    yinsi: YinsiDep,
+    subject: Annotated[str | None, Query(max_length=36)] = None,
+    authority: Annotated[str | None, Query(max_length=64)] = None,
+) -> list[DisclosureOut]:
+    """Disclosure records with references and decisions, never values; needs `view_audit`."""
+    found = disclosures.disclosures(yinsi.vault, actor=member.actor, subject_id=subject, authority=authority)
+    return [_disclosure(d) for d in found]
