@@ -220,6 +220,12 @@ OPERATION_IDS = {
     ("GET", "/v1/staff/webhooks"): "list_webhook_events",
     ("GET", "/v1/staff/webhooks/{event_id}"): "get_webhook_event",
     ("POST", "/v1/staff/webhooks/{event_id}/replay"): "replay_webhook_event",
+    ("GET", "/v1/staff/provisions"): "list_provisions",
+    ("POST", "/v1/staff/entrustments/{recipient}/end"): "end_entrustment",
+    ("POST", "/v1/staff/entrustments/{ending_id}/confirmation"): "confirm_processor_deletion",
+    ("POST", "/v1/staff/disclosures"): "request_disclosure",
+    ("POST", "/v1/staff/disclosures/{disclosure_id}/decision"): "decide_disclosure",
+    ("GET", "/v1/staff/disclosures"): "list_disclosures",
 }
 
 

@@ -2,71 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel, Field
 
+from yinsi.api.contract import errors
 from yinsi.api.deps import StaffDep, YinsiDep
-from yinsi.api.schemas import Body
+from yinsi.api.schemas.sharing import (
+    ConfirmationIn,
+    DecisionIn,
+    DisclosureIn,
+    DisclosureOut,
+    EndingOut,
+    ProvisionRecordOut,
+)
+from yinsi.core.access import Deny
 from yinsi.services import disclosures, entrustments, provisions
 
 router = APIRouter(tags=["sharing"])
-
-Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-
-
-class ProvisionRecordOut(BaseModel):
-    id: int
-    subject: str
-    recipient: str
-    purpose: str
-    fields: list[str]
-    actor: str
-    at: datetime
-    details: dict[str, Any] = Field(description="basis, region, mechanism, deidentified, subject_ref: never values.")
-
-
-class EndingOut(BaseModel):
-    id: int
-    recipient: str
-    ended_at: datetime
-    notice: int
-    notice_status: str
-    confirmed_at: datetime | None
-    confirmation: str | None
-
-
-class ConfirmationIn(Body):
-    reference: str = Field(min_length=1, max_length=200, description="The processor's reference for its deletion.")
-
-
-class DisclosureIn(Body):
-    subject: str = Field(min_length=1, max_length=36)
-    authority: Identifier
-    purpose: Identifier
-    fields: list[Identifier] = Field(min_length=1, max_length=50)
-    legal_reference: str = Field(min_length=1, max_length=200, description="The legal document's number.")
-
-
-class DecisionIn(Body):
-    approve: bool
-
-
-class DisclosureOut(BaseModel):
-    id: int
-    subject: str
-    authority: str
-    purpose: str
-    fields: list[str]
-    legal_reference: str
-    requested_by: str
-    requested_at: datetime
-    state: str
-    decided_by: str | None
-    decided_at: datetime | None
-    values: dict[str, str] = Field(default_factory=dict, description="Only in the answer to an approval.")
+DENIED = tuple(reason.value for reason in Deny)
 
 
 def _ending(e: entrustments.Ending) -> EndingOut:
@@ -98,7 +52,13 @@ def _disclosure(d: disclosures.Disclosure) -> DisclosureOut:
     )
 
 
-@router.get("/v1/staff/provisions", response_model=list[ProvisionRecordOut])
+@router.get(
+    "/v1/staff/provisions",
+    response_model=list[ProvisionRecordOut],
+    operation_id="list_provisions",
+    tags=["sharing"],
+    responses=errors("bad_request", "forbidden", *DENIED),
+)
 def staff_provisions(
     member: StaffDep,
     yinsi: YinsiDep,
@@ -123,13 +83,26 @@ def staff_provisions(
     ]
 
 
-@router.post("/v1/staff/entrustments/{recipient}/end", status_code=status.HTTP_201_CREATED, response_model=EndingOut)
+@router.post(
+    "/v1/staff/entrustments/{recipient}/end",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EndingOut,
+    operation_id="end_entrustment",
+    tags=["sharing"],
+    responses=errors("bad_request", "forbidden", "not_found", "conflict", *DENIED),
+)
 def staff_end_entrustment(recipient: str, member: StaffDep, yinsi: YinsiDep) -> EndingOut:
     """End a processor's entrustment: the demand that it delete the PI is recorded and queued."""
     return _ending(entrustments.end_entrustment(yinsi.vault, recipient=recipient, actor=member.actor))
 
 
-@router.post("/v1/staff/entrustments/{ending_id}/confirmation", response_model=EndingOut)
+@router.post(
+    "/v1/staff/entrustments/{ending_id}/confirmation",
+    response_model=EndingOut,
+    operation_id="confirm_processor_deletion",
+    tags=["sharing"],
+    responses=errors("bad_request", "forbidden", "not_found", "conflict", *DENIED),
+)
 def staff_confirm_deletion(ending_id: int, body: ConfirmationIn, member: StaffDep, yinsi: YinsiDep) -> EndingOut:
     """Record the processor's confirmation that it deleted the PI."""
     return _ending(
@@ -137,7 +110,14 @@ def staff_confirm_deletion(ending_id: int, body: ConfirmationIn, member: StaffDe
     )
 
 
-@router.post("/v1/staff/disclosures", status_code=status.HTTP_201_CREATED, response_model=DisclosureOut)
+@router.post(
+    "/v1/staff/disclosures",
+    status_code=status.HTTP_201_CREATED,
+    response_model=DisclosureOut,
+    operation_id="request_disclosure",
+    tags=["sharing"],
+    responses=errors("bad_request", "forbidden", "not_found", "conflict", *DENIED),
+)
 def staff_request_disclosure(body: DisclosureIn, member: StaffDep, yinsi: YinsiDep) -> DisclosureOut:
     """Record an authority's demand with its legal document's reference, pending an officer's decision."""
     done = disclosures.request_disclosure(
@@ -152,7 +132,13 @@ def staff_request_disclosure(body: DisclosureIn, member: StaffDep, yinsi: YinsiD
     return _disclosure(done)
 
 
-@router.post("/v1/staff/disclosures/{disclosure_id}/decision", response_model=DisclosureOut)
+@router.post(
+    "/v1/staff/disclosures/{disclosure_id}/decision",
+    response_model=DisclosureOut,
+    operation_id="decide_disclosure",
+    tags=["sharing"],
+    responses=errors("bad_request", "forbidden", "not_found", "conflict", *DENIED),
+)
 def staff_decide_disclosure(disclosure_id: int, body: DecisionIn, member: StaffDep, yinsi: YinsiDep) -> DisclosureOut:
     """A privacy officer (not the one who asked) approves, and gets the values this once, or refuses."""
     done = disclosures.decide_disclosure(
@@ -161,7 +147,13 @@ def staff_decide_disclosure(disclosure_id: int, body: DecisionIn, member: StaffD
     return _disclosure(done)
 
 
-@router.get("/v1/staff/disclosures", response_model=list[DisclosureOut])
+@router.get(
+    "/v1/staff/disclosures",
+    response_model=list[DisclosureOut],
+    operation_id="list_disclosures",
+    tags=["sharing"],
+    responses=errors("bad_request", "forbidden", *DENIED),
+)
 def staff_disclosures(
     member: StaffDep,
     yinsi: YinsiDep,

@@ -1,0 +1,64 @@
+"""Bodies of the staff's sharing routes: provision records, ended entrustments, disclosures to authorities."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, Field
+
+from yinsi.api.schemas.common import Body
+
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class ProvisionRecordOut(BaseModel):
+    id: int
+    subject: str
+    recipient: str
+    purpose: str
+    fields: list[str]
+    actor: str
+    at: datetime
+    details: dict[str, Any] = Field(description="basis, region, mechanism, deidentified, subject_ref: never values.")
+
+
+class EndingOut(BaseModel):
+    id: int
+    recipient: str
+    ended_at: datetime
+    notice: int
+    notice_status: str
+    confirmed_at: datetime | None
+    confirmation: str | None
+
+
+class ConfirmationIn(Body):
+    reference: str = Field(min_length=1, max_length=200, description="The processor's reference for its deletion.")
+
+
+class DisclosureIn(Body):
+    subject: str = Field(min_length=1, max_length=36)
+    authority: Identifier
+    purpose: Identifier
+    fields: list[Identifier] = Field(min_length=1, max_length=50)
+    legal_reference: str = Field(min_length=1, max_length=200, description="The legal document's number.")
+
+
+class DecisionIn(Body):
+    approve: bool
+
+
+class DisclosureOut(BaseModel):
+    id: int
+    subject: str
+    authority: str
+    purpose: str
+    fields: list[str]
+    legal_reference: str
+    requested_by: str
+    requested_at: datetime
+    state: str
+    decided_by: str | None
+    decided_at: datetime | None
+    values: dict[str, str] = Field(default_factory=dict, description="Only in the answer to an approval.")
