@@ -21,6 +21,7 @@ from yinsi.api.routes import auth, me, public, requests, subjects
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
+from yinsi.web.mount import mount as mount_pages
 
 
 def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
@@ -47,6 +48,7 @@ def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(me.router)
     app.include_router(requests.router)
+    mount_pages(app)  # the privacy centre (/me) and the cookie banner: server-rendered pages
     app.add_middleware(ContainFailures)  # innermost of these three: the request log still sees the 500
     app.add_middleware(BodyLimit, max_bytes=yinsi.settings.max_body_bytes)
     app.add_middleware(RequestLog)

@@ -34,12 +34,20 @@ def serve(
             min=1, max=512, help="Request threads per process (default YINSI_THREADS or 40); the pool holds 4 more."
         ),
     ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Also serve the demo booking service at /demo, with a demo person (what make run does)."
+        ),
+    ] = False,
 ) -> None:
     from yinsi.adapters.db.store_guard import serving
 
     settings = state(ctx).settings(
         create_store=True, data_dir=data_dir, policy_path=policy, host=host, port=port, threads=threads
     )
+    if demo:
+        settings = settings.model_copy(update={"demo": True})
     # Held (shared) while this process serves, and by each worker too: `yinsi restore` is refused meanwhile.
     with serving(settings.resolved_database_url):
         _serve(settings, workers)
@@ -55,6 +63,10 @@ def _serve(settings: Settings, workers: int) -> None:
         compiled = yinsi.policy.current()
         store = yinsi.engine.url.render_as_string(hide_password=True)
         key = yinsi.keyring.provider.describe()
+        if settings.demo:
+            from yinsi.web import demo
+
+            demo.seed(yinsi)
     base = f"http://{settings.host}:{settings.port}"
     out.print(
         "\n".join(
@@ -66,6 +78,8 @@ def _serve(settings: Settings, workers: int) -> None:
                 f"  privacy policy:  {base}/policy   (English: {base}/policy?lang=en, 繁體: {base}/policy?lang=zh-TW)",
                 f"  API docs:        {base}/docs",
                 f"  health:          {base}/health",
+                f"  privacy centre:  {base}/me   (我的 → 隐私)",
+                *(_demo_lines(settings, base) if settings.demo else []),
             ]
         ),
         markup=False,
@@ -81,6 +95,17 @@ def _serve(settings: Settings, workers: int) -> None:
         log_level=settings.log_level.lower(),
         access_log=False,
     )
+
+
+def _demo_lines(settings: Settings, base: str) -> list[str]:
+    from yinsi.web import demo
+
+    data_dir = f" --data-dir {settings.data_dir}" if settings.database_url is None else ""  # a global option
+    return [
+        f"  demo booking:    {base}/demo   (books with real name and ID number through the vault)",
+        f"  demo phone:      {demo.DEMO_PHONE}   (log in at {base}/me/login with an SMS code)",
+        f"  SMS codes:       .venv/bin/yinsi{data_dir} outbox --to {demo.DEMO_PHONE}   (the console outbox; another terminal)",
+    ]
 
 
 def _as_environment(settings: Settings) -> dict[str, str]:

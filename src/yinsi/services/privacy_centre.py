@@ -17,11 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from yinsi.adapters.db.rows import AccountRow, PolicyVersionRow, table_of
+from yinsi.adapters.db.rows import AccountRow, ExportRow, PolicyVersionRow, table_of
 from yinsi.core.errors import NotFound
 from yinsi.core.i18n import Msg
 from yinsi.core.masking import mask
 from yinsi.core.policy.login import LoginMethod, login_scheme
+from yinsi.core.policy.vocabulary import CookieCategory
+from yinsi.core.requests import RequestType
 from yinsi.services import consent, minors, self_service
 from yinsi.services.accounts import PASSWORD_MIN, AccessEntry, Accounts, PasswordRefused
 from yinsi.services.audit import AuditEvent
@@ -29,11 +31,12 @@ from yinsi.services.consent import Action, ConsentAct, ConsentEntry, Kind
 from yinsi.services.consent_state import POLICY_SCOPE
 from yinsi.services.notifier import Notifier
 from yinsi.services.passwords import verify_password
-from yinsi.services.rights import Rights
+from yinsi.services.rights import RequestView, Rights
 from yinsi.services.vault import Actor, InvalidInput, Vault
 
 _versions = table_of(PolicyVersionRow)
 _accounts = table_of(AccountRow)
+_exports = table_of(ExportRow)
 
 REVEAL_PURPOSE = "reveal"  # the purpose of the SMS codes that re-verify before a whole value is shown
 NO_PHONE = Msg("您的账号没有手机号。", "Your account has no phone number.")
@@ -81,6 +84,13 @@ class PolicyVersion:
     published_at: datetime
     material: bool
     changes: list[dict[str, Any]]  # each: zh, en, material (the kind, or None)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestPage:
+    view: RequestView
+    export_id: str | None
+    blockers: list[dict[str, Any]]
 
 
 class PrivacyCentre:
@@ -153,6 +163,25 @@ class PrivacyCentre:
             affirmative=True,
         )
         return self.give(subject=subject, act=act)
+
+    def record_cookie_choices(self, *, subject: str | None, granted: list[str], text_hash: str, language: str) -> str:
+        """The cookie banner's answer: every non-essential cookie of the spec granted (if chosen) or refused,
+        with the text shown, in one transaction. A visitor without an account (``subject`` None) gets a
+        subject of their own, so that their choice is in the ledger like anyone's; its id is returned."""
+        policy = self.vault.policy
+        now = self.vault.now()
+        with self.vault.unit() as uow:
+            if subject is None:
+                subject = self.vault.create_subject(actor=Actor.system(), uow=uow, check_access=False)
+            for cookie_id, cookie in policy.spec.cookies.items():
+                if cookie.category is CookieCategory.ESSENTIAL:
+                    continue
+                chosen = cookie_id in granted
+                act = ConsentAct(
+                    Kind.COOKIE, cookie_id, Action.GRANT if chosen else Action.REFUSE, "web", text_hash, language, True
+                )
+                consent.give(uow, policy, subject, act, by=subject, now=now)
+        return subject
 
     # ------------------------------------------------------------------ the policy and its history
 
@@ -323,6 +352,27 @@ class PrivacyCentre:
             return self_service.delete(
                 self.vault, uow, subject=ward, fields=[field], actor=Actor(f"subject:{guardian}", "guardian")
             )
+
+    # ------------------------------------------------------------------ requests
+
+    def request(self, *, subject: str, request_id: str, lang: str) -> RequestPage:
+        """One of my requests as its page shows it: the request, the copy to download (a self-service copy
+        is made at once; its link lasts ``export_link_minutes``), and what blocks a cancellation."""
+        view = self.rights.get(request_id=request_id, by=subject, lang=lang)
+        export_id = None
+        if view.type is RequestType.COPY and view.filed_by == "subject":
+            with self.vault.engine.connect() as connection:
+                export_id = connection.execute(
+                    select(_exports.c.id)
+                    .where(
+                        _exports.c.request_id == request_id,
+                        _exports.c.subject_id == subject,
+                        _exports.c.expires_at > self.vault.now(),
+                    )
+                    .order_by(_exports.c.created_at.desc())
+                ).scalar()
+        blockers = self.blockers(subject=subject) if view.type is RequestType.CANCEL_ACCOUNT else []
+        return RequestPage(view, export_id, blockers)
 
     # ------------------------------------------------------------------ cancellation
 

@@ -1,0 +1,1 @@
+window.yinsiDemoAnalyticsRan = true; document.documentElement.setAttribute("data-analytics", "on");
