@@ -42,7 +42,7 @@ run: $(VENV)/.synced
 # that scripts/with-postgres starts on loopback and stops afterwards.
 test: $(VENV)/.synced
 	scripts/check
-	scripts/with-postgres scripts/test
+	scripts/with-chromium scripts/with-postgres scripts/test
 
 check: $(VENV)/.synced
 	scripts/check

@@ -53,12 +53,15 @@
     var boxes = [];
     info.categories.forEach(function (c) {
       var row = document.createElement("label");
-      row.style.cssText = "display:flex;gap:.5rem;align-items:center;margin:.25rem 0";
+      // Inline styles throughout: the host page's own stylesheet must not reshape the banner.
+      row.style.cssText = "display:flex;gap:.5rem;align-items:center;justify-content:flex-start;margin:.25rem 0;" +
+        "font-weight:400;width:auto";
       var input = document.createElement("input");
       input.type = "checkbox";
       input.value = c.id;
       input.checked = c.essential;
       input.disabled = c.essential;
+      input.style.cssText = "width:1.2rem;height:1.2rem;min-height:0;margin:0;padding:0;flex:none";
       row.appendChild(input);
       row.appendChild(document.createTextNode(c.label));
       box.appendChild(row);

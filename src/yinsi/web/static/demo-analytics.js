@@ -1,1 +1,0 @@
-window.yinsiDemoAnalyticsRan = true; document.documentElement.setAttribute("data-analytics", "on");
