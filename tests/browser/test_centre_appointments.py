@@ -98,8 +98,6 @@ def test_a_person_logs_in_sees_changes_and_cancels_their_account(page: Page, cen
         expect(page.locator("h1")).to_be_visible()
         check_accessibility(page)
     screenshot(page, "next-of-kin")
-    page.goto(f"{centre.base}/me/policy")
-    screenshot(page, "policy")
 
     # Cancelling: blocked by the unfinished appointment until the booking service clears it.
     page.goto(f"{centre.base}/me/requests")
@@ -140,7 +138,8 @@ def test_a_material_change_is_accepted_from_the_pop_up(page: Page, centre: Centr
     page.reload()
     dialog = page.get_by_role("dialog", name="隐私政策已更新")
     expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("phone_state")
+    # The change in plain words: the purpose and the field by their labels, not their ids.
+    expect(dialog).to_contain_text("目的 “预约挂号（实名）” 新增收集字段 “手机状态和身份信息（已知账户）”")
     check_accessibility(page)
     screenshot(page, "material-change")
     dialog.get_by_role("button", name="同意").click()
@@ -148,3 +147,5 @@ def test_a_material_change_is_accepted_from_the_pop_up(page: Page, centre: Centr
     expect(page.locator("#reconsent")).to_have_count(0)
     page.goto(f"{centre.base}/me/policy")
     expect(page.get_by_text("重大变更").first).to_be_visible()
+    expect(page.locator(".changes li.material")).to_contain_text("新增收集字段 “手机状态和身份信息（已知账户）”")
+    screenshot(page, "policy")

@@ -11,6 +11,7 @@ phone then shows no ID number in full.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from yinsi.core.errors import NotFound
 from yinsi.core.i18n import Msg
 from yinsi.core.masking import mask
 from yinsi.core.policy.login import LoginMethod, login_scheme
+from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import CookieCategory
 from yinsi.core.requests import RequestType
 from yinsi.services import consent, minors, self_service
@@ -186,14 +188,19 @@ class PrivacyCentre:
     # ------------------------------------------------------------------ the policy and its history
 
     def policy_versions(self) -> list[PolicyVersion]:
-        """Every published version, newest first, each with what changed from the one before in plain words."""
+        """Every published version, newest first, each with what changed from the one before in plain words:
+        the diff names fields, purposes and recipients by their ids, which the centre shows by their labels."""
         with self.vault.engine.connect() as connection:
             rows = connection.execute(
                 select(_versions.c.version, _versions.c.published_at, _versions.c.material, _versions.c.changes)
                 .order_by(_versions.c.id.desc())
                 .limit(50)
             ).all()
-        return [PolicyVersion(r.version, r.published_at, bool(r.material), list(r.changes or [])) for r in rows]
+        names = _names(self.vault.policy.spec)
+        return [
+            PolicyVersion(r.version, r.published_at, bool(r.material), [_plain(c, names) for c in r.changes or []])
+            for r in rows
+        ]
 
     # ------------------------------------------------------------------ my data
 
@@ -380,6 +387,28 @@ class PrivacyCentre:
         """What must be settled before my account can be cancelled, and what to do about each."""
         with self.vault.engine.connect() as connection:
             return self.rights.blockers(connection, subject)
+
+
+_QUOTED_ID = re.compile(r"'([a-z][a-z0-9_.]*)'")
+
+
+def _names(spec: PolicySpec) -> dict[str, tuple[str, str]]:
+    """Ids of the spec's fields, purposes, recipients, permissions and cookies, with their labels (a field's
+    label first, where a permission shares its id)."""
+    names: dict[str, tuple[str, str]] = {}
+    for group in (spec.fields, spec.purposes, spec.permissions, spec.cookies):
+        for key, item in group.items():
+            names.setdefault(key, (item.label.get("zh-CN"), item.label.get("en")))
+    for key, recipient in spec.recipients.items():
+        names.setdefault(key, (recipient.name.get("zh-CN"), recipient.name.get("en")))
+    return names
+
+
+def _plain(change: dict[str, Any], names: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    def named(text: str, index: int) -> str:
+        return _QUOTED_ID.sub(lambda m: f"“{names[m.group(1)][index]}”" if m.group(1) in names else m.group(0), text)
+
+    return {**change, "zh": named(str(change.get("zh", "")), 0), "en": named(str(change.get("en", "")), 1)}
 
 
 def _label(text: Any) -> dict[str, str]:

@@ -33,6 +33,7 @@ from yinsi.web.pages import (
     current_person,
     error_page,
     lang_of,
+    read_form,
     redirect,
     render,
     safe_next,
@@ -204,6 +205,20 @@ async def login(request: Request) -> Response:
     except YinsiError as exc:
         return _login_page(request, register=register, error=exc.message.get(lang), **values)
     return _logged_in(request, done.token, target)
+
+
+@router.post("/handover")
+async def handover(request: Request) -> Response:
+    """The operator's app opens the centre as an H5 page with the person's session: its web view POSTs the
+    session token (from /v1/auth/login) in the form body, never in the URL (which logs, histories and
+    Referer headers keep). The token goes into the HttpOnly cookie; an invalid one gets the login page."""
+    form = await read_form(request)
+    token = text(form, "token", 100)
+    try:
+        await call(yinsi_of(request).accounts.authenticate, token=token)
+    except YinsiError:
+        return _login_page(request, error=word("handover_failed", lang_of(request)))
+    return _logged_in(request, token, text(form, "next", 300))
 
 
 @router.post("/logout")

@@ -164,6 +164,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "statement": ("说明您的合法、正当利益", "Your lawful and legitimate interest"),
     "done": ("已完成。", "Done."),
     "error_title": ("出错了", "Something went wrong"),
+    "handover_failed": ("登录已失效，请重新登录。", "Your session has expired or ended; please log in again."),
     "not_found": ("页面不存在。", "This page does not exist."),
     "csrf_failed": (
         "表单已过期或来源不明，请返回刷新后重试。",
