@@ -123,6 +123,27 @@ def test_a_person_logs_in_sees_changes_and_cancels_their_account(page: Page, cen
     assert centre.yinsi.accounts.find_subject_by_phone(DEMO_PHONE) is None
 
 
+def test_a_third_party_login_opens_an_account_and_logs_in_again(page: Page, centre: Centre) -> None:
+    """The local test provider stands in for WeChat: the first login asks for the policy, the next does not."""
+    for first in (True, False):
+        page.goto(f"{centre.base}/me/login")
+        page.get_by_role("link", name="使用 微信（测试） 登录").click()
+        expect(page.get_by_role("heading", name="微信（测试）")).to_be_visible()
+        if first:
+            check_accessibility(page)
+        page.get_by_label("测试账号 ID").fill("wx-openid-42")
+        page.get_by_role("button", name="同意并登录").click()
+        if first:
+            page.get_by_label("我已阅读并同意").check()
+            check_accessibility(page)
+            page.get_by_role("button", name="注册").click()
+        expect(page).to_have_url(f"{centre.base}/me")
+        page.get_by_role("button", name="退出登录").click()
+        expect(page).to_have_url(re.compile(r"/me/login$"))
+    page.goto(f"{centre.base}/me/login/with/wechat/callback?code=wx-openid-42.forged&state=x")
+    expect(page.get_by_role("alert")).to_contain_text("第三方登录未完成")
+
+
 def test_a_material_change_is_accepted_from_the_pop_up(page: Page, centre: Centre) -> None:
     log_in_by_sms(page, centre, "13912345678", new=True)
     expect(page.locator("#reconsent")).to_have_count(0)

@@ -118,4 +118,25 @@ def test_phone_password_and_code_need_all_three(shop: Yinsi, clock: Clock) -> No
     assert wrong_password.value.code == "credentials_invalid"
     done = accounts.login_with_password(phone=phone, password="a long password", client=client, code=code)
     assert done.subject_id == opened.subject_id
-    assert shop.centre.access_log(subject=done.subject_id)[0].method == "password_sms_code"
+    assert shop.centre.access_log(subject=done.subject_id)[0].method == "password_code"
+
+
+@pytest.mark.db
+def test_a_third_party_id_opens_one_account_and_finds_it_again(yinsi: Yinsi) -> None:
+    accounts = yinsi.accounts
+    with pytest.raises(YinsiError) as new:
+        accounts.login_with_provider(provider="wechat", identifier="openid-1", client="198.51.100.7")
+    assert new.value.code == "policy_acceptance_required"
+    opened = accounts.login_with_provider(
+        provider="wechat", identifier="openid-1", client="198.51.100.7", acceptance=_acceptance(yinsi)
+    )
+    assert opened.new_account
+    again = accounts.login_with_provider(provider="wechat", identifier="openid-1", client="198.51.100.7")
+    assert (again.subject_id, again.new_account) == (opened.subject_id, False)
+    other = accounts.login_with_provider(
+        provider="alipay", identifier="openid-1", client="198.51.100.7", acceptance=_acceptance(yinsi)
+    )
+    assert other.subject_id != opened.subject_id  # the same id at another provider is another person
+    with yinsi.engine.connect() as connection:
+        stored = connection.exec_driver_sql("SELECT sealed_identifier, identifier_digest FROM external_logins").all()
+    assert all(b"openid-1" not in bytes(sealed) and b"openid-1" not in bytes(digest) for sealed, digest in stored)

@@ -22,7 +22,15 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from yinsi.adapters.db.rows import AccessLogRow, AccountRow, LoginCodeRow, SessionRow, SubjectRow, table_of
+from yinsi.adapters.db.rows import (
+    AccessLogRow,
+    AccountRow,
+    ExternalLoginRow,
+    LoginCodeRow,
+    SessionRow,
+    SubjectRow,
+    table_of,
+)
 from yinsi.core.errors import BadRequest, Unauthenticated, YinsiError
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
@@ -30,7 +38,7 @@ from yinsi.core.policy.login import LoginMethod, LoginScheme, login_scheme
 from yinsi.core.policy.types import Duration, DurationUnit
 from yinsi.core.policy.vocabulary import FieldType
 from yinsi.core.ports import Message
-from yinsi.core.sealing import open_value, seal_value, secret_digest
+from yinsi.core.sealing import external_login_digest, open_value, seal_value, secret_digest
 from yinsi.core.validation import InvalidValue, normalise_for_index, validate
 from yinsi.services import consent, rate_limits
 from yinsi.services.audit import AuditEvent
@@ -45,6 +53,7 @@ _codes = table_of(LoginCodeRow)
 _sessions = table_of(SessionRow)
 _access = table_of(AccessLogRow)
 _subjects = table_of(SubjectRow)
+_logins = table_of(ExternalLoginRow)
 
 CODE_TTL = timedelta(minutes=5)
 LONG_CODE = 12  # digits of the codes a number gets while strangers guess at it (see rate_limits)
@@ -438,6 +447,71 @@ class Accounts:
         canonical, name_digest = self.username_key(policy, username)
         return self._password_login(scheme.field, canonical, name_digest, password, client, None, BAD_NAME_LOGIN)
 
+    def login_with_provider(
+        self, *, provider: str, identifier: str, client: str, acceptance: ConsentAct | None = None
+    ) -> Login:
+        """Logs in with a third-party login (WeChat, Alipay) whose adapter has proved ``identifier``, the
+        provider's id for the person. An id linked to no account opens one, which needs the policy accepted;
+        the id is kept sealed under the person's key and found through its blind index, and released when the
+        account is cancelled."""
+        policy = self.vault.policy
+        digest = external_login_digest(self.vault.keyring.secret("index"), provider, identifier)
+        now = self.vault.now()
+        with self.vault.unit() as uow:
+            connection = uow.connection
+            linked = connection.execute(
+                select(_logins.c.subject_id)
+                .join(_accounts, _accounts.c.subject_id == _logins.c.subject_id)
+                .where(
+                    _logins.c.provider == provider,
+                    _logins.c.identifier_digest == digest,
+                    _accounts.c.status == "active",
+                )
+            ).scalar()
+            if linked is not None:
+                return self._start_session(uow, str(linked), client, "third_party", False)
+            if acceptance is None:
+                raise PolicyAcceptanceRequired(
+                    Msg(
+                        "新用户注册前需要阅读并同意隐私政策。",
+                        "A new account needs the privacy policy read and accepted first.",
+                    )
+                )
+            if acceptance.kind is not Kind.POLICY or acceptance.action is not Action.GRANT:
+                raise BadRequest(
+                    Msg(
+                        "注册时的同意必须是对隐私政策的同意。",
+                        "The consent given at registration must be the acceptance of the policy.",
+                    )
+                )
+            consent.validate_act(policy, acceptance)
+            rate_limits.check(connection, rate_limits.CODE_PER_CLIENT_HOUR, self._client(client), now)
+            rate_limits.record(connection, rate_limits.CODE_PER_CLIENT_HOUR, self._client(client), now)
+            subject = self.vault.create_subject(actor=SYSTEM, uow=uow, check_access=False)
+            data_key, version = uow.created[subject]
+            connection.execute(insert(_accounts).values(subject_id=subject, status="active", created_at=now))
+            connection.execute(
+                insert(_logins).values(
+                    subject_id=subject,
+                    provider=provider,
+                    key_version=version,
+                    created_at=now,
+                    sealed_identifier=seal_value(data_key, subject, f"external_login.{provider}", version, identifier),
+                    identifier_digest=digest,
+                )
+            )
+            uow.record(
+                AuditEvent(
+                    "third-party-login-linked",
+                    f"subject:{subject}",
+                    role="subject",
+                    subject=subject,
+                    details={"provider": provider},
+                )
+            )
+            consent.record(uow, policy, subject, acceptance, now=now, actor=f"subject:{subject}")
+            return self._start_session(uow, subject, client, "third_party", True)
+
     def _password_login(
         self, field: str, canonical: str, key: bytes, password: str, client: str, code: str | None, refusal: Msg
     ) -> Login:
@@ -480,7 +554,7 @@ class Accounts:
             if code is not None:  # the second factor, checked once the password is right
                 self._check_code(uow, key, code, client, "login")
             rate_limits.clear(connection, rate_limits.LOGIN_BACKOFF, pair)
-            return self._start_session(uow, subject, client, "password" if code is None else "password_sms_code", False)
+            return self._start_session(uow, subject, client, "password" if code is None else "password_code", False)
 
     def _start_session(self, uow: UnitOfWork, subject: str, client: str, method: str, new: bool) -> Login:
         connection = uow.connection

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hmac
+import secrets
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import urlencode
 
 from anyio.to_thread import run_sync
 from fastapi import APIRouter, Depends, Request
@@ -22,6 +25,7 @@ from yinsi.core.policy.login import LoginMethod, LoginScheme, login_scheme
 from yinsi.core.policy.render import render_policy
 from yinsi.core.policy.vocabulary import CookieCategory, LegalBasis
 from yinsi.core.requests import RequestType
+from yinsi.services.accounts import PolicyAcceptanceRequired
 from yinsi.services.consent import Action, ConsentAct, Kind
 from yinsi.services.consent_state import POLICY_SCOPE
 from yinsi.services.rights import Filing
@@ -117,7 +121,7 @@ def _login_page(
             "notice": notice,
             "values": values,
             "next": safe_next(request.query_params.get("next") or values.get("next")),
-            "providers": third_party.providers(),
+            "providers": list(providers(request).values()),
         },
         status=400 if error else 200,
     )
@@ -205,6 +209,106 @@ async def login(request: Request) -> Response:
     except YinsiError as exc:
         return _login_page(request, register=register, error=exc.message.get(lang), **values)
     return _logged_in(request, done.token, target)
+
+
+def providers(request: Request) -> dict[str, third_party.LocalTestProvider]:
+    """The third-party logins offered: the local test providers in the demo, none otherwise (no real adapter
+    is configured yet)."""
+    yinsi = yinsi_of(request)
+    return third_party.local_test_providers(yinsi.keyring.secret("codes")) if yinsi.settings.demo else {}
+
+
+STATE_COOKIE = "yinsi_login_state"
+
+
+@router.get("/login/with/{name}")
+async def login_with(request: Request, name: str) -> Response:
+    provider = providers(request).get(name)
+    if provider is None:
+        return error_page(request, None, status=404, message=word("not_found", lang_of(request)))
+    state = secrets.token_urlsafe(24)
+    response = redirect(provider.authorise_url(state=state, callback=f"/me/login/with/{name}/callback"))
+    set_cookie(request, response, STATE_COOKIE, state, max_age=600)
+    return response
+
+
+@router.get("/login/with/{name}/test-provider", response_class=HTMLResponse)
+async def test_provider_page(request: Request, name: str) -> HTMLResponse:
+    provider = providers(request).get(name)
+    if provider is None:
+        return error_page(request, None, status=404, message=word("not_found", lang_of(request)))
+    return render(
+        request,
+        "test_provider.html",
+        {"provider": provider, "state": request.query_params.get("state", "")[:64]},
+    )
+
+
+@router.post("/login/with/{name}/test-provider")
+async def test_provider_answer(request: Request, name: str) -> Response:
+    form = await checked_form(request)
+    provider = providers(request).get(name)
+    identifier = text(form, "identifier", 64)
+    if provider is None or not identifier:
+        return error_page(request, None, status=400, message=word("error_title", lang_of(request)))
+    query = urlencode({"code": provider.code_for(identifier), "state": text(form, "state", 64)})
+    return redirect(f"/me/login/with/{name}/callback?{query}")
+
+
+def _provider_login(request: Request, name: str, code: str) -> tuple[third_party.LocalTestProvider, str] | None:
+    provider = providers(request).get(name)
+    identifier = provider.identity(code=code) if provider is not None else None
+    return (provider, identifier) if provider is not None and identifier is not None else None
+
+
+@router.get("/login/with/{name}/callback", response_class=HTMLResponse)
+async def provider_callback(request: Request, name: str) -> Response:
+    lang = lang_of(request)
+    state = request.query_params.get("state", "")
+    code = request.query_params.get("code", "")[:200]
+    expected = request.cookies.get(STATE_COOKIE, "")
+    found = _provider_login(request, name, code)
+    if not expected or not hmac.compare_digest(state, expected) or found is None:
+        return _login_page(request, error=word("provider_failed", lang))
+    provider, identifier = found
+    try:
+        done = await call(
+            yinsi_of(request).accounts.login_with_provider,
+            provider=provider.name,
+            identifier=identifier,
+            client=client_of(request),
+        )
+    except PolicyAcceptanceRequired:
+        return render(request, "provider_accept.html", {"provider": provider, "code": code})
+    except YinsiError as exc:
+        return _login_page(request, error=exc.message.get(lang))
+    return _logged_in(request, done.token, "/me")
+
+
+@router.post("/login/with/{name}/accept")
+async def provider_accept(request: Request, name: str) -> Response:
+    form = await checked_form(request)
+    lang = lang_of(request)
+    found = _provider_login(request, name, text(form, "code", 200))
+    acceptance = _acceptance(request, form)
+    if found is None:
+        return _login_page(request, error=word("provider_failed", lang))
+    provider, identifier = found
+    if acceptance is None:
+        return render(
+            request, "provider_accept.html", {"provider": provider, "code": text(form, "code", 200)}, status=400
+        )
+    try:
+        done = await call(
+            yinsi_of(request).accounts.login_with_provider,
+            provider=provider.name,
+            identifier=identifier,
+            client=client_of(request),
+            acceptance=acceptance,
+        )
+    except YinsiError as exc:
+        return _login_page(request, error=exc.message.get(lang))
+    return _logged_in(request, done.token, "/me")
 
 
 @router.post("/handover")

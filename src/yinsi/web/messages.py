@@ -134,7 +134,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "address": ("IP 地址", "IP address"),
     "m_sms_code": ("短信验证码", "SMS code"),
     "m_password": ("密码", "Password"),
-    "m_password_sms_code": ("密码和短信验证码", "Password and SMS code"),
+    "m_password_code": ("密码和短信验证码", "Password and SMS code"),
     "m_third_party": ("第三方账号", "Third-party account"),
     "guardians": ("监护人与被监护人", "Guardians and wards"),
     "guardian_note": (
@@ -164,6 +164,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "statement": ("说明您的合法、正当利益", "Your lawful and legitimate interest"),
     "done": ("已完成。", "Done."),
     "error_title": ("出错了", "Something went wrong"),
+    "provider_failed": ("第三方登录未完成，请重试。", "The third-party login did not complete; please try again."),
+    "test_provider_note": (
+        "这是代替第三方登录服务的本地测试页面，仅用于演示和测试。",
+        "A local page standing in for the login provider, for the demo and tests only.",
+    ),
+    "test_identifier": ("测试账号 ID", "Test account id"),
+    "agree_and_login": ("同意并登录", "Agree and log in"),
     "handover_failed": ("登录已失效，请重新登录。", "Your session has expired or ended; please log in again."),
     "not_found": ("页面不存在。", "This page does not exist."),
     "csrf_failed": (

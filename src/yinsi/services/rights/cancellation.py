@@ -17,7 +17,7 @@ from yinsi.core.requests import (
     RequestType,
     State,
 )
-from yinsi.core.sealing import seal_value
+from yinsi.core.sealing import external_login_digest, seal_value
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
     _REQUEST_STATE,
@@ -278,6 +278,7 @@ class Cancellation(RightsBase):
                     key_version=key[1],
                     created_at=self.vault.now(),
                     sealed_identifier=seal_value(key[0], subject, f"external_login.{provider}", key[1], identifier),
+                    identifier_digest=external_login_digest(self.vault.keyring.secret("index"), provider, identifier),
                 )
             )
             uow.record(
