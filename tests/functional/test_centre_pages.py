@@ -201,3 +201,16 @@ def test_an_app_hands_its_session_to_the_h5_page_in_a_form_body(yinsi: Yinsi) ->
         stranger.post("/me/handover", data={"token": token, "next": "https://evil.example/"}).headers["location"]
         == "/me"
     )  # never an open redirect
+
+
+@pytest.mark.db
+def test_access_and_explanation_requests_answer_on_their_page(yinsi: Yinsi) -> None:
+    alice = log_in(yinsi, ALICE)
+    for kind, expected in (("access", "139****5670"), ("explain", "短信验证码")):
+        filed = alice.post("/me/requests", data={"csrf": csrf_of(alice.get("/me/requests").text), "type": kind})
+        assert filed.status_code == 303, filed.text
+        page = alice.get(filed.headers["location"])
+        assert page.status_code == 200
+        assert "答复" in page.text, kind
+        assert expected in page.text, kind
+        assert ALICE not in page.text
