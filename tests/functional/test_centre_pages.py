@@ -214,3 +214,56 @@ def test_access_and_explanation_requests_answer_on_their_page(yinsi: Yinsi) -> N
         assert "答复" in page.text, kind
         assert expected in page.text, kind
         assert ALICE not in page.text
+
+
+@pytest.mark.db
+def test_pages_speak_simplified_chinese_first_and_keep_the_chosen_language(yinsi: Yinsi) -> None:
+    browser = TestClient(create_app(yinsi), raise_server_exceptions=False, follow_redirects=False)
+    default = browser.get("/me/login", headers={"Accept-Language": "en"})  # the centre's default is zh-CN
+    assert '<html lang="zh-CN">' in default.text
+    assert "获取验证码" in default.text
+    english = browser.get("/me/login?lang=en")
+    assert '<html lang="en">' in english.text
+    assert "Send me a code" in english.text
+    assert browser.get("/me/login").headers["content-language"] == "en"  # kept in a cookie
+    traditional = browser.get("/me/login?lang=zh-TW")
+    assert '<html lang="zh-TW">' in traditional.text
+    assert "獲取驗證碼" in traditional.text
+
+
+@pytest.mark.db
+def test_the_cookie_banner_records_a_persons_choice_with_the_text_shown(yinsi: Yinsi) -> None:
+    alice = log_in(yinsi, ALICE)
+    info = alice.get("/cookie-banner.json?lang=zh-CN").json()
+    assert [c["essential"] for c in info["cookies"]] == [True]  # seed 001 declares one essential cookie
+    choice = {"granted": ["remember_login"], "text_hash": info["text_hash"], "lang": "zh-CN"}
+    forged = alice.post("/cookie-banner/choices", json=choice)  # no X-Yinsi-Banner: not from the script
+    assert forged.status_code == 403
+    form = alice.post("/cookie-banner/choices", data=choice, headers={"X-Yinsi-Banner": "1"})  # a form post
+    assert form.status_code == 403
+    recorded = alice.post("/cookie-banner/choices", json=choice, headers={"X-Yinsi-Banner": "1"})
+    assert recorded.status_code == 200, recorded.text
+    assert "yinsi_visitor" not in recorded.headers.get("set-cookie", "")  # the person's own ledger, not a visitor's
+    script = alice.get("/cookie-banner.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "data-yinsi-category" in script.text
+
+
+@pytest.mark.db
+def test_a_wards_page_refuses_anyone_but_their_linked_guardian(yinsi: Yinsi) -> None:
+    alice = log_in(yinsi, ALICE)
+    bob = log_in(yinsi, BOB)
+    alices_id = yinsi.accounts.find_subject_by_phone(ALICE)
+    refused = bob.get(f"/me/wards/{alices_id}")
+    assert refused.status_code == 403
+    assert "139****5670" not in refused.text
+    token = csrf_of(bob.get("/me/consents").text)
+    changed = bob.post(
+        f"/me/wards/{alices_id}/consents",
+        data={"csrf": token, "kind": "permission", "scope": "phone_state", "action": "grant", "shown_hash": "0" * 64},
+    )
+    assert changed.status_code == 400
+    assert yinsi.centre.standing(subject=str(alices_id)).status_of("permission", "phone_state") is None
+    anonymous = TestClient(create_app(yinsi), raise_server_exceptions=False, follow_redirects=False)
+    assert anonymous.get(f"/me/wards/{alices_id}").status_code == 303
+    assert alice.get("/me/consents").status_code == 200

@@ -488,11 +488,41 @@ def consent_items(request: Request) -> dict[str, list[dict[str, Any]]]:
 @router.get("/consents", response_class=HTMLResponse)
 async def consents_page(request: Request, person: Person) -> HTMLResponse:
     standing = await call(yinsi_of(request).centre.standing, subject=person)
-    return render(request, "consents.html", {"groups": consent_items(request), "standing": standing}, person=person)
+    return render(
+        request,
+        "consents.html",
+        {"groups": consent_items(request), "standing": standing, "action": "/me/consents"},
+        person=person,
+    )
 
 
 @router.post("/consents")
 async def change_consent(request: Request, person: Person) -> Response:
+    return await _change(request, person, None)
+
+
+@router.get("/wards/{ward_id}", response_class=HTMLResponse)
+async def ward_page(request: Request, ward_id: str, person: Person) -> HTMLResponse:
+    """A guardian's view of a ward's consents, changed for them (only a linked guardian's)."""
+    try:
+        standing = await call(yinsi_of(request).centre.ward_standing, guardian=person, ward=ward_id[:64])
+    except YinsiError as exc:
+        return error_page(request, exc, status=403)
+    action = f"/me/wards/{ward_id[:64]}/consents"
+    return render(
+        request,
+        "consents.html",
+        {"groups": consent_items(request), "standing": standing, "action": action, "ward": True},
+        person=person,
+    )
+
+
+@router.post("/wards/{ward_id}/consents")
+async def change_ward_consent(request: Request, ward_id: str, person: Person) -> Response:
+    return await _change(request, person, ward_id[:64])
+
+
+async def _change(request: Request, person: str, ward: str | None) -> Response:
     form = await checked_form(request)
     try:
         kind = Kind(text(form, "kind", 24))
@@ -502,11 +532,16 @@ async def change_consent(request: Request, person: Person) -> Response:
     act = ConsentAct(
         kind, text(form, "scope", 128), action, "web", text(form, "shown_hash", 64), lang_of(request), True
     )
+    centre = yinsi_of(request).centre
     try:
-        await call(yinsi_of(request).centre.give, subject=person, act=act)
+        if ward is None:
+            await call(centre.give, subject=person, act=act)
+        else:
+            await call(centre.give, subject=ward, act=act, by=person)
     except YinsiError as exc:
         return error_page(request, exc, status=400)
-    return redirect(f"/me/consents#{kind.value}-{act.scope}")
+    page = "/me/consents" if ward is None else f"/me/wards/{ward}"
+    return redirect(f"{page}#{kind.value}-{act.scope}")
 
 
 # ---------------------------------------------------------------------------------------------- requests
