@@ -79,7 +79,7 @@ def test_the_cookie_banner_choice_is_recorded_and_honoured(page: Page, shop: Cen
     banner.get_by_role("checkbox", name="广告").check()
     banner.get_by_role("button", name="保存选择").click()
     expect(banner).to_have_count(0)
-    expect(page.locator("html")).to_have_attribute("data-tracker", "on", timeout=30_000)
+    expect(page.locator("html")).to_have_attribute("data-tracker", "on")
     page.reload()
     expect(page.locator("html")).to_have_attribute("data-tracker", "on")  # honoured on the next page
     expect(page.get_by_role("region", name="Cookie 与同类技术")).to_have_count(0)

@@ -129,8 +129,7 @@ def proceed_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang:
 @router.get("/v1/me/blockers")
 def my_blockers(subject: SubjectDep, yinsi: YinsiDep) -> dict[str, list[dict[str, Any]]]:
     """What must be settled before my account can be cancelled, and what to do about each."""
-    with yinsi.engine.connect() as connection:
-        return {"blockers": yinsi.rights.blockers(connection, subject)}
+    return {"blockers": yinsi.centre.blockers(subject=subject)}
 
 
 @router.get("/v1/me/exports/{export_id}", response_class=Response)
