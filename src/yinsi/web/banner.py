@@ -55,6 +55,7 @@ def banner_info(request: Request, lang: str) -> dict[str, Any]:
         "accept_all": word("accept_all", lang),
         "reject_all": word("reject_all", lang),
         "save": word("save_choices", lang),
+        "got_it": word("got_it", lang),
         "failed": word("error_title", lang),
         "categories": [
             {"id": c, "label": CATEGORY_WORDS[c][1 if en else 0], "essential": essential}

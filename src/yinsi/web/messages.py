@@ -188,6 +188,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "accept_all": ("全部接受", "Accept all"),
     "reject_all": ("仅必要", "Essential only"),
     "save_choices": ("保存选择", "Save my choices"),
+    "got_it": ("知道了", "Got it"),
     "demo": ("演示：预约服务", "Demo: the booking service"),
     "yes": ("是", "Yes"),
     "no": ("否", "No"),

@@ -78,11 +78,15 @@
     }
     var all = info.categories.map(function (c) { return c.id; });
     var essential = info.categories.filter(function (c) { return c.essential; }).map(function (c) { return c.id; });
-    button(info.accept_all, true, function () { return all; });
-    button(info.reject_all, false, function () { return essential; });
-    button(info.save, false, function () {
-      return essential.concat(boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
-    });
+    if (!boxes.length) {
+      button(info.got_it, true, function () { return essential; });  // nothing to choose: only essential ones
+    } else {
+      button(info.accept_all, true, function () { return all; });
+      button(info.reject_all, false, function () { return essential; });
+      button(info.save, false, function () {
+        return essential.concat(boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+      });
+    }
     var status = document.createElement("p");
     status.setAttribute("role", "status");
     box.appendChild(status);
