@@ -267,3 +267,18 @@ def test_a_wards_page_refuses_anyone_but_their_linked_guardian(yinsi: Yinsi) -> 
     anonymous = TestClient(create_app(yinsi), raise_server_exceptions=False, follow_redirects=False)
     assert anonymous.get(f"/me/wards/{alices_id}").status_code == 303
     assert alice.get("/me/consents").status_code == 200
+
+
+@pytest.mark.db
+def test_registering_records_the_policy_accepted_with_the_hash_of_the_text_shown(yinsi: Yinsi) -> None:
+    import hashlib
+
+    from yinsi.core.policy.render import render_policy
+
+    log_in(yinsi, ALICE)
+    subject = yinsi.accounts.find_subject_by_phone(ALICE)
+    assert subject is not None
+    entry = next(e for e in yinsi.centre.consent_history(subject=subject) if e.kind == "policy")
+    shown = render_policy(yinsi.policy.current().spec, "zh-CN", "md")
+    assert entry.text_hash == hashlib.sha256(shown.encode()).hexdigest()
+    assert (entry.channel, entry.language, entry.action) == ("web", "zh-CN", "grant")

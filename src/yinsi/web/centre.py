@@ -78,18 +78,19 @@ def scheme_of(request: Request) -> LoginScheme | None:
     return login_scheme(yinsi_of(request).policy.current().spec)
 
 
-@functools.lru_cache(maxsize=16)
-def _policy_hash(version: str, lang: str, rendered: str) -> str:
-    del version, lang  # the cache key
-    return shown_hash(rendered)
+_POLICY_HASHES: dict[tuple[str, str], str] = {}
 
 
 def policy_text_hash(request: Request) -> str:
-    """The evidence of accepting the policy: the SHA-256 of the policy text in the language shown."""
+    """The evidence of accepting the policy: the SHA-256 of the policy text in the language shown (rendered
+    once per version and language)."""
     policy = yinsi_of(request).policy.current()
     lang = lang_of(request)
-    shown: Lang = "en" if lang == "en" else "zh-TW" if lang == "zh-TW" else "zh-CN"
-    return _policy_hash(policy.version, lang, render_policy(policy.spec, shown, "md"))
+    found = _POLICY_HASHES.get((policy.digest, lang))
+    if found is None:
+        shown: Lang = "en" if lang == "en" else "zh-TW" if lang == "zh-TW" else "zh-CN"
+        found = _POLICY_HASHES[(policy.digest, lang)] = shown_hash(render_policy(policy.spec, shown, "md"))
+    return found
 
 
 def _acceptance(request: Request, form: Any) -> ConsentAct | None:
