@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from yinsi.web import banner, centre, demo
+from yinsi.web import banner, centre, demo, login
 from yinsi.web.messages import word
 from yinsi.web.pages import HERE, CsrfFailed, LoginNeeded, error_page, lang_of, redirect
 
@@ -29,6 +29,7 @@ def yinsi_settings_demo(app: FastAPI) -> bool:
 
 def mount(app: FastAPI) -> None:
     """The pages, after ``app.state.yinsi`` is set; the demo booking service only with ``settings.demo``."""
+    app.include_router(login.router)
     app.include_router(centre.router)
     app.include_router(banner.router)
     if yinsi_settings_demo(app):

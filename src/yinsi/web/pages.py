@@ -9,13 +9,14 @@ needs no storage.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -84,6 +85,18 @@ async def current_person(request: Request) -> str:
         return await run_sync(yinsi_of(request).accounts.authenticate, token)
     except Unauthenticated:
         raise LoginNeeded(request.url.path) from None
+
+
+T = TypeVar("T")
+
+
+async def call(fn: Callable[..., T], /, **kwargs: Any) -> T:
+    """A service operation (which blocks on the database) in the thread pool, never on the event loop."""
+    return await run_sync(functools.partial(fn, **kwargs))
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
 
 
 def _csrf_key(request: Request) -> bytes:
