@@ -6,6 +6,7 @@ PostgreSQL, with the real app and a real session.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 
@@ -156,7 +157,10 @@ def test_a_page_after_logout_sends_the_person_to_log_in(yinsi: Yinsi) -> None:
 
 
 @pytest.mark.db
-def test_my_data_is_masked_and_one_value_shows_whole_after_an_sms_code(yinsi: Yinsi, clock: object) -> None:
+def test_my_data_is_masked_and_one_value_shows_whole_after_an_sms_code(
+    yinsi: Yinsi, clock: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
     alice = log_in(yinsi, ALICE)
     page = alice.get("/me/data")
     assert "139****5670" in page.text
@@ -174,6 +178,19 @@ def test_my_data_is_masked_and_one_value_shows_whole_after_an_sms_code(yinsi: Yi
     assert shown.status_code == 200
     assert ALICE in shown.text
     assert shown.headers["cache-control"] == "no-store"
+    # The reveal is audited by field and form, never with the value; nor is the value in the request log.
+    from sqlalchemy import select
+
+    from yinsi.adapters.db.rows import AuditEventRow, table_of
+
+    table = table_of(AuditEventRow)
+    with yinsi.engine.connect() as connection:
+        rows = connection.execute(select(table)).all()
+    trail = "\n".join(f"{r.actor} {r.action} {r.subject_id} {r.body}" for r in rows)
+    assert "pi-revealed-to-subject" in trail
+    assert "pi-shown-to-subject" in trail
+    assert ALICE not in trail
+    assert "".join(caplog.messages).count(ALICE) == 0
 
 
 @pytest.mark.db
