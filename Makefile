@@ -7,7 +7,7 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 DATA_DIR ?= data
-POLICY ?= examples/policies/001_b323a55268a82f2d.yaml
+POLICY ?= examples/demo/appointments.yaml
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
@@ -36,13 +36,13 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	touch $@
 
 run: $(VENV)/.synced
-	$(VENV)/bin/yinsi serve --data-dir $(DATA_DIR) --policy $(POLICY) --host $(HOST) --port $(PORT)
+	$(VENV)/bin/yinsi serve --demo --data-dir $(DATA_DIR) --policy $(POLICY) --host $(HOST) --port $(PORT)
 
 # Lint, types, architecture, then the whole suite on SQLite and on a PostgreSQL server
 # that scripts/with-postgres starts on loopback and stops afterwards.
 test: $(VENV)/.synced
 	scripts/check
-	scripts/with-postgres scripts/test
+	scripts/with-chromium scripts/with-postgres scripts/test
 
 check: $(VENV)/.synced
 	scripts/check

@@ -42,6 +42,7 @@ from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicySync
+from yinsi.services.privacy_centre import PrivacyCentre
 from yinsi.services.rights import Rights
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Vault
@@ -99,6 +100,7 @@ class Yinsi:
     outbox: DbOutbox
     accounts: Accounts
     rights: Rights
+    centre: PrivacyCentre
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     api_keys: VerifiedKeys = field(default_factory=VerifiedKeys)
     checkpoints: WalCheckpointer | None = None
@@ -352,6 +354,7 @@ def open_yinsi(
         outbox,
         accounts,
         rights,
+        PrivacyCentre(vault, accounts, rights, notifier),
         clock,
         checkpoints=checkpoints,
         events=events,

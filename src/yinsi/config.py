@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     export_link_minutes: int = Field(default=15, ge=1, le=24 * 60)
     pg_bindir: Path | None = Field(default=None, description="Where pg_dump and pg_restore live, if not on PATH.")
     log_level: str = "INFO"
+    demo: bool = Field(
+        default=False, description="Also serve the demo booking service at /demo (yinsi serve --demo; make run)."
+    )
     threads: int = Field(
         default=40,
         ge=1,

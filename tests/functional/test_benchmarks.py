@@ -110,7 +110,7 @@ def test_the_http_benchmark_drives_a_real_server_and_cleans_up(empty_database: s
     assert int(found.group(3)) == 0, result.output
     assert float(found.group(1)) > 0
     table = "\n".join(lines)
-    for endpoint in ("/health", "masked read", "PI write", "consent change"):
+    for endpoint in ("/health", "masked read", "PI write", "consent change", "privacy centre"):
         assert table.count(endpoint) >= 2, endpoint  # its phase at 20/s, then at the maximum rate
     assert "20/s x 5" in table
     assert "max x 5" in table

@@ -20,6 +20,7 @@ from yinsi.api.routes import auth, me, public, requests, sharing, subjects, webh
 from yinsi.bootstrap import Yinsi, open_yinsi, serving
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
+from yinsi.web.mount import mount as mount_pages
 
 
 def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
@@ -45,6 +46,7 @@ def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
     for router in routers:
         app.include_router(router)
     contract.install(app, routers)
+    mount_pages(app)  # the privacy centre (/me) and the cookie banner: server-rendered pages
     app.add_middleware(ContainFailures)  # innermost of these three: the request log still sees the 500
     app.add_middleware(BodyLimit, max_bytes=yinsi.settings.max_body_bytes)
     app.add_middleware(RequestLog)

@@ -21,7 +21,10 @@ so that each has its own throughput and percentiles:
   validation, the minors rule, sealing, the blind index, the audit event;
 - a consent change: ``POST /v1/me/consents`` with a person's session,
   granting or withdrawing a device permission (each user acts for a person
-  of their own and alternates).
+  of their own and alternates);
+- the privacy centre's home page: ``GET /me`` with a person's session cookie:
+  the session looked up, where they stand on the policy read, the page
+  rendered from its template.
 
 Each endpoint runs at a fixed rate (200 requests/s from 50 connections by
 default, each connection's calls starting as a Poisson process, so together
@@ -90,12 +93,14 @@ ENDPOINTS: dict[str, str] = {
     "read": "masked read",
     "write": "PI write",
     "consent": "consent change",
+    "centre": "privacy centre",
 }
 CALLS: dict[str, str] = {
     "health": "GET /health",
     "read": f"GET /v1/subjects/{{id}}/pi?purpose={READ_PURPOSE}",
     "write": "PUT /v1/subjects/{id}/pi",
     "consent": "POST /v1/me/consents",
+    "centre": "GET /me",
 }
 FIXED, MAX = "fixed", "max"
 STARTUP_SECONDS = 60

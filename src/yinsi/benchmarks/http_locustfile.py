@@ -8,7 +8,7 @@ through the environment what to call:
 - ``YINSI_BENCH_SETUP``: a JSON file (written by the bench, readable only by
   its user) with the service's API key, the subjects to read and write, the
   values to write and the people's sessions;
-- ``YINSI_BENCH_ENDPOINT``: ``health``, ``read``, ``write`` or ``consent``
+- ``YINSI_BENCH_ENDPOINT``: ``health``, ``read``, ``write``, ``consent`` or ``centre``
   (each phase measures one, so each has its own throughput and percentiles);
 - ``YINSI_BENCH_USER_RATE``: requests per second of each simulated user
   (the starts of its calls a Poisson process of that rate), or 0 for no
@@ -127,6 +127,7 @@ class BenchUser(FastHttpUser):
         # consents of the same person at the same time.
         sessions: list[str] = SETUP["sessions"]
         self.person = {"Authorization": f"Bearer {sessions[number % len(sessions)]}"}
+        self.page = {"Cookie": f"yinsi_session={sessions[number % len(sessions)]}"}
         self.grant = number % 2 == 0
         self.next_start = time.monotonic()
 
@@ -152,6 +153,11 @@ class BenchUser(FastHttpUser):
                 "values": values[self.random.randrange(len(values))],
             }
             self.client.put(f"/v1/subjects/{self._subject()}/pi", json=body, headers=SERVICE, name="write")
+        elif ENDPOINT == "centre":
+            with self.client.get("/me", headers=self.page, name="centre", catch_response=True) as response:
+                # A login page (the session not recognised) would measure the wrong thing.
+                if response.status_code == 200 and "/me/data" not in (response.text or ""):
+                    response.failure("the answer is not the privacy centre's home page")
         else:
             # Each person's permission goes on and off: every call changes their consent state.
             body = dict(SETUP["consent"], action="grant" if self.grant else "withdraw")

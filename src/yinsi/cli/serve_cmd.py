@@ -34,12 +34,20 @@ def serve(
             min=1, max=512, help="Request threads per process (default YINSI_THREADS or 40); the pool holds 4 more."
         ),
     ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo", help="Also serve the demo booking service at /demo, with a demo person (what make run does)."
+        ),
+    ] = False,
 ) -> None:
     from yinsi.bootstrap import serving
 
     settings = state(ctx).settings(
         create_store=True, data_dir=data_dir, policy_path=policy, host=host, port=port, threads=threads
     )
+    if demo:
+        settings = settings.model_copy(update={"demo": True})
     # Held (shared) while this process serves, and by each worker too: `yinsi restore` is refused meanwhile.
     with serving(settings):
         _serve(settings, workers)
@@ -55,6 +63,10 @@ def _serve(settings: Settings, workers: int) -> None:
         compiled = yinsi.policy.current()
         store = yinsi.engine.url.render_as_string(hide_password=True)
         key = yinsi.keyring.provider.describe()
+        if settings.demo:
+            from yinsi.web import demo
+
+            demo.seed(yinsi)
     base = f"http://{settings.host}:{settings.port}"
     out.print(
         "\n".join(
@@ -67,6 +79,8 @@ def _serve(settings: Settings, workers: int) -> None:
                 f"  API docs:        {base}/docs",
                 f"  health:          {base}/health",
                 f"  events:          {_events_line(settings)}",
+                f"  privacy centre:  {base}/me   (我的 → 隐私)",
+                *(_demo_lines(settings, base) if settings.demo else []),
             ]
         ),
         markup=False,
@@ -91,6 +105,17 @@ def _events_line(settings: Settings) -> str:
     import httpx
 
     return f"to {httpx.URL(settings.events_url).host}, every {settings.events_interval_seconds:g} s"
+
+
+def _demo_lines(settings: Settings, base: str) -> list[str]:
+    from yinsi.web import demo
+
+    data_dir = f" --data-dir {settings.data_dir}" if settings.database_url is None else ""  # a global option
+    return [
+        f"  demo booking:    {base}/demo   (books with real name and ID number through the vault)",
+        f"  demo phone:      {demo.DEMO_PHONE}   (log in at {base}/me/login with an SMS code)",
+        f"  SMS codes:       .venv/bin/yinsi{data_dir} outbox --to {demo.DEMO_PHONE}   (the console outbox; another terminal)",
+    ]
 
 
 def _as_environment(settings: Settings) -> dict[str, str]:

@@ -117,6 +117,11 @@ def blind_digest(index_key: bytes, field: str, normalised: str) -> bytes:
     return hmac.new(index_key, f"{field}\x00{normalised}".encode(), hashlib.sha256).digest()
 
 
+def external_login_digest(index_key: bytes, provider: str, identifier: str) -> bytes:
+    """The blind index of a third-party login's id (a WeChat OpenID, an Alipay user id), per provider."""
+    return blind_digest(index_key, f"external_login.{provider}", identifier)
+
+
 def chain_mac(audit_key: bytes, previous: bytes, body: str) -> bytes:
     """The MAC of one audit link: keyed, so nobody without the key can rewrite the chain consistently."""
     return hmac.new(audit_key, previous + body.encode(), hashlib.sha256).digest()

@@ -22,14 +22,23 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from yinsi.adapters.db.rows import AccessLogRow, AccountRow, LoginCodeRow, SessionRow, SubjectRow, table_of
+from yinsi.adapters.db.rows import (
+    AccessLogRow,
+    AccountRow,
+    ExternalLoginRow,
+    LoginCodeRow,
+    SessionRow,
+    SubjectRow,
+    table_of,
+)
 from yinsi.core.errors import BadRequest, Unauthenticated, YinsiError
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
+from yinsi.core.policy.login import LoginMethod, LoginScheme, login_scheme
 from yinsi.core.policy.types import Duration, DurationUnit
 from yinsi.core.policy.vocabulary import FieldType
 from yinsi.core.ports import Message
-from yinsi.core.sealing import open_value, seal_value, secret_digest
+from yinsi.core.sealing import external_login_digest, open_value, seal_value, secret_digest
 from yinsi.core.validation import InvalidValue, normalise_for_index, validate
 from yinsi.services import consent, rate_limits
 from yinsi.services.audit import AuditEvent
@@ -44,6 +53,7 @@ _codes = table_of(LoginCodeRow)
 _sessions = table_of(SessionRow)
 _access = table_of(AccessLogRow)
 _subjects = table_of(SubjectRow)
+_logins = table_of(ExternalLoginRow)
 
 CODE_TTL = timedelta(minutes=5)
 LONG_CODE = 12  # digits of the codes a number gets while strangers guess at it (see rate_limits)
@@ -82,6 +92,10 @@ class PasswordRefused(LoginRefused):
     code = "credentials_invalid"
 
 
+class UsernameTaken(YinsiError):
+    code = "conflict"
+
+
 class PolicyAcceptanceRequired(YinsiError):
     code = "policy_acceptance_required"
 
@@ -100,6 +114,8 @@ LONG_CODE_NEEDED = Msg(
     "This number has had many wrong codes lately: for safety, ask for a new code (it will have 12 digits).",
 )
 BAD_LOGIN = Msg("手机号或密码不正确。", "The phone number or password is not correct.")
+BAD_NAME_LOGIN = Msg("用户名或密码不正确。", "The user name or password is not correct.")
+USERNAME_TAKEN = Msg("这个用户名已被使用，请换一个。", "This user name is taken; please choose another.")
 SESSION_INVALID = Msg("登录已失效，请重新登录。", "Your session has expired or ended; please log in again.")
 
 
@@ -152,6 +168,25 @@ class Accounts:
             raise InvalidInput(exc.reason, field="phone") from None
         return canonical, rate_limits.digest(
             self.vault.keyring.secret("codes"), "phone", normalise_for_index(FieldType.MOBILE, canonical)
+        )
+
+    def _scheme(self, policy: CompiledPolicy, method: LoginMethod) -> LoginScheme:
+        scheme = login_scheme(policy.spec)
+        if scheme is None or scheme.method is not method:
+            raise AccountsUnavailable(
+                Msg("隐私政策没有声明这种登录方式。", "The policy declares no such way to log in.")
+            )
+        return scheme
+
+    def username_key(self, policy: CompiledPolicy, username: str) -> tuple[str, bytes]:
+        """The canonical user name and its keyed digest (what rate limits are keyed by)."""
+        scheme = self._scheme(policy, LoginMethod.USERNAME_PASSWORD)
+        try:
+            canonical = validate(scheme.field, FieldType.ACCOUNT, username)
+        except InvalidValue as exc:
+            raise InvalidInput(exc.reason, field="username") from None
+        return canonical, rate_limits.digest(
+            self.vault.keyring.secret("codes"), "username", normalise_for_index(FieldType.ACCOUNT, canonical)
         )
 
     def _client(self, client: str) -> bytes:
@@ -219,6 +254,11 @@ class Accounts:
             )
             uow.after_commit(lambda: self.notifier.send(message))
         return CodeSent(int(CODE_TTL.total_seconds()), digits)
+
+    def check_code(self, uow: UnitOfWork, *, phone_digest: bytes, code: str, client: str, purpose: str) -> None:
+        """A code sent for ``purpose`` (re-verifying before a whole value is shown), checked in the caller's
+        transaction under the same limits as a login code."""
+        self._check_code(uow, phone_digest, code, client, purpose)
 
     def _check_code(self, uow: UnitOfWork, phone_digest: bytes, code: str, client: str, purpose: str) -> None:
         """Accepts any live code sent to the number, unless this address has used up its tries at it.
@@ -292,15 +332,25 @@ class Accounts:
         ).first()
         return (str(oldest.id) if oldest is not None else found[0]), False
 
-    def login_with_code(self, *, phone: str, code: str, client: str, acceptance: ConsentAct | None = None) -> Login:
+    def login_with_code(
+        self,
+        *,
+        phone: str,
+        code: str,
+        client: str,
+        acceptance: ConsentAct | None = None,
+        password: str | None = None,
+    ) -> Login:
         """Logs in, opening an account first if the number has none (which needs the policy accepted).
 
         The number may be new, or held already by a subject that one of the operator's services created (it
         collected the number before the person opened the app): then the account is opened for that subject.
+        ``password``: set on the new account, where the spec registers with a password too (seed 002).
         """
         policy = self.vault.policy
         field, purpose = self._login_field(policy)
         canonical, phone_digest = self.phone_key(policy, phone)
+        hashed = _hashed(password) if password is not None else None  # argon2id before the transaction
         with self.vault.unit() as uow:
             found, has_account = self._account_of(uow.connection, self.vault.find_by(uow.connection, field, canonical))
             if not has_account and acceptance is None:
@@ -333,30 +383,147 @@ class Accounts:
                     uow=uow,
                 )
                 uow.connection.execute(
-                    insert(_accounts).values(subject_id=subject, status="active", created_at=self.vault.now())
+                    insert(_accounts).values(
+                        subject_id=subject, status="active", created_at=self.vault.now(), password_hash=hashed
+                    )
                 )
             if acceptance is not None:
                 consent.record(uow, policy, subject, acceptance, now=self.vault.now(), actor=f"subject:{subject}")
             return self._start_session(uow, subject, client, "sms_code", not has_account)
 
-    def login_with_password(self, *, phone: str, password: str, client: str) -> Login:
-        """Logs in with a password. Wrong passwords slow the address that sends them; many of them, from
-        anywhere, pause password login for the number until its owner logs in with an SMS code (which a
-        stranger cannot stop), so a password is never guessed at without end and the owner never locked out."""
+    def register_with_username(self, *, username: str, password: str, client: str, acceptance: ConsentAct) -> Login:
+        """Opens an account with a user name and a password (seed 003 registers that way). The name is a vault
+        field like a phone number, found through its blind index; the password is kept only as argon2id."""
+        policy = self.vault.policy
+        scheme = self._scheme(policy, LoginMethod.USERNAME_PASSWORD)
+        canonical, _ = self.username_key(policy, username)
+        hashed = _hashed(password)
+        now = self.vault.now()
+        if acceptance.kind is not Kind.POLICY or acceptance.action is not Action.GRANT:
+            raise BadRequest(
+                Msg(
+                    "注册时的同意必须是对隐私政策的同意。",
+                    "The consent given at registration must be the acceptance of the policy.",
+                )
+            )
+        consent.validate_act(policy, acceptance)
+        with self.vault.unit() as uow:
+            # Registrations from one address count like codes sent from it: no address fills the store.
+            rate_limits.check(uow.connection, rate_limits.CODE_PER_CLIENT_HOUR, self._client(client), now)
+            rate_limits.record(uow.connection, rate_limits.CODE_PER_CLIENT_HOUR, self._client(client), now)
+            if self.vault.find_by(uow.connection, scheme.field, canonical):
+                raise UsernameTaken(USERNAME_TAKEN, field="username")
+            subject = self.vault.create_subject_as_system(actor=SYSTEM, uow=uow)
+            self.vault.write_as_system(
+                actor=SYSTEM,
+                subject_id=subject,
+                purpose=scheme.purpose,
+                values={scheme.field: canonical},
+                source="registration",
+                uow=uow,
+            )
+            uow.connection.execute(
+                insert(_accounts).values(subject_id=subject, status="active", created_at=now, password_hash=hashed)
+            )
+            consent.record(uow, policy, subject, acceptance, now=now, actor=f"subject:{subject}")
+            return self._start_session(uow, subject, client, "password", True)
+
+    def login_with_password(self, *, phone: str, password: str, client: str, code: str | None = None) -> Login:
+        """Logs in with a phone number and a password (and, where the spec asks for it, an SMS code too: seed
+        002). Wrong passwords slow the address that sends them; many of them, from anywhere, pause password
+        login for the number until its owner logs in with an SMS code (which a stranger cannot stop), so a
+        password is never guessed at without end and the owner never locked out."""
         policy = self.vault.policy
         field, _ = self._login_field(policy)
         canonical, phone_digest = self.phone_key(policy, phone)
+        return self._password_login(field, canonical, phone_digest, password, client, code, BAD_LOGIN)
+
+    def login_with_username(self, *, username: str, password: str, client: str) -> Login:
+        """Logs in with a user name and a password, under the same limits as a phone number and password."""
+        policy = self.vault.policy
+        scheme = self._scheme(policy, LoginMethod.USERNAME_PASSWORD)
+        canonical, name_digest = self.username_key(policy, username)
+        return self._password_login(scheme.field, canonical, name_digest, password, client, None, BAD_NAME_LOGIN)
+
+    def login_with_provider(
+        self, *, provider: str, identifier: str, client: str, acceptance: ConsentAct | None = None
+    ) -> Login:
+        """Logs in with a third-party login (WeChat, Alipay) whose adapter has proved ``identifier``, the
+        provider's id for the person. An id linked to no account opens one, which needs the policy accepted;
+        the id is kept sealed under the person's key and found through its blind index, and released when the
+        account is cancelled."""
+        policy = self.vault.policy
+        digest = external_login_digest(self.vault.keyring.secret("index"), provider, identifier)
         now = self.vault.now()
-        pair = self._pair(phone_digest, client)
+        with self.vault.unit() as uow:
+            connection = uow.connection
+            linked = connection.execute(
+                select(_logins.c.subject_id)
+                .join(_accounts, _accounts.c.subject_id == _logins.c.subject_id)
+                .where(
+                    _logins.c.provider == provider,
+                    _logins.c.identifier_digest == digest,
+                    _accounts.c.status == "active",
+                )
+            ).scalar()
+            if linked is not None:
+                return self._start_session(uow, str(linked), client, "third_party", False)
+            if acceptance is None:
+                raise PolicyAcceptanceRequired(
+                    Msg(
+                        "新用户注册前需要阅读并同意隐私政策。",
+                        "A new account needs the privacy policy read and accepted first.",
+                    )
+                )
+            if acceptance.kind is not Kind.POLICY or acceptance.action is not Action.GRANT:
+                raise BadRequest(
+                    Msg(
+                        "注册时的同意必须是对隐私政策的同意。",
+                        "The consent given at registration must be the acceptance of the policy.",
+                    )
+                )
+            consent.validate_act(policy, acceptance)
+            rate_limits.check(connection, rate_limits.CODE_PER_CLIENT_HOUR, self._client(client), now)
+            rate_limits.record(connection, rate_limits.CODE_PER_CLIENT_HOUR, self._client(client), now)
+            subject = self.vault.create_subject_as_system(actor=SYSTEM, uow=uow)
+            data_key, version = uow.created[subject]
+            connection.execute(insert(_accounts).values(subject_id=subject, status="active", created_at=now))
+            connection.execute(
+                insert(_logins).values(
+                    subject_id=subject,
+                    provider=provider,
+                    key_version=version,
+                    created_at=now,
+                    sealed_identifier=seal_value(data_key, subject, f"external_login.{provider}", version, identifier),
+                    identifier_digest=digest,
+                )
+            )
+            uow.record(
+                AuditEvent(
+                    "third-party-login-linked",
+                    f"subject:{subject}",
+                    role="subject",
+                    subject=subject,
+                    details={"provider": provider},
+                )
+            )
+            consent.record(uow, policy, subject, acceptance, now=now, actor=f"subject:{subject}")
+            return self._start_session(uow, subject, client, "third_party", True)
+
+    def _password_login(
+        self, field: str, canonical: str, key: bytes, password: str, client: str, code: str | None, refusal: Msg
+    ) -> Login:
+        now = self.vault.now()
+        pair = self._pair(key, client)
         limits = (
-            (rate_limits.PASSWORD_PAUSE, phone_digest),
+            (rate_limits.PASSWORD_PAUSE, key),
             (rate_limits.PASSWORD_FAIL_PER_CLIENT, self._client(client)),
         )
 
         def stored_hash(connection: Connection) -> tuple[str | None, str | None]:
             rate_limits.check_backoff(connection, rate_limits.LOGIN_BACKOFF, pair, now)
-            for limit, key in limits:
-                rate_limits.check(connection, limit, key, now)
+            for limit, limit_key in limits:
+                rate_limits.check(connection, limit, limit_key, now)
             subject, has_account = self._account_of(connection, self.vault.find_by(connection, field, canonical))
             if subject is None or not has_account:
                 return None, None
@@ -378,12 +545,14 @@ class Accounts:
                 verified = False  # the account or its password changed while the hash was checked
             if not verified or subject is None:
                 rate_limits.record(connection, rate_limits.LOGIN_BACKOFF, pair, now)
-                for limit, key in limits:
-                    rate_limits.record(connection, limit, key, now)
+                for limit, limit_key in limits:
+                    rate_limits.record(connection, limit, limit_key, now)
                 uow.record(AuditEvent("login-refused", "system", role="system", details={"reason": "password"}))
-                raise PasswordRefused(BAD_LOGIN)
+                raise PasswordRefused(refusal)
+            if code is not None:  # the second factor, checked once the password is right
+                self._check_code(uow, key, code, client, "login")
             rate_limits.clear(connection, rate_limits.LOGIN_BACKOFF, pair)
-            return self._start_session(uow, subject, client, "password", False)
+            return self._start_session(uow, subject, client, "password" if code is None else "password_code", False)
 
     def _start_session(self, uow: UnitOfWork, subject: str, client: str, method: str, new: bool) -> Login:
         connection = uow.connection
@@ -472,15 +641,7 @@ class Accounts:
     # ------------------------------------------------------------------ passwords
 
     def set_password(self, *, subject: str, password: str) -> None:
-        if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-            raise InvalidInput(
-                Msg(
-                    f"密码长度应为 {PASSWORD_MIN} 到 {PASSWORD_MAX} 个字符。",
-                    f"A password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
-                ),
-                field="password",
-            )
-        hashed = hash_password(password)  # before the transaction: see services.passwords
+        hashed = _hashed(password)  # before the transaction: see services.passwords
         with self.vault.unit() as uow:
             uow.connection.execute(
                 update(_accounts).where(_accounts.c.subject_id == subject).values(password_hash=hashed)
@@ -511,6 +672,18 @@ class Accounts:
             )
             for r in rows
         ]
+
+
+def _hashed(password: str) -> str:
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise InvalidInput(
+            Msg(
+                f"密码长度应为 {PASSWORD_MIN} 到 {PASSWORD_MAX} 个字符。",
+                f"A password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
+            ),
+            field="password",
+        )
+    return hash_password(password)
 
 
 def _product_name(policy: CompiledPolicy) -> str:

@@ -29,33 +29,27 @@ from yinsi.api.schemas.me import (
     WardsOut,
     WrittenOut,
 )
-from yinsi.bootstrap import Yinsi
 from yinsi.core.access import Deny
-from yinsi.core.i18n import Msg
-from yinsi.services import consent, minors, self_service
-from yinsi.services.consent import Action, ConsentAct, Kind
-from yinsi.services.consent_state import POLICY_SCOPE
-from yinsi.services.vault import Actor, InvalidInput
+from yinsi.services import consent
+from yinsi.services.consent import ConsentAct, Kind
+from yinsi.services.privacy_centre import Standing
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 DENIED = tuple(reason.value for reason in Deny)
 
 
-def _consents(yinsi: Yinsi, subject: str) -> ConsentsOut:
-    policy = yinsi.policy.current()
-    with yinsi.engine.connect() as connection:
-        snapshot = yinsi.vault.consents.snapshot(connection, subject, policy)
-        state = consent.current_state(connection, subject)
-        minor, _ = minors.subject_minor(connection, subject)
+def _consents(standing: Standing) -> ConsentsOut:
     return ConsentsOut(
         policy=PolicyStatusOut(
-            current_version=policy.version,
-            accepted=snapshot.policy_accepted,
-            reconsent_required=snapshot.reconsent_required,
+            current_version=standing.current_version,
+            accepted=standing.accepted,
+            reconsent_required=standing.reconsent_required,
         ),
-        minor=minor,
-        needs_guardian=minors.needs_guardian(policy, minor),
-        states=[ConsentStateOut(kind=k, scope=s, status=v[0], entry_id=v[1]) for (k, s), v in sorted(state.items())],
+        minor=standing.minor,
+        needs_guardian=standing.needs_guardian,
+        states=[
+            ConsentStateOut(kind=s.kind, scope=s.scope, status=s.status, entry_id=s.entry_id) for s in standing.states
+        ],
     )
 
 
@@ -87,22 +81,16 @@ def _act(body: ConsentIn) -> ConsentAct:
     )
 
 
-def _give(yinsi: Yinsi, subject: str, act: ConsentAct, by: str) -> consent.ConsentEntry:
-    with yinsi.vault.unit() as uow:
-        return consent.give(uow, yinsi.policy.current(), subject, act, by=by, now=yinsi.now())
-
-
 @router.get("/consents", response_model=ConsentsOut, operation_id="get_my_consents")
 def my_consents(subject: SubjectDep, yinsi: YinsiDep) -> ConsentsOut:
     """Where I stand: the policy I accepted, and each consent, permission and setting as it is now."""
-    return _consents(yinsi, subject)
+    return _consents(yinsi.centre.standing(subject=subject))
 
 
 @router.get("/consents/history", response_model=list[ConsentEntryOut], operation_id="list_my_consent_history")
 def my_consent_history(subject: SubjectDep, yinsi: YinsiDep) -> list[ConsentEntryOut]:
     """Every act of consent, refusal and withdrawal, with its evidence."""
-    with yinsi.engine.connect() as connection:
-        return [_entry(e) for e in consent.history(connection, subject)]
+    return [_entry(e) for e in yinsi.centre.consent_history(subject=subject)]
 
 
 @router.post(
@@ -116,7 +104,7 @@ def my_consent_history(subject: SubjectDep, yinsi: YinsiDep) -> list[ConsentEntr
 )
 def give_consent(body: ConsentIn, subject: SubjectDep, yinsi: YinsiDep) -> ConsentEntryOut:
     """Grant, refuse or withdraw one thing; a withdrawal takes effect for every later decision at once."""
-    return _entry(_give(yinsi, subject, _act(body), subject))
+    return _entry(yinsi.centre.give(subject=subject, act=_act(body)))
 
 
 @router.get("/consents/ask", response_model=AskOut, operation_id="may_ask_consent", responses=errors("bad_request"))
@@ -124,10 +112,7 @@ def may_ask(
     subject: SubjectDep, yinsi: YinsiDep, kind: Annotated[Kind, Query()], scope: Annotated[str, Query(max_length=128)]
 ) -> AskOut:
     """Whether the app may ask for this now; after a refusal it waits the spec's cool-down."""
-    with yinsi.engine.connect() as connection:
-        ask, retry = consent.may_ask(
-            connection, yinsi.policy.current(), subject, kind=kind, scope=scope, now=yinsi.now()
-        )
+    ask, retry = yinsi.centre.may_ask(subject=subject, kind=kind, scope=scope)
     return AskOut(ask=ask, retry_after=retry)
 
 
@@ -142,17 +127,15 @@ def may_ask(
 )
 def accept_policy(body: AcceptIn, subject: SubjectDep, yinsi: YinsiDep) -> ConsentEntryOut:
     """Accept the policy version in force (after a material change, this resumes consent-based processing)."""
-    act = ConsentAct(
-        Kind.POLICY,
-        POLICY_SCOPE,
-        Action.GRANT,
-        body.channel,
-        body.text_hash,
-        body.language,
-        body.affirmative,
-        body.policy_version,
+    entry = yinsi.centre.accept_policy(
+        subject=subject,
+        policy_version=body.policy_version,
+        text_hash=body.text_hash,
+        language=body.language,
+        channel=body.channel,
+        affirmative=body.affirmative,
     )
-    return _entry(_give(yinsi, subject, act, subject))
+    return _entry(entry)
 
 
 @router.put(
@@ -165,16 +148,10 @@ def accept_policy(body: AcceptIn, subject: SubjectDep, yinsi: YinsiDep) -> Conse
 )
 def personalisation(body: PersonalisationIn, subject: SubjectDep, yinsi: YinsiDep) -> ConsentEntryOut:
     """Switch personalised recommendations on or off; off denies the profiling purposes at once."""
-    act = ConsentAct(
-        Kind.PERSONALISATION,
-        "all",
-        Action.GRANT if body.enabled else Action.WITHDRAW,
-        body.channel,
-        body.text_hash,
-        body.language,
-        affirmative=True,
+    entry = yinsi.centre.set_personalisation(
+        subject=subject, enabled=body.enabled, text_hash=body.text_hash, language=body.language, channel=body.channel
     )
-    return _entry(_give(yinsi, subject, act, subject))
+    return _entry(entry)
 
 
 @router.get("/access-log", response_model=list[AccessEntryOut], operation_id="list_my_access_log")
@@ -182,7 +159,7 @@ def access_log(subject: SubjectDep, yinsi: YinsiDep) -> list[AccessEntryOut]:
     """My network access log: when I logged in and out, and from which address."""
     return [
         AccessEntryOut(login_at=e.login_at, logout_at=e.logout_at, method=e.method, address=e.address)
-        for e in yinsi.accounts.access_log(subject)
+        for e in yinsi.centre.access_log(subject=subject)
     ]
 
 
@@ -194,7 +171,7 @@ def access_log(subject: SubjectDep, yinsi: YinsiDep) -> list[AccessEntryOut]:
 )
 def set_password(body: PasswordIn, subject: SubjectDep, yinsi: YinsiDep) -> None:
     """Set or change my password (stored as an argon2id hash)."""
-    yinsi.accounts.set_password(subject=subject, password=body.password)
+    yinsi.centre.set_password(subject=subject, password=body.password)
 
 
 @router.post(
@@ -205,21 +182,7 @@ def set_password(body: PasswordIn, subject: SubjectDep, yinsi: YinsiDep) -> None
 )
 def request_guardian(body: GuardianIn, subject: SubjectDep, yinsi: YinsiDep) -> dict[str, int]:
     """A minor names their guardian's phone; the guardian receives a code to confirm the link."""
-    policy = yinsi.policy.current()
-    accounts = yinsi.accounts
-    canonical, digest = accounts.phone_key(policy, body.guardian_phone)
-    with yinsi.vault.unit() as uow:
-        message = minors.request_link(
-            uow,
-            ward_id=subject,
-            guardian_phone=canonical,
-            guardian_phone_digest=digest,
-            codes_secret=yinsi.keyring.secret("codes"),
-            now=yinsi.now(),
-            product=policy.spec.sms_signature(),
-        )
-        uow.after_commit(lambda: yinsi.notifier.send(message))
-    return {"expires_in": int(minors.LINK_TTL.total_seconds())}
+    return {"expires_in": yinsi.centre.request_guardian(subject=subject, guardian_phone=body.guardian_phone)}
 
 
 @router.post(
@@ -230,33 +193,12 @@ def request_guardian(body: GuardianIn, subject: SubjectDep, yinsi: YinsiDep) -> 
 )
 def confirm_ward(body: WardConfirmIn, subject: SubjectDep, yinsi: YinsiDep) -> WardsOut:
     """The guardian confirms with the code sent to their phone (the number they log in with)."""
-    policy = yinsi.policy.current()
-    if policy.login is None:
-        raise InvalidInput(Msg("没有可用于登录的手机号字段。", "No phone number field to log in with."))
-    field, _ = policy.login
-    with yinsi.vault.unit() as uow:
-        own = yinsi.vault.open_fields(uow.connection, subject, [field]).get(field)  # just the phone
-        if own is None:
-            raise InvalidInput(Msg("您的账号没有手机号。", "Your account has no phone number."), field=field)
-        _, digest = yinsi.accounts.phone_key(policy, own)
-        guardian_minor, _ = minors.subject_minor(uow.connection, subject)
-        minors.confirm_link(
-            uow,
-            guardian_id=subject,
-            guardian_phone_digest=digest,
-            code=body.code,
-            codes_secret=yinsi.keyring.secret("codes"),
-            guardian_minor=guardian_minor,
-            now=yinsi.now(),
-        )
-        wards = minors.wards_of(uow.connection, subject)
-    return WardsOut(wards=wards)
+    return WardsOut(wards=yinsi.centre.confirm_ward(subject=subject, code=body.code))
 
 
 @router.get("/wards", response_model=WardsOut, operation_id="list_my_wards")
 def my_wards(subject: SubjectDep, yinsi: YinsiDep) -> WardsOut:
-    with yinsi.engine.connect() as connection:
-        return WardsOut(wards=minors.wards_of(connection, subject))
+    return WardsOut(wards=yinsi.centre.wards(guardian=subject))
 
 
 @router.get(
@@ -266,9 +208,7 @@ def my_wards(subject: SubjectDep, yinsi: YinsiDep) -> WardsOut:
     responses=errors("forbidden", "not_found"),
 )
 def ward_consents(ward_id: str, subject: SubjectDep, yinsi: YinsiDep) -> ConsentsOut:
-    with yinsi.engine.connect() as connection:
-        minors.require_guardian_of(connection, subject, ward_id, yinsi.policy.current(), "access")
-    return _consents(yinsi, ward_id)
+    return _consents(yinsi.centre.ward_standing(guardian=subject, ward=ward_id))
 
 
 @router.post(
@@ -287,7 +227,7 @@ def ward_consents(ward_id: str, subject: SubjectDep, yinsi: YinsiDep) -> Consent
 )
 def give_ward_consent(ward_id: str, body: ConsentIn, subject: SubjectDep, yinsi: YinsiDep) -> ConsentEntryOut:
     """The guardian consents (or refuses, or withdraws) for the minor."""
-    return _entry(_give(yinsi, ward_id, _act(body), subject))
+    return _entry(yinsi.centre.give(subject=ward_id, act=_act(body), by=subject))
 
 
 @router.put(
@@ -298,16 +238,7 @@ def give_ward_consent(ward_id: str, body: ConsentIn, subject: SubjectDep, yinsi:
 )
 def correct_ward_pi(ward_id: str, body: PiIn, subject: SubjectDep, yinsi: YinsiDep) -> WrittenOut:
     """The guardian corrects or supplements the minor's PI (immutable fields stay refused)."""
-    with yinsi.vault.unit() as uow:
-        minors.require_guardian_of(uow.connection, subject, ward_id, yinsi.policy.current(), "correct")
-        written = self_service.correct(
-            yinsi.vault,
-            uow,
-            subject=ward_id,
-            values=body.values,
-            actor=Actor(f"subject:{subject}", "guardian"),
-            purpose=body.purpose,
-        )
+    written = yinsi.centre.correct_ward_pi(guardian=subject, ward=ward_id, values=body.values, purpose=body.purpose)
     return WrittenOut(fields=written)
 
 
@@ -319,9 +250,4 @@ def correct_ward_pi(ward_id: str, body: PiIn, subject: SubjectDep, yinsi: YinsiD
 )
 def delete_ward_pi(ward_id: str, field: str, subject: SubjectDep, yinsi: YinsiDep) -> WrittenOut:
     """The guardian deletes a field of the minor's PI (refused, with the reason, under a legal retention)."""
-    with yinsi.vault.unit() as uow:
-        minors.require_guardian_of(uow.connection, subject, ward_id, yinsi.policy.current(), "delete")
-        deleted = self_service.delete(
-            yinsi.vault, uow, subject=ward_id, fields=[field], actor=Actor(f"subject:{subject}", "guardian")
-        )
-    return WrittenOut(fields=deleted)
+    return WrittenOut(fields=yinsi.centre.delete_ward_pi(guardian=subject, ward=ward_id, field=field))

@@ -158,7 +158,7 @@ def proceed_request(request_id: str, subject: SubjectDep, yinsi: YinsiDep, lang:
 @router.get("/v1/me/blockers", response_model=BlockersOut, operation_id="list_my_blockers", tags=["rights"])
 def my_blockers(subject: SubjectDep, yinsi: YinsiDep) -> BlockersOut:
     """What must be settled before my account can be cancelled, and what to do about each."""
-    return BlockersOut(blockers=yinsi.rights.blockers_of(subject=subject))
+    return BlockersOut(blockers=yinsi.centre.blockers(subject=subject))
 
 
 @router.get(

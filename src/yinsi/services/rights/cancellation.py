@@ -18,7 +18,7 @@ from yinsi.core.requests import (
     RequestType,
     State,
 )
-from yinsi.core.sealing import seal_value
+from yinsi.core.sealing import external_login_digest, seal_value
 from yinsi.services import webhooks
 from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
@@ -293,6 +293,7 @@ class Cancellation:
                     key_version=key[1],
                     created_at=self.vault.now(),
                     sealed_identifier=seal_value(key[0], subject, f"external_login.{provider}", key[1], identifier),
+                    identifier_digest=external_login_digest(self.vault.keyring.secret("index"), provider, identifier),
                 )
             )
             uow.record(

@@ -74,12 +74,15 @@ class ExternalLoginRow(DataBase):
     """A third-party login (WeChat, Weibo, QQ) linked to an account; released when the account is cancelled."""
 
     __tablename__ = "external_logins"
+    __table_args__ = (Index("ix_external_logins_provider_digest", "provider", "identifier_digest", unique=True),)
 
     subject_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     provider: Mapped[str] = mapped_column(String(32), primary_key=True)
     sealed_identifier: Mapped[bytes] = mapped_column(LargeBinary)
     key_version: Mapped[int] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # A blind index of the provider's id (HMAC under the index secret): how a third-party login finds its account.
+    identifier_digest: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
 
 class ExportRow(DataBase):

@@ -1,0 +1,3 @@
+/* The demo page's stand-in for an advertising tracker: it runs only after consent to advertising cookies. */
+window.yinsiDemoTrackerRan = true;
+document.documentElement.setAttribute("data-tracker", "on");
