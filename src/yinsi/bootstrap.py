@@ -6,6 +6,7 @@ object holding the engine, the key ring, the audit log and the services.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from yinsi.services.accounts import Accounts
 from yinsi.services.api_keys import VerifiedKeys
 from yinsi.services.audit import AuditLog
 from yinsi.services.consent_state import ConsentReader
+from yinsi.services.console import Console
 from yinsi.services.keyring import KeyRing
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicySync
@@ -95,6 +97,14 @@ class Yinsi:
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     api_keys: VerifiedKeys = field(default_factory=VerifiedKeys)
     checkpoints: WalCheckpointer | None = None
+
+    @functools.cached_property
+    def console(self) -> Console:
+        """The privacy officer's console (its pages call it); it makes this process follow a version it
+        publishes at once."""
+        return Console(
+            self.vault, self.rights, self.notifier, refresh=self.policy.sync.refresh if self.policy.sync else None
+        )
 
     def follow(self) -> None:
         """For a server worker (opened with ``serving``): follow newly published policy versions, and copy

@@ -58,9 +58,12 @@ class Rights(Answers, Cancellation, StaffQueue):
         by: str,
         filed_by: str = "subject",
         no_account: bool = False,
+        actor: str | None = None,
+        channel: str | None = None,
     ) -> RequestView:
         """Files a request for ``subject`` (by the person, their guardian or a relative) and answers it at once
-        when the person can do it themselves."""
+        when the person can do it themselves. Staff filing for a person who asked by phone or letter pass
+        ``filed_by="staff"``, themselves as ``actor`` and the ``channel``: such a request waits unverified."""
         policy = self.policy
         now = self.vault.now()
         right = policy.spec.rights.get(_right(kind))
@@ -95,6 +98,7 @@ class Rights(Answers, Cancellation, StaffQueue):
                 "consent": [filing.consent_kind, filing.consent_scope],
                 "wants": filing.wants,
                 "relationship": filing.relationship,
+                "channel": channel,
             }
             connection.execute(
                 _INSERT_REQUEST,
@@ -115,7 +119,7 @@ class Rights(Answers, Cancellation, StaffQueue):
                     "payload_key_version": version,
                 },
             )
-            self._event(uow, request_id, subject, None, State.RECEIVED, f"subject:{by}")
+            self._event(uow, request_id, subject, None, State.RECEIVED, actor or f"subject:{by}")
             if rule.exceeded and rule.action is ExcessiveAction.REFUSE:
                 self._move(
                     uow,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
@@ -41,16 +42,32 @@ class StaffQueue(RightsBase):
         overdue: bool = False,
         assigned_to: str | None = None,
         limit: int = 200,
+        subject: str | None = None,
+        include_closed: bool = False,
+        newest_first: bool = False,
     ) -> list[RequestView]:
-        query = select(_requests.c.id).order_by(_requests.c.due_on, _requests.c.created_at).limit(limit)
+        """Open requests, soonest due first; ``subject``: only those about one person (``include_closed``:
+        their closed ones too, ``newest_first``: in the order they were filed, for the person's page)."""
+        order = (_requests.c.created_at.desc(),) if newest_first else (_requests.c.due_on, _requests.c.created_at)
+        query = select(_requests.c.id).order_by(*order).limit(limit)
         if kind:
             query = query.where(_requests.c.type == kind)
+        if subject:
+            query = query.where(_requests.c.subject_id == subject)
         if state:
             query = query.where(_requests.c.state == state)
-        else:
+        elif not include_closed:
             query = query.where(_requests.c.state.not_in([s.value for s in FINAL]))
         if due_before:
-            query = query.where(_requests.c.due_on <= due_before)
+            # A date, not the text: PostgreSQL refuses to compare a date column with a string parameter.
+            try:
+                before = date.fromisoformat(due_before)
+            except ValueError:
+                raise BadRequest(
+                    Msg("due_before 应是 YYYY-MM-DD 格式的日期。", "due_before must be a date, YYYY-MM-DD."),
+                    field="due_before",
+                ) from None
+            query = query.where(_requests.c.due_on <= before)
         if overdue:
             query = query.where(
                 _requests.c.due_on < today_in_china(self.vault.now()),
