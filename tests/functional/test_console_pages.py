@@ -266,6 +266,7 @@ def test_every_form_needs_the_csrf_token_of_this_browser(
             answer = officer.post(fill(path, person), data={**data, "to": "dpo.li", "action": "start"})
             assert answer.status_code == 403, (path, data)
             assert "表单已过期或来源不明" in answer.text
+            assert "返回工作台首页" in answer.text  # the console's own page, not the privacy centre's
     view, _ = clinic.rights.staff_view(person["request"])
     assert view.assigned_to is None
     assert view.state.value == "verified"
@@ -295,6 +296,8 @@ def test_the_queue_shows_due_dates_in_working_days_and_marks_overdue_ones_in_wor
     assert "没有符合条件的申请" in officer.get("/console/requests?assigned_to=nobody").text
     assert "没有符合条件的申请" in officer.get("/console/requests?due_before=2000-01-01").text
     assert "没有符合条件的申请" in officer.get("/console/requests?state=completed").text
+    assert "没有符合条件的申请" in officer.get(f"/console/requests?subject={'0' * 36}").text
+    assert person["request"][:8] in officer.get(f"/console/requests?subject={person['subject']}").text
     home = officer.get("/console").text
     assert re.search(r'<span class="figure">1</span> <span aria-hidden="true">⚠ </span>已超期申请', home)
 
@@ -429,8 +432,54 @@ def test_filing_a_request_for_a_person_who_phoned(clinic: Yinsi, officer: TestCl
     assert "完成前需先核验身份" in page
     mine = officer.get("/v1/me/requests", headers=person["headers"]).json()
     assert request_id in [r["id"] for r in mine]  # the person sees it among their own
-    wrong = officer.post(f"{url}/requests", data={"csrf": csrf, "type": "delete", "channel": "phone"})
-    assert wrong.status_code == 400
+    refused = officer.post(
+        f"/console/requests/{request_id}/act", data={"csrf": csrf, "action": "refuse", "ground": "not_applicable"}
+    )
+    assert refused.status_code == 303
+    view, _ = clinic.rights.staff_view(request_id)
+    assert view.state.value == "refused"
+    assert view.outcome == "not_applicable"
+    assert "这项请求不适用于您的个人信息" in officer.get(f"/console/requests/{request_id}").text
+    for refused in ({"type": "copy"}, {"type": "delete"}, {"type": "correct", "field": "email"}):
+        wrong = officer.post(f"{url}/requests", data={"csrf": csrf, "channel": "phone", **refused})
+        assert wrong.status_code == 400, refused
+
+
+def test_a_correction_and_a_deletion_filed_by_phone_are_carried_out_once_verified(
+    clinic: Yinsi, officer: TestClient, person: dict[str, Any]
+) -> None:
+    url = f"/console/people/{person['subject']}"
+    csrf = csrf_of(officer.get(url).text)
+
+    def file_and_complete(**form: str) -> str:
+        filed = officer.post(f"{url}/requests", data={"csrf": csrf, "channel": "letter", **form})
+        assert filed.status_code == 303, filed.text
+        request_id = filed.headers["location"].rsplit("/", 1)[1]
+        act = f"/console/requests/{request_id}/act"
+        early = officer.post(act, data={"csrf": csrf, "action": "complete"})
+        assert early.status_code == 409  # not before the identity is verified
+        assert officer.post(act, data={"csrf": csrf, "action": "verify"}).status_code == 303
+        assert officer.post(act, data={"csrf": csrf, "action": "start"}).status_code == 303
+        done = officer.post(act, data={"csrf": csrf, "action": "complete"})
+        assert done.status_code == 303, re.findall(r"role=\"alert\">([^<]*)", done.text)
+        return request_id
+
+    corrected = file_and_complete(type="correct", field="email", value="zhang.san@example.com", purpose="registration")
+    held = {item.field: item.masked for item in clinic.centre.my_data(subject=person["subject"])}
+    assert held["email"] == "z***@example.com"
+    view, _ = clinic.rights.staff_view(corrected)
+    assert view.state.value == "completed"
+    assert [(h["from"], h["to"], h["actor"]) for h in view.history][-1] == ("in_progress", "completed", "staff:dpo.li")
+    page = officer.get(f"/console/requests/{corrected}").text
+    assert "z***@example.com" in page
+    assert "zhang.san@example.com" not in page  # what was written is shown masked
+    events = clinic.audit.events(clinic.engine, action="pi-corrected")
+    assert events[0]["actor"] == "staff:dpo.li"
+
+    file_and_complete(type="delete", field="email")
+    held = {item.field for item in clinic.centre.my_data(subject=person["subject"])}
+    assert "email" not in held
+    assert clinic.audit.events(clinic.engine, action="pi-deleted")[0]["actor"] == "staff:dpo.li"
 
 
 # ---------------------------------------------------------------------------------------------- statistics, audit

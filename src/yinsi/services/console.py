@@ -34,6 +34,7 @@ from yinsi.services import announcements, policies, staff
 from yinsi.services.audit import AuditEvent, VerifyResult
 from yinsi.services.notifier import Notifier
 from yinsi.services.rights import Filing, RequestView, Rights
+from yinsi.services.rights.base import GROUND_NAMES
 from yinsi.services.staff import StaffMember
 from yinsi.services.vault import InvalidInput, Vault
 
@@ -42,11 +43,14 @@ _consent_state = table_of(ConsentStateRow)
 _consent_entries = table_of(ConsentEntryRow)
 _versions = table_of(PolicyVersionRow)
 
-# What staff may file for a person who asked by phone or letter: the kinds staff answer themselves.
-# (Corrections, deletions and copies filed by staff would need carrying out on completion: not yet.)
+# What staff may file for a person who asked by phone or letter. Access, explanations, corrections and
+# deletions are carried out when staff complete them (after verifying who asked); copies are not offered (the
+# download link works only in the person's own session, so they ask for it there).
 STAFF_FILED = (
     RequestType.ACCESS,
     RequestType.EXPLAIN,
+    RequestType.CORRECT,
+    RequestType.DELETE,
     RequestType.RESTRICT,
     RequestType.COMPLAIN,
     RequestType.CANCEL_ACCOUNT,
@@ -198,9 +202,11 @@ class Console:
             request_id=request_id, action=action, actor=member.actor, ground=ground or None, decision=decision
         )
 
-    def refusal_grounds(self) -> list[str]:
+    def refusal_grounds(self) -> list[tuple[str, Msg]]:
+        """The grounds a refusal may give: the spec's, then yinsi's own reasons; each with its words."""
         spec_grounds = [g.value for g in self.vault.policy.spec.requests.refusal_grounds]
-        return spec_grounds + [g for g in SYSTEM_REASONS if g not in spec_grounds]
+        codes = spec_grounds + [g for g in SYSTEM_REASONS if g not in spec_grounds]
+        return [(code, GROUND_NAMES.get(code, Msg(code, code))) for code in codes]
 
     def file_for(
         self, *, member: StaffMember, subject: str, kind: RequestType, channel: str, filing: Filing
@@ -211,13 +217,22 @@ class Console:
         if kind not in STAFF_FILED:
             raise BadRequest(
                 Msg(
-                    "员工只能代为提交查阅、解释、限制处理、投诉和注销申请。",
-                    "Staff can file access, explanation, restriction, complaint and cancellation requests only.",
+                    "员工只能代为提交查阅、解释、更正、删除、限制处理、投诉和注销申请。",
+                    "Staff can file access, explanation, correction, deletion, restriction, complaint and "
+                    "cancellation requests only.",
                 ),
                 field="type",
             )
         if channel not in CHANNELS:
             raise BadRequest(Msg("请选择个人提出申请的方式。", "Say how the person made the request."), field="channel")
+        if kind in (RequestType.CORRECT, RequestType.DELETE):
+            fields = filing.fields
+            if len(fields) != 1 or fields[0] not in self.vault.policy.spec.fields:
+                raise BadRequest(
+                    Msg("请选择要更正或删除的信息。", "Choose the item to correct or delete."), field="field"
+                )
+            if kind is RequestType.CORRECT and not filing.values.get(fields[0]):
+                raise BadRequest(Msg("请填写正确的内容。", "Give the correct value."), field="value")
         return self.rights.file(
             subject=subject,
             kind=kind,

@@ -35,6 +35,7 @@ from yinsi.web.messages import local
 from yinsi.web.pages import (
     HERE,
     STAFF_COOKIE,
+    CsrfFailed,
     checked_form,
     lang_of,
     redirect,
@@ -166,8 +167,12 @@ def page(
     return render(request, template, values, status=status, cookie=STAFF_COOKIE)
 
 
-def error(request: Request, member: StaffMember | None, message: str, *, status: int) -> HTMLResponse:
-    return page(request, "console/error.html", {"message": message, "status": status}, member=member, status=status)
+def error(
+    request: Request, member: StaffMember | None, message: str, *, status: int, refused: bool = False
+) -> HTMLResponse:
+    """An error page; ``refused``: the role may not use the page ("not allowed")."""
+    context = {"message": message, "refused": refused}
+    return page(request, "console/error.html", context, member=member, status=status)
 
 
 def failed(request: Request, member: StaffMember, exc: YinsiError) -> HTMLResponse:
@@ -175,8 +180,15 @@ def failed(request: Request, member: StaffMember, exc: YinsiError) -> HTMLRespon
     return error(request, member, exc.message.get(lang_of(request)), status=status)
 
 
+class ConsoleCsrfFailed(Exception):
+    """A console form without this browser's token: the console's own 403 page answers."""
+
+
 async def form_of(request: Request) -> Any:
-    return await checked_form(request, cookie=STAFF_COOKIE)
+    try:
+        return await checked_form(request, cookie=STAFF_COOKIE)
+    except CsrfFailed:
+        raise ConsoleCsrfFailed from None
 
 
 # ---------------------------------------------------------------------------------------------- logging in
@@ -265,6 +277,7 @@ def _parse_filters(request: Request) -> dict[str, Any]:
         "due_before": due_before,
         "overdue": q.get("overdue") == "yes",
         "assigned_to": (q.get("assigned_to") or "")[:64] or None,
+        "subject": (q.get("subject") or "")[:36] or None,  # an id, never PI: it may be in a URL
     }
 
 
@@ -439,6 +452,7 @@ async def _person_page(
             "views": [(v, _due(v, today)) for v in views],
             "purposes": [(p, spec.purposes[p].label) for p in console.readable_purposes(member) if p in spec.purposes],
             "labels": {f: spec.fields[f].label for f in spec.fields},
+            "all_purposes": [(p, spec.purposes[p].label) for p in spec.purposes],
             "types": [t.value for t in STAFF_FILED],
             "channels": CHANNELS,
             **extra,
@@ -469,6 +483,8 @@ async def read_masked(request: Request, subject_id: str, member: Viewer) -> HTML
 async def file_for(request: Request, subject_id: str, member: Handler) -> Response:
     form = await form_of(request)
     kind_text = text(form, "type", 24)
+    field = text(form, "field", 64)
+    value = text(form, "value", 500)
     try:
         view = await call(
             yinsi_of(request).console.file_for,
@@ -476,7 +492,13 @@ async def file_for(request: Request, subject_id: str, member: Handler) -> Respon
             subject=subject_id[:64],
             kind=RequestType(kind_text) if kind_text in RequestType.__members__.values() else RequestType.WITHDRAW,
             channel=text(form, "channel", 16),
-            filing=Filing(text=text(form, "text") or None, lang=lang_of(request)),
+            filing=Filing(
+                fields=[field] if field and kind_text in ("correct", "delete") else [],
+                values={field: value} if field and value and kind_text == "correct" else {},
+                purpose=text(form, "purpose", 64) or None if kind_text == "correct" else None,
+                text=text(form, "text") or None,
+                lang=lang_of(request),
+            ),
         )
     except YinsiError as exc:
         return await _person_page(
@@ -488,10 +510,29 @@ async def file_for(request: Request, subject_id: str, member: Handler) -> Respon
 # ---------------------------------------------------------------------------------------------- statistics, audit
 
 
+def scope_label(request: Request, kind: str, scope: str) -> str:
+    """What a consent is about, in the policy's own words (a purpose's, a permission's, a cookie's label)."""
+    spec = yinsi_of(request).policy.current().spec
+    lang = lang_of(request)
+    if kind == "policy":
+        return cword("the_policy_itself", lang)
+    if kind == "personalisation":
+        return cword("personalisation", lang)
+    if scope.startswith("recipient."):
+        recipient = spec.recipients.get(scope.removeprefix("recipient."))
+        return recipient.name.get(lang) if recipient is not None else scope
+    for table in (spec.purposes, spec.permissions, spec.cookies):
+        found = table.get(scope)
+        if found is not None:
+            return str(found.label.get(lang))
+    return scope
+
+
 @router.get("/statistics", response_class=HTMLResponse)
 async def statistics(request: Request, member: Viewer) -> HTMLResponse:
     figures = await call(yinsi_of(request).console.statistics, member=member)
-    return page(request, "console/statistics.html", {"figures": figures}, member=member)
+    consents = [(kind, scope_label(request, kind, scope), status, n) for kind, scope, status, n in figures.consents]
+    return page(request, "console/statistics.html", {"figures": figures, "consents": consents}, member=member)
 
 
 def _chain_text(result: VerifyResult, lang: str) -> tuple[bool, str]:
@@ -601,8 +642,14 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, NotAllowed):  # registered for NotAllowed only
         raise exc
     lang = lang_of(request)
-    message = words(lang)("forbidden", role=exc.member.role, operation=cword("op_" + exc.operation.value, lang))
-    return error(request, exc.member, message, status=403)
+    role = yinsi_of(request).policy.current().spec.roles.get(exc.member.role)
+    name = local(role.label.get("zh-CN"), role.label.get("en"), lang) if role is not None else exc.member.role
+    message = words(lang)("forbidden", role=name, operation=cword("op_" + exc.operation.value, lang))
+    return error(request, exc.member, message, status=403, refused=True)
+
+
+async def _csrf_failed(request: Request, exc: Exception) -> Response:
+    return error(request, None, cword("csrf_failed", lang_of(request)), status=403)
 
 
 def install(app: FastAPI) -> None:
@@ -611,3 +658,4 @@ def install(app: FastAPI) -> None:
     app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="console-static")
     app.add_exception_handler(StaffLoginNeeded, _login_needed)
     app.add_exception_handler(NotAllowed, _not_allowed)
+    app.add_exception_handler(ConsoleCsrfFailed, _csrf_failed)

@@ -116,6 +116,14 @@ CONSOLE_WORDS: dict[str, tuple[str, str]] = {
         "个人通过电话、信函或当面提出申请时，由员工代为登记。申请进入队列后，须先核验身份再处理。",
         "When a person asks by phone, letter or in person, staff file it for them. It waits in the queue; verify who asked before handling it.",
     ),
+    "field_hint": (
+        "更正或删除时选择；更正还需填写正确的内容。核验身份后点击“完成”即执行。",
+        "For a correction or deletion; a correction also needs the correct value. Completing it, once the identity is verified, carries it out.",
+    ),
+    "value_purpose": (
+        "更正后的内容用于（字段用于多个目的时）",
+        "The purpose the value serves (for a field of several)",
+    ),
     "masked_values": ("查看部分隐藏的信息", "See masked values"),
     "masked_note": (
         "按您的角色在隐私政策中的权限读取，始终部分隐藏；每次读取都记入审计日志。",
@@ -132,6 +140,13 @@ CONSOLE_WORDS: dict[str, tuple[str, str]] = {
     "scope": ("事项", "About"),
     "count": ("数量", "Count"),
     "total": ("合计", "Total"),
+    "the_policy_itself": ("隐私政策（现行版本）", "The privacy policy (in force)"),
+    "ck_policy": ("隐私政策", "Policy"),
+    "ck_purpose": ("业务功能", "Purpose"),
+    "ck_separate": ("单独同意", "Separate consent"),
+    "ck_permission": ("设备权限", "Device permission"),
+    "ck_cookie": ("Cookie", "Cookie"),
+    "ck_personalisation": ("个性化推荐", "Personalisation"),
     "cs_granted": ("已同意", "Granted"),
     "cs_refused": ("已拒绝", "Refused"),
     "cs_withdrawn": ("已撤回", "Withdrawn"),

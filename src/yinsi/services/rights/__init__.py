@@ -221,9 +221,21 @@ class Rights(Answers, Cancellation, StaffQueue):
         return seal_value(key[0], by, "request.payload", key[1], document), key[1]
 
     def _carry_out(
-        self, uow: UnitOfWork, request_id: str, subject: str, kind: RequestType, filing: Filing, by: str
+        self,
+        uow: UnitOfWork,
+        request_id: str,
+        subject: str,
+        kind: RequestType,
+        filing: Filing,
+        by: str,
+        *,
+        current: State = State.VERIFIED,
+        staff_actor: Actor | None = None,
     ) -> dict[str, Any] | None:
-        actor = Actor(f"subject:{by}", "subject" if by == subject else "guardian")
+        """Does what the person asked. Staff completing a request they filed for someone who phoned or wrote
+        pass the request's ``current`` state and themselves as ``staff_actor``."""
+        actor = staff_actor or Actor(f"subject:{by}", "subject" if by == subject else "guardian")
+        mover = staff_actor.id if staff_actor is not None else "system"
         connection = uow.connection
         try:
             if kind is RequestType.ACCESS:
@@ -275,9 +287,9 @@ class Rights(Answers, Cancellation, StaffQueue):
         except (ImmutableField, self_service.LegalHold) as exc:
             outcome = "field_immutable" if isinstance(exc, ImmutableField) else "legal_retention_applies"
             # The outcome code carries the reason into the request's history and its notice (GROUND_NAMES).
-            self._move(uow, request_id, subject, State.VERIFIED, State.REFUSED, "system", outcome=outcome)
+            self._move(uow, request_id, subject, current, State.REFUSED, mover, outcome=outcome)
             return {"refused": {"reason": outcome, "field": exc.field, "zh": exc.message.zh, "en": exc.message.en}}
-        self._move(uow, request_id, subject, State.VERIFIED, State.COMPLETED, "system")
+        self._move(uow, request_id, subject, current, State.COMPLETED, mover)
         return answer
 
     def withdraw(self, *, request_id: str, by: str) -> RequestView:

@@ -427,6 +427,20 @@ class RightsBase:
     def _export(self, uow: UnitOfWork, request_id: str, subject: str) -> dict[str, Any]:
         raise NotImplementedError
 
+    def _carry_out(
+        self,
+        uow: UnitOfWork,
+        request_id: str,
+        subject: str,
+        kind: RequestType,
+        filing: Filing,
+        by: str,
+        *,
+        current: State = State.VERIFIED,
+        staff_actor: Actor | None = None,
+    ) -> dict[str, Any] | None:
+        raise NotImplementedError
+
 
 def _self_service_cancel(policy: CompiledPolicy) -> bool:
     right = policy.spec.rights.get(Right.CANCEL_ACCOUNT)

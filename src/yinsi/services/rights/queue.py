@@ -23,6 +23,7 @@ from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
     NO_ACCOUNT,
     STATE_NAMES,
+    Filing,
     RequestView,
     RightsBase,
     _events,
@@ -30,6 +31,9 @@ from yinsi.services.rights.base import (
 )
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor
+
+# What completing a request staff filed for a person carries out (the rest are answered by staff themselves).
+STAFF_CARRIED_OUT = frozenset({RequestType.ACCESS, RequestType.EXPLAIN, RequestType.CORRECT, RequestType.DELETE})
 
 
 class StaffQueue(RightsBase):
@@ -176,6 +180,21 @@ class StaffQueue(RightsBase):
             raise TransitionRefused("verify identity first")
         if kind is RequestType.NEXT_OF_KIN:
             self._next_of_kin(uow, row, current, actor, decision)
+            return
+        if row.filed_by == "staff" and kind in STAFF_CARRIED_OUT:
+            # Filed by staff for someone who phoned or wrote: completing it does what they asked, once staff
+            # verified who asked (a request filed in the person's own session is carried out at filing).
+            payload = self._payload(uow.connection, row)
+            details = row.details or {}
+            filing = Filing(
+                fields=list(details.get("fields") or []),
+                values=dict(payload.get("values") or {}),
+                purpose=details.get("purpose"),
+                text=payload.get("text"),
+            )
+            self._carry_out(
+                uow, row.id, row.subject_id, kind, filing, row.subject_id, current=current, staff_actor=actor
+            )
             return
         if kind is RequestType.CANCEL_ACCOUNT:
             if current is State.VERIFIED:
