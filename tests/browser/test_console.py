@@ -311,6 +311,11 @@ def test_every_console_page_passes_axe(desk: Page, phone: Page, console: Console
         page.goto(f"{base}/console/requests?overdue=yes&lang=en")
         expect(page.get_by_role("heading", name="Request queue")).to_be_visible()
         check_accessibility(page)
+        if size == "desktop":
+            page.goto(f"{base}/console/requests/{console.requests['late']}")
+            expect(page.get_by_text(re.compile(r"Overdue by \d+ working day"))).to_be_visible()
+            check_accessibility(page)
+            screenshot(page, "console-request-en")
         page.goto(f"{base}/console/requests?lang=zh-CN")
 
     # The publish step: a new version, previewed in plain words before it is put in force.
