@@ -303,6 +303,12 @@ def test_every_console_page_passes_axe(desk: Page, phone: Page, console: Console
         check_accessibility(page)
         if size == "phone":
             screenshot(page, "console-request-phone")
+            subject = console.yinsi.rights.staff_view(console.requests["late"])[0].subject_id
+            page.goto(f"{base}/console/people/{subject}")
+            page.get_by_role("button", name="读取").click()
+            expect(page.locator("main")).to_contain_text("138****5602")
+            check_accessibility(page)
+            screenshot(page, "console-person-phone")
             page.goto(f"{base}/console")
             check_accessibility(page)
             screenshot(page, "console-home-phone")

@@ -21,8 +21,9 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from yinsi.core.access import Deny
 from yinsi.core.deadlines import today_in_china, working_days_between
-from yinsi.core.errors import Unauthenticated, YinsiError
+from yinsi.core.errors import DENY_MESSAGES, Unauthenticated, YinsiError
 from yinsi.core.masking import mask
 from yinsi.core.policy.vocabulary import FieldType, Operation
 from yinsi.core.requests import FINAL, TRANSITIONS, RequestType, State
@@ -476,7 +477,17 @@ async def read_masked(request: Request, subject_id: str, member: Viewer) -> HTML
         return await _person_page(
             request, subject_id[:64], member, problem=exc.message.get(lang_of(request)), status=403
         )
-    return await _person_page(request, subject_id[:64], member, shown=shown)
+    lang = lang_of(request)
+    why = {f: _deny_words(code, lang) for f, code in shown.denied.items()}
+    return await _person_page(request, subject_id[:64], member, shown=shown, why=why)
+
+
+def _deny_words(code: str, lang: str) -> str:
+    try:
+        message = DENY_MESSAGES[Deny(code)]
+    except (ValueError, KeyError):
+        return code
+    return local(message.zh, message.en, lang)
 
 
 @router.post("/people/{subject_id}/requests", response_class=HTMLResponse)

@@ -192,6 +192,17 @@ CONSOLE_WORDS: dict[str, tuple[str, str]] = {
     "minor_note": ("一般变更：发布后公告即可。", "A minor change: it is announced once published."),
     "published_ok": ("已发布 {version}。", "Published {version}."),
     "first_publish": ("这将是首个版本。", "This will be the first version."),
+    # Request types in staff's words (the centre's are in the person's own: "see my personal information").
+    "rt_access": ("查阅", "Access"),
+    "rt_copy": ("复制（下载副本）", "Copy"),
+    "rt_correct": ("更正、补充", "Correction"),
+    "rt_delete": ("删除", "Deletion"),
+    "rt_withdraw": ("撤回同意", "Withdrawal of consent"),
+    "rt_explain": ("解释说明", "Explanation"),
+    "rt_restrict": ("限制处理", "Restriction"),
+    "rt_cancel_account": ("注销账号", "Account cancellation"),
+    "rt_next_of_kin": ("近亲属申请", "Next of kin"),
+    "rt_complain": ("投诉", "Complaint"),
     "forbidden_title": ("无权访问", "Not allowed"),
     "forbidden": (
         "您的角色（{role}）没有使用此页面所需的权限（{operation}）。",
