@@ -6,6 +6,7 @@ object holding the engine, the key ring, the audit log and the services.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -39,6 +40,7 @@ from yinsi.services.administration import Administration
 from yinsi.services.api_keys import VerifiedKeys
 from yinsi.services.audit import AuditEvent, AuditLog
 from yinsi.services.consent_state import ConsentReader
+from yinsi.services.console import Console
 from yinsi.services.keyring import KeyRing
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicySync
@@ -132,6 +134,14 @@ class Yinsi:
         self.outbox.purge(self.now() - timedelta(hours=self.settings.outbox_keep_hours))
         secret = self.keyring.secret("outbox")
         return [(entry, open_outbox_message(secret, entry.sealed)) for entry in self.outbox.latest(newest, channel)]
+
+    @functools.cached_property
+    def console(self) -> Console:
+        """The privacy officer's console (its pages call it); it makes this process follow a version it
+        publishes at once."""
+        return Console(
+            self.vault, self.rights, self.notifier, refresh=self.policy.sync.refresh if self.policy.sync else None
+        )
 
     def follow(self) -> None:
         """For a server worker (opened with ``serving``): follow newly published policy versions, and copy

@@ -9,7 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from yinsi.web import banner, centre, demo, login
+from yinsi.web import banner, centre, console, demo, login
 from yinsi.web.messages import word
 from yinsi.web.pages import HERE, CsrfFailed, LoginNeeded, error_page, lang_of, redirect
 
@@ -37,3 +37,4 @@ def mount(app: FastAPI) -> None:
     app.mount("/me/static", StaticFiles(directory=HERE / "static"), name="centre-static")
     app.add_exception_handler(LoginNeeded, _login_needed)
     app.add_exception_handler(CsrfFailed, _csrf_failed)
+    console.install(app)

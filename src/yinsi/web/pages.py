@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -33,6 +33,7 @@ from yinsi.web.messages import LANG_NAMES, LANGS, local, word
 
 HERE = Path(__file__).parent
 SESSION_COOKIE = "yinsi_session"
+STAFF_COOKIE = "yinsi_staff"  # the console's staff sessions: never the same cookie as a person's
 PRE_COOKIE = "yinsi_pre"  # a random value that anchors the CSRF token of forms shown before login
 LANG_COOKIE = "yinsi_lang"
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -107,8 +108,8 @@ def csrf_token(request: Request, anchor: str) -> str:
     return hmac.new(_csrf_key(request), anchor.encode(), hashlib.sha256).hexdigest()
 
 
-def _anchor(request: Request) -> str | None:
-    token = session_token(request)
+def _anchor(request: Request, cookie: str = SESSION_COOKIE) -> str | None:
+    token = request.cookies.get(cookie) or None
     if token is not None:
         return "s:" + token
     pre = request.cookies.get(PRE_COOKIE)
@@ -125,13 +126,14 @@ async def read_form(request: Request) -> FormData:
     return FormData(pairs)
 
 
-async def checked_form(request: Request) -> FormData:
-    """The posted form, once its CSRF token is that of this browser's session (or pre-session)."""
+async def checked_form(request: Request, *, cookie: str = SESSION_COOKIE) -> FormData:
+    """The posted form, once its CSRF token is that of this browser's session (or pre-session); ``cookie``
+    names the session cookie of the pages that posted it."""
     try:
         form = await read_form(request)
     except ValueError:  # more fields than any page sends
         raise CsrfFailed from None
-    anchor = _anchor(request)
+    anchor = _anchor(request, cookie)
     sent = form.get("csrf")
     if anchor is None or not isinstance(sent, str) or not hmac.compare_digest(sent, csrf_token(request, anchor)):
         raise CsrfFailed
@@ -168,10 +170,11 @@ def render(
     *,
     status: int = 200,
     person: str | None = None,
+    cookie: str = SESSION_COOKIE,
 ) -> HTMLResponse:
-    """A page in the request's language, with a fresh CSRF token for its forms."""
+    """A page in the request's language, with a fresh CSRF token for its forms (anchored on ``cookie``)."""
     lang = lang_of(request)
-    anchor = _anchor(request)
+    anchor = _anchor(request, cookie)
     new_pre = None
     if anchor is None:
         new_pre = secrets.token_urlsafe(24)
@@ -226,9 +229,11 @@ def set_cookie(
     *,
     max_age: int | None = None,
     http_only: bool = True,
+    path: str = "/",
+    same_site: Literal["lax", "strict"] = "lax",
 ) -> None:
     response.set_cookie(
-        name, value, max_age=max_age, path="/", httponly=http_only, samesite="lax", secure=is_tls(request)
+        name, value, max_age=max_age, path=path, httponly=http_only, samesite=same_site, secure=is_tls(request)
     )
 
 

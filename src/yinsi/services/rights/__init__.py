@@ -67,9 +67,21 @@ class Rights:
         by: str,
         filed_by: str = "subject",
         no_account: bool = False,
+        actor: str | None = None,
+        channel: str | None = None,
     ) -> RequestView:
+        """Files a request for ``subject`` (by the person, their guardian or a relative) and answers it at once
+        when the person can do it themselves. Staff filing for a person who asked by phone or letter pass
+        ``filed_by="staff"``, themselves as ``actor`` and the ``channel``: such a request waits unverified."""
         return self.person.file(
-            subject=subject, kind=kind, filing=filing, by=by, filed_by=filed_by, no_account=no_account
+            subject=subject,
+            kind=kind,
+            filing=filing,
+            by=by,
+            filed_by=filed_by,
+            no_account=no_account,
+            actor=actor,
+            channel=channel,
         )
 
     def file_next_of_kin(self, *, by: str, filing: Filing) -> RequestView:
@@ -126,9 +138,20 @@ class Rights:
         overdue: bool = False,
         assigned_to: str | None = None,
         limit: int = 200,
+        subject: str | None = None,
+        include_closed: bool = False,
+        newest_first: bool = False,
     ) -> list[RequestView]:
         return self.staff.queue(
-            kind=kind, state=state, due_before=due_before, overdue=overdue, assigned_to=assigned_to, limit=limit
+            kind=kind,
+            state=state,
+            due_before=due_before,
+            overdue=overdue,
+            assigned_to=assigned_to,
+            limit=limit,
+            subject=subject,
+            include_closed=include_closed,
+            newest_first=newest_first,
         )
 
     def queue_page(

@@ -18,14 +18,14 @@ from sqlalchemy import Connection
 
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
-from yinsi.core.requests import RequestType
+from yinsi.core.requests import RequestType, State
 from yinsi.services import consent, self_service
 from yinsi.services.consent import Action, ConsentAct
 from yinsi.services.rights.answers import Answers
-from yinsi.services.rights.base import Filing, RequestView
+from yinsi.services.rights.base import Filing, RequestStore, RequestView
 from yinsi.services.rights.cancellation import Cancellation
 from yinsi.services.unit_of_work import UnitOfWork
-from yinsi.services.vault import Actor
+from yinsi.services.vault import Actor, ImmutableField
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +130,39 @@ CARRY_OUT: dict[RequestType, Handler] = {
 }
 FINISHES = frozenset({RequestType.CANCEL_ACCOUNT})
 """Types whose handler moves the request on itself (a cancellation completes, or waits on its blockers)."""
+
+
+def carry_out(
+    parts: Parts,
+    store: RequestStore,
+    uow: UnitOfWork,
+    request_id: str,
+    subject: str,
+    kind: RequestType,
+    filing: Filing,
+    by: str,
+    *,
+    current: State = State.VERIFIED,
+    staff_actor: Actor | None = None,
+) -> dict[str, Any] | None:
+    """Does what the person asked, if it is a type they can settle themselves, and moves the request on.
+    Staff completing a request they filed for someone who phoned or wrote pass the request's ``current``
+    state and themselves as ``staff_actor``."""
+    handler = CARRY_OUT.get(kind)
+    if handler is None:
+        return None
+    actor = staff_actor or Actor(f"subject:{by}", "subject" if by == subject else "guardian")
+    mover = staff_actor.id if staff_actor is not None else "system"
+    try:
+        answer = handler(parts, Job(uow, request_id, subject, filing, by, actor))
+    except (ImmutableField, self_service.LegalHold) as exc:
+        outcome = "field_immutable" if isinstance(exc, ImmutableField) else "legal_retention_applies"
+        # The outcome code carries the reason into the request's history and its notice (GROUND_NAMES).
+        store.move(uow, request_id, subject, current, State.REFUSED, mover, outcome=outcome)
+        return {"refused": {"reason": outcome, "field": exc.field, "zh": exc.message.zh, "en": exc.message.en}}
+    if kind not in FINISHES:
+        store.move(uow, request_id, subject, current, State.COMPLETED, mover)
+    return answer
 
 
 Reanswer = Callable[[Parts, Connection, Any, RequestView, str], "dict[str, Any] | None"]

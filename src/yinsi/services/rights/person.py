@@ -26,7 +26,7 @@ from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import ExcessiveAction
 from yinsi.core.requests import AUTOMATIC, FINAL, RequestType, State, TransitionRefused, due, excess
 from yinsi.core.sealing import seal_value
-from yinsi.services import minors, rate_limits, self_service, staff_notices
+from yinsi.services import minors, rate_limits, staff_notices
 from yinsi.services.accounts import Accounts
 from yinsi.services.rights.base import (
     GUARDIAN_ACTION,
@@ -41,9 +41,7 @@ from yinsi.services.rights.base import (
     right_of,
     self_service_cancel,
 )
-from yinsi.services.rights.handlers import ANSWER_OF, CARRY_OUT, FINISHES, Job, Parts
-from yinsi.services.unit_of_work import UnitOfWork
-from yinsi.services.vault import Actor, ImmutableField
+from yinsi.services.rights.handlers import ANSWER_OF, Parts, carry_out
 
 
 class PersonRequests:
@@ -69,6 +67,8 @@ class PersonRequests:
         by: str,
         filed_by: str = "subject",
         no_account: bool = False,
+        actor: str | None = None,
+        channel: str | None = None,
     ) -> RequestView:
         """Files a request for ``subject`` (by the person, their guardian or a relative) and answers it at once
         when the person can do it themselves."""
@@ -106,6 +106,7 @@ class PersonRequests:
                 "consent": [filing.consent_kind, filing.consent_scope],
                 "wants": filing.wants,
                 "relationship": filing.relationship,
+                "channel": channel,
             }
             connection.execute(
                 INSERT_REQUEST,
@@ -126,7 +127,7 @@ class PersonRequests:
                     "payload_key_version": version,
                 },
             )
-            self.store.event(uow, request_id, subject, None, State.RECEIVED, f"subject:{by}")
+            self.store.event(uow, request_id, subject, None, State.RECEIVED, actor or f"subject:{by}")
             if rule.exceeded and rule.action is ExcessiveAction.REFUSE:
                 self.store.move(
                     uow,
@@ -143,7 +144,7 @@ class PersonRequests:
                 self.store.move(uow, request_id, subject, State.RECEIVED, State.VERIFIED, "system")
             answer: dict[str, Any] | None = None
             if filed_by in ("subject", "guardian") and (kind in AUTOMATIC or not needs_review):
-                answer = self._carry_out(uow, request_id, subject, kind, filing, by)
+                answer = carry_out(self.parts, self.store, uow, request_id, subject, kind, filing, by)
             view = self.store.view(connection, request_id)
             view.answer = answer
             if answer is None and kind is RequestType.CANCEL_ACCOUNT:
@@ -232,24 +233,6 @@ class PersonRequests:
             content["no_account"] = True
         document = json.dumps(content, ensure_ascii=False)
         return seal_value(key[0], by, "request.payload", key[1], document), key[1]
-
-    def _carry_out(
-        self, uow: UnitOfWork, request_id: str, subject: str, kind: RequestType, filing: Filing, by: str
-    ) -> dict[str, Any] | None:
-        handler = CARRY_OUT.get(kind)
-        if handler is None:
-            return None
-        actor = Actor(f"subject:{by}", "subject" if by == subject else "guardian")
-        try:
-            answer = handler(self.parts, Job(uow, request_id, subject, filing, by, actor))
-        except (ImmutableField, self_service.LegalHold) as exc:
-            outcome = "field_immutable" if isinstance(exc, ImmutableField) else "legal_retention_applies"
-            # The outcome code carries the reason into the request's history and its notice (GROUND_NAMES).
-            self.store.move(uow, request_id, subject, State.VERIFIED, State.REFUSED, "system", outcome=outcome)
-            return {"refused": {"reason": outcome, "field": exc.field, "zh": exc.message.zh, "en": exc.message.en}}
-        if kind not in FINISHES:
-            self.store.move(uow, request_id, subject, State.VERIFIED, State.COMPLETED, "system")
-        return answer
 
     def withdraw(self, *, request_id: str, by: str) -> RequestView:
         with self.vault.unit() as uow:

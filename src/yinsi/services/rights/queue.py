@@ -28,12 +28,16 @@ from yinsi.services.rights.base import (
     NO_ACCOUNT,
     REQUESTS,
     STATE_NAMES,
+    Filing,
     RequestStore,
     RequestView,
 )
-from yinsi.services.rights.handlers import Parts
+from yinsi.services.rights.handlers import Parts, carry_out
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor
+
+# What completing a request staff filed for a person carries out (the rest are answered by staff themselves).
+STAFF_CARRIED_OUT = frozenset({RequestType.ACCESS, RequestType.EXPLAIN, RequestType.CORRECT, RequestType.DELETE})
 
 
 class StaffQueue:
@@ -57,10 +61,21 @@ class StaffQueue:
         overdue: bool = False,
         assigned_to: str | None = None,
         limit: int = 200,
+        subject: str | None = None,
+        include_closed: bool = False,
+        newest_first: bool = False,
     ) -> list[RequestView]:
         """The first ``limit`` requests of the queue (see ``queue_page``)."""
         return self.queue_page(
-            kind=kind, state=state, due_before=due_before, overdue=overdue, assigned_to=assigned_to, limit=limit
+            kind=kind,
+            state=state,
+            due_before=due_before,
+            overdue=overdue,
+            assigned_to=assigned_to,
+            limit=limit,
+            subject=subject,
+            include_closed=include_closed,
+            newest_first=newest_first,
         ).items
 
     def queue_page(
@@ -73,20 +88,39 @@ class StaffQueue:
         assigned_to: str | None = None,
         limit: int = 200,
         cursor: str | None = None,
+        subject: str | None = None,
+        include_closed: bool = False,
+        newest_first: bool = False,
     ) -> Page[RequestView]:
-        """Open requests (or those in ``state``), soonest due first, a page at a time: the page after ``cursor``."""
+        """Open requests (or those in ``state``), soonest due first, a page at a time: the page after ``cursor``.
+        ``subject``: only those about one person (``include_closed``: their closed ones too; ``newest_first``:
+        in the order they were filed, for the person's page, one page only)."""
+        if newest_first and cursor is not None:
+            raise BadRequest(pages.BAD_CURSOR, field="cursor")
         after = pages.decode(cursor, 3)
-        query = select(REQUESTS.c.id).order_by(REQUESTS.c.due_on, REQUESTS.c.created_at, REQUESTS.c.id).limit(limit + 1)
+        c = REQUESTS.c
+        order = (c.created_at.desc(), c.id.desc()) if newest_first else (c.due_on, c.created_at, c.id)
+        query = select(c.id).order_by(*order).limit(limit + 1)
         if after is not None:
             query = query.where(_after_in_queue(after))
         if kind:
-            query = query.where(REQUESTS.c.type == kind)
+            query = query.where(c.type == kind)
+        if subject:
+            query = query.where(c.subject_id == subject)
         if state:
-            query = query.where(REQUESTS.c.state == state)
-        else:
-            query = query.where(REQUESTS.c.state.not_in([s.value for s in FINAL]))
+            query = query.where(c.state == state)
+        elif not include_closed:
+            query = query.where(c.state.not_in([s.value for s in FINAL]))
         if due_before:
-            query = query.where(REQUESTS.c.due_on <= due_before)
+            # A date, not the text: PostgreSQL refuses to compare a date column with a string parameter.
+            try:
+                before = date.fromisoformat(due_before)
+            except ValueError:
+                raise BadRequest(
+                    Msg("due_before 应是 YYYY-MM-DD 格式的日期。", "due_before must be a date, YYYY-MM-DD."),
+                    field="due_before",
+                ) from None
+            query = query.where(c.due_on <= before)
         if overdue:
             query = query.where(
                 REQUESTS.c.due_on < today_in_china(self.vault.now()),
@@ -211,6 +245,30 @@ class StaffQueue:
             raise TransitionRefused("verify identity first")
         if kind is RequestType.NEXT_OF_KIN:
             self._next_of_kin(uow, row, current, actor, decision)
+            return
+        if row.filed_by == "staff" and kind in STAFF_CARRIED_OUT:
+            # Filed by staff for someone who phoned or wrote: completing it does what they asked, once staff
+            # verified who asked (a request filed in the person's own session is carried out at filing).
+            payload = self.store.payload(uow.connection, row)
+            details = row.details or {}
+            filing = Filing(
+                fields=list(details.get("fields") or []),
+                values=dict(payload.get("values") or {}),
+                purpose=details.get("purpose"),
+                text=payload.get("text"),
+            )
+            carry_out(
+                self.parts,
+                self.store,
+                uow,
+                row.id,
+                row.subject_id,
+                kind,
+                filing,
+                row.subject_id,
+                current=current,
+                staff_actor=actor,
+            )
             return
         if kind is RequestType.CANCEL_ACCOUNT:
             if current is State.VERIFIED:
