@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "yinsi"
-ENTRY_POINTS = sorted([*SRC.joinpath("api").rglob("*.py"), *SRC.joinpath("cli").rglob("*.py")])
+ENTRY_POINTS = sorted(
+    [*SRC.joinpath("api").rglob("*.py"), *SRC.joinpath("cli").rglob("*.py"), *SRC.joinpath("web").rglob("*.py")]
+)
 # Opening a unit of work, a read unit, a transaction or a connection.
 OPENERS = frozenset({"unit", "reading", "begin", "connect"})
 UNIT_CLASSES = frozenset({"UnitOfWork", "ReadUnit"})

@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from yinsi.cli.context import err, out, state
-from yinsi.core.errors import Unauthenticated
-from yinsi.core.i18n import Msg
 
 if TYPE_CHECKING:
     from yinsi.bootstrap import Yinsi
@@ -27,15 +25,7 @@ AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line."
 
 
 def _actor(yinsi: Yinsi, username: str) -> Actor:
-    from yinsi.services import staff
-
-    with yinsi.engine.connect() as connection:
-        member = staff.lookup(connection, username)
-    if member is None:
-        raise Unauthenticated(
-            Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}.")
-        )
-    return member.actor
+    return yinsi.admin.active_staff(username=username).actor
 
 
 @app.command("provisions")

@@ -74,14 +74,20 @@ class Administration:
         with self._vault.unit() as uow:
             return staff.reset_totp(uow, self._vault, username=username, issuer=self._issuer())
 
-    def staff_member(self, *, username: str, operation: Operation) -> staff.StaffMember:
-        """An active member of staff whose role may do ``operation`` (a command run ``--as`` them)."""
+    def active_staff(self, *, username: str) -> staff.StaffMember:
+        """An active member of staff (a command run ``--as`` them); what their role may do is checked by the
+        operation they run."""
         with self._vault.engine.connect() as connection:
             member = staff.lookup(connection, username)
         if member is None:
             raise Unauthenticated(
                 Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}.")
             )
+        return member
+
+    def staff_member(self, *, username: str, operation: Operation) -> staff.StaffMember:
+        """An active member of staff whose role may do ``operation``."""
+        member = self.active_staff(username=username)
         staff.require(self._vault.policy, member, operation)
         return member
 

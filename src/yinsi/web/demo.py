@@ -76,8 +76,7 @@ def seed(yinsi: Yinsi) -> str | None:
             "appointment (run 'yinsi policy publish examples/demo/appointments.yaml' to put the demo's spec in force)",
             BOOKING.role,
         )
-    with yinsi.engine.connect() as connection:
-        found = yinsi.vault.find_by(connection, "mobile", DEMO_PHONE)
+    found = yinsi.vault.lookup(actor=BOOKING, field="mobile", value=DEMO_PHONE, purpose="registration")
     if found:
         return found[0]
     subject = yinsi.vault.create_subject(actor=BOOKING)
