@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.conftest import EXAMPLES, Backend, Clock
-from tests.support.consent import accept_policy, act
+from tests.support.consent import accept_policy, act, give_separate_consents
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.errors import AccessDenied
 from yinsi.core.policy.compiled import CompiledPolicy
@@ -38,8 +38,10 @@ def seed(request: pytest.FixtureRequest, backend: Backend, clock: Clock) -> Iter
 
 
 def _person(yinsi: Yinsi, writer: Actor) -> str:
+    """A person who accepted the policy and gave every separate consent it (or the law) asks for."""
     subject = yinsi.vault.create_subject(actor=writer)
     accept_policy(yinsi, subject)
+    give_separate_consents(yinsi, subject)
     return subject
 
 
@@ -127,7 +129,9 @@ def test_002_device_data_is_collected_by_a_service_and_orders_go_to_the_supplier
         purpose="orders_delivery",
         fields=["order_info", "product_info"],
     )
-    assert to_supplier.basis == "contract"
+    # A partner is another processor: provision to it needs the person's separate consent (PIPL Art. 23), which
+    # the person gave; the order contract alone would not do.
+    assert to_supplier.basis == "separate_consent"
     with pytest.raises(AccessDenied) as refused:  # the device service may not provide anything
         provisions.provide(
             seed.vault,
@@ -225,3 +229,48 @@ def test_004_processors_get_whole_data_and_marketing_partners_a_pseudonym(seed: 
     records = _recorded(seed, subject, "marketing_partners")
     assert records[0].details["deidentified"] == {"account_id": "pseudonym"}
     assert records[0].details["subject_ref"] == first.subject_ref
+
+
+@pytest.mark.parametrize("seed", ["002_83f8c652f43b02ec"], indirect=True)
+def test_002_without_the_separate_consent_the_law_asks_nothing_goes_to_a_partner(seed: Yinsi) -> None:
+    orders = Actor("key:orders", "order_service")
+    subject = seed.vault.create_subject(actor=orders)
+    accept_policy(seed, subject)  # the policy accepted, no separate consent given
+    seed.vault.write(
+        actor=orders,
+        subject_id=subject,
+        purpose="orders_delivery",
+        values={"order_info": "订单 A-1", "product_info": "空调"},
+        source="app",
+    )
+    with pytest.raises(AccessDenied) as refused:
+        provisions.provide(
+            seed.vault,
+            actor=orders,
+            subject_id=subject,
+            recipient="operations_suppliers",
+            purpose="orders_delivery",
+            fields=["order_info", "product_info"],
+        )
+    assert refused.value.decision.reason is not None
+    assert refused.value.decision.reason.value == "separate_consent_required"
+    assert provisions.records(seed.vault, actor=OFFICER, subject_id=subject) == []
+
+
+@pytest.mark.parametrize("seed", ["000_32df281e24e1e7b0"], indirect=True)
+def test_000_sensitive_pi_on_consent_needs_the_separate_consent_the_law_asks(seed: Yinsi) -> None:
+    account = Actor("key:account", "account_service")
+    subject = seed.vault.create_subject(actor=account)
+    accept_policy(seed, subject)
+    # The account purpose collects sensitive PI on consent: PIPL Art. 29 asks a separate consent, although the
+    # spec does not say so; accepting the policy is not it.
+    with pytest.raises(AccessDenied) as refused:
+        seed.vault.write(
+            actor=account, subject_id=subject, purpose="account", values={"mobile": "13912345678"}, source="app"
+        )
+    assert refused.value.decision.reason is not None
+    assert refused.value.decision.reason.value == "separate_consent_required"
+    act(seed, subject, Kind.SEPARATE, "account")
+    seed.vault.write(
+        actor=account, subject_id=subject, purpose="account", values={"mobile": "13912345678"}, source="app"
+    )

@@ -26,3 +26,14 @@ def act(yinsi: Yinsi, subject_id: str, kind: Kind, scope: str, action: Action = 
 
 def accept_policy(yinsi: Yinsi, subject_id: str) -> int:
     return act(yinsi, subject_id, Kind.POLICY, "current")
+
+
+def give_separate_consents(yinsi: Yinsi, subject_id: str) -> list[str]:
+    """The separate consents the law (or the spec) asks before some processing: every one, as a person who
+    agreed to each pop-up would give them. Returns the scopes granted."""
+    policy = yinsi.policy.current()
+    scopes = [pid for pid in sorted(policy.separate_purposes) if policy.needs_consent(pid)]
+    scopes += [f"recipient.{rid}" for rid in sorted(policy.separate_recipients)]
+    for scope in scopes:
+        act(yinsi, subject_id, Kind.SEPARATE, scope)
+    return scopes

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from yinsi.core.explain import ExplainLang, FieldExplanation, explain_fields
 from yinsi.core.policy import labels as L
+from yinsi.core.policy import law
 from yinsi.core.policy.load import load_policy_file
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import LegalBasis
@@ -107,7 +108,9 @@ def test_every_field_of_every_example_is_explained(name: str, lang: ExplainLang)
             assert purpose.retention.removesuffix(" ") in text
             assert L.label(declared.legal_basis, lang).lower() in text.lower()
             assert purpose.needs_consent == (declared.legal_basis is LegalBasis.CONSENT)
-            assert purpose.separate_consent == declared.separate_consent
+            # Separate consent as the spec says, or as the law requires whatever the spec says (PIPL Art. 26, 29).
+            needs_separate = declared.separate_consent or bool(law.purpose_articles(spec, purpose.purpose))
+            assert purpose.separate_consent == (declared.legal_basis is LegalBasis.CONSENT and needs_separate)
             for recipient in purpose.recipients:
                 assert recipient in text
         for recipient in spec.recipients.values():
@@ -238,7 +241,8 @@ def test_a_recipient_that_does_not_say_what_it_receives_is_named_as_possible() -
 
     for item in (mobile, location):
         assert "本政策未写明向哪个接收方提供" in item.text
-        assert "关联公司：关联公司甲；国家机关：法院。" in item.text
+        # An affiliate is another processor: the law asks the person's separate consent (PIPL Art. 23).
+        assert "关联公司：关联公司甲（需要您的单独同意）；国家机关：法院。" in item.text
         assert "不向第三方提供" not in item.text
     assert [p.recipients for p in mobile.purposes] == [["关联公司甲"], ["关联公司甲", "法院"]]
 

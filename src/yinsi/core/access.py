@@ -200,13 +200,14 @@ def _consent_reason(
         return None
     if consent.reconsent_required:
         return Deny.RECONSENT_REQUIRED
-    kind = "separate" if spec.separate_consent else "purpose"
+    separate = policy.needs_separate_consent(purpose)
+    kind = "separate" if separate else "purpose"
     state = consent.status(kind, purpose)
     if state == GRANTED:
         return None
     if state == WITHDRAWN:
         return Deny.CONSENT_WITHDRAWN
-    if spec.separate_consent:
+    if separate:
         return Deny.SEPARATE_CONSENT_REQUIRED
     if policy.is_basic(purpose) and consent.policy_accepted and state is None:
         return None

@@ -27,6 +27,7 @@ from typing import Literal
 
 from yinsi.core.i18n import Msg
 from yinsi.core.policy import labels as L
+from yinsi.core.policy import law
 from yinsi.core.policy.model import PiField, PolicySpec, Purpose, Recipient, Retention
 from yinsi.core.policy.types import LocalText
 from yinsi.core.policy.vocabulary import LegalBasis, OnExpiry, RecipientKind, Sensitivity
@@ -228,6 +229,12 @@ class _Writer:
             parts.append(self.local(retention.note).rstrip("。.；;"))
         return L.CLAUSE_SEP.get(self.lang).join(parts)
 
+    def _law_requires_separate(self, recipient: Recipient) -> bool:
+        """Whether the law requires the person's separate consent before PI goes to ``recipient`` (PIPL Art. 23,
+        29, 39), whatever the spec says."""
+        rid = next((rid for rid, r in self.spec.recipients.items() if r is recipient), None)
+        return rid is not None and bool(law.recipient_articles(self.spec, rid))
+
     def recipient_list(self, recipients: Sequence[Recipient]) -> str:
         """Recipients grouped under their kind ("受托处理者：A、B；关联公司：C").
 
@@ -242,7 +249,7 @@ class _Writer:
             region = recipient.region
             if region is not None and region != self.spec.storage.region:
                 details.append(L.region(region, self.lang))
-            if recipient.separate_consent:
+            if recipient.separate_consent or self._law_requires_separate(recipient):
                 details.append(_RECIPIENT_SEPARATE.get(self.lang))
             entry = self.local(recipient.name)
             if details:
@@ -296,7 +303,8 @@ class _Writer:
                 self.local(r.name) for r in self.spec.recipients.values() if _receives(r, field_id, purpose_id)
             ],
             needs_consent=purpose.legal_basis is LegalBasis.CONSENT,
-            separate_consent=purpose.separate_consent,
+            separate_consent=purpose.legal_basis is LegalBasis.CONSENT
+            and (purpose.separate_consent or bool(law.purpose_articles(self.spec, purpose_id))),
         )
 
     def use(self, item: PurposeExplanation, purpose: Purpose) -> str:

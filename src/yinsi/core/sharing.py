@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from yinsi.core.access import GRANTED, ConsentSnapshot, Deny
+from yinsi.core.policy import law
 from yinsi.core.policy.model import PolicySpec, Recipient
 from yinsi.core.policy.vocabulary import CrossBorderRule, RecipientKind, TransferMechanism
 
@@ -82,7 +83,7 @@ def provision_terms(
             return Deny.CROSS_BORDER_NOT_ALLOWED
         if not consented:
             return Deny.SEPARATE_CONSENT_REQUIRED
-    elif recipient.separate_consent and not consented:
+    elif (recipient.separate_consent or law.recipient_articles(spec, recipient_id)) and not consented:
         return Deny.SEPARATE_CONSENT_REQUIRED
     basis = "separate_consent" if consented else spec.purposes[purpose].legal_basis.value
     return Terms(basis, region_of(spec, recipient), recipient.transfer_mechanism if abroad else None)

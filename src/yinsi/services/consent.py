@@ -140,16 +140,18 @@ def validate_act(policy: CompiledPolicy, act: ConsentAct) -> None:
         valid = scope == POLICY_SCOPE
     elif act.kind is Kind.PURPOSE:
         purpose = spec.purposes.get(scope)
-        valid = purpose is not None and purpose.legal_basis is LegalBasis.CONSENT and not purpose.separate_consent
+        valid = (
+            purpose is not None and purpose.legal_basis is LegalBasis.CONSENT and scope not in policy.separate_purposes
+        )
     elif act.kind is Kind.SEPARATE:
         purpose = spec.purposes.get(scope)
         recipient = spec.recipients.get(scope.removeprefix("recipient."))
         valid = (
-            (purpose is not None and purpose.separate_consent)
+            (purpose is not None and scope in policy.separate_purposes)
             or (
                 scope.startswith("recipient.")
                 and recipient is not None
-                and (recipient.separate_consent or recipient.cross_border_consent)
+                and scope.removeprefix("recipient.") in policy.separate_recipients
             )
             or (scope == STORAGE_SCOPE and policy.storage_abroad)
         )

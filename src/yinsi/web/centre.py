@@ -163,7 +163,8 @@ async def reveal(request: Request, person: Person) -> HTMLResponse:
 
 def consent_items(request: Request) -> dict[str, list[dict[str, Any]]]:
     """What the person can switch, grouped as the policy declares it, each with the text shown."""
-    spec = yinsi_of(request).policy.current().spec
+    policy = yinsi_of(request).policy.current()
+    spec = policy.spec
     lang = lang_of(request)
 
     def item(kind: Kind, scope: str, label: Any, description: Any = None, fixed: bool = False) -> dict[str, Any]:
@@ -178,14 +179,14 @@ def consent_items(request: Request) -> dict[str, list[dict[str, Any]]]:
         }
 
     purposes = [
-        item(Kind.SEPARATE if p.separate_consent else Kind.PURPOSE, pid, p.label, p.description)
+        item(Kind.SEPARATE if pid in policy.separate_purposes else Kind.PURPOSE, pid, p.label, p.description)
         for pid, p in spec.purposes.items()
         if p.legal_basis is LegalBasis.CONSENT
     ]
     purposes += [
         item(Kind.SEPARATE, f"recipient.{rid}", r.name)
         for rid, r in spec.recipients.items()
-        if r.separate_consent or r.cross_border_consent
+        if rid in policy.separate_recipients
     ]
     permissions = [item(Kind.PERMISSION, pid, p.label, p.description) for pid, p in spec.permissions.items()]
     cookies = [

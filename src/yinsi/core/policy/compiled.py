@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from yinsi.core.policy import law
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import (
     FieldType,
@@ -39,6 +40,10 @@ class CompiledPolicy:
     personalisation_purposes: frozenset[str]
     login: tuple[str, str] | None  # (field, purpose) of the phone number people log in with
     storage_abroad: bool = False  # PI is stored outside mainland China: collecting it is a transfer abroad
+    # Purposes and recipients that need the person's separate consent: where the spec says so, and wherever
+    # the law requires one whatever the spec says (PIPL Art. 23, 26, 29, 39: ``law``).
+    separate_purposes: frozenset[str] = frozenset()
+    separate_recipients: frozenset[str] = frozenset()
 
     @classmethod
     def from_spec(cls, spec: PolicySpec) -> CompiledPolicy:
@@ -57,6 +62,14 @@ class CompiledPolicy:
             personalisation_purposes=frozenset(pid for pid, p in spec.purposes.items() if p.personalisation),
             login=_login(spec),
             storage_abroad=spec.storage.region not in (None, "CN"),
+            separate_purposes=frozenset(
+                pid for pid, p in spec.purposes.items() if p.separate_consent or law.purpose_articles(spec, pid)
+            ),
+            separate_recipients=frozenset(
+                rid
+                for rid, r in spec.recipients.items()
+                if r.separate_consent or r.cross_border_consent or law.recipient_articles(spec, rid)
+            ),
         )
 
     def needs_consent(self, purpose_id: str) -> bool:
@@ -74,6 +87,10 @@ class CompiledPolicy:
             or purpose.personalisation
             or (writing and (bool(purpose.permissions) or self.storage_abroad))
         )
+
+    def needs_separate_consent(self, purpose_id: str) -> bool:
+        """A consent-based purpose whose consent must be separate (the spec says so, or the law does)."""
+        return purpose_id in self.separate_purposes and self.needs_consent(purpose_id)
 
     def is_basic(self, purpose_id: str) -> bool:
         purpose = self.spec.purposes.get(purpose_id)
