@@ -106,12 +106,19 @@ def _warn(path: tuple[str | int, ...], code: str, zh: str, en: str, at_key: bool
 
 
 def _references(spec: PolicySpec) -> Iterator[Finding]:
-    collected: set[str] = set()
+    """Every id the spec refers to is declared, and every declared field and permission is used."""
+    yield from _purpose_references(spec)
+    yield from _deadlines(spec)
+    yield from _unused(spec)
+    yield from _role_references(spec)
+    yield from _alternatives(spec)
+    yield from _recipient_references(spec)
+
+
+def _purpose_references(spec: PolicySpec) -> Iterator[Finding]:
     for pid, purpose in spec.purposes.items():
         for i, fid in enumerate(purpose.fields):
-            if fid in spec.fields:
-                collected.add(fid)
-            else:
+            if fid not in spec.fields:
                 yield _error(
                     ("purposes", pid, "fields", i),
                     "field_not_declared",
@@ -151,8 +158,9 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
                 "A retention is a calendar period (days, months, years); working days are for deadlines.",
             )
 
-    yield from _deadlines(spec)
 
+def _unused(spec: PolicySpec) -> Iterator[Finding]:
+    collected = {fid for purpose in spec.purposes.values() for fid in purpose.fields}
     for fid in spec.fields:
         if fid not in collected:
             yield _error(
@@ -174,6 +182,8 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
                 at_key=True,
             )
 
+
+def _role_references(spec: PolicySpec) -> Iterator[Finding]:
     for rid, role in spec.roles.items():
         for i, pid in enumerate(role.purposes):
             if pid not in spec.purposes:
@@ -202,6 +212,8 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
                     at_key=True,
                 )
 
+
+def _alternatives(spec: PolicySpec) -> Iterator[Finding]:
     for pid, purpose in spec.purposes.items():
         alternative = purpose.non_personalised_alternative
         if alternative is None:
@@ -224,6 +236,8 @@ def _references(spec: PolicySpec) -> Iterator[Finding]:
                 f"'{alternative}' must not be personalised itself.",
             )
 
+
+def _recipient_references(spec: PolicySpec) -> Iterator[Finding]:
     for rid, recipient in spec.recipients.items():
         for fid in recipient.deidentify:
             if fid not in recipient.fields:
