@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import httpx2
+import pyotp
 import pytest
 
 from tests.conftest import ROOT
@@ -40,3 +41,26 @@ def test_serve_demo_prints_what_to_open_and_serves_it(tmp_path: Path) -> None:
             [str(YINSI), *words[1:], "--json"], env=env, cwd=tmp_path, capture_output=True, text=True, check=True
         )
         assert re.search(r'"code": "\d{6}"', shown.stdout), shown.stdout
+        # The demo officer printed at start logs in to the console with the printed password and TOTP secret.
+        officer = re.search(r"demo officer:\s+(\S+), password (\S+)", printed)
+        secret = re.search(r"officer's TOTP:\s+secret (\S+)", printed)
+        assert officer is not None, printed
+        assert secret is not None, printed
+        with httpx2.Client(base_url=base, timeout=10) as browser:
+            form = browser.get("/console/login")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+            assert csrf is not None
+            answer = browser.post(
+                "/console/login",
+                data={
+                    "csrf": csrf.group(1),
+                    "next": "/console",
+                    "username": officer.group(1),
+                    "password": officer.group(2),
+                    "code": pyotp.TOTP(secret.group(1)).now(),
+                },
+                follow_redirects=True,
+            )
+            assert answer.status_code == 200
+            assert answer.url.path == "/console"
+            assert 'action="/console/logout"' in answer.text  # logged in: the console, not its login page again

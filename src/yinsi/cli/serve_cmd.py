@@ -63,10 +63,12 @@ def _serve(settings: Settings, workers: int) -> None:
         compiled = yinsi.policy.current()
         store = yinsi.engine.url.render_as_string(hide_password=True)
         key = yinsi.keyring.provider.describe()
+        officer = None
         if settings.demo:
             from yinsi.web import demo
 
             demo.seed(yinsi)
+            officer = demo.seed_officer(yinsi)
     base = f"http://{settings.host}:{settings.port}"
     out.print(
         "\n".join(
@@ -80,7 +82,8 @@ def _serve(settings: Settings, workers: int) -> None:
                 f"  health:          {base}/health",
                 f"  events:          {_events_line(settings)}",
                 f"  privacy centre:  {base}/me   (我的 → 隐私)",
-                *(_demo_lines(settings, base) if settings.demo else []),
+                f"  console:         {base}/console   (个人信息保护工作台, for staff)",
+                *(_demo_lines(settings, base, officer) if settings.demo else []),
             ]
         ),
         markup=False,
@@ -107,7 +110,7 @@ def _events_line(settings: Settings) -> str:
     return f"to {httpx.URL(settings.events_url).host}, every {settings.events_interval_seconds:g} s"
 
 
-def _demo_lines(settings: Settings, base: str) -> list[str]:
+def _demo_lines(settings: Settings, base: str, officer: tuple[str, str] | None) -> list[str]:
     from yinsi.web import demo
 
     data_dir = f" --data-dir {settings.data_dir}" if settings.database_url is None else ""  # a global option
@@ -115,6 +118,15 @@ def _demo_lines(settings: Settings, base: str) -> list[str]:
         f"  demo booking:    {base}/demo   (books with real name and ID number through the vault)",
         f"  demo phone:      {demo.DEMO_PHONE}   (log in at {base}/me/login with an SMS code)",
         f"  SMS codes:       .venv/bin/yinsi{data_dir} outbox --to {demo.DEMO_PHONE}   (the console outbox; another terminal)",
+        *(
+            [
+                f"  demo officer:    {demo.DEMO_OFFICER}, password {officer[0]}   (log in at {base}/console; new at each start)",
+                f"  officer's TOTP:  secret {officer[1]}   (enrol it in an authenticator app, or: .venv/bin/python -c "
+                f"\"import pyotp; print(pyotp.TOTP('{officer[1]}').now())\")",
+            ]
+            if officer
+            else []
+        ),
     ]
 
 

@@ -85,6 +85,10 @@ class Administration:
             )
         return member
 
+    def reset_staff_password(self, *, username: str, password: str) -> None:
+        with self._vault.unit() as uow:
+            staff.reset_password(uow, self._vault, username=username, password=password)
+
     def staff_member(self, *, username: str, operation: Operation) -> staff.StaffMember:
         """An active member of staff whose role may do ``operation``."""
         member = self.active_staff(username=username)

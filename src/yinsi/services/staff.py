@@ -273,3 +273,27 @@ def reset_totp(uow: UnitOfWork, vault: Vault, *, username: str, issuer: str) -> 
     )
     uow.record(AuditEvent("staff-totp-reset", "system", role="system", details={"username": username}))
     return NewStaff(username, row.role, seed, pyotp.TOTP(seed).provisioning_uri(name=username, issuer_name=issuer))
+
+
+def reset_password(uow: UnitOfWork, vault: Vault, *, username: str, password: str) -> None:
+    """A new password for a member of staff (a forgotten one); their sessions end."""
+    if len(password) < 12:
+        raise BadRequest(
+            Msg("员工密码至少 12 个字符。", "A staff password needs at least 12 characters."), field="password"
+        )
+    done = uow.connection.execute(
+        update(_staff)
+        .where(_staff.c.username == username, _staff.c.disabled_at.is_(None))
+        .values(password_hash=hash_password(password))
+    ).rowcount
+    if not done:
+        raise BadRequest(
+            Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}."),
+            field="username",
+        )
+    uow.connection.execute(
+        update(_sessions)
+        .where(_sessions.c.username == username, _sessions.c.revoked_at.is_(None))
+        .values(revoked_at=vault.now())
+    )
+    uow.record(AuditEvent("staff-password-reset", "system", role="system", details={"username": username}))

@@ -11,6 +11,7 @@ script that runs only after the person agrees to analytics cookies.
 from __future__ import annotations
 
 import logging
+import secrets
 from typing import Annotated
 
 from anyio.to_thread import run_sync
@@ -53,6 +54,24 @@ def book(yinsi: Yinsi, *, subject: str, real_name: str, id_number: str, day: str
     )
     label, action = _appointment(day)
     return yinsi.rights.add_blocker(subject=subject, kind=BLOCKER_KIND, label=label, action=action, actor=BOOKING)
+
+
+DEMO_OFFICER = "officer.demo"
+
+
+def seed_officer(yinsi: Yinsi) -> tuple[str, str] | None:
+    """A privacy officer for the demo's console: a password and a TOTP secret made anew at each start (both are
+    stored hashed or sealed and cannot be shown again), returned to be printed. None under a spec without a
+    ``privacy_officer`` staff role."""
+    if "privacy_officer" not in yinsi.policy.current().spec.roles:
+        return None
+    password = secrets.token_urlsafe(12)
+    try:
+        made = yinsi.admin.create_staff(username=DEMO_OFFICER, role="privacy_officer", password=password)
+    except YinsiError:  # there from an earlier start
+        yinsi.admin.reset_staff_password(username=DEMO_OFFICER, password=password)
+        made = yinsi.admin.reset_totp(username=DEMO_OFFICER)
+    return password, made.totp_secret
 
 
 def appointments(yinsi: Yinsi, subject: str) -> list[dict[str, object]]:
