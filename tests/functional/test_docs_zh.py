@@ -66,7 +66,7 @@ def test_the_quick_starts_say_what_make_run_prints() -> None:
     from yinsi.cli.serve_cmd import _demo_lines
     from yinsi.config import Settings
 
-    printed = "\n".join(_demo_lines(Settings(), "http://127.0.0.1:8000"))
+    printed = "\n".join(_demo_lines(Settings(), "http://127.0.0.1:8000", ("a-password", "SECRET")))
     for doc_file in (QUICKSTART, ROOT / "README.md", CENTRE):
         text = doc_file.read_text(encoding="utf-8")
         assert DEMO_PHONE in text, doc_file.name
