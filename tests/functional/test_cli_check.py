@@ -166,7 +166,10 @@ def test_a_store_others_can_read_fails(backend: Backend) -> None:
         return  # the stores are PostgreSQL's to protect; the key file is refused at start-up when open
     cli = Cli(env_of(backend))
     cli.ok("policy", "publish", CLINIC)
-    (backend.settings.data_dir / "yinsi.db").chmod(0o644)
+    store = backend.settings.data_dir / "yinsi.db"
+    store.chmod(0o644)
     run = cli("check", "--format", "json")
     assert run.code == 1
     assert _statuses(_report(run.stdout), "store:file_modes") == {"fail"}
+    # Reported as found; and once opened, the store is the owner's alone again.
+    assert store.stat().st_mode & 0o077 == 0

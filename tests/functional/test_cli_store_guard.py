@@ -29,6 +29,11 @@ NEEDS_NO_STORE = {
     "bench vault",
     "bench rights",
     "bench http",
+    "bench scan",
+    "scan",
+    "redact",
+    "check",  # a spec given with --policy, or the store when there is one; says so when there is neither
+    "webhooks secret",
 }
 NEEDS_A_STORE: dict[str, list[str]] = {
     "backup": ["{tmp}/out/data.backup"],
@@ -56,6 +61,33 @@ NEEDS_A_STORE: dict[str, list[str]] = {
     "requests act": ["00000000-0000-0000-0000-000000000000", "start", "--as", "dpo.test"],
     "requests assign": ["00000000-0000-0000-0000-000000000000", "dpo.test", "--as", "dpo.test"],
     "requests stats": ["--as", "dpo.test"],
+    "jobs staff-reminders": [],
+    "jobs webhooks": [],
+    "webhooks deliver": [],
+    "webhooks list": [],
+    "webhooks show": ["msg_0000"],
+    "webhooks replay": ["msg_0000"],
+    "sharing provisions": ["--as", "dpo.test"],
+    "sharing disclosures": ["--as", "dpo.test"],
+    "sharing entrustments": [],
+    "sharing end-entrustment": ["processors", "--as", "dpo.test"],
+    "sharing confirm-deletion": ["1", "--reference", "R-1", "--as", "dpo.test"],
+    "sharing disclose": [
+        "00000000-0000-0000-0000-000000000000",
+        "--authority",
+        "courts",
+        "--purpose",
+        "registration",
+        "--fields",
+        "mobile",
+        "--legal-reference",
+        "R-1",
+        "--as",
+        "dpo.test",
+    ],
+    "sharing decide-disclosure": ["1", "--refuse", "--as", "dpo.test"],
+    "sharing release-logins": [],
+    "sharing transfer": ["--kind", "merger", "--to", "某公司", "--contact", "400-000-0000", "--as", "dpo.test"],
 }
 
 

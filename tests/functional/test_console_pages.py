@@ -431,7 +431,7 @@ def test_filing_a_request_for_a_person_who_phoned(clinic: Yinsi, officer: TestCl
     assert "电话" in page
     assert "完成前需先核验身份" in page
     mine = officer.get("/v1/me/requests", headers=person["headers"]).json()
-    assert request_id in [r["id"] for r in mine]  # the person sees it among their own
+    assert request_id in [r["id"] for r in mine["items"]]  # the person sees it among their own
     refused = officer.post(
         f"/console/requests/{request_id}/act", data={"csrf": csrf, "action": "refuse", "ground": "not_applicable"}
     )
@@ -545,9 +545,9 @@ def test_the_due_date_filter_works_on_every_database(clinic: Yinsi, person: dict
         headers = staff_session(client, clinic, "privacy_officer")
         later = client.get("/v1/staff/requests?due_before=2999-01-01", headers=headers)
         assert later.status_code == 200, later.text
-        assert [r["id"] for r in later.json()] == [person["request"]]
+        assert [r["id"] for r in later.json()["items"]] == [person["request"]]
         earlier = client.get("/v1/staff/requests?due_before=2000-01-01", headers=headers)
-        assert earlier.json() == []
+        assert earlier.json()["items"] == []
         impossible = client.get("/v1/staff/requests?due_before=2025-13-45", headers=headers)
         assert impossible.status_code == 400
         assert impossible.json()["field"] == "due_before"

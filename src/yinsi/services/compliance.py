@@ -65,11 +65,18 @@ def _finding(rid: str, status: Status, zh: str, en: str, check: str) -> Complian
 
 
 def store_report(
-    settings: Settings, engine: Engine, audit: AuditLog, now: datetime, given: LoadResult | None = None
+    settings: Settings,
+    engine: Engine,
+    audit: AuditLog,
+    now: datetime,
+    given: LoadResult | None = None,
+    *,
+    files: list[ComplianceFinding] | None = None,
 ) -> ComplianceReport | None:
     """The whole report for a store: the spec ``given`` (else the version in force) and the store's findings,
     which are always judged against the version in force. None when there is no spec at all to check. The
-    console shows this; ``yinsi check`` prints it."""
+    console shows this; ``yinsi check`` prints it, with ``files`` as ``file_findings`` saw them before it
+    opened the store (opening a SQLite store makes its files the owner's alone)."""
     with engine.connect() as connection:
         in_force = current_row(connection)
     in_force_result = (
@@ -79,12 +86,18 @@ def store_report(
     if result is None:
         return None
     store_spec = in_force_result.spec if in_force_result is not None else result.spec
-    store = check_store(settings, engine, audit, store_spec, now) if store_spec is not None else []
+    store = check_store(settings, engine, audit, store_spec, now, files=files) if store_spec is not None else []
     return compliance_report(result, store, store_checked=True)
 
 
 def check_store(
-    settings: Settings, engine: Engine, audit: AuditLog, spec: PolicySpec, now: datetime
+    settings: Settings,
+    engine: Engine,
+    audit: AuditLog,
+    spec: PolicySpec,
+    now: datetime,
+    *,
+    files: list[ComplianceFinding] | None = None,
 ) -> list[ComplianceFinding]:
     """Every store finding for the policy ``spec`` in force, as of ``now`` (UTC)."""
     return [
@@ -95,7 +108,7 @@ def check_store(
         *_policy_accepted(engine),
         *_minors(engine, spec),
         *_backups(engine, now),
-        *_files(settings),
+        *(files if files is not None else file_findings(settings)),
         *_recipient_notices(engine, now),
     ]
 
@@ -345,6 +358,11 @@ def _backups(engine: Engine, now: datetime) -> Iterator[ComplianceFinding]:
             f"The keystore was backed up {_days(now - last)} days ago.",
             "keystore_backup",
         )
+
+
+def file_findings(settings: Settings) -> list[ComplianceFinding]:
+    """Whether the key file and the stores are the owner's alone, as they are now (before a store is opened)."""
+    return list(_files(settings))
 
 
 def _files(settings: Settings) -> Iterator[ComplianceFinding]:

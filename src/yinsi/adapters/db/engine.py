@@ -27,7 +27,9 @@ Two rules keep a busy server from locking up:
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import logging
 import os
 import sqlite3
 import threading
@@ -46,6 +48,8 @@ LOCK_TIMEOUT_S = 5.0
 # Connections a pool keeps beyond one per request thread: the policy follower, a server's store lock, start-up.
 POOL_SPARE = 4
 DEFAULT_POOL_SIZE = 40 + POOL_SPARE  # anyio's default of 40 worker threads, plus the spares
+
+log = logging.getLogger(__name__)
 
 
 class SecondConnection(RuntimeError):
@@ -96,6 +100,13 @@ def make_engine(
     return engine
 
 
+def _owner_only(path: Path) -> None:
+    with contextlib.suppress(OSError):  # a file of another owner, read-only media: left as it is
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+            log.warning("%s could be read by other users: made it the owner's alone (0600)", path.name)
+
+
 def _sqlite_engine(
     url: str, keystore_path: Path, *, pool: bool, pool_size: int, lock_timeout: float, autocheckpoint: bool
 ) -> Engine:
@@ -130,6 +141,11 @@ def _sqlite_engine(
                 cursor.execute("PRAGMA wal_autocheckpoint=0")
         finally:
             cursor.close()
+        # The stores hold PI and keys: the owner's alone, whatever the umask of the process that made them
+        # (a service embedding yinsi, a test). SQLite gives the -wal and -shm files the database's mode.
+        for path in (database, str(keystore_path)):
+            if path and path != ":memory:":
+                _owner_only(Path(path))
 
     gate = _WriteGate(Path(database) if database and database != ":memory:" else None)
 
