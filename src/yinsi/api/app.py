@@ -21,6 +21,7 @@ from yinsi.api.routes import auth, me, public, requests, subjects
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
+from yinsi.jobs.scheduler import Scheduler
 
 
 def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
@@ -60,6 +61,9 @@ def _serving(yinsi: Yinsi, owner: ExitStack) -> Callable[[FastAPI], AbstractAsyn
         # never waits for a connection that only another waiting thread could give back.
         anyio.to_thread.current_default_thread_limiter().total_tokens = yinsi.settings.threads
         yinsi.follow()
+        scheduler = Scheduler(yinsi) if yinsi.settings.schedule_jobs else None
+        if scheduler is not None:
+            scheduler.start()
         # What start-up made (the compiled policy, the app, the libraries) lives as long as the process:
         # kept out of the collector's reach, a full collection no longer walks it (one took 96 ms here,
         # holding up every request in flight).
@@ -68,6 +72,8 @@ def _serving(yinsi: Yinsi, owner: ExitStack) -> Callable[[FastAPI], AbstractAsyn
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.stop()
             owner.close()
 
     return lifespan

@@ -25,6 +25,7 @@ from yinsi.cli import (
     policy,
     publish_cmd,
     requests_cmd,
+    retention_cmd,
     serve_cmd,
     staff_cmd,
     store_cmd,
@@ -51,7 +52,10 @@ app.command("serve", help="Serve the HTTP API and the rendered policy.")(serve_c
 app.command("backup", help="Back up the data store (not the keys) while the service runs.")(store_cmd.backup)
 app.command("restore", help="Restore the data store from a backup, replaying shreds.")(store_cmd.restore)
 app.command("outbox", help="Show what the console channel kept instead of sending (development).")(outbox_cmd.outbox)
-app.add_typer(jobs_cmd.app, name="jobs", help="Periodic work: retention of access logs and more.")
+app.add_typer(
+    jobs_cmd.app, name="jobs", help="Periodic work: retention sweeps, notices, housekeeping (as serve runs it)."
+)
+app.add_typer(retention_cmd.app, name="retention", help="Events retention counts from, and legal holds.")
 app.add_typer(staff_cmd.app, name="staff", help="Create staff accounts (password and TOTP) with staff roles.")
 app.add_typer(requests_cmd.app, name="requests", help="The privacy officer's queue of rights requests.")
 policy.app.command("publish", help="Put a spec in force; a material change asks everyone again.")(publish_cmd.publish)

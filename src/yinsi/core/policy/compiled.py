@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,7 +18,10 @@ from yinsi.core.policy.vocabulary import (
     FieldType,
     FunctionKind,
     LegalBasis,
+    OnExpiry,
     Operation,
+    RetentionEnd,
+    RetentionStart,
     Sensitivity,
     Visibility,
 )
@@ -77,17 +81,45 @@ class CompiledPolicy:
         purpose = self.spec.purposes.get(purpose_id)
         return purpose is not None and purpose.function is FunctionKind.BASIC
 
-    def retain_until(self, purposes: list[str], collected_at: datetime) -> datetime | None:
-        """When a value collected for ``purposes`` must go: the latest of their ends; None means "until
-        the account is cancelled"."""
+    def retain_until(
+        self,
+        purposes: list[str],
+        collected_at: datetime,
+        events: Mapping[RetentionStart, datetime] | None = None,
+    ) -> datetime | None:
+        """When a value collected for ``purposes`` must go: the latest of their ends; None while any of them
+        keeps it with no date yet (until cancellation, "as long as the purpose needs", or a period counted
+        from an event that has not happened: ``events`` holds those that have, for this person).
+
+        A legal minimum (``retention.legal_minimum``) counts from collection and is a floor: the value is
+        never due before it, whatever the period says.
+        """
+        happened = events or {}
         ends: list[datetime] = []
+        collected = collected_at.astimezone(UTC)
         for pid in purposes:
             retention = self.spec.purposes[pid].retention
             if retention.period is None:
-                # Until cancellation, or "as long as the purpose needs": no date to enforce automatically.
-                return None
-            ends.append(retention.period.after(collected_at.astimezone(UTC)))
+                cancelled = happened.get(RetentionStart.ACCOUNT_CANCELLATION)
+                if retention.until is not RetentionEnd.ACCOUNT_CANCELLATION or cancelled is None:
+                    return None
+                end = cancelled.astimezone(UTC)
+            else:
+                start_kind = retention.after or RetentionStart.COLLECTION
+                start = collected if start_kind is RetentionStart.COLLECTION else happened.get(start_kind)
+                if start is None:
+                    return None
+                end = retention.period.after(start.astimezone(UTC))
+            if retention.legal_minimum is not None:
+                end = max(end, retention.legal_minimum.after(collected))
+            ends.append(end)
         return max(ends) if ends else None
+
+    def on_expiry(self, purposes: list[str]) -> OnExpiry:
+        """What happens to a value when its retention ends: anonymised only if every purpose it serves says so
+        (deleting is always allowed; keeping an anonymous trace needs each purpose's word)."""
+        kinds = {self.spec.purposes[p].retention.on_expiry for p in purposes if p in self.spec.purposes}
+        return OnExpiry.ANONYMISE if kinds == {OnExpiry.ANONYMISE} else OnExpiry.DELETE
 
     def recipients_of(self, field: str) -> list[str]:
         return [rid for rid, r in self.spec.recipients.items() if field in r.fields]

@@ -43,12 +43,14 @@ from yinsi.core.policy.vocabulary import (
     RecipientKind,
     RefusalGround,
     RetentionEnd,
+    RetentionStart,
     Right,
     Risk,
     RoleKind,
     ScopeChannel,
     SecurityMeasure,
     Sensitivity,
+    StatisticsDimension,
     Technology,
     Visibility,
 )
@@ -207,12 +209,27 @@ class Retention(Strict):
     legal_minimum: Duration | None = Field(default=None, description="A law requires keeping it at least this long.")
     legal_minimum_source: LocalText | None = None
     note: LocalText | None = None
+    after: RetentionStart | None = Field(
+        default=None,
+        description="From when 'period' counts: collection (the default), the end of the purpose, the account's "
+        "cancellation, or the end of the contract ('3 years after the transaction is completed').",
+    )
 
     @model_validator(mode="after")
     def _one_end(self) -> Retention:
         if (self.period is None) == (self.until is None):
             raise ValueError("a retention needs exactly one of 'period' (such as '6 months') or 'until'")
+        if self.after is not None and self.period is None:
+            raise ValueError("'after' says from when a 'period' counts: give the period too")
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_absent_start(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # 'after' came after policies were published: a spec without it digests as before.
+        data: dict[str, Any] = handler(self)
+        if data.get("after") is None:
+            data.pop("after", None)
+        return data
 
 
 class Purpose(Strict):
@@ -405,6 +422,20 @@ class Shutdown(Strict):
     after: OnExpiry | None = None
 
 
+class Statistics(Strict):
+    """Anonymous counts the operator may produce (PIPL Art. 73(4)): only over these dimensions, and never a
+    group smaller than ``min_group_size`` people, so no count can single anyone out."""
+
+    dimensions: list[StatisticsDimension] = Field(default_factory=list, description="What counts may be grouped by.")
+    min_group_size: int = Field(default=10, ge=2, le=1000, description="Smaller groups are suppressed.")
+    noise_epsilon: float | None = Field(
+        default=None,
+        gt=0,
+        le=10,
+        description="Adds calibrated noise to every count (differential privacy) with this privacy budget per query.",
+    )
+
+
 class Changes(Strict):
     channels: list[Channel] = Field(default_factory=list, description="How material changes are announced.")
     notice_before_effect: bool | None = None
@@ -468,11 +499,22 @@ class PolicySpec(Strict):
     consent: ConsentRules = Field(default_factory=ConsentRules)
     incidents: Incidents = Field(default_factory=Incidents)
     shutdown: Shutdown = Field(default_factory=Shutdown)
+    statistics: Statistics | None = Field(
+        default=None, description="Anonymous statistics: left out, yinsi produces none."
+    )
     changes: Changes = Field(default_factory=Changes)
     impact_assessment: ImpactAssessment = Field(default_factory=ImpactAssessment)
     unstated: list[LocalText] = Field(
         default_factory=list, description="Things the source policy is silent on, said plainly rather than invented."
     )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_statistics(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # 'statistics' came after policies were published: a spec without it digests as before.
+        data: dict[str, Any] = handler(self)
+        if data.get("statistics") is None:
+            data.pop("statistics", None)
+        return data
 
     def sms_signature(self) -> str:
         """What every SMS starts with, in 【】: ``operator.sms_signature``, else derived from the first of the

@@ -1,0 +1,305 @@
+"""Retention that scales: values past their end are deleted or anonymised in chunks, any number of workers.
+
+Each value carries ``retain_until``, computed from the spec when it was collected (and again when an event a
+period counts from happens: the end of a purpose or of the contract, cancellation). The sweep takes the
+values past it in chunks; each chunk is one transaction that claims its rows (``Claim``: SKIP LOCKED on
+PostgreSQL, the write lock on SQLite), deletes them and their blind indexes, adds an anonymous count for those
+whose purposes all say "anonymise", and appends its audit event, so:
+
+- a crash (even SIGKILL) loses at most the chunk in flight, which rolls back whole and is taken again by
+  the next run: no value is half gone, and nothing unexpired is touched;
+- running it twice does nothing the second time (idempotent), and several workers on PostgreSQL take
+  different chunks (no overlap, no waiting);
+- a subject under a legal hold is skipped until the hold is released (PIPL Art. 47(2)).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from yinsi.adapters.db.claim import Claim
+from yinsi.adapters.db.rows import (
+    AnonymousCountRow,
+    BlindIndexRow,
+    LegalHoldRow,
+    PiValueRow,
+    RetentionEventRow,
+    table_of,
+)
+from yinsi.adapters.db.upsert import upsert
+from yinsi.core.deadlines import today_in_china
+from yinsi.core.errors import BadRequest, not_found
+from yinsi.core.generalise import bucket
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.vocabulary import OnExpiry, RetentionStart
+from yinsi.services.audit import AuditEvent
+from yinsi.services.vault import Actor, Vault
+
+_values = table_of(PiValueRow)
+_index = table_of(BlindIndexRow)
+_holds = table_of(LegalHoldRow)
+_events = table_of(RetentionEventRow)
+_counts = table_of(AnonymousCountRow)
+
+DEFAULT_CHUNK = 5000
+REASON_MAX = 200
+
+_HELD = exists().where(_holds.c.subject_id == _values.c.subject_id, _holds.c.released_at.is_(None))
+_DUE = _values.c.retain_until.is_not(None) & (_values.c.retain_until <= bindparam("now"))
+_EXPIRED = Claim(
+    select(_values.c.subject_id, _values.c.field, _values.c.purposes).where(_DUE, ~_HELD).limit(bindparam("chunk")),
+    of=_values,
+)
+_HELD_COUNT = select(func.count()).select_from(_values).where(_DUE, _HELD)
+_DELETE_VALUE = delete(_values).where(
+    _values.c.subject_id == bindparam("b_subject"), _values.c.field == bindparam("b_field")
+)
+_DELETE_INDEX = delete(_index).where(
+    _index.c.subject_id == bindparam("b_subject"), _index.c.field == bindparam("b_field")
+)
+
+
+@dataclass
+class SweepResult:
+    """What a sweep did: per field, how many values were deleted and how many anonymised (counts, no PI)."""
+
+    deleted: Counter[str] = field(default_factory=Counter)
+    anonymised: Counter[str] = field(default_factory=Counter)
+    chunks: int = 0
+    held: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.deleted.values()) + sum(self.anonymised.values())
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "deleted": dict(sorted(self.deleted.items())),
+            "anonymised": dict(sorted(self.anonymised.items())),
+            "chunks": self.chunks,
+            "held": self.held,
+        }
+
+
+def sweep(
+    vault: Vault,
+    *,
+    chunk: int = DEFAULT_CHUNK,
+    max_chunks: int | None = None,
+    keep_alive: Callable[[], object] | None = None,
+) -> SweepResult:
+    """Deletes or anonymises every value past its retention, a chunk per transaction, until none is left
+    (or ``max_chunks`` are done). Safe to run in several processes at once, and again after a crash."""
+    now = vault.now()
+    result = SweepResult()
+    while max_chunks is None or result.chunks < max_chunks:
+        done = _one_chunk(vault, now, chunk, result)
+        if keep_alive is not None:
+            keep_alive()
+        if done < chunk:
+            break
+    with vault.engine.connect() as connection:
+        result.held = int(connection.execute(_HELD_COUNT, {"now": now}).scalar_one())
+    if result.chunks == 0 or result.held:
+        with vault.unit() as uow:  # a sweep that found nothing still leaves its trace, as do held values
+            uow.record(
+                AuditEvent(
+                    "retention-swept",
+                    "system",
+                    role="system",
+                    details={"deleted": {}, "anonymised": {}, "held": result.held, "before": now.isoformat()},
+                )
+            )
+    return result
+
+
+def _one_chunk(vault: Vault, now: datetime, chunk: int, result: SweepResult) -> int:
+    policy = vault.policy
+    with vault.unit() as uow:
+        connection = uow.connection
+        claimed = _EXPIRED.take(connection, {"now": now, "chunk": chunk})
+        if not claimed:
+            return 0
+        deleted: Counter[str] = Counter()
+        anonymised: Counter[str] = Counter()
+        to_anonymise: list[tuple[str, str, list[str]]] = []
+        keys = []
+        for row in claimed:
+            purposes = [p for p in row.purposes if p in policy.spec.purposes]
+            keys.append({"b_subject": row.subject_id, "b_field": row.field})
+            if purposes and policy.on_expiry(purposes) is OnExpiry.ANONYMISE:
+                to_anonymise.append((row.subject_id, row.field, purposes))
+                anonymised[row.field] += 1
+            else:
+                deleted[row.field] += 1
+        if to_anonymise:
+            _count_anonymously(vault, connection, to_anonymise, now)
+        connection.execute(_DELETE_VALUE, keys)
+        connection.execute(_DELETE_INDEX, keys)
+        uow.record(
+            AuditEvent(
+                "retention-swept",
+                "system",
+                role="system",
+                details={
+                    "deleted": dict(sorted(deleted.items())),
+                    "anonymised": dict(sorted(anonymised.items())),
+                    "before": now.isoformat(),
+                },
+            )
+        )
+    result.deleted.update(deleted)
+    result.anonymised.update(anonymised)
+    result.chunks += 1
+    return len(claimed)
+
+
+def _count_anonymously(
+    vault: Vault, connection: Connection, rows: list[tuple[str, str, list[str]]], now: datetime
+) -> None:
+    """Adds each value's generalised bucket to the anonymous counts (no subject, no link back), per purpose."""
+    policy = vault.policy
+    today = today_in_china(now)
+    by_subject: dict[str, list[str]] = {}
+    for subject, field_id, _ in rows:
+        by_subject.setdefault(subject, []).append(field_id)
+    opened = vault.open_fields_of(connection, list(by_subject), sorted({f for _, f, _ in rows}))
+    tally: Counter[tuple[str, str, str]] = Counter()
+    for subject, field_id, purposes in rows:
+        value = opened.get(subject, {}).get(field_id)
+        if value is None:  # its key is gone: nothing readable is left to count
+            continue
+        slot = bucket(policy.field_types[field_id], field_id, value, today)
+        for purpose in purposes:
+            tally[(purpose, field_id, slot)] += 1
+    if tally:
+        insert = (pg_insert if connection.dialect.name == "postgresql" else sqlite_insert)(_counts)
+        statement = insert.on_conflict_do_update(
+            index_elements=["purpose", "field", "bucket"], set_={"count": _counts.c.count + insert.excluded.count}
+        )
+        connection.execute(
+            statement, [{"purpose": p, "field": f, "bucket": b, "count": n} for (p, f, b), n in sorted(tally.items())]
+        )
+
+
+def anonymous_counts(vault: Vault) -> list[dict[str, Any]]:
+    with vault.engine.connect() as connection:
+        rows = connection.execute(select(_counts).order_by(_counts.c.purpose, _counts.c.field, _counts.c.bucket))
+        return [
+            {"purpose": r.purpose, "field": r.field, "bucket": r.bucket, "count": int(r._mapping["count"])}
+            for r in rows
+        ]
+
+
+# ------------------------------------------------------------------ events a period counts from
+
+
+def record_event(vault: Vault, *, subject: str, event: RetentionStart, actor: Actor) -> dict[str, datetime | None]:
+    """Records that ``event`` happened for ``subject`` now (the contract ended, a purpose ended), and dates
+    every value whose retention counts from it; returns the new end of each value of the subject."""
+    if event is RetentionStart.COLLECTION:
+        raise BadRequest(Msg("收集时间无需登记。", "Collection needs no recording: it is when a value was written."))
+    now = vault.now()
+    policy = vault.policy
+    with vault.unit() as uow:
+        connection = uow.connection
+        vault.subject_status(connection, subject, lock=True)
+        upsert(
+            connection, _events, {"subject_id": subject, "event": event.value, "at": now}, keys=("subject_id", "event")
+        )
+        happened = {
+            RetentionStart(r.event): r.at
+            for r in connection.execute(select(_events).where(_events.c.subject_id == subject))
+        }
+        ends: dict[str, datetime | None] = {}
+        rows = connection.execute(
+            select(_values.c.field, _values.c.purposes, _values.c.collected_at).where(_values.c.subject_id == subject)
+        ).all()
+        for row in rows:
+            purposes = [p for p in row.purposes if p in policy.spec.purposes]
+            ends[row.field] = policy.retain_until(purposes, row.collected_at, happened) if purposes else None
+            connection.execute(
+                update(_values)
+                .where(_values.c.subject_id == subject, _values.c.field == row.field)
+                .values(retain_until=ends[row.field])
+            )
+        uow.record(
+            AuditEvent(
+                "retention-clock-started",
+                actor.id,
+                role=actor.role,
+                subject=subject,
+                details={"event": event.value, "dated": sorted(f for f, end in ends.items() if end is not None)},
+            )
+        )
+    return ends
+
+
+# ------------------------------------------------------------------ legal holds
+
+
+def place_hold(vault: Vault, *, subject: str, reason: str, actor: Actor) -> int:
+    """Keeps a subject's PI from retention's deletion until released (the reason stays out of the audit
+    trail, which names the hold by its number: a reason may be free text)."""
+    if not reason.strip() or len(reason) > REASON_MAX:
+        raise BadRequest(
+            Msg(
+                f"请写明保全理由（1 到 {REASON_MAX} 个字符），如案号。",
+                f"Give the hold's reason (1 to {REASON_MAX} characters), such as a case reference.",
+            ),
+            field="reason",
+        )
+    with vault.unit() as uow:
+        vault.subject_status(uow.connection, subject)
+        hold_id = int(
+            uow.connection.execute(
+                _holds.insert()
+                .values(subject_id=subject, reason=reason.strip(), placed_by=actor.id, placed_at=vault.now())
+                .returning(_holds.c.id)
+            ).scalar_one()
+        )
+        uow.record(
+            AuditEvent("legal-hold-placed", actor.id, role=actor.role, subject=subject, details={"hold": hold_id})
+        )
+    return hold_id
+
+
+def release_hold(vault: Vault, *, hold_id: int, actor: Actor) -> None:
+    with vault.unit() as uow:
+        row = uow.connection.execute(
+            select(_holds.c.subject_id).where(_holds.c.id == hold_id, _holds.c.released_at.is_(None))
+        ).first()
+        if row is None:
+            raise not_found("这项保全", "legal hold")
+        uow.connection.execute(
+            update(_holds).where(_holds.c.id == hold_id).values(released_at=vault.now(), released_by=actor.id)
+        )
+        uow.record(
+            AuditEvent(
+                "legal-hold-released", actor.id, role=actor.role, subject=row.subject_id, details={"hold": hold_id}
+            )
+        )
+
+
+def holds(vault: Vault) -> list[dict[str, Any]]:
+    """The holds in place (their reasons are for staff, not for logs)."""
+    with vault.engine.connect() as connection:
+        rows = connection.execute(select(_holds).where(_holds.c.released_at.is_(None)).order_by(_holds.c.id))
+        return [
+            {
+                "id": r.id,
+                "subject_id": r.subject_id,
+                "reason": r.reason,
+                "placed_by": r.placed_by,
+                "placed_at": r.placed_at.isoformat(),
+            }
+            for r in rows
+        ]
