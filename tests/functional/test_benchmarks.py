@@ -128,3 +128,15 @@ def test_the_http_benchmark_refuses_a_database_that_holds_data(backend: Backend,
     assert isinstance(result.exception, StartupError)
     assert "yinsi bench http needs an empty database" in str(result.exception)
     assert tables_in(url) == before
+
+
+def test_the_retention_benchmark_prints_its_rate(tmp_path: Path) -> None:
+    line = last_line(["bench", "retention", "--values", "100", "--chunk", "30", "--work-dir", str(tmp_path)])
+    assert re.fullmatch(r"values_per_s=\d+", line), line
+
+
+def test_the_retention_benchmark_shares_the_sweep_between_workers(empty_database: str, tmp_path: Path) -> None:
+    args = ["bench", "retention", "--values", "200", "--chunk", "20", "--workers", "2"]
+    args += ["--database-url", empty_database, "--work-dir", str(tmp_path)]
+    assert re.fullmatch(r"values_per_s=\d+", last_line(args))
+    assert tables_in(empty_database) == []

@@ -41,6 +41,22 @@ def holder_id() -> str:
     return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def dead_here(holder: str) -> bool:
+    """Whether a lease holder was a process of this machine that has ended (killed, crashed): its lease need
+    not be waited out. A holder on another machine is only known dead when its lease expires."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:60] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it runs, as another user
+    return False
+
+
 def run_job(yinsi: Yinsi, name: str, *, options: dict[str, Any] | None = None, join: bool = False) -> JobRun:
     """Runs job ``name`` once. Refused (``JobBusy``) while another process holds its lease, unless ``join``
     and the job shares its work by claiming chunks (retention): then this run helps the one in progress."""
@@ -51,7 +67,7 @@ def run_job(yinsi: Yinsi, name: str, *, options: dict[str, Any] | None = None, j
         summary = job.work(yinsi, JobContext(options=dict(options or {})))
         return JobRun(name, summary, job.describe(summary), job.failed(summary))
     holder = holder_id()
-    if not leases.acquire(yinsi.engine, name, holder, ttl=LEASE_TTL, now=yinsi.now()):
+    if not leases.acquire(yinsi.engine, name, holder, ttl=LEASE_TTL, now=yinsi.now(), dead=dead_here):
         raise JobBusy(
             Msg(
                 f"任务 {name} 正由另一个进程运行；请等它结束" + ("，或加 --join 一起分担。" if job.shareable else "。"),

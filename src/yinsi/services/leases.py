@@ -10,6 +10,7 @@ job from running for longer than that.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,8 +36,17 @@ class LeaseState:
     summary: dict[str, Any]
 
 
-def acquire(engine: Engine, name: str, holder: str, *, ttl: timedelta, now: datetime) -> bool:
-    """Takes the lease if it is free or expired (or already ours); False when another holder has it."""
+def acquire(
+    engine: Engine,
+    name: str,
+    holder: str,
+    *,
+    ttl: timedelta,
+    now: datetime,
+    dead: Callable[[str], bool] = lambda _holder: False,
+) -> bool:
+    """Takes the lease if it is free or expired (or already ours, or its holder is known ``dead``: a process of
+    this machine that no longer runs); False when another holder has it."""
     with writer(engine) as connection, connection.begin():
         existing = connection.execute(_LOCK, {"name": name}).first()
         if existing is None:
@@ -44,7 +54,8 @@ def acquire(engine: Engine, name: str, holder: str, *, ttl: timedelta, now: date
             upsert(connection, _leases, {"name": name, "summary": {}}, keys=("name",))
             existing = connection.execute(_LOCK, {"name": name}).first()
         assert existing is not None  # noqa: S101 - just written in this transaction
-        if existing.holder not in (None, holder) and existing.expires_at is not None and existing.expires_at > now:
+        taken = existing.holder not in (None, holder) and existing.expires_at is not None and existing.expires_at > now
+        if taken and not dead(existing.holder):
             return False
         connection.execute(
             update(_leases)
