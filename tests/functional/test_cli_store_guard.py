@@ -29,6 +29,7 @@ NEEDS_NO_STORE = {
     "bench vault",
     "bench rights",
     "bench http",
+    "bench retention",
 }
 NEEDS_A_STORE: dict[str, list[str]] = {
     "backup": ["{tmp}/out/data.backup"],
