@@ -17,7 +17,7 @@ from yinsi.api import problems
 from yinsi.api.failures import ContainFailures
 from yinsi.api.limits import BodyLimit
 from yinsi.api.request_log import RequestLog
-from yinsi.api.routes import auth, me, public, requests, subjects
+from yinsi.api.routes import auth, lifecycle, me, public, requests, subjects
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
@@ -48,6 +48,7 @@ def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
     app.include_router(auth.router)
     app.include_router(me.router)
     app.include_router(requests.router)
+    app.include_router(lifecycle.router)
     app.add_middleware(ContainFailures)  # innermost of these three: the request log still sees the 500
     app.add_middleware(BodyLimit, max_bytes=yinsi.settings.max_body_bytes)
     app.add_middleware(RequestLog)

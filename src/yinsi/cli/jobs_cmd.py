@@ -77,5 +77,6 @@ for _name, _help in (
         "Remove expired login codes, ended sessions, expired exports, old rate-limit events and outbox messages.",
     ),
     ("audit-anchor", "Copy the audit chains' heads to the keystore (refused while a chain is broken)."),
+    ("shutdown", "At a scheduled shutdown's date: erase (or anonymise) all PI, then leave the final audit record."),
 ):
     _simple(_name, _help)

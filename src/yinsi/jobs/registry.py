@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from yinsi.bootstrap import Yinsi
-from yinsi.services import recipient_notices, retention
+from yinsi.services import recipient_notices, retention, shutdown
 from yinsi.services.accounts import sweep_access_logs
 from yinsi.services.housekeeping import housekeeping
 
@@ -66,6 +66,10 @@ def _anchor(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
     return {"anchored": True, "events": yinsi.audit.anchor(yinsi.engine, yinsi.now())}
 
 
+def _shutdown(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
+    return shutdown.carry_out(yinsi.vault, yinsi.notifier, keep_alive=ctx.keep_alive)
+
+
 def _retention_line(s: dict[str, Any]) -> str:
     parts = [f"{f} {n}" for f, n in sorted({**s.get("deleted", {}), **s.get("anonymised", {})}.items())]
     line = f"deleted {sum(s.get('deleted', {}).values())} and anonymised {sum(s.get('anonymised', {}).values())} "
@@ -121,6 +125,14 @@ JOBS: dict[str, Job] = {
                 else "not anchoring: an audit chain is broken (run 'yinsi audit verify')"
             ),
             failed=lambda s: not s["anchored"],
+        ),
+        Job(
+            "shutdown",
+            "At a scheduled shutdown's date: erase (or anonymise) all PI, then leave the final audit record.",
+            timedelta(minutes=1),
+            _shutdown,
+            lambda s: str(s["line"]),
+            shareable=True,
         ),
     )
 }

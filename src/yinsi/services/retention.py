@@ -208,6 +208,18 @@ def _count_anonymously(vault: Vault, connection: Connection, rows: list[tuple[An
         )
 
 
+def count_subject_anonymously(vault: Vault, connection: Connection, subject: str) -> None:
+    """Adds all of a subject's values to the anonymous counts (before the subject is erased at shutdown)."""
+    policy = vault.policy
+    rows = connection.execute(
+        select(
+            _values.c.subject_id, _values.c.field, _values.c.purposes, _values.c.sealed, _values.c.key_version
+        ).where(_values.c.subject_id == subject)
+    ).all()
+    listed = [(row, [p for p in row.purposes if p in policy.spec.purposes]) for row in rows]
+    _count_anonymously(vault, connection, [(row, purposes) for row, purposes in listed if purposes], vault.now())
+
+
 def anonymous_counts(vault: Vault) -> list[dict[str, Any]]:
     with vault.engine.connect() as connection:
         rows = connection.execute(select(_counts).order_by(_counts.c.purpose, _counts.c.field, _counts.c.bucket))

@@ -39,6 +39,7 @@ from yinsi.core.sealing import blind_digest, open_value, seal_value
 from yinsi.core.validation import InvalidValue, normalise_for_index, validate
 from yinsi.services import minors
 from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender
+from yinsi.services.collection import CollectionGate
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
 from yinsi.services.shredded_access import end_access
@@ -195,6 +196,8 @@ class Vault:
         self.consents = consents
         self.now = now
         self.appender = GroupAppender(engine, audit, now)
+        # Collection stops when a scheduled shutdown takes effect: every write and new subject asks.
+        self.collection = CollectionGate(engine)
 
     @property
     def policy(self) -> CompiledPolicy:
@@ -229,6 +232,7 @@ class Vault:
             self.require_operation(uow, actor, Operation.WRITE, None, event="subject-create-denied")
         subject_id = str(uuid.uuid4())
         now = self.now()
+        self.collection.check(now, uow.connection)
         uow.connection.execute(_INSERT_SUBJECT, {"id": subject_id, "created_at": now, "status": "active"})
         uow.created[subject_id] = self.keyring.create_data_key(uow.connection, subject_id, now)
         uow.record(AuditEvent("subject-created", actor.id, role=actor.role, subject=subject_id))
@@ -276,6 +280,7 @@ class Vault:
         _check_source(source)
         policy = self.policy
         connection = uow.connection
+        self.collection.check(self.now(), connection)
         fresh = uow.created.get(subject_id)
         status = "active" if fresh is not None else self.subject_status(connection, subject_id, lock=True)
         if check_access:
