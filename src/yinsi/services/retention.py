@@ -33,6 +33,7 @@ from yinsi.adapters.db.rows import (
     LegalHoldRow,
     PiValueRow,
     RetentionEventRow,
+    SubjectRow,
     table_of,
 )
 from yinsi.adapters.db.upsert import upsert
@@ -43,6 +44,7 @@ from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import OnExpiry, RetentionStart
 from yinsi.core.sealing import open_value
 from yinsi.services.audit import AuditEvent
+from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor, Vault
 
 _values = table_of(PiValueRow)
@@ -50,6 +52,7 @@ _index = table_of(BlindIndexRow)
 _holds = table_of(LegalHoldRow)
 _events = table_of(RetentionEventRow)
 _counts = table_of(AnonymousCountRow)
+_subjects = table_of(SubjectRow)
 
 DEFAULT_CHUNK = 5000
 REASON_MAX = 200
@@ -88,6 +91,7 @@ class SweepResult:
     anonymised: Counter[str] = field(default_factory=Counter)
     chunks: int = 0
     held: int = 0
+    shredded: int = 0  # subjects of cancelled accounts whose last kept value went
 
     @property
     def total(self) -> int:
@@ -99,6 +103,7 @@ class SweepResult:
             "anonymised": dict(sorted(self.anonymised.items())),
             "chunks": self.chunks,
             "held": self.held,
+            "shredded": self.shredded,
         }
 
 
@@ -119,6 +124,7 @@ def sweep(
             keep_alive()
         if done < chunk:
             break
+    result.shredded = _shred_emptied(vault)
     with vault.engine.connect() as connection:
         result.held = int(connection.execute(_HELD_COUNT, {"now": now}).scalar_one())
     if result.chunks == 0 or result.held:
@@ -271,6 +277,85 @@ def record_event(vault: Vault, *, subject: str, event: RetentionStart, actor: Ac
             )
         )
     return ends
+
+
+def on_cancellation(vault: Vault, uow: UnitOfWork, *, subject: str, actor: Actor, reason: str) -> list[str]:
+    """What cancelling an account does to the subject's PI: shredded at once, unless some of it must outlive
+    the account (a legal hold on the subject; a legal minimum not yet reached; a period counted from the
+    cancellation, or from an event still to come, such as the end of the contract). Then the values due now
+    go, the rest are dated from the cancellation, and the sweep shreds the subject once the last of them has
+    gone. Returns the fields kept (names only)."""
+    connection = uow.connection
+    now = vault.now()
+    policy = vault.policy
+    on_hold = connection.execute(
+        select(_holds.c.id).where(_holds.c.subject_id == subject, _holds.c.released_at.is_(None)).limit(1)
+    ).first()
+    happened = {
+        RetentionStart(r.event): r.at
+        for r in connection.execute(select(_events).where(_events.c.subject_id == subject))
+    }
+    happened[RetentionStart.ACCOUNT_CANCELLATION] = now
+    rows = connection.execute(
+        select(_values.c.field, _values.c.purposes, _values.c.collected_at).where(_values.c.subject_id == subject)
+    ).all()
+    kept: dict[str, datetime] = {}
+    for row in rows:
+        purposes = [p for p in row.purposes if p in policy.spec.purposes]
+        end = policy.retain_until_after_cancellation(purposes, row.collected_at, happened) if purposes else now
+        if on_hold is not None or end > now:
+            kept[row.field] = end
+    if not kept:
+        vault.shred(actor=Actor.system(), subject_id=subject, reason=reason, uow=uow, check_access=False)
+        return []
+    gone = [row.field for row in rows if row.field not in kept]
+    if gone:
+        vault.delete_fields(uow, subject, gone)
+    for field_id, end in kept.items():
+        connection.execute(
+            update(_values).where(_values.c.subject_id == subject, _values.c.field == field_id).values(retain_until=end)
+        )
+    upsert(
+        connection,
+        _events,
+        {"subject_id": subject, "event": RetentionStart.ACCOUNT_CANCELLATION.value, "at": now},
+        keys=("subject_id", "event"),
+    )
+    uow.record(
+        AuditEvent(
+            "pi-kept-after-cancellation",
+            actor.id,
+            role=actor.role,
+            subject=subject,
+            details={"kept": sorted(kept), "deleted": sorted(gone), "held": on_hold is not None},
+        )
+    )
+    return sorted(kept)
+
+
+_CANCELLED_AND_EMPTY = Claim(
+    select(_subjects.c.id)
+    .join(
+        _events,
+        (_events.c.subject_id == _subjects.c.id) & (_events.c.event == RetentionStart.ACCOUNT_CANCELLATION.value),
+    )
+    .where(
+        _subjects.c.status == "active",
+        ~exists().where(_values.c.subject_id == _subjects.c.id),
+        ~exists().where(_holds.c.subject_id == _subjects.c.id, _holds.c.released_at.is_(None)),
+    )
+    .limit(500),
+    of=_subjects,
+)
+
+
+def _shred_emptied(vault: Vault) -> int:
+    """Shreds the subjects of cancelled accounts whose last kept value has gone (and no hold keeps them)."""
+    with vault.unit() as uow:
+        found = [row.id for row in _CANCELLED_AND_EMPTY.take(uow.connection, {})]
+        for subject in found:
+            vault.shred(actor=Actor.system(), subject_id=subject, reason="retention_ended", uow=uow, check_access=False)
+    return len(found)
 
 
 # ------------------------------------------------------------------ legal holds

@@ -115,6 +115,29 @@ class CompiledPolicy:
             ends.append(end)
         return max(ends) if ends else None
 
+    def retain_until_after_cancellation(
+        self, purposes: list[str], collected_at: datetime, events: Mapping[RetentionStart, datetime]
+    ) -> datetime:
+        """When a value goes once the account is cancelled (``events`` holds the cancellation): then, unless
+        the law keeps it longer. No purpose goes on for the person, so every purpose ends at the cancellation,
+        except a period counted from the cancellation or from the end of the contract (records a law keeps;
+        an end of contract never recorded is taken to be the cancellation), and a legal minimum counted from
+        collection."""
+        cancelled = events[RetentionStart.ACCOUNT_CANCELLATION].astimezone(UTC)
+        ends = [cancelled]
+        for pid in purposes:
+            retention = self.spec.purposes[pid].retention
+            end = cancelled
+            if retention.period is not None and retention.after in (
+                RetentionStart.ACCOUNT_CANCELLATION,
+                RetentionStart.CONTRACT_END,
+            ):
+                end = retention.period.after(events.get(retention.after, cancelled).astimezone(UTC))
+            if retention.legal_minimum is not None:
+                end = max(end, retention.legal_minimum.after(collected_at.astimezone(UTC)))
+            ends.append(end)
+        return max(ends)
+
     def on_expiry(self, purposes: list[str]) -> OnExpiry:
         """What happens to a value when its retention ends: anonymised only if every purpose it serves says so
         (deleting is always allowed; keeping an anonymous trace needs each purpose's word)."""

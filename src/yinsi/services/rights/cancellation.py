@@ -18,6 +18,7 @@ from yinsi.core.requests import (
     State,
 )
 from yinsi.core.sealing import seal_value
+from yinsi.services import retention
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
     _REQUEST_STATE,
@@ -99,7 +100,9 @@ class Cancellation(RightsBase):
                 },
             )
         )
-        self.vault.shred(actor=Actor.system(), subject_id=subject, reason=reason, uow=uow, check_access=False)
+        # Shredded at once, unless a law or a legal hold keeps some of it: then that stays, dated, until the
+        # retention sweep deletes it and shreds the subject (services.retention.on_cancellation).
+        retention.on_cancellation(self.vault, uow, subject=subject, actor=Actor.system(), reason=reason)
         return {"recipients_told": told, "third_party_logins_released": released}
 
     def _tell_recipients(
