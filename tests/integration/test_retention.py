@@ -179,3 +179,27 @@ def test_no_anonymous_count_ever_names_a_subject(shop: Yinsi, clock: Clock) -> N
     text = json.dumps([list(map(str, r)) for r in rows], ensure_ascii=False)
     assert all(s not in text for s in subjects)
     assert "1990-05-01" not in text
+
+
+def test_seed_001_network_logs_go_after_six_months(
+    backend: Backend, appointments_policy: CompiledPolicy, clock: Clock
+) -> None:
+    """Seed 001 keeps network logs six months (and the law at least as long): no service role of the seed
+    writes them yet, so yinsi's own system actor records one here, as the platform would."""
+    seed = open_yinsi(backend.settings, migrate=False, policy=appointments_policy, now=clock)
+    try:
+        subject = seed.vault.create_subject(actor=Actor.system(), check_access=False)
+        seed.vault.write(
+            actor=Actor.system(),
+            subject_id=subject,
+            purpose="network_logs",
+            values={"ip_address": "198.51.100.20"},
+            source="gateway",
+            check_access=False,
+        )
+        clock.advance(days=181)
+        assert retention.sweep(seed.vault).total == 0
+        clock.advance(days=3)
+        assert dict(retention.sweep(seed.vault).deleted) == {"ip_address": 1}
+    finally:
+        seed.close()
