@@ -241,6 +241,26 @@ def test_statistics_never_reveal_a_small_group_even_by_differencing(shop: Yinsi)
     age = {c["age_band"]: c["count"] for c in tables[("age_band",)].cells}
     assert age["35-44"] == 6  # the large group is shown
     assert age["0-13"] is None  # the child is not, nor could it be worked out
+    assert "深圳" not in json.dumps(tables[("city",)].as_json(), ensure_ascii=False)  # one person: not even named
+
+
+def test_noisy_counts_where_the_spec_asks_for_them(backend: Backend, clock: Clock) -> None:
+    from yinsi.core.policy.load import load_policy_text
+
+    text = LIFECYCLE.read_text(encoding="utf-8").replace("min_group_size: 3", "min_group_size: 3\n  noise_epsilon: 0.5")
+    loaded = load_policy_text(text, "noisy")
+    assert loaded.spec is not None
+    noisy = open_yinsi(backend.settings, migrate=False, policy=CompiledPolicy.from_spec(loaded.spec), now=clock)
+    try:
+        _population(noisy)
+        viewer = Actor("staff:analyst", "privacy_officer")
+        runs = [statistics.counts(noisy.vault, dimensions=["age_band"], actor=viewer) for _ in range(8)]
+        shown = [tuple(c["count"] for c in run.cells) for run in runs]
+        assert all(n is None or n >= 3 for row in shown for n in row)
+        assert len(set(shown)) > 1  # the counts carry noise: eight runs do not all agree
+        assert '"epsilon":0.5' in audit_text(noisy)
+    finally:
+        noisy.close()
 
 
 def test_statistics_over_http_and_only_declared_dimensions(shop: Yinsi, client: TestClient) -> None:
@@ -248,7 +268,9 @@ def test_statistics_over_http_and_only_declared_dimensions(shop: Yinsi, client: 
     officer = staff_session(client, shop, "privacy_officer")
     ok = client.get("/v1/staff/anonymous-statistics", params=[("by", "city")], headers=officer)
     assert ok.status_code == 200, ok.text
-    assert {c["city"] for c in ok.json()["cells"]} >= {"上海市", "北京市"}
+    cities = {c["city"] for c in ok.json()["cells"]}
+    assert "上海市" in cities
+    assert "深圳市" not in cities  # one person there: suppressed, and not even named
     refused = client.get("/v1/staff/anonymous-statistics", params=[("by", "mobile")], headers=officer)
     assert refused.status_code == 400
     assert "age_band" in refused.text

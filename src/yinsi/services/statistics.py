@@ -10,6 +10,10 @@ suppressed add up to none or to at least ``min_group_size`` people; the only tot
 people, itself never below ``min_group_size``. What any released count, or any difference of released
 counts, can reveal is then a group of at least that size.
 
+A suppressed city is not named at all (its name would tell that someone lives there). With the spec's
+``noise_epsilon``, counts also carry OpenDP's discrete Laplace noise, calibrated to how many cells one person
+can be in (a bound from the spec, never from the data), before suppression.
+
 Values are opened in batches only to put each person in a coarse cell (an age band, a city); no identifier,
 value or subject id leaves this module.
 """
@@ -30,6 +34,7 @@ from yinsi.core.errors import BadRequest, Conflict
 from yinsi.core.generalise import UNKNOWN, age_band, birth_date, city
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import FieldType, StatisticsDimension
+from yinsi.core.requests import RequestType
 from yinsi.services.audit import AuditEvent
 from yinsi.services.vault import Actor, Vault
 
@@ -43,6 +48,8 @@ BATCH = 1000
 # Dimensions where each person is in exactly one cell ("unknown" included): their lines partition everyone.
 PARTITIONS = frozenset({StatisticsDimension.AGE_BAND, StatisticsDimension.CITY})
 NONE = "none"
+PARTITION_VALUES = frozenset(d.value for d in PARTITIONS)
+CONSENT_LIMIT = 20  # consent cells (kind, scope, state) one person counts in, at most
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,21 +78,14 @@ def allowed_queries(vault: Vault) -> list[tuple[str, ...]]:
 
 
 def counts(vault: Vault, *, dimensions: Sequence[str], actor: Actor) -> Table:
-    """Counts of people by ``dimensions`` (one or two declared ones), small groups suppressed; audited."""
+    """Counts of people by ``dimensions`` (one or two declared ones), small groups suppressed; with the spec's
+    ``noise_epsilon``, each count carries calibrated noise (OpenDP) before suppression. Audited."""
     rules = vault.policy.spec.statistics
     if rules is None:
         raise Conflict(
             Msg(
                 "规范没有 statistics 一节：不提供统计。",
                 "The spec has no 'statistics' section: no statistics are produced.",
-            )
-        )
-    if rules.noise_epsilon is not None:
-        raise Conflict(
-            Msg(
-                "规范要求加噪统计（noise_epsilon），这个版本的 yinsi 尚不支持；什么也没有统计。",
-                "The spec asks for noisy counts (noise_epsilon), which this version of yinsi does not produce; "
-                "nothing was counted.",
             )
         )
     wanted = tuple(dimensions)
@@ -104,13 +104,31 @@ def counts(vault: Vault, *, dimensions: Sequence[str], actor: Actor) -> Table:
     with vault.engine.connect() as connection:
         people = list(connection.execute(select(_subjects.c.id).where(_subjects.c.status == "active")).scalars())
         cells_of = {d: _cells(vault, connection, StatisticsDimension(d), people) for d in wanted}
+    limits = {d: _contribution_limit(vault, StatisticsDimension(d)) for d in wanted}
     tally: Counter[tuple[str, ...]] = Counter()
     for person in people:
-        for combo in _product([cells_of[d].get(person, [NONE]) for d in wanted]):
+        # Each person counts in at most ``limits[d]`` cells of a dimension (the first ones), so how much one
+        # person can change the table is bounded whatever the data: what noisy counts are calibrated to.
+        for combo in _product([cells_of[d].get(person, [NONE])[: limits[d]] for d in wanted]):
             tally[combo] += 1
+    epsilon = rules.noise_epsilon
+    if epsilon is not None:
+        sensitivity = 1
+        for d in wanted:
+            sensitivity *= limits[d]
+        tally = _noisy(tally, sensitivity, epsilon)
     shown = _suppress(tally, wanted, k)
-    cells = [{**dict(zip(wanted, combo, strict=True)), "count": shown.get(combo)} for combo in sorted(tally)]
-    table = Table(wanted, cells, len(people) if len(people) >= k else None, k)
+    # A suppressed cell is listed (as null) only where its key says nothing about the data: the dimension's
+    # values are all declared in advance (age bands, purposes, request types, consents). A city is named only
+    # where it is shown, or naming it would tell that someone lives there.
+    cells = [
+        {**dict(zip(wanted, combo, strict=True)), "count": shown.get(combo)}
+        for combo in sorted(tally)
+        if combo in shown or StatisticsDimension.CITY.value not in wanted
+    ]
+    total = sum(tally.values()) if epsilon is not None and len(wanted) == 1 and wanted[0] in PARTITION_VALUES else None
+    people_count = len(people) if epsilon is None else total
+    table = Table(wanted, cells, people_count if people_count is not None and people_count >= k else None, k)
     with vault.unit() as uow:
         uow.record(
             AuditEvent(
@@ -121,10 +139,40 @@ def counts(vault: Vault, *, dimensions: Sequence[str], actor: Actor) -> Table:
                     "dimensions": list(wanted),
                     "cells": len(cells),
                     "suppressed": sum(1 for c in cells if c["count"] is None),
+                    "epsilon": epsilon,
                 },
             )
         )
     return table
+
+
+def _contribution_limit(vault: Vault, dimension: StatisticsDimension) -> int:
+    """The most cells of ``dimension`` one person counts in: one for a partition; for the others a bound
+    from the spec, never from the data (a bound read off the data would itself leak)."""
+    if dimension in PARTITIONS:
+        return 1
+    spec = vault.policy.spec
+    if dimension is StatisticsDimension.PURPOSE:
+        return max(1, len(spec.purposes))
+    if dimension is StatisticsDimension.REQUEST_TYPE:
+        return len(RequestType)
+    return CONSENT_LIMIT
+
+
+def _noisy(tally: Counter[tuple[str, ...]], sensitivity: int, epsilon: float) -> Counter[tuple[str, ...]]:
+    """Each count with discrete Laplace noise from OpenDP, scaled so that the table as a whole is
+    ``epsilon``-differentially private for one person's presence (sensitivity: how many cells a person is
+    in); negative results become 0."""
+    import opendp.prelude as dp  # noqa: PLC0415 - loaded only by a spec that asks for noise
+
+    dp.enable_features("contrib")
+    keys = sorted(tally)
+    if not keys:
+        return tally
+    space = dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int)
+    measurement = dp.m.make_laplace(*space, scale=sensitivity / epsilon)
+    released = measurement([tally[key] for key in keys])
+    return Counter({key: max(0, int(n)) for key, n in zip(keys, released, strict=True)})
 
 
 def _product(lists: Sequence[Sequence[str]]) -> Iterable[tuple[str, ...]]:

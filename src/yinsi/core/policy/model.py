@@ -432,7 +432,7 @@ class Statistics(Strict):
         default=None,
         gt=0,
         le=10,
-        description="Adds calibrated noise to every count (differential privacy) with this privacy budget per query.",
+        description="Adds calibrated noise to every count (differential privacy, OpenDP) with this budget per query.",
     )
 
 
