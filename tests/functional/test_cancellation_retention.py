@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import Clock
 from tests.support.accounts import register
+from tests.support.http import api_key
 from yinsi.adapters.db.rows import SubjectRow, table_of
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
@@ -68,7 +69,11 @@ def test_network_logs_outlive_the_account_until_their_legal_minimum(
     clock.advance(days=10)
     cancel(client, headers)
     assert readable(clinic, subject) == {"ip_address"}  # six months from collection (网络安全法 Art. 21)
-    assert status(clinic, subject) == "active"
+    assert status(clinic, subject) == "restricted"  # kept for storage only: no role may read it
+    denied = client.get(
+        f"/v1/subjects/{subject}/pi", params={"purpose": "network_logs"}, headers=api_key(clinic, "clinic_app")
+    )
+    assert denied.json()["code"] == "subject_erased"
     clock.advance(days=170)
     assert retention.sweep(clinic.vault).total == 0
     clock.advance(days=15)

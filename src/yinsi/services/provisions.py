@@ -49,7 +49,7 @@ def provide(
             fields=fields,
             operation=Operation.PROVIDE,
             consent=snapshot,
-            subject_erased=status == "shredded",
+            subject_erased=status in ("shredded", "restricted"),  # restricted: kept by law, storage only
         )
         reason: Deny | None = decision.first_reason
         if reason is None and (

@@ -321,6 +321,8 @@ def on_cancellation(vault: Vault, uow: UnitOfWork, *, subject: str, actor: Actor
         {"subject_id": subject, "event": RetentionStart.ACCOUNT_CANCELLATION.value, "at": now},
         keys=("subject_id", "event"),
     )
+    # What is kept is kept for storage only: no role may read or write it any more (vault._GONE).
+    connection.execute(update(_subjects).where(_subjects.c.id == subject).values(status="restricted"))
     uow.record(
         AuditEvent(
             "pi-kept-after-cancellation",
@@ -340,7 +342,7 @@ _CANCELLED_AND_EMPTY = Claim(
         (_events.c.subject_id == _subjects.c.id) & (_events.c.event == RetentionStart.ACCOUNT_CANCELLATION.value),
     )
     .where(
-        _subjects.c.status == "active",
+        _subjects.c.status == "restricted",
         ~exists().where(_values.c.subject_id == _subjects.c.id),
         ~exists().where(_holds.c.subject_id == _subjects.c.id, _holds.c.released_at.is_(None)),
     )

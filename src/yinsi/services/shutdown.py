@@ -36,7 +36,7 @@ _announcements = table_of(AnnouncementRow)
 CHUNK = 200
 _HELD = exists().where(_holds.c.subject_id == _subjects.c.id, _holds.c.released_at.is_(None))
 _TO_ERASE = Claim(
-    select(_subjects.c.id).where(_subjects.c.status == "active", ~_HELD).limit(CHUNK),
+    select(_subjects.c.id).where(_subjects.c.status.in_(["active", "restricted"]), ~_HELD).limit(CHUNK),
     of=_subjects,
 )
 _OPEN = select(_shutdowns).where(_shutdowns.c.status == "scheduled").order_by(_shutdowns.c.id.desc()).limit(1)

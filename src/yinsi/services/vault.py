@@ -53,6 +53,9 @@ _tombstones = table_of(TombstoneRow)
 _shreds = table_of(ShredRecordRow)
 
 SOURCE_MAX = 64
+# A shredded subject has nothing left; a restricted one is a cancelled account whose remaining PI a law keeps,
+# for storage only (PIPL Art. 47(2)): neither may be read or written for any purpose.
+_GONE = frozenset({"shredded", "restricted"})
 
 # The hot path's statements, built once (SQLAlchemy's per-call construction costs more than the query).
 _INSERT_SUBJECT = strict_insert(_subjects, "id", "created_at", "status")
@@ -291,12 +294,12 @@ class Vault:
                 fields=values.keys(),
                 operation=Operation.WRITE,
                 consent=self._consent(connection, subject_id, purpose, writing=True),
-                subject_erased=status == "shredded",
+                subject_erased=status in _GONE,
             )
             if not decision.all_allowed:
                 uow.record(_decision_event("pi-write-denied", actor, subject_id, decision))
                 raise AccessDenied(decision)
-        elif status == "shredded" or purpose not in policy.purpose_fields:
+        elif status in _GONE or purpose not in policy.purpose_fields:
             raise AccessDenied(
                 decide(
                     policy,
@@ -304,7 +307,7 @@ class Vault:
                     purpose=purpose,
                     fields=values.keys(),
                     operation=Operation.WRITE,
-                    subject_erased=status == "shredded",
+                    subject_erased=status in _GONE,
                 )
             )
 
@@ -442,7 +445,7 @@ class Vault:
                 fields=wanted,
                 operation=Operation.READ,
                 consent=self._consent(connection, subject_id, purpose, writing=False),
-                subject_erased=status == "shredded",
+                subject_erased=status in _GONE,
             )
             if not decision.any_allowed:
                 uow.record(_decision_event("pi-read-denied", actor, subject_id, decision))

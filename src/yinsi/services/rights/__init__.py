@@ -70,7 +70,7 @@ class Rights(Answers, Cancellation, StaffQueue):
             )
         with self.vault.unit() as uow:
             connection = uow.connection
-            if subject != NO_ACCOUNT and self.vault.subject_status(connection, subject) == "shredded":
+            if subject != NO_ACCOUNT and self.vault.subject_status(connection, subject) in ("shredded", "restricted"):
                 raise not_found("这个账号", "account")
             if filed_by == "guardian":
                 if kind not in GUARDIAN_ACTION:

@@ -365,7 +365,7 @@ class RightsBase:
         )
         if with_answer and row.state == State.COMPLETED.value:
             status = self.vault.subject_status(connection, row.subject_id)
-            if status != "shredded":
+            if status not in ("shredded", "restricted"):  # restricted: kept by law for storage only
                 if row.type in (RequestType.ACCESS.value,) or (
                     row.type == RequestType.NEXT_OF_KIN.value and (row.outcome or "").endswith(":access")
                 ):
