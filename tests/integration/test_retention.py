@@ -203,3 +203,14 @@ def test_seed_001_network_logs_go_after_six_months(
         assert dict(retention.sweep(seed.vault).deleted) == {"ip_address": 1}
     finally:
         seed.close()
+
+
+def test_a_value_written_after_the_contract_ended_is_dated_from_that_end(shop: Yinsi, clock: Clock) -> None:
+    subject = customer(shop)
+    ended = clock()
+    retention.record_event(shop.vault, subject=subject, event=RetentionStart.CONTRACT_END, actor=OFFICER)
+    clock.advance(days=10)
+    written = shop.vault.write(
+        actor=APP, subject_id=subject, purpose="orders", values={"order_info": "订单 A-2"}, source="app"
+    )
+    assert written.retain_until["order_info"] == ended.replace(year=ended.year + 3)

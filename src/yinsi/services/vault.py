@@ -21,6 +21,7 @@ from yinsi.adapters.db.rows import (
     BlindIndexRow,
     DataKeyRow,
     PiValueRow,
+    RetentionEventRow,
     ShredRecordRow,
     SubjectRow,
     TombstoneRow,
@@ -34,7 +35,7 @@ from yinsi.core.errors import AccessDenied, BadRequest, Conflict, YinsiError, no
 from yinsi.core.i18n import Msg
 from yinsi.core.masking import mask
 from yinsi.core.policy.compiled import CompiledPolicy
-from yinsi.core.policy.vocabulary import Operation, Visibility
+from yinsi.core.policy.vocabulary import Operation, RetentionStart, Visibility
 from yinsi.core.sealing import blind_digest, open_value, seal_value
 from yinsi.core.validation import InvalidValue, normalise_for_index, validate
 from yinsi.services import minors
@@ -51,6 +52,7 @@ _index = table_of(BlindIndexRow)
 _keys = table_of(DataKeyRow)
 _tombstones = table_of(TombstoneRow)
 _shreds = table_of(ShredRecordRow)
+_events = table_of(RetentionEventRow)
 
 SOURCE_MAX = 64
 # A shredded subject has nothing left; a restricted one is a cancelled account whose remaining PI a law keeps,
@@ -127,6 +129,7 @@ _MARK_SHREDDED = (
     .where(_subjects.c.id == bindparam("subject_id"))
     .values(status="shredded", shredded_at=bindparam("now"))
 )
+_RETENTION_EVENTS = select(_events.c.event, _events.c.at).where(_events.c.subject_id == bindparam("subject_id"))
 _DELETE_INDEX = delete(_index).where(
     _index.c.subject_id == bindparam("subject_id"), _index.c.field.in_(bindparam("fields", expanding=True))
 )
@@ -359,6 +362,12 @@ class Vault:
                 for row in connection.execute(_EXISTING, {"subject_id": subject_id, "fields": list(canonical)})
             }
         )
+        # Only a spec whose periods count from events (the end of the contract...) needs the subject's events.
+        events = (
+            {RetentionStart(r.event): r.at for r in connection.execute(_RETENTION_EVENTS, {"subject_id": subject_id})}
+            if policy.event_clocks and fresh is None
+            else None
+        )
         retain: dict[str, datetime | None] = {}
         rows: list[dict[str, object]] = []
         index_rows: list[dict[str, object]] = []
@@ -375,7 +384,7 @@ class Vault:
                         field=field_id,
                     )
             purposes = sorted({purpose, *(previous.purposes if previous is not None else [])})
-            retain[field_id] = policy.retain_until(purposes, now)
+            retain[field_id] = policy.retain_until(purposes, now, events)
             rows.append(
                 {
                     "subject_id": subject_id,

@@ -30,9 +30,9 @@ from yinsi.core.policy.diff import (
     diff_policies,
 )
 from yinsi.core.policy.load import load_policy_file, load_policy_text
-from yinsi.core.policy.model import PolicySpec
+from yinsi.core.policy.model import PolicySpec, Statistics
 from yinsi.core.policy.types import Duration
-from yinsi.core.policy.vocabulary import MaterialChange
+from yinsi.core.policy.vocabulary import MaterialChange, StatisticsDimension
 
 SPEC_FILE = Path(__file__).resolve().parents[3] / "examples" / "policies" / "001_b323a55268a82f2d.yaml"
 
@@ -51,6 +51,9 @@ def _load_base() -> PolicySpec:
 
 
 BASE = _load_base()
+# Seed 001 has no statistics section (optional, and left out of the dump when absent): the mutations start
+# from a copy that has one, so they reach it too.
+RICH = BASE.model_copy(update={"statistics": Statistics(dimensions=[StatisticsDimension.AGE_BAND], min_group_size=10)})
 
 Data = dict[str, Any]
 
@@ -749,19 +752,19 @@ def _set(data: Data, path: tuple[Any, ...], value: object) -> None:
 
 def _mutations() -> list[tuple[tuple[Any, ...], object]]:
     """One valid single-point mutation per node of the dumped seed: each leaf, list and mapping."""
-    base = BASE.model_dump(by_alias=True)
+    base = RICH.model_dump(by_alias=True)
     found = []
     for path, value in _leaves(base):
         if not path:
             continue
         for candidate in _candidates(value):
-            data = BASE.model_dump(by_alias=True)
+            data = RICH.model_dump(by_alias=True)
             _set(data, path, copy.deepcopy(candidate))
             try:
                 spec = PolicySpec.model_validate(data)
             except ValidationError:
                 continue
-            if spec != BASE:
+            if spec != RICH:
                 found.append((path, candidate))
                 break
     return found
@@ -771,7 +774,7 @@ MUTATIONS = _mutations()
 
 
 def _apply(mutations: list[tuple[tuple[Any, ...], object]]) -> PolicySpec | None:
-    data = BASE.model_dump(by_alias=True)
+    data = RICH.model_dump(by_alias=True)
     try:
         for path, value in mutations:
             _set(data, path, copy.deepcopy(value))
@@ -800,14 +803,14 @@ def test_every_single_mutation_yields_a_change() -> None:
     for path, value in MUTATIONS:
         new = _apply([(path, value)])
         assert new is not None
-        result = diff_policies(BASE, new)
+        result = diff_policies(RICH, new)
         if not result.changes:
             silent.append(path)
             continue
-        _check_paths(BASE, new, result)
-        back = diff_policies(new, BASE)
+        _check_paths(RICH, new, result)
+        back = diff_policies(new, RICH)
         assert back.changes, path
-        _check_paths(new, BASE, back)
+        _check_paths(new, RICH, back)
     assert silent == []
 
 
@@ -817,10 +820,10 @@ def test_diff_is_empty_exactly_when_specs_are_equal(mutations: list[tuple[tuple[
     new = _apply(mutations)
     assume(new is not None)
     assert new is not None
-    result = diff_policies(BASE, new)
-    assert bool(result.changes) == (new != BASE)
+    result = diff_policies(RICH, new)
+    assert bool(result.changes) == (new != RICH)
     assert diff_policies(new, new).changes == []
-    _check_paths(BASE, new, result)
+    _check_paths(RICH, new, result)
     assert result.material_kinds == [k for k in MaterialChange if any(c.kind is k for c in result.changes)]
 
 

@@ -41,6 +41,7 @@ class CompiledPolicy:
     role_fields: dict[str, dict[str, Visibility]]
     role_operations: dict[str, frozenset[Operation]]
     personalisation_purposes: frozenset[str]
+    event_clocks: bool  # some purpose's retention counts from an event (``retention.after``), not collection
     login: tuple[str, str] | None  # (field, purpose) of the phone number people log in with
 
     @classmethod
@@ -58,6 +59,9 @@ class CompiledPolicy:
             role_fields={rid: dict(r.fields) for rid, r in spec.roles.items()},
             role_operations={rid: frozenset(r.operations) for rid, r in spec.roles.items()},
             personalisation_purposes=frozenset(pid for pid, p in spec.purposes.items() if p.personalisation),
+            event_clocks=any(
+                p.retention.after not in (None, RetentionStart.COLLECTION) for p in spec.purposes.values()
+            ),
             login=_login(spec),
         )
 

@@ -48,12 +48,14 @@ from yinsi.core.policy.vocabulary import (
     RecipientKind,
     RefusalGround,
     RetentionEnd,
+    RetentionStart,
     Right,
     Risk,
     RoleKind,
     ScopeChannel,
     SecurityMeasure,
     Sensitivity,
+    StatisticsDimension,
     Technology,
     Visibility,
 )
@@ -145,6 +147,21 @@ RETENTION_END: dict[RetentionEnd, Msg] = {
     RetentionEnd.PURPOSE_FULFILLED: Msg("至实现处理目的所必需的期限届满", "as long as the purpose needs"),
 }
 
+RETENTION_START: dict[RetentionStart, Msg] = {
+    RetentionStart.COLLECTION: Msg("自收集之日起", "from collection"),
+    RetentionStart.PURPOSE_END: Msg("自处理目的结束之日起", "from the end of the purpose"),
+    RetentionStart.ACCOUNT_CANCELLATION: Msg("自您注销账号之日起", "from the cancellation of your account"),
+    RetentionStart.CONTRACT_END: Msg("自交易完成（合同终止）之日起", "from the end of the contract"),
+}
+
+STATISTICS_DIMENSION: dict[StatisticsDimension, Msg] = {
+    StatisticsDimension.AGE_BAND: Msg("年龄段", "age band"),
+    StatisticsDimension.CITY: Msg("城市", "city"),
+    StatisticsDimension.PURPOSE: Msg("处理目的", "purpose"),
+    StatisticsDimension.CONSENT_STATE: Msg("同意状态", "consent state"),
+    StatisticsDimension.REQUEST_TYPE: Msg("权利请求类型", "type of rights request"),
+}
+
 ON_EXPIRY: dict[OnExpiry, Msg] = {
     OnExpiry.DELETE: Msg("删除", "delete"),
     OnExpiry.ANONYMISE: Msg("匿名化处理", "anonymise"),
@@ -173,6 +190,8 @@ OPERATION: dict[Operation, Msg] = {
     Operation.DECIDE_NEXT_OF_KIN: Msg("审核近亲属请求", "decide next-of-kin requests"),
     Operation.VIEW_AUDIT: Msg("查看审计日志", "view the audit log"),
     Operation.PUBLISH_POLICY: Msg("发布隐私政策", "publish the privacy policy"),
+    Operation.MANAGE_INCIDENTS: Msg("处置个人信息安全事件", "handle security incidents"),
+    Operation.VIEW_STATISTICS: Msg("查看匿名统计", "view anonymous statistics"),
 }
 
 RECIPIENT_KIND: dict[RecipientKind, Msg] = {
@@ -508,6 +527,8 @@ ENUM_LABELS: Mapping[type[StrEnum], Mapping[Any, Msg]] = {
     FunctionKind: FUNCTION_KIND,
     LegalBasis: LEGAL_BASIS,
     RetentionEnd: RETENTION_END,
+    RetentionStart: RETENTION_START,
+    StatisticsDimension: STATISTICS_DIMENSION,
     OnExpiry: ON_EXPIRY,
     Visibility: VISIBILITY,
     RoleKind: ROLE_KIND,
