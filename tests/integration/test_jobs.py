@@ -96,3 +96,23 @@ def test_a_claim_outside_a_transaction_is_refused(clinic: Yinsi) -> None:
     claim = Claim(select(_leases.c.name), of=_leases)
     with clinic.engine.connect() as connection, pytest.raises(RuntimeError):
         claim.take(connection, {})
+
+
+def test_a_serving_app_runs_the_scheduler_and_stops_it(clinic: Yinsi) -> None:
+    """What `yinsi serve` gives each worker: the lifespan starts the jobs' scheduler thread and stops it."""
+    import gc
+    from contextlib import ExitStack
+
+    from fastapi.testclient import TestClient
+
+    from yinsi.api.app import create_app
+
+    def scheduler_threads() -> list[str]:
+        return [t.name for t in threading.enumerate() if t.name == "yinsi-jobs"]
+
+    try:
+        with TestClient(create_app(clinic, owner=ExitStack())):
+            assert scheduler_threads() == ["yinsi-jobs"]
+        assert scheduler_threads() == []
+    finally:
+        gc.unfreeze()  # the lifespan froze this process's objects, as a server does at start-up
