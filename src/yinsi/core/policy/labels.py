@@ -832,6 +832,7 @@ RETENTION_THEN: dict[OnExpiry, Msg] = {
     OnExpiry.ANONYMISE: Msg("{period}，之后匿名化处理", "{period}, then anonymised"),
     OnExpiry.DELETE_OR_ANONYMISE: Msg("{period}，之后删除或匿名化处理", "{period}, then deleted or anonymised"),
 }
+RETENTION_AFTER = Msg("{start}{period}", "{period} {start}")
 LEGAL_MINIMUM = Msg("法律规定至少保存{period}", "the law requires at least {period}")
 LEGAL_MINIMUM_SOURCE = Msg("法律规定至少保存{period}（{source}）", "the law requires at least {period} ({source})")
 CLAUSE_SEP = Msg("；", "; ")

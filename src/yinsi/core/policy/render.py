@@ -43,6 +43,7 @@ from yinsi.core.policy.vocabulary import (
     ExternalRemedy,
     MinorsRule,
     RecipientKind,
+    RetentionStart,
     Right,
     Sensitivity,
 )
@@ -587,6 +588,8 @@ class _Builder:
             period = self.enum(ret.until)
         elif ret.period is not None:
             period = self.dur(ret.period)
+            if ret.after is not None and ret.after is not RetentionStart.COLLECTION:
+                period = self.t(L.RETENTION_AFTER, start=self.enum(ret.after), period=period)
         else:  # the model's validator forbids this; say so rather than crash
             period = self.t(L.NOT_STATED)
         parts = [self.t(L.RETENTION_THEN[ret.on_expiry], period=period)]
