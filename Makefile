@@ -56,6 +56,7 @@ bench: $(VENV)/.synced
 	$(VENV)/bin/yinsi bench rights
 	$(VENV)/bin/yinsi bench http
 	$(VENV)/bin/yinsi bench scan
+	$(VENV)/bin/yinsi bench retention
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache

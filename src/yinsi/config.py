@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     smtp_starttls: bool = False
     smtp_ssl: bool = False
     outbox_keep_hours: int = Field(default=24, ge=1, le=24 * 30)
+    schedule_jobs: bool = Field(
+        default=True,
+        description="Whether 'yinsi serve' runs the periodic jobs itself (one worker at a time runs each).",
+    )
 
     # Events for the operator's systems (webhooks), and notices to staff.
     events_url: str | None = Field(

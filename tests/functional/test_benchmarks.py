@@ -155,3 +155,15 @@ def test_the_scan_benchmark_compares_with_presidio_on_a_tiny_corpus(monkeypatch:
     assert float(found.group(2)) > 0
     assert any(line.startswith("Presidio (") for line in lines)
     assert any(line.startswith("machine: ") for line in lines)
+
+
+def test_the_retention_benchmark_prints_its_rate(tmp_path: Path) -> None:
+    line = last_line(["bench", "retention", "--values", "100", "--chunk", "30", "--work-dir", str(tmp_path)])
+    assert re.fullmatch(r"values_per_s=\d+", line), line
+
+
+def test_the_retention_benchmark_shares_the_sweep_between_workers(empty_database: str, tmp_path: Path) -> None:
+    args = ["bench", "retention", "--values", "200", "--chunk", "20", "--workers", "2"]
+    args += ["--database-url", empty_database, "--work-dir", str(tmp_path)]
+    assert re.fullmatch(r"values_per_s=\d+", last_line(args))
+    assert tables_in(empty_database) == []

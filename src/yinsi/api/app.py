@@ -16,10 +16,11 @@ from yinsi.api import contract, problems
 from yinsi.api.failures import ContainFailures
 from yinsi.api.limits import BodyLimit
 from yinsi.api.request_log import RequestLog
-from yinsi.api.routes import auth, me, public, requests, sharing, subjects, webhooks
+from yinsi.api.routes import auth, lifecycle, me, public, requests, sharing, subjects, webhooks
 from yinsi.bootstrap import Yinsi, open_yinsi, serving
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
+from yinsi.jobs.scheduler import Scheduler
 from yinsi.web.mount import mount as mount_pages
 
 
@@ -42,7 +43,16 @@ def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(StarletteHTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.internal_error)
-    routers = [public.router, subjects.router, auth.router, me.router, requests.router, sharing.router, webhooks.router]
+    routers = [
+        public.router,
+        subjects.router,
+        auth.router,
+        me.router,
+        requests.router,
+        sharing.router,
+        webhooks.router,
+        lifecycle.router,
+    ]
     for router in routers:
         app.include_router(router)
     contract.install(app, routers)
@@ -60,6 +70,9 @@ def _serving(yinsi: Yinsi, owner: ExitStack) -> Callable[[FastAPI], AbstractAsyn
         # never waits for a connection that only another waiting thread could give back.
         anyio.to_thread.current_default_thread_limiter().total_tokens = yinsi.settings.threads
         yinsi.follow()
+        scheduler = Scheduler(yinsi) if yinsi.settings.schedule_jobs else None
+        if scheduler is not None:
+            scheduler.start()
         # What start-up made (the compiled policy, the app, the libraries) lives as long as the process:
         # kept out of the collector's reach, a full collection no longer walks it (one took 96 ms here,
         # holding up every request in flight).
@@ -68,6 +81,8 @@ def _serving(yinsi: Yinsi, owner: ExitStack) -> Callable[[FastAPI], AbstractAsyn
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.stop()
             owner.close()
 
     return lifespan

@@ -50,6 +50,8 @@ STATUS: dict[str, int] = {
     "busy": 503,
     "staff_login_refused": 401,
     "request_not_possible": 409,
+    "collection_stopped": 409,
+    "job_running": 409,
     "internal_error": 500,
     **{reason.value: 403 for reason in Deny},
 }
@@ -76,6 +78,8 @@ TITLES: dict[str, Msg] = {
     "legal_retention_applies": Msg("依法需要保存", "Kept by law"),
     "staff_login_refused": Msg("员工登录未通过", "Staff login failed"),
     "request_not_possible": Msg("无法提出这项请求", "This request cannot be made"),
+    "collection_stopped": Msg("已停止收集个人信息", "Collection has stopped"),
+    "job_running": Msg("任务正在运行", "The job is running"),
     "internal_error": Msg("服务器内部错误", "Internal error"),
     "invalid_request": Msg("请求格式不正确", "The request is not well formed"),
     "malformed_json": Msg("JSON 格式错误", "Malformed JSON"),

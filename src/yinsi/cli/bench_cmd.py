@@ -54,6 +54,27 @@ def rights(
     out.print(report.last_line(), markup=False)
 
 
+@app.command("retention")
+def retention(
+    values: Annotated[int, typer.Option(min=5, help="Expired values in the store (the issue's figure: 1,000,000).")] = (
+        1_000_000
+    ),
+    workers: Annotated[int, typer.Option(min=1, max=16, help="Processes sweeping at once (share on PostgreSQL).")] = 1,
+    chunk: Annotated[int, typer.Option(min=1, max=100_000, help="Values per transaction.")] = 5000,
+    database_url: Annotated[
+        str | None, typer.Option(help="Benchmark on this empty database instead of a temporary SQLite one.")
+    ] = None,
+    work_dir: Annotated[Path | None, typer.Option(help="Where the temporary SQLite files go.")] = None,
+) -> None:
+    """Sweeps a store of expired, really sealed values with the retention job; prints values_per_s last."""
+    from yinsi.benchmarks.retention import run_retention_bench
+
+    report = run_retention_bench(
+        values=values, workers=workers, chunk=chunk, database_url=database_url, work_dir=work_dir, echo=out.print
+    )
+    out.print(report.last_line(), markup=False)
+
+
 @app.command("http")
 def http(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes of yinsi serve.")] = 1,

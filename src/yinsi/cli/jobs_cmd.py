@@ -1,6 +1,8 @@
-"""``yinsi jobs``: the periodic work a scheduler (cron, a systemd timer) runs."""
+"""``yinsi jobs``: the periodic work, by name, as the scheduler inside ``yinsi serve`` runs it (or cron)."""
 
 from __future__ import annotations
+
+from typing import Annotated, Any
 
 import typer
 
@@ -9,15 +11,22 @@ from yinsi.cli.context import out, state
 app = typer.Typer(no_args_is_help=True)
 
 
-@app.command("access-logs")
-def access_logs(ctx: typer.Context) -> None:
-    """Delete network access log entries past the spec's period (never sooner than six months)."""
+def _run(ctx: typer.Context, name: str, options: dict[str, Any] | None = None, *, join: bool = False) -> None:
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services.accounts import sweep_access_logs
+    from yinsi.jobs import run_job
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        deleted = sweep_access_logs(yinsi.vault)
-    out.print(f"deleted {deleted} access log entr{'y' if deleted == 1 else 'ies'}", markup=False)
+        done = run_job(yinsi, name, options=options, join=join)
+    out.print(done.line, markup=False)
+    raise typer.Exit(1 if done.failed else 0)
+
+
+def _simple(name: str, help_text: str) -> None:
+    def command(ctx: typer.Context) -> None:
+        _run(ctx, name)
+
+    command.__doc__ = help_text
+    app.command(name)(command)
 
 
 @app.command("recipient-notices")
@@ -26,55 +35,50 @@ def recipient_notices(
     retry_failed: bool = typer.Option(False, "--retry-failed", help="Also try again the notices that failed."),
 ) -> None:
     """Tell recipients to delete or correct PI, through the channel the spec names for each."""
-    from yinsi.bootstrap import open_yinsi
-    from yinsi.services.recipient_notices import deliver_pending
-
-    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        done = deliver_pending(yinsi.vault, yinsi.notifier, retry_failed=retry_failed)
-    out.print(f"sent {done.sent} notice(s); {done.failed} failed", markup=False)
-    raise typer.Exit(1 if done.failed else 0)
+    _run(ctx, "recipient-notices", {"retry_failed": retry_failed})
 
 
 @app.command("retention")
-def retention(ctx: typer.Context) -> None:
-    """Delete every value whose retention has ended (the spec's period from when it was collected)."""
+def retention(
+    ctx: typer.Context,
+    chunk: Annotated[int, typer.Option(min=1, max=100_000, help="Values per transaction.")] = 5000,
+    max_chunks: Annotated[
+        int | None, typer.Option(min=1, help="Stop after this many chunks (the rest next run).")
+    ] = None,
+    join: Annotated[
+        bool, typer.Option("--join", help="Share the work of a sweep already running (several workers).")
+    ] = False,
+) -> None:
+    """Delete or anonymise every value whose retention has ended, in chunks; legal holds are kept."""
+    _run(ctx, "retention", {"chunk": chunk, "max_chunks": max_chunks}, join=join)
+
+
+@app.command("list")
+def list_jobs(ctx: typer.Context) -> None:
+    """Every job, how often ``yinsi serve`` runs it, and how its last run went."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services.housekeeping import sweep_retention
+    from yinsi.jobs import JOBS
+    from yinsi.services import leases
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        counts = sweep_retention(yinsi.vault)
-    total = sum(counts.values())
-    detail = ", ".join(f"{field} {n}" for field, n in sorted(counts.items()))
-    out.print(f"deleted {total} value(s) past their retention{': ' + detail if detail else ''}", markup=False)
+        states = leases.states(yinsi.engine)
+    for job in JOBS.values():
+        found = states.get(job.name)
+        last = "never run" if found is None or found.finished_at is None else found.finished_at.isoformat()
+        outcome = f" ({found.outcome})" if found is not None and found.outcome else ""
+        running = " running" if found is not None and found.holder else ""
+        out.print(f"{job.name:18} every {job.every}  last: {last}{outcome}{running}", markup=False)
 
 
-@app.command("housekeeping")
-def housekeeping(ctx: typer.Context) -> None:
-    """Remove expired login codes, ended sessions, expired exports, old rate-limit events and outbox messages."""
-    from datetime import timedelta
-
-    from yinsi.bootstrap import open_yinsi
-    from yinsi.services.housekeeping import housekeeping as run
-
-    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        gone = run(yinsi.vault, outbox_keep=timedelta(hours=yinsi.settings.outbox_keep_hours))
-    out.print(", ".join(f"{name} {count}" for name, count in gone.items()), markup=False)
-
-
-@app.command("webhooks")
-def webhooks(ctx: typer.Context) -> None:
-    """Deliver the events due now to the operator's endpoint (failures are retried later, with backoff)."""
-    from yinsi.cli.webhooks_cmd import deliver_now
-
-    deliver_now(ctx)
-
-
-@app.command("staff-reminders")
-def staff_reminders(ctx: typer.Context) -> None:
-    """Tell staff (YINSI_STAFF_NOTICES_TO) once of each open request due within three days."""
-    from yinsi.bootstrap import open_yinsi
-    from yinsi.services.staff_notices import remind_due_soon
-
-    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        named = remind_due_soon(yinsi.vault, yinsi.notifier, yinsi.settings.staff_notices_to)
-    out.print(f"reminded staff of {named} request(s)", markup=False)
+for _name, _help in (
+    ("access-logs", "Delete network access log entries past the spec's period (never sooner than six months)."),
+    (
+        "housekeeping",
+        "Remove expired login codes, ended sessions, expired exports, old rate-limit events and outbox messages.",
+    ),
+    ("audit-anchor", "Copy the audit chains' heads to the keystore (refused while a chain is broken)."),
+    ("shutdown", "At a scheduled shutdown's date: erase (or anonymise) all PI, then leave the final audit record."),
+    ("webhooks", "Deliver the events due now to the operator's endpoint (failures are retried later, with backoff)."),
+    ("staff-reminders", "Tell staff (YINSI_STAFF_NOTICES_TO) once of each open request due within three days."),
+):
+    _simple(_name, _help)

@@ -22,10 +22,12 @@ from yinsi.cli import (
     db_cmd,
     jobs_cmd,
     keys_cmd,
+    lifecycle_cmd,
     outbox_cmd,
     policy,
     publish_cmd,
     requests_cmd,
+    retention_cmd,
     scan_cmd,
     serve_cmd,
     sharing_cmd,
@@ -55,7 +57,15 @@ app.command("serve", help="Serve the HTTP API and the rendered policy.")(serve_c
 app.command("backup", help="Back up the data store (not the keys) while the service runs.")(store_cmd.backup)
 app.command("restore", help="Restore the data store from a backup, replaying shreds.")(store_cmd.restore)
 app.command("outbox", help="Show what the console channel kept instead of sending (development).")(outbox_cmd.outbox)
-app.add_typer(jobs_cmd.app, name="jobs", help="Periodic work: retention of access logs and more.")
+app.add_typer(
+    jobs_cmd.app, name="jobs", help="Periodic work: retention sweeps, notices, housekeeping (as serve runs it)."
+)
+app.add_typer(lifecycle_cmd.incidents_app, name="incidents", help="Security incidents: record, notify, report.")
+app.command("statistics", help="Anonymous counts over the spec's declared dimensions.")(lifecycle_cmd.statistics)
+app.command("shutdown", help="Announce the service's shutdown (or cancel it); collection stops at the date.")(
+    lifecycle_cmd.shutdown
+)
+app.add_typer(retention_cmd.app, name="retention", help="Events retention counts from, and legal holds.")
 app.add_typer(staff_cmd.app, name="staff", help="Create staff accounts (password and TOTP) with staff roles.")
 app.add_typer(requests_cmd.app, name="requests", help="The privacy officer's queue of rights requests.")
 app.command("scan", help="Find personal information in a database or files; draft the spec's fields.")(scan_cmd.scan)

@@ -30,7 +30,7 @@ from yinsi.core.policy import labels as L
 from yinsi.core.policy import law
 from yinsi.core.policy.model import PiField, PolicySpec, Purpose, Recipient, Retention
 from yinsi.core.policy.types import LocalText
-from yinsi.core.policy.vocabulary import LegalBasis, OnExpiry, RecipientKind, Sensitivity
+from yinsi.core.policy.vocabulary import LegalBasis, OnExpiry, RecipientKind, RetentionStart, Sensitivity
 
 __all__ = ["ExplainLang", "FieldExplanation", "PurposeExplanation", "explain_fields"]
 
@@ -206,7 +206,10 @@ class _Writer:
     def retention(self, retention: Retention) -> str:
         """How long, as the policy's table says it: "至您注销账号", "6 个月，之后删除", "until you cancel your account"."""
         if retention.period is not None:
-            text = self.t(L.RETENTION_THEN[retention.on_expiry], period=L.duration(retention.period, self.lang))
+            period = L.duration(retention.period, self.lang)
+            if retention.after is not None and retention.after is not RetentionStart.COLLECTION:
+                period = self.t(L.RETENTION_AFTER, start=L.label(retention.after, self.lang), period=period)
+            text = self.t(L.RETENTION_THEN[retention.on_expiry], period=period)
         elif retention.until is not None:
             end = L.label(retention.until, self.lang)
             # "Until you cancel" already says the value goes then; a different fate (anonymised) is worth saying.

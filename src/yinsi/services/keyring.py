@@ -109,6 +109,27 @@ class KeyRing:
         )
         return key, version
 
+    def create_data_keys(
+        self, connection: Connection, subjects: list[str], now: datetime
+    ) -> dict[str, tuple[bytes, int]]:
+        """``create_data_key`` for many subjects in one statement (loading data in bulk)."""
+        master = self.provider.current()
+        keys = {subject: new_key() for subject in subjects}
+        connection.execute(
+            _INSERT_KEY,
+            [
+                {
+                    "subject_id": subject,
+                    "version": 1,
+                    "wrapped": wrap_data_key(master, subject, 1, key),
+                    "master_key_id": master.id,
+                    "created_at": now,
+                }
+                for subject, key in keys.items()
+            ],
+        )
+        return {subject: (key, 1) for subject, key in keys.items()}
+
     def unwrap(self, subject_id: str, version: int, wrapped: bytes, master_key_id: str) -> bytes:
         with self._lock:
             cached = self._cache.get(wrapped)

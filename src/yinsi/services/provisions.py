@@ -33,6 +33,7 @@ from yinsi.core.sharing import Terms, provision_terms
 from yinsi.services.audit import AuditEvent
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor, Vault
+from yinsi.services.vault.rows import GONE
 
 _provisions = table_of(ProvisionRow)
 _endings = table_of(EntrustmentEndingRow)
@@ -174,7 +175,7 @@ def _allowed_terms(
         fields=fields,
         operation=Operation.PROVIDE,
         consent=snapshot,
-        subject_erased=status == "shredded",
+        subject_erased=status in GONE,  # restricted: kept by law, storage only
     )
     reason = decision.first_reason
     if reason is None:

@@ -32,7 +32,7 @@ from yinsi.core.policy.diff import (
 from yinsi.core.policy.load import load_policy_file, load_policy_text
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.types import Duration
-from yinsi.core.policy.vocabulary import MaterialChange
+from yinsi.core.policy.vocabulary import MaterialChange, StatisticsDimension
 
 SPEC_FILE = Path(__file__).resolve().parents[3] / "examples" / "policies" / "001_b323a55268a82f2d.yaml"
 
@@ -65,6 +65,8 @@ def _full_base() -> PolicySpec:
     data["open_lists"] = [{"what": "recipients", "how": "not_limited_to"}]
     first_recipient = next(iter(data["recipients"].values()))
     first_recipient["uses"] = {"delivery": "配送"}
+    # Seed 001 has no statistics section (optional, and left out of the dump when absent).
+    data["statistics"] = {"dimensions": [StatisticsDimension.AGE_BAND.value], "min_group_size": 10}
     return PolicySpec.model_validate(data)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,7 +19,10 @@ from yinsi.core.policy.vocabulary import (
     FieldType,
     FunctionKind,
     LegalBasis,
+    OnExpiry,
     Operation,
+    RetentionEnd,
+    RetentionStart,
     Sensitivity,
     Visibility,
 )
@@ -38,6 +42,7 @@ class CompiledPolicy:
     role_fields: dict[str, dict[str, Visibility]]
     role_operations: dict[str, frozenset[Operation]]
     personalisation_purposes: frozenset[str]
+    event_clocks: bool  # some purpose's retention counts from an event (``retention.after``), not collection
     login: tuple[str, str] | None  # (field, purpose) of the phone number people log in with
     storage_abroad: bool = False  # PI is stored outside mainland China: collecting it is a transfer abroad
     # Purposes and recipients that need the person's separate consent: where the spec says so, and wherever
@@ -60,6 +65,9 @@ class CompiledPolicy:
             role_fields={rid: dict(r.fields) for rid, r in spec.roles.items()},
             role_operations={rid: frozenset(r.operations) for rid, r in spec.roles.items()},
             personalisation_purposes=frozenset(pid for pid, p in spec.purposes.items() if p.personalisation),
+            event_clocks=any(
+                p.retention.after not in (None, RetentionStart.COLLECTION) for p in spec.purposes.values()
+            ),
             login=_login(spec),
             storage_abroad=spec.storage.region not in (None, "CN"),
             separate_purposes=frozenset(
@@ -96,17 +104,68 @@ class CompiledPolicy:
         purpose = self.spec.purposes.get(purpose_id)
         return purpose is not None and purpose.function is FunctionKind.BASIC
 
-    def retain_until(self, purposes: list[str], collected_at: datetime) -> datetime | None:
-        """When a value collected for ``purposes`` must go: the latest of their ends; None means "until
-        the account is cancelled"."""
+    def retain_until(
+        self,
+        purposes: list[str],
+        collected_at: datetime,
+        events: Mapping[RetentionStart, datetime] | None = None,
+    ) -> datetime | None:
+        """When a value collected for ``purposes`` must go: the latest of their ends; None while any of them
+        keeps it with no date yet (until cancellation, "as long as the purpose needs", or a period counted
+        from an event that has not happened: ``events`` holds those that have, for this person).
+
+        A legal minimum (``retention.legal_minimum``) counts from collection and is a floor: the value is
+        never due before it, whatever the period says.
+        """
+        happened = events or {}
         ends: list[datetime] = []
+        collected = collected_at.astimezone(UTC)
         for pid in purposes:
             retention = self.spec.purposes[pid].retention
             if retention.period is None:
-                # Until cancellation, or "as long as the purpose needs": no date to enforce automatically.
-                return None
-            ends.append(retention.period.after(collected_at.astimezone(UTC)))
+                cancelled = happened.get(RetentionStart.ACCOUNT_CANCELLATION)
+                if retention.until is not RetentionEnd.ACCOUNT_CANCELLATION or cancelled is None:
+                    return None
+                end = cancelled.astimezone(UTC)
+            else:
+                start_kind = retention.after or RetentionStart.COLLECTION
+                start = collected if start_kind is RetentionStart.COLLECTION else happened.get(start_kind)
+                if start is None:
+                    return None
+                end = retention.period.after(start.astimezone(UTC))
+            if retention.legal_minimum is not None:
+                end = max(end, retention.legal_minimum.after(collected))
+            ends.append(end)
         return max(ends) if ends else None
+
+    def retain_until_after_cancellation(
+        self, purposes: list[str], collected_at: datetime, events: Mapping[RetentionStart, datetime]
+    ) -> datetime:
+        """When a value goes once the account is cancelled (``events`` holds the cancellation): then, unless
+        the law keeps it longer. No purpose goes on for the person, so every purpose ends at the cancellation,
+        except a period counted from the cancellation or from the end of the contract (records a law keeps;
+        an end of contract never recorded is taken to be the cancellation), and a legal minimum counted from
+        collection."""
+        cancelled = events[RetentionStart.ACCOUNT_CANCELLATION].astimezone(UTC)
+        ends = [cancelled]
+        for pid in purposes:
+            retention = self.spec.purposes[pid].retention
+            end = cancelled
+            if retention.period is not None and retention.after in (
+                RetentionStart.ACCOUNT_CANCELLATION,
+                RetentionStart.CONTRACT_END,
+            ):
+                end = retention.period.after(events.get(retention.after, cancelled).astimezone(UTC))
+            if retention.legal_minimum is not None:
+                end = max(end, retention.legal_minimum.after(collected_at.astimezone(UTC)))
+            ends.append(end)
+        return max(ends)
+
+    def on_expiry(self, purposes: list[str]) -> OnExpiry:
+        """What happens to a value when its retention ends: anonymised only if every purpose it serves says so
+        (deleting is always allowed; keeping an anonymous trace needs each purpose's word)."""
+        kinds = {self.spec.purposes[p].retention.on_expiry for p in purposes if p in self.spec.purposes}
+        return OnExpiry.ANONYMISE if kinds == {OnExpiry.ANONYMISE} else OnExpiry.DELETE
 
     def recipients_of(self, field: str) -> list[str]:
         return [rid for rid, r in self.spec.recipients.items() if field in r.fields]

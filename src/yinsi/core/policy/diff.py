@@ -490,6 +490,9 @@ _RULES: dict[tuple[str, ...], _Rule] = {
     ("purposes", "*", "retention", "period"): _retention_end,
     ("purposes", "*", "retention", "on_expiry"): _worse(SERVICE_MODEL, *_EXPIRY),
     ("purposes", "*", "retention", "legal_minimum"): _longer(SERVICE_MODEL, none=0.0),
+    # A period counted from a later event keeps the PI longer; which event it counts from is the purpose's use.
+    ("purposes", "*", "retention", "after"): _always(SERVICE_MODEL),
+    ("statistics", "dimensions", "[]"): _on_add(SERVICE_MODEL),
     ("permissions", "*"): _always(SERVICE_MODEL),
     ("permissions", "*", "kind"): _always(SERVICE_MODEL),
     ("permissions", "*", "prompt"): _worse(SERVICE_MODEL, "first_use", "settings", "install"),
@@ -737,6 +740,12 @@ _LABELS: dict[str, str | tuple[str, str]] = {
     "on_expiry": ("到期处理", "handling on expiry"),
     "legal_minimum": ("法定最短保存期", "legal minimum"),
     "legal_minimum_source": ("法定依据", "legal minimum source"),
+    "Retention.after": ("起算时点", "counted from"),
+    # Statistics
+    "statistics": ("匿名统计", "anonymous statistics"),
+    "Statistics.dimensions": ("统计维度", "dimensions"),
+    "min_group_size": ("最小分组人数", "minimum group size"),
+    "noise_epsilon": ("噪声隐私预算", "noise privacy budget"),
     # Purpose
     "Purpose.fields": ("收集字段", "fields"),
     "function": ("功能类型", "function kind"),

@@ -53,12 +53,14 @@ from yinsi.core.policy.vocabulary import (
     RecipientKind,
     RefusalGround,
     RetentionEnd,
+    RetentionStart,
     Right,
     Risk,
     RoleKind,
     ScopeChannel,
     SecurityMeasure,
     Sensitivity,
+    StatisticsDimension,
     Technology,
     TransferMechanism,
     Visibility,
@@ -152,6 +154,21 @@ RETENTION_END: dict[RetentionEnd, Msg] = {
     RetentionEnd.UNSTATED: Msg("本政策未写明保存期限", "not stated in this policy"),
 }
 
+RETENTION_START: dict[RetentionStart, Msg] = {
+    RetentionStart.COLLECTION: Msg("自收集之日起", "from collection"),
+    RetentionStart.PURPOSE_END: Msg("自处理目的结束之日起", "from the end of the purpose"),
+    RetentionStart.ACCOUNT_CANCELLATION: Msg("自您注销账号之日起", "from the cancellation of your account"),
+    RetentionStart.CONTRACT_END: Msg("自交易完成（合同终止）之日起", "from the end of the contract"),
+}
+
+STATISTICS_DIMENSION: dict[StatisticsDimension, Msg] = {
+    StatisticsDimension.AGE_BAND: Msg("年龄段", "age band"),
+    StatisticsDimension.CITY: Msg("城市", "city"),
+    StatisticsDimension.PURPOSE: Msg("处理目的", "purpose"),
+    StatisticsDimension.CONSENT_STATE: Msg("同意状态", "consent state"),
+    StatisticsDimension.REQUEST_TYPE: Msg("权利请求类型", "type of rights request"),
+}
+
 ON_EXPIRY: dict[OnExpiry, Msg] = {
     OnExpiry.DELETE: Msg("删除", "delete"),
     OnExpiry.ANONYMISE: Msg("匿名化处理", "anonymise"),
@@ -181,6 +198,8 @@ OPERATION: dict[Operation, Msg] = {
     Operation.VIEW_AUDIT: Msg("查看审计日志", "view the audit log"),
     Operation.PUBLISH_POLICY: Msg("发布隐私政策", "publish the privacy policy"),
     Operation.APPROVE_DISCLOSURE: Msg("批准向国家机关披露", "approve a disclosure to an authority"),
+    Operation.MANAGE_INCIDENTS: Msg("处置个人信息安全事件", "handle security incidents"),
+    Operation.VIEW_STATISTICS: Msg("查看匿名统计", "view anonymous statistics"),
 }
 
 RECIPIENT_KIND: dict[RecipientKind, Msg] = {
@@ -587,6 +606,8 @@ ENUM_LABELS: Mapping[type[StrEnum], Mapping[Any, Msg]] = {
     FunctionKind: FUNCTION_KIND,
     LegalBasis: LEGAL_BASIS,
     RetentionEnd: RETENTION_END,
+    RetentionStart: RETENTION_START,
+    StatisticsDimension: STATISTICS_DIMENSION,
     OnExpiry: ON_EXPIRY,
     Visibility: VISIBILITY,
     RoleKind: ROLE_KIND,
@@ -902,6 +923,7 @@ RETENTION_THEN: dict[OnExpiry, Msg] = {
     OnExpiry.ANONYMISE: Msg("{period}，之后匿名化处理", "{period}, then anonymised"),
     OnExpiry.DELETE_OR_ANONYMISE: Msg("{period}，之后删除或匿名化处理", "{period}, then deleted or anonymised"),
 }
+RETENTION_AFTER = Msg("{start}{period}", "{period} {start}")
 LEGAL_MINIMUM = Msg("法律规定至少保存{period}", "the law requires at least {period}")
 LEGAL_MINIMUM_SOURCE = Msg("法律规定至少保存{period}（{source}）", "the law requires at least {period} ({source})")
 CLAUSE_SEP = Msg("；", "; ")

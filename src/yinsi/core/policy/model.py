@@ -48,12 +48,14 @@ from yinsi.core.policy.vocabulary import (
     RecipientKind,
     RefusalGround,
     RetentionEnd,
+    RetentionStart,
     Right,
     Risk,
     RoleKind,
     ScopeChannel,
     SecurityMeasure,
     Sensitivity,
+    StatisticsDimension,
     Technology,
     TransferMechanism,
     Visibility,
@@ -217,12 +219,19 @@ class Retention(Strict):
     ``retention: unstated`` (short for ``{until: unstated}``) says the policy gives no retention: nothing is then
     rendered as a period or as a promise to delete, and ``yinsi check`` fails the purpose (PIPL Art. 17)."""
 
+    added_later: ClassVar[frozenset[str]] = frozenset({"after"})
+
     period: Duration | None = None
     until: RetentionEnd | None = None
     on_expiry: OnExpiry = OnExpiry.DELETE
     legal_minimum: Duration | None = Field(default=None, description="A law requires keeping it at least this long.")
     legal_minimum_source: LocalText | None = None
     note: LocalText | None = None
+    after: RetentionStart | None = Field(
+        default=None,
+        description="From when 'period' counts: collection (the default), the end of the purpose, the account's "
+        "cancellation, or the end of the contract ('3 years after the transaction is completed').",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -239,6 +248,8 @@ class Retention(Strict):
     def _one_end(self) -> Retention:
         if (self.period is None) == (self.until is None):
             raise ValueError("a retention needs exactly one of 'period' (such as '6 months') or 'until'")
+        if self.after is not None and self.period is None:
+            raise ValueError("'after' says from when a 'period' counts: give the period too")
         return self
 
 
@@ -520,6 +531,20 @@ class Shutdown(Strict):
     after: OnExpiry | None = None
 
 
+class Statistics(Strict):
+    """Anonymous counts the operator may produce (PIPL Art. 73(4)): only over these dimensions, and never a
+    group smaller than ``min_group_size`` people, so no count can single anyone out."""
+
+    dimensions: list[StatisticsDimension] = Field(default_factory=list, description="What counts may be grouped by.")
+    min_group_size: int = Field(default=10, ge=2, le=1000, description="Smaller groups are suppressed.")
+    noise_epsilon: float | None = Field(
+        default=None,
+        gt=0,
+        le=10,
+        description="Adds calibrated noise to every count (differential privacy, OpenDP) with this budget per query.",
+    )
+
+
 class Changes(Strict):
     added_later: ClassVar[frozenset[str]] = frozenset({"effective_after_confirmation", "without_notice", "archive"})
 
@@ -571,7 +596,7 @@ class AccessLogs(Strict):
 class PolicySpec(Strict):
     """A complete privacy policy as data (spec_version 1)."""
 
-    added_later: ClassVar[frozenset[str]] = frozenset({"public_disclosures", "open_lists"})
+    added_later: ClassVar[frozenset[str]] = frozenset({"public_disclosures", "open_lists", "statistics"})
 
     spec_version: Literal[1] = 1
     policy: PolicyInfo
@@ -604,6 +629,9 @@ class PolicySpec(Strict):
     consent: ConsentRules = Field(default_factory=ConsentRules)
     incidents: Incidents = Field(default_factory=Incidents)
     shutdown: Shutdown = Field(default_factory=Shutdown)
+    statistics: Statistics | None = Field(
+        default=None, description="Anonymous statistics: left out, yinsi produces none."
+    )
     changes: Changes = Field(default_factory=Changes)
     impact_assessment: ImpactAssessment = Field(default_factory=ImpactAssessment)
     unstated: list[LocalText] = Field(

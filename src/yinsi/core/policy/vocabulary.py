@@ -88,6 +88,25 @@ class RetentionEnd(StrEnum):
     UNSTATED = "unstated"
 
 
+class RetentionStart(StrEnum):
+    """From when a retention period counts (``retention.after``)."""
+
+    COLLECTION = "collection"  # the default: from when the value was collected
+    PURPOSE_END = "purpose_end"  # from when the purpose ends for the person (recorded by the operator)
+    ACCOUNT_CANCELLATION = "account_cancellation"  # kept this long after the account is cancelled
+    CONTRACT_END = "contract_end"  # "N years after the contract ends": records a law keeps (电子商务法 Art. 31)
+
+
+class StatisticsDimension(StrEnum):
+    """What anonymous counts may be grouped by (``statistics.dimensions``)."""
+
+    AGE_BAND = "age_band"
+    CITY = "city"
+    PURPOSE = "purpose"
+    CONSENT_STATE = "consent_state"
+    REQUEST_TYPE = "request_type"
+
+
 class OnExpiry(StrEnum):
     DELETE = "delete"
     ANONYMISE = "anonymise"
@@ -119,6 +138,8 @@ class Operation(StrEnum):
     VIEW_AUDIT = "view_audit"
     PUBLISH_POLICY = "publish_policy"
     APPROVE_DISCLOSURE = "approve_disclosure"  # a privacy officer approves a disclosure to an authority
+    MANAGE_INCIDENTS = "manage_incidents"
+    VIEW_STATISTICS = "view_statistics"
 
 
 class RecipientKind(StrEnum):

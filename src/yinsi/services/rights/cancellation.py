@@ -19,7 +19,7 @@ from yinsi.core.requests import (
     State,
 )
 from yinsi.core.sealing import external_login_digest, seal_value
-from yinsi.services import webhooks
+from yinsi.services import retention, webhooks
 from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
 from yinsi.services.login_releases import queue_releases
@@ -118,7 +118,9 @@ class Cancellation:
             {"subject_id": subject, "reason": reason, "request_id": request_id},
             now=self.vault.now(),
         )
-        self.vault.shred_as_system(actor=Actor.system(), subject_id=subject, reason=reason, uow=uow)
+        # Shredded at once, unless a law or a legal hold keeps some of it: then that stays, dated, until the
+        # retention sweep deletes it and shreds the subject (services.retention.on_cancellation).
+        retention.on_cancellation(self.vault, uow, subject=subject, actor=Actor.system(), reason=reason)
         return {"recipients_told": told, "third_party_logins_released": released}
 
     def tell_recipients(

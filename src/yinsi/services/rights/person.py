@@ -42,6 +42,7 @@ from yinsi.services.rights.base import (
     self_service_cancel,
 )
 from yinsi.services.rights.handlers import ANSWER_OF, Parts, carry_out
+from yinsi.services.vault.rows import GONE
 
 
 class PersonRequests:
@@ -81,7 +82,7 @@ class PersonRequests:
             )
         with self.vault.unit() as uow:
             connection = uow.connection
-            if subject != NO_ACCOUNT and self.vault.subject_status(connection, subject) == "shredded":
+            if subject != NO_ACCOUNT and self.vault.subject_status(connection, subject) in GONE:
                 raise not_found("这个账号", "account")
             if filed_by == "guardian":
                 if kind not in GUARDIAN_ACTION:
@@ -261,7 +262,8 @@ class PersonRequests:
     def _answer(self, connection: Connection, row: Any, view: RequestView, lang: str) -> dict[str, Any] | None:
         if row.state == State.COMPLETED.value:
             reanswer = ANSWER_OF.get(RequestType(row.type))
-            if reanswer is None or self.vault.subject_status(connection, row.subject_id) == "shredded":
+            # Restricted: a cancelled account whose remaining PI a law keeps, for storage only.
+            if reanswer is None or self.vault.subject_status(connection, row.subject_id) in GONE:
                 return None
             return reanswer(self.parts, connection, row, view, lang)
         if row.type == RequestType.CANCEL_ACCOUNT.value and row.state not in {s.value for s in FINAL}:

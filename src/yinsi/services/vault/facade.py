@@ -24,6 +24,7 @@ from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender
+from yinsi.services.collection import CollectionGate
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
 from yinsi.services.unit_of_work import ReadUnit, UnitOfWork
@@ -54,6 +55,8 @@ class Vault:
         self.consents = consents
         self.now = now
         self.appender = GroupAppender(engine, audit, now)
+        # Collection stops when a scheduled shutdown takes effect: every write and new subject asks.
+        self.collection = CollectionGate(engine)
         self._gate = AccessGate(policy, consents)
         self._collector = Collector(
             policy=policy, keyring=keyring, gate=self._gate, now=self._clock, forget_minor=self._forget_minor
@@ -105,6 +108,7 @@ class Vault:
     def _create(self, uow: UnitOfWork, actor: Actor) -> str:
         subject_id = str(uuid.uuid4())
         now = self.now()
+        self.collection.check(now, uow.connection)
         uow.connection.execute(rows.INSERT_SUBJECT, {"id": subject_id, "created_at": now, "status": "active"})
         uow.created[subject_id] = self.keyring.create_data_key(uow.connection, subject_id, now)
         uow.record(AuditEvent("subject-created", actor.id, role=actor.role, subject=subject_id))
@@ -158,6 +162,7 @@ class Vault:
             raise BadRequest(Msg("没有要写入的字段。", "There are no fields to write."))
         check_source(source)
         with self._within(uow) as unit:
+            self.collection.check(self.now(), unit.connection)
             return self._collector.collect(
                 unit,
                 actor=actor,

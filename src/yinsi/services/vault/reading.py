@@ -43,7 +43,7 @@ class Opener:
         found = uow.connection.execute(rows.STATUS_AND_SEALED, {"subject_id": subject_id}).all()
         if not found:
             raise not_found("这个个人", "subject")
-        erased = found[0].status == "shredded"
+        erased = found[0].status in rows.GONE
         decision = self._gate.decide(
             uow,
             actor=actor,

@@ -17,6 +17,7 @@ from yinsi.adapters.db.rows import (
     BlindIndexRow,
     DataKeyRow,
     PiValueRow,
+    RetentionEventRow,
     ShredRecordRow,
     SubjectRow,
     TombstoneRow,
@@ -32,6 +33,11 @@ index = table_of(BlindIndexRow)
 keys = table_of(DataKeyRow)
 tombstones = table_of(TombstoneRow)
 shreds = table_of(ShredRecordRow)
+retention_events = table_of(RetentionEventRow)
+
+# A shredded subject has nothing left; a restricted one is a cancelled account whose remaining PI a law keeps,
+# for storage only (PIPL Art. 47(2)): neither may be read or written for any purpose.
+GONE = frozenset({"shredded", "restricted"})
 
 INSERT_SUBJECT = strict_insert(subjects, "id", "created_at", "status")
 _SUBJECT_STATUS = select(subjects.c.status).where(subjects.c.id == bindparam("subject_id"))
@@ -101,6 +107,9 @@ _MARK_SHREDDED = (
     update(subjects)
     .where(subjects.c.id == bindparam("subject_id"))
     .values(status="shredded", shredded_at=bindparam("now"))
+)
+RETENTION_EVENTS = select(retention_events.c.event, retention_events.c.at).where(
+    retention_events.c.subject_id == bindparam("subject_id")
 )
 _DELETE_INDEX = delete(index).where(
     index.c.subject_id == bindparam("subject_id"), index.c.field.in_(bindparam("fields", expanding=True))

@@ -14,7 +14,7 @@ from datetime import datetime
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
-from yinsi.core.policy.vocabulary import Operation
+from yinsi.core.policy.vocabulary import Operation, RetentionStart
 from yinsi.core.sealing import blind_digest, open_value, seal_value
 from yinsi.core.validation import InvalidValue, normalise_for_index, validate
 from yinsi.services import minors
@@ -59,7 +59,7 @@ class Collector:
         connection = uow.connection
         fresh = uow.created.get(subject_id)
         status = "active" if fresh is not None else rows.subject_status(connection, subject_id, lock=True)
-        erased = status == "shredded"
+        erased = status in rows.GONE
         if decided:
             self._gate.check(
                 uow,
@@ -90,6 +90,15 @@ class Collector:
                 for row in connection.execute(rows.EXISTING, {"subject_id": subject_id, "fields": list(canonical)})
             }
         )
+        # Only a spec whose periods count from events (the end of the contract...) needs the subject's events.
+        events = (
+            {
+                RetentionStart(r.event): r.at
+                for r in connection.execute(rows.RETENTION_EVENTS, {"subject_id": subject_id})
+            }
+            if policy.event_clocks and fresh is None
+            else None
+        )
         retain: dict[str, datetime | None] = {}
         value_rows: list[dict[str, object]] = []
         index_rows: list[dict[str, object]] = []
@@ -106,7 +115,7 @@ class Collector:
                         field=field_id,
                     )
             purposes = sorted({purpose, *(previous.purposes if previous is not None else [])})
-            retain[field_id] = policy.retain_until(purposes, now)
+            retain[field_id] = policy.retain_until(purposes, now, events)
             value_rows.append(
                 {
                     "subject_id": subject_id,

@@ -12,6 +12,15 @@ from yinsi.adapters.db.rows.accounts import (
 from yinsi.adapters.db.rows.base import KEYSTORE_SCHEMA, DataBase, KeystoreBase, table_of
 from yinsi.adapters.db.rows.consent import ConsentEntryRow, ConsentStateRow
 from yinsi.adapters.db.rows.keystore import AuditAnchorRow, DataKeyRow, SecretRow, TombstoneRow
+from yinsi.adapters.db.rows.lifecycle import (
+    AnonymousCountRow,
+    IncidentRow,
+    IncidentSubjectRow,
+    JobLeaseRow,
+    LegalHoldRow,
+    RetentionEventRow,
+    ShutdownRow,
+)
 from yinsi.adapters.db.rows.policies import AnnouncementRow, PolicyStateRow, PolicyVersionRow
 from yinsi.adapters.db.rows.rights import (
     BlockerRow,
@@ -46,6 +55,7 @@ __all__ = [
     "AccessLogRow",
     "AccountRow",
     "AnnouncementRow",
+    "AnonymousCountRow",
     "ApiKeyRow",
     "AuditAnchorRow",
     "AuditEventRow",
@@ -62,7 +72,11 @@ __all__ = [
     "ExportRow",
     "ExternalLoginRow",
     "GuardianLinkRow",
+    "IncidentRow",
+    "IncidentSubjectRow",
+    "JobLeaseRow",
     "KeystoreBase",
+    "LegalHoldRow",
     "LoginCodeRow",
     "LoginReleaseRow",
     "OutboxRow",
@@ -74,10 +88,12 @@ __all__ = [
     "RecipientNoticeRow",
     "RequestEventRow",
     "RequestReminderRow",
+    "RetentionEventRow",
     "RightsRequestRow",
     "SecretRow",
     "SessionRow",
     "ShredRecordRow",
+    "ShutdownRow",
     "StaffRow",
     "StaffSessionRow",
     "SubjectRow",

@@ -19,7 +19,7 @@ class SubjectRow(DataBase):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active | shredded
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | restricted | shredded
     minor: Mapped[str] = mapped_column(String(16), default="unknown")  # unknown | adult | under_14 | under_18
     guardian_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("subjects.id"), nullable=True)
     shredded_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -23,6 +23,7 @@ from yinsi.core.policy.vocabulary import (
     LegalBasis,
     OpenListKind,
     RetentionEnd,
+    RetentionStart,
     Sensitivity,
 )
 
@@ -40,6 +41,8 @@ def retention_text(bld: Builder, ret: Retention) -> str:
         period = bld.enum(ret.until)
     elif ret.period is not None:
         period = bld.dur(ret.period)
+        if ret.after is not None and ret.after is not RetentionStart.COLLECTION:
+            period = bld.t(labels.RETENTION_AFTER, start=bld.enum(ret.after), period=period)
     else:  # the model's validator forbids this; say so rather than crash
         period = bld.t(labels.NOT_STATED)
     parts = [bld.t(labels.RETENTION_THEN[ret.on_expiry], period=period)]

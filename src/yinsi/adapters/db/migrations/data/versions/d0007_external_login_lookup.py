@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d0007"
-down_revision = "d0008"
+down_revision = "d0006"
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """sharing: entrustments ended, disclosures to authorities, business transfers, third-party logins to release
 
-Revision ID: d0006
+Revision ID: d0005
 Revises: d0004
 
 Also an index of provisions by recipient, so "what went to this recipient" is not a full scan.
@@ -13,7 +13,7 @@ from alembic import op
 
 from yinsi.adapters.db.types import UtcDateTime
 
-revision = "d0006"
+revision = "d0005"
 down_revision = "d0004"
 branch_labels = None
 depends_on = None

@@ -1,6 +1,6 @@
 """events for the operator's systems (webhooks), their delivery attempts, and reminders sent to staff
 
-Revision ID: d0008
+Revision ID: d0006
 Revises: d0004
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 from yinsi.adapters.db.types import UtcDateTime
 
-revision = "d0008"
-down_revision = "d0006"
+revision = "d0006"
+down_revision = "d0005"
 branch_labels = None
 depends_on = None
 

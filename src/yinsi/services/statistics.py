@@ -1,0 +1,276 @@
+"""Statistics without identities: counts of people over the spec's declared dimensions, never a small group.
+
+Only the dimensions the spec's ``statistics`` section declares can be used, alone or two at a time, always
+over everyone (no filter a query could narrow the population with). A cell of fewer than
+``min_group_size`` people is suppressed. That alone would not do: the total minus the cells shown would
+give the suppressed cell away, as would a one-dimension count minus its row in a two-dimension table (a
+differencing attack through overlapping queries). So suppression is completed until, in every line of a
+table (the whole of a one-dimension table; each row and each column of a two-dimension one), the cells
+suppressed add up to none or to at least ``min_group_size`` people; the only total released is the number of
+people, itself never below ``min_group_size``. What any released count, or any difference of released
+counts, can reveal is then a group of at least that size.
+
+A suppressed city is not named at all (its name would tell that someone lives there). With the spec's
+``noise_epsilon``, counts also carry OpenDP's discrete Laplace noise, calibrated to how many cells one person
+can be in (a bound from the spec, never from the data), before suppression.
+
+Values are opened in batches only to put each person in a coarse cell (an age band, a city); no identifier,
+value or subject id leaves this module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from yinsi.adapters.db.rows import ConsentStateRow, PiValueRow, RightsRequestRow, SubjectRow, table_of
+from yinsi.core.deadlines import today_in_china
+from yinsi.core.errors import BadRequest, Conflict
+from yinsi.core.generalise import UNKNOWN, age_band, birth_date, city
+from yinsi.core.i18n import Msg
+from yinsi.core.policy.vocabulary import FieldType, StatisticsDimension
+from yinsi.core.requests import RequestType
+from yinsi.services.audit import AuditEvent
+from yinsi.services.vault import Actor, Vault
+
+_subjects = table_of(SubjectRow)
+_values = table_of(PiValueRow)
+_consents = table_of(ConsentStateRow)
+_requests = table_of(RightsRequestRow)
+
+SUPPRESSED = None  # a suppressed cell's count
+BATCH = 1000
+# Dimensions where each person is in exactly one cell ("unknown" included): their lines partition everyone.
+PARTITIONS = frozenset({StatisticsDimension.AGE_BAND, StatisticsDimension.CITY})
+NONE = "none"
+PARTITION_VALUES = frozenset(d.value for d in PARTITIONS)
+CONSENT_LIMIT = 20  # consent cells (kind, scope, state) one person counts in, at most
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    dimensions: tuple[str, ...]
+    cells: list[dict[str, Any]]  # {"age_band": "25-34", "count": 12} or {..., "count": None} when suppressed
+    people: int | None  # everyone counted; None when fewer than the minimum group
+    min_group_size: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "dimensions": list(self.dimensions),
+            "cells": self.cells,
+            "people": self.people,
+            "min_group_size": self.min_group_size,
+        }
+
+
+def allowed_queries(vault: Vault) -> list[tuple[str, ...]]:
+    """Every query the spec allows: each declared dimension alone, and each pair."""
+    rules = vault.policy.spec.statistics
+    if rules is None:
+        return []
+    dims = [d.value for d in rules.dimensions]
+    return [(d,) for d in dims] + [tuple(p) for p in combinations(dims, 2)]
+
+
+def counts(vault: Vault, *, dimensions: Sequence[str], actor: Actor) -> Table:
+    """Counts of people by ``dimensions`` (one or two declared ones), small groups suppressed; with the spec's
+    ``noise_epsilon``, each count carries calibrated noise (OpenDP) before suppression. Audited."""
+    rules = vault.policy.spec.statistics
+    if rules is None:
+        raise Conflict(
+            Msg(
+                "规范没有 statistics 一节：不提供统计。",
+                "The spec has no 'statistics' section: no statistics are produced.",
+            )
+        )
+    wanted = tuple(dimensions)
+    order = [d.value for d in rules.dimensions]
+    allowed = set(allowed_queries(vault))
+    allowed |= {(q[1], q[0]) for q in allowed if len(q) == 2}
+    if wanted not in allowed:
+        raise BadRequest(
+            Msg(
+                f"只能按规范声明的一个或两个维度统计：{', '.join(order) or '（无）'}。",
+                f"Counts are by one or two of the dimensions the spec declares: {', '.join(order) or '(none)'}.",
+            ),
+            field="dimensions",
+        )
+    k = rules.min_group_size
+    with vault.engine.connect() as connection:
+        people = list(connection.execute(select(_subjects.c.id).where(_subjects.c.status == "active")).scalars())
+        cells_of = {d: _cells(vault, connection, StatisticsDimension(d), people) for d in wanted}
+    limits = {d: _contribution_limit(vault, StatisticsDimension(d)) for d in wanted}
+    tally: Counter[tuple[str, ...]] = Counter()
+    for person in people:
+        # Each person counts in at most ``limits[d]`` cells of a dimension (the first ones), so how much one
+        # person can change the table is bounded whatever the data: what noisy counts are calibrated to.
+        for combo in _product([cells_of[d].get(person, [NONE])[: limits[d]] for d in wanted]):
+            tally[combo] += 1
+    epsilon = rules.noise_epsilon
+    if epsilon is not None:
+        sensitivity = 1
+        for d in wanted:
+            sensitivity *= limits[d]
+        tally = _noisy(tally, sensitivity, epsilon)
+    shown = _suppress(tally, wanted, k)
+    # A suppressed cell is listed (as null) only where its key says nothing about the data: the dimension's
+    # values are all declared in advance (age bands, purposes, request types, consents). A city is named only
+    # where it is shown, or naming it would tell that someone lives there.
+    cells = [
+        {**dict(zip(wanted, combo, strict=True)), "count": shown.get(combo)}
+        for combo in sorted(tally)
+        if combo in shown or StatisticsDimension.CITY.value not in wanted
+    ]
+    total = sum(tally.values()) if epsilon is not None and len(wanted) == 1 and wanted[0] in PARTITION_VALUES else None
+    people_count = len(people) if epsilon is None else total
+    table = Table(wanted, cells, people_count if people_count is not None and people_count >= k else None, k)
+    with vault.unit() as uow:
+        uow.record(
+            AuditEvent(
+                "statistics-produced",
+                actor.id,
+                role=actor.role,
+                details={
+                    "dimensions": list(wanted),
+                    "cells": len(cells),
+                    "suppressed": sum(1 for c in cells if c["count"] is None),
+                    "epsilon": epsilon,
+                },
+            )
+        )
+    return table
+
+
+def _contribution_limit(vault: Vault, dimension: StatisticsDimension) -> int:
+    """The most cells of ``dimension`` one person counts in: one for a partition; for the others a bound
+    from the spec, never from the data (a bound read off the data would itself leak)."""
+    if dimension in PARTITIONS:
+        return 1
+    spec = vault.policy.spec
+    if dimension is StatisticsDimension.PURPOSE:
+        return max(1, len(spec.purposes))
+    if dimension is StatisticsDimension.REQUEST_TYPE:
+        return len(RequestType)
+    return CONSENT_LIMIT
+
+
+def _noisy(tally: Counter[tuple[str, ...]], sensitivity: int, epsilon: float) -> Counter[tuple[str, ...]]:
+    """Each count with discrete Laplace noise from OpenDP, scaled so that the table as a whole is
+    ``epsilon``-differentially private for one person's presence (sensitivity: how many cells a person is
+    in); negative results become 0."""
+    import opendp.prelude as dp  # noqa: PLC0415 - loaded only by a spec that asks for noise
+
+    dp.enable_features("contrib")
+    keys = sorted(tally)
+    if not keys:
+        return tally
+    space = dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int)
+    measurement = dp.m.make_laplace(*space, scale=sensitivity / epsilon)
+    released = measurement([tally[key] for key in keys])
+    return Counter({key: max(0, int(n)) for key, n in zip(keys, released, strict=True)})
+
+
+def _product(lists: Sequence[Sequence[str]]) -> Iterable[tuple[str, ...]]:
+    if not lists:
+        yield ()
+        return
+    for head in lists[0]:
+        for rest in _product(lists[1:]):
+            yield (head, *rest)
+
+
+def _suppress(tally: Counter[tuple[str, ...]], dims: tuple[str, ...], k: int) -> dict[tuple[str, ...], int]:
+    """Primary suppression (cells below ``k``), then complementary suppression until, in every line, the
+    suppressed cells hold none or at least ``k`` people (the smallest cell shown in the line goes next)."""
+    hidden = {combo for combo, n in tally.items() if n < k}
+    lines: list[list[tuple[str, ...]]] = []
+    if len(dims) == 1:
+        lines.append(list(tally))
+    else:
+        for axis in range(len(dims)):
+            groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+            for combo in tally:
+                groups.setdefault(combo[:axis] + combo[axis + 1 :], []).append(combo)
+            lines.extend(groups.values())
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            gone = sum(tally[c] for c in line if c in hidden)
+            if 0 < gone < k:
+                rest = sorted((c for c in line if c not in hidden), key=lambda c: (tally[c], c))
+                if rest:
+                    hidden.add(rest[0])
+                    changed = True
+                # With nothing left to hide, the whole line is already hidden: its sum reveals nothing shown.
+    return {combo: n for combo, n in tally.items() if combo not in hidden}
+
+
+def _cells(
+    vault: Vault, connection: Connection, dimension: StatisticsDimension, people: list[str]
+) -> dict[str, list[str]]:
+    """Each person's cells in one dimension (one for a partition; any number for the others)."""
+    if dimension in PARTITIONS:
+        return _generalised(vault, connection, dimension, people)
+    found: dict[str, set[str]] = {}
+    if dimension is StatisticsDimension.PURPOSE:
+        for subject, purposes in connection.execute(select(_values.c.subject_id, _values.c.purposes)):
+            found.setdefault(subject, set()).update(purposes)
+    elif dimension is StatisticsDimension.CONSENT_STATE:
+        for row in connection.execute(
+            select(_consents.c.subject_id, _consents.c.kind, _consents.c.scope, _consents.c.status)
+        ):
+            found.setdefault(row.subject_id, set()).add(f"{row.kind}:{row.scope}:{row.status}")
+    else:
+        for subject, kind in connection.execute(select(_requests.c.subject_id, _requests.c.type)):
+            found.setdefault(subject, set()).add(kind)
+    return {s: sorted(v) for s, v in found.items()}
+
+
+def _generalised(
+    vault: Vault, connection: Connection, dimension: StatisticsDimension, people: list[str]
+) -> dict[str, list[str]]:
+    policy = vault.policy
+    if dimension is StatisticsDimension.AGE_BAND:
+        sources = [
+            f
+            for f, t in policy.field_types.items()
+            if t is FieldType.ID_NUMBER
+            or (t is FieldType.DATE and "birth" in f)
+            or (t is FieldType.INTEGER and "age" in f)
+        ]
+    else:
+        sources = [f for f, t in policy.field_types.items() if t is FieldType.ADDRESS]
+    today = today_in_china(vault.now())
+    result: dict[str, list[str]] = {}
+    for start in range(0, len(people), BATCH):
+        chunk = people[start : start + BATCH]
+        opened = vault.open_fields_of(connection, chunk, sources) if sources else {}
+        for person in chunk:
+            result[person] = [_cell(dimension, policy.field_types, opened.get(person, {}), sources, today)]
+    return result
+
+
+def _cell(
+    dimension: StatisticsDimension, types: dict[str, FieldType], values: dict[str, str], sources: list[str], today: Any
+) -> str:
+    for field_id in sources:
+        value = values.get(field_id)
+        if value is None:
+            continue
+        if dimension is StatisticsDimension.CITY:
+            return city(value)
+        if types[field_id] is FieldType.INTEGER:
+            try:
+                return age_band(today.replace(year=today.year - int(value)), today)
+            except ValueError:
+                continue
+        born = birth_date(types[field_id], field_id, value)
+        if born is not None:
+            return age_band(born, today)
+    return UNKNOWN
