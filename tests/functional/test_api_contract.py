@@ -226,6 +226,15 @@ OPERATION_IDS = {
     ("POST", "/v1/staff/disclosures"): "request_disclosure",
     ("POST", "/v1/staff/disclosures/{disclosure_id}/decision"): "decide_disclosure",
     ("GET", "/v1/staff/disclosures"): "list_disclosures",
+    ("POST", "/v1/staff/incidents"): "record_incident",
+    ("GET", "/v1/staff/incidents"): "list_incidents",
+    ("GET", "/v1/staff/incidents/{incident_id}"): "show_incident",
+    ("PATCH", "/v1/staff/incidents/{incident_id}"): "complete_incident",
+    ("POST", "/v1/staff/incidents/{incident_id}/draft"): "draft_notice",
+    ("POST", "/v1/staff/incidents/{incident_id}/notify"): "notify_subjects",
+    ("POST", "/v1/staff/incidents/{incident_id}/report"): "regulator_report",
+    ("GET", "/v1/staff/anonymous-statistics"): "anonymous_statistics",
+    ("GET", "/v1/shutdown"): "shutdown_state",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 from pydantic import Field
 
+from yinsi.api.contract import errors
 from yinsi.api.deps import StaffDep, YinsiDep
 from yinsi.api.schemas import Body
 from yinsi.core.policy.vocabulary import Operation
@@ -47,7 +48,12 @@ class NotifyIn(Body):
     method: NoticeMethod = NoticeMethod.INDIVIDUAL
 
 
-@router.post("/v1/staff/incidents", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/v1/staff/incidents",
+    status_code=status.HTTP_201_CREATED,
+    operation_id="record_incident",
+    responses=errors("bad_request", "forbidden", "not_found"),
+)
 def record_incident(body: IncidentIn, member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     """Record a security incident; the affected subjects are chosen by the selection (fields, access, recipient)."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
@@ -64,33 +70,47 @@ def record_incident(body: IncidentIn, member: StaffDep, yinsi: YinsiDep) -> dict
     )
 
 
-@router.get("/v1/staff/incidents")
+@router.get("/v1/staff/incidents", operation_id="list_incidents", responses=errors("forbidden"))
 def list_incidents(member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
     return {"incidents": incidents.listing(yinsi.vault)}
 
 
-@router.get("/v1/staff/incidents/{incident_id}")
+@router.get(
+    "/v1/staff/incidents/{incident_id}", operation_id="show_incident", responses=errors("forbidden", "not_found")
+)
 def show_incident(incident_id: str, member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
     return incidents.show(yinsi.vault, incident_id)
 
 
-@router.patch("/v1/staff/incidents/{incident_id}")
+@router.patch(
+    "/v1/staff/incidents/{incident_id}",
+    operation_id="complete_incident",
+    responses=errors("bad_request", "forbidden", "not_found", "conflict"),
+)
 def complete_incident(incident_id: str, body: ContentsIn, member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     """Add or replace parts of the notice, until it is sent."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
     return incidents.complete(yinsi.vault, incident_id=incident_id, contents=body.contents, actor=member.actor)
 
 
-@router.post("/v1/staff/incidents/{incident_id}/draft")
+@router.post(
+    "/v1/staff/incidents/{incident_id}/draft",
+    operation_id="draft_notice",
+    responses=errors("bad_request", "forbidden", "not_found", "conflict"),
+)
 def draft_notice(incident_id: str, member: StaffDep, yinsi: YinsiDep) -> dict[str, str]:
     """The notice in zh-CN and en; refused (400) while a part the law or the policy requires is missing."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
     return incidents.draft(yinsi.vault, incident_id=incident_id, actor=member.actor)
 
 
-@router.post("/v1/staff/incidents/{incident_id}/notify")
+@router.post(
+    "/v1/staff/incidents/{incident_id}/notify",
+    operation_id="notify_subjects",
+    responses=errors("bad_request", "forbidden", "not_found", "conflict"),
+)
 def notify_subjects(incident_id: str, body: NotifyIn, member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     """Send the notice to each affected person through their channels, or publish it as an announcement."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
@@ -99,14 +119,20 @@ def notify_subjects(incident_id: str, body: NotifyIn, member: StaffDep, yinsi: Y
     )
 
 
-@router.post("/v1/staff/incidents/{incident_id}/report")
+@router.post(
+    "/v1/staff/incidents/{incident_id}/report",
+    operation_id="regulator_report",
+    responses=errors("forbidden", "not_found", "conflict"),
+)
 def regulator_report(incident_id: str, member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     """The report for the regulator, recorded on the incident."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
     return incidents.report(yinsi.vault, incident_id=incident_id, actor=member.actor)
 
 
-@router.get("/v1/staff/anonymous-statistics")
+@router.get(
+    "/v1/staff/anonymous-statistics", operation_id="anonymous_statistics", responses=errors("bad_request", "forbidden")
+)
 def anonymous_statistics(
     member: StaffDep,
     yinsi: YinsiDep,
@@ -117,7 +143,7 @@ def anonymous_statistics(
     return statistics.counts(yinsi.vault, dimensions=by, actor=member.actor).as_json()
 
 
-@router.get("/v1/shutdown")
+@router.get("/v1/shutdown", operation_id="shutdown_state")
 def shutdown_state(yinsi: YinsiDep) -> dict[str, Any]:
     """Whether the service is to stop: the date collection stops, or null."""
     return shutdown.state(yinsi.vault)
