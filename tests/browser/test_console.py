@@ -24,6 +24,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
+from tests.browser.conftest import check_accessibility, screenshot
 from tests.conftest import ROOT, Clock
 from tests.support.accounts import register
 from tests.support.serve import free_port
@@ -50,8 +51,6 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-AXE = Path(__file__).parent / "axe-4.11.0.min.js"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 860}
 PHONE_SIZE = {"width": 390, "height": 844}
 TIMEOUT_MS = 30_000
@@ -167,26 +166,6 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
         server.should_exit = True
         thread.join(timeout=30)
         yinsi.close()
-
-
-def check_accessibility(page: Page) -> None:
-    """axe-core on the page as it is: no serious or critical violation."""
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate(
-        """async () => {
-            const result = await axe.run(document, {resultTypes: ["violations"]});
-            return result.violations
-                .filter(v => v.impact === "serious" || v.impact === "critical")
-                .map(v => v.id + " (" + v.impact + "): " + v.nodes.map(n => n.target.join(" ")).join(", "));
-        }"""
-    )
-    assert found == [], f"{page.url}: {found}"
-
-
-def screenshot(page: Page, name: str) -> None:
-    """Kept in docs/screenshots/ for docs/console.md (the tests rewrite them on every run)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def log_in(page: Page, console: Console, username: str) -> None:

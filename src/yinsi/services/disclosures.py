@@ -215,16 +215,12 @@ def disclosures(
         query = query.where(_disclosures.c.subject_id == subject_id)
     if authority is not None:
         query = query.where(_disclosures.c.authority == authority)
-    with vault.unit() as uow:
-        vault.require_operation(uow, actor, Operation.VIEW_AUDIT, subject_id, event="disclosures-view-denied")
-        rows = uow.connection.execute(query).all()
-        uow.record(
-            AuditEvent(
-                "disclosures-viewed",
-                actor.id,
-                role=actor.role,
-                subject=subject_id,
-                details={"authority": authority, "count": len(rows)},
-            )
-        )
+    rows = vault.audited_look(
+        query,
+        actor=actor,
+        subject_id=subject_id,
+        event="disclosures-viewed",
+        denied_event="disclosures-view-denied",
+        details={"authority": authority},
+    )
     return [_of(r) for r in rows]

@@ -250,18 +250,14 @@ def records(
         query = query.where(_provisions.c.subject_id == subject_id)
     if recipient is not None:
         query = query.where(_provisions.c.recipient == recipient)
-    with vault.unit() as uow:
-        vault.require_operation(uow, actor, Operation.VIEW_AUDIT, subject_id, event="provisions-view-denied")
-        rows = uow.connection.execute(query).all()
-        uow.record(
-            AuditEvent(
-                "provisions-viewed",
-                actor.id,
-                role=actor.role,
-                subject=subject_id,
-                details={"recipient": recipient, "count": len(rows)},
-            )
-        )
+    rows = vault.audited_look(
+        query,
+        actor=actor,
+        subject_id=subject_id,
+        event="provisions-viewed",
+        denied_event="provisions-view-denied",
+        details={"recipient": recipient},
+    )
     return [
         ProvisionRecord(
             int(r.id), r.subject_id, r.recipient, r.purpose, list(r.fields), r.actor, r.at, dict(r.details or {})

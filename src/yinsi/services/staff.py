@@ -238,15 +238,8 @@ def disable(uow: UnitOfWork, vault: Vault, *, username: str) -> None:
         update(_staff).where(_staff.c.username == username, _staff.c.disabled_at.is_(None)).values(disabled_at=now)
     ).rowcount
     if not done:
-        raise BadRequest(
-            Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}."),
-            field="username",
-        )
-    uow.connection.execute(
-        update(_sessions)
-        .where(_sessions.c.username == username, _sessions.c.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
+        raise _no_such_staff(username)
+    _end_sessions(uow, username, now)
     uow.record(AuditEvent("staff-disabled", "system", role="system", details={"username": username}))
 
 
@@ -256,21 +249,14 @@ def reset_totp(uow: UnitOfWork, vault: Vault, *, username: str, issuer: str) -> 
         select(_staff.c.role).where(_staff.c.username == username, _staff.c.disabled_at.is_(None))
     ).first()
     if row is None:
-        raise BadRequest(
-            Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}."),
-            field="username",
-        )
+        raise _no_such_staff(username)
     seed = pyotp.random_base32()
     uow.connection.execute(
         update(_staff)
         .where(_staff.c.username == username)
         .values(sealed_totp=seal_with_secret(vault.keyring.secret("codes"), "totp", seed.encode()), last_totp_step=None)
     )
-    uow.connection.execute(
-        update(_sessions)
-        .where(_sessions.c.username == username, _sessions.c.revoked_at.is_(None))
-        .values(revoked_at=vault.now())
-    )
+    _end_sessions(uow, username, vault.now())
     uow.record(AuditEvent("staff-totp-reset", "system", role="system", details={"username": username}))
     return NewStaff(username, row.role, seed, pyotp.TOTP(seed).provisioning_uri(name=username, issuer_name=issuer))
 
@@ -287,13 +273,21 @@ def reset_password(uow: UnitOfWork, vault: Vault, *, username: str, password: st
         .values(password_hash=hash_password(password))
     ).rowcount
     if not done:
-        raise BadRequest(
-            Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}."),
-            field="username",
-        )
+        raise _no_such_staff(username)
+    _end_sessions(uow, username, vault.now())
+    uow.record(AuditEvent("staff-password-reset", "system", role="system", details={"username": username}))
+
+
+def _no_such_staff(username: str) -> BadRequest:
+    return BadRequest(
+        Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}."), field="username"
+    )
+
+
+def _end_sessions(uow: UnitOfWork, username: str, now: datetime) -> None:
+    """A member of staff whose credentials changed (or who left) is logged out everywhere at once."""
     uow.connection.execute(
         update(_sessions)
         .where(_sessions.c.username == username, _sessions.c.revoked_at.is_(None))
-        .values(revoked_at=vault.now())
+        .values(revoked_at=now)
     )
-    uow.record(AuditEvent("staff-password-reset", "system", role="system", details={"username": username}))

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Executable
 
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
@@ -116,6 +116,32 @@ class Vault:
 
     def subject_status(self, connection: Connection, subject_id: str, *, lock: bool = False) -> str:
         return rows.subject_status(connection, subject_id, lock=lock)
+
+    def audited_look(
+        self,
+        query: Executable,
+        *,
+        actor: Actor,
+        subject_id: str | None,
+        event: str,
+        denied_event: str,
+        details: Mapping[str, object],
+    ) -> list[Any]:
+        """The rows of ``query`` for a role that may view the audit (records of provisions, disclosures...):
+        refused and audited otherwise, and the look itself audited as ``event`` with the count."""
+        with self.unit() as uow:
+            self.require_operation(uow, actor, Operation.VIEW_AUDIT, subject_id, event=denied_event)
+            rows = list(uow.connection.execute(query).all())
+            uow.record(
+                AuditEvent(
+                    event,
+                    actor.id,
+                    role=actor.role,
+                    subject=subject_id,
+                    details={**details, "count": len(rows)},
+                )
+            )
+        return rows
 
     # ------------------------------------------------------------------ write
 
