@@ -27,7 +27,7 @@ from yinsi.adapters.notify.console import ConsoleMessageSender, open_outbox_mess
 from yinsi.adapters.notify.logins import CHANNEL as LOGIN_RELEASE_CHANNEL
 from yinsi.adapters.notify.logins import MessageLoginReleaser
 from yinsi.adapters.notify.smtp import SmtpMessageSender
-from yinsi.adapters.notify.webhook import WebhookMessageSender
+from yinsi.adapters.notify.webhook import AddressedWebhookSender, WebhookMessageSender
 from yinsi.config import Settings, StartupError
 from yinsi.core.i18n import Msg
 from yinsi.core.periodic import Periodic
@@ -290,6 +290,9 @@ def notifier_for(settings: Settings, outbox: DbOutbox, keyring: KeyRing, clock: 
     secret = settings.webhook_secret.encode() if settings.webhook_secret else None
     if settings.sms_webhook_url:
         senders["sms"] = WebhookMessageSender(settings.sms_webhook_url, secret=secret)
+    if settings.recipient_webhooks:
+        # Each notice goes to the recipient's own https:// deletion channel; any other channel to the outbox.
+        senders["recipient"] = AddressedWebhookSender(console, secret=secret)
     if settings.push_webhook_url:
         senders["push"] = WebhookMessageSender(settings.push_webhook_url, secret=secret)
     if settings.login_release_webhook_url:

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     login_release_webhook_url: str | None = Field(
         default=None, description="Gateway that releases third-party logins (WeChat, Weibo, QQ) of cancelled accounts."
     )
+    recipient_webhooks: bool = Field(
+        default=False,
+        description="Deliver recipients' deletion and correction notices to the https:// deletion_channel the spec "
+        "names for each (otherwise they wait in the console outbox for the operator to pass on).",
+    )
     webhook_secret: str | None = Field(
         default=None, repr=False, description="HMAC key for X-Yinsi-Signature on webhooks."
     )

@@ -25,11 +25,13 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.conftest import ROOT
 from yinsi.adapters.notify.console import ConsoleMessageSender, MemoryOutbox, open_outbox_message
 from yinsi.adapters.notify.smtp import SmtpMessageSender
 from yinsi.adapters.notify.webhook import WebhookMessageSender
@@ -619,3 +621,46 @@ def test_a_broken_sender_neither_raises_after_the_commit_nor_logs_what_it_held(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "the sender for channel sms failed (ValueError)" in logged
     assert not leaks(logged)
+
+
+def test_recipient_notices_go_to_the_recipients_own_channel_when_switched_on(tmp_path: Path) -> None:
+    """YINSI_RECIPIENT_WEBHOOKS: each notice to the https:// channel the spec names; anything else to the outbox."""
+    from yinsi.adapters.notify.webhook import AddressedWebhookSender
+    from yinsi.bootstrap import notifier_for, open_yinsi
+    from yinsi.config import Settings
+
+    got: list[bytes] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            got.append(self.rfile.read(int(self.headers["content-length"])))
+            self.send_response(204)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/delete"
+        settings = Settings(data_dir=tmp_path, policy_path=ROOT / "tests" / "fixtures" / "clinic.yaml")
+        with open_yinsi(settings) as yinsi:
+            off = notifier_for(settings, yinsi.outbox, yinsi.keyring, yinsi.now)
+            assert not isinstance(off.sender_for("recipient"), AddressedWebhookSender)
+            on_settings = settings.model_copy(update={"recipient_webhooks": True})
+            on = notifier_for(on_settings, yinsi.outbox, yinsi.keyring, yinsi.now)
+            sender = on.sender_for("recipient")
+            assert isinstance(sender, AddressedWebhookSender)
+            sender.send(Message(channel="recipient", to=url, subject="删除", body="subject 0123", tags={}))
+            assert len(got) == 1
+            assert b"subject 0123" in got[0]
+            sender.send(Message(channel="recipient", to="dpo@partner.example", subject="删除", body="x", tags={}))
+            assert len(got) == 1  # not a URL: kept in the outbox for the operator to pass on
+            assert yinsi.outbox.latest(1, "recipient")
+            on.close()
+            off.close()
+    finally:
+        server.shutdown()
+        server.server_close()
