@@ -188,14 +188,13 @@ def test_seed_001_network_logs_go_after_six_months(
     writes them yet, so yinsi's own system actor records one here, as the platform would."""
     seed = open_yinsi(backend.settings, migrate=False, policy=appointments_policy, now=clock)
     try:
-        subject = seed.vault.create_subject(actor=Actor.system(), check_access=False)
-        seed.vault.write(
+        subject = seed.vault.create_subject_as_system(actor=Actor.system())
+        seed.vault.write_as_system(
             actor=Actor.system(),
             subject_id=subject,
             purpose="network_logs",
             values={"ip_address": "198.51.100.20"},
             source="gateway",
-            check_access=False,
         )
         clock.advance(days=181)
         assert retention.sweep(seed.vault).total == 0
