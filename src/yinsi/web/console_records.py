@@ -116,6 +116,12 @@ def _contents(form: Any) -> dict[str, dict[str, str]]:
     return found
 
 
+def _required(request: Request) -> tuple[str, ...]:
+    """The notice's parts the law requires, and the remedies too where the policy promises them."""
+    promised = {c.value for c in yinsi_of(request).policy.current().spec.incidents.notice_contents}
+    return (*REQUIRED, "remedies") if "remedies" in promised else REQUIRED
+
+
 def _incident_form(request: Request, member: StaffMember, *, problem: str | None = None, **kept: Any) -> HTMLResponse:
     spec = yinsi_of(request).policy.current().spec
     context = {
@@ -123,7 +129,7 @@ def _incident_form(request: Request, member: StaffMember, *, problem: str | None
         "recipients": [(rid, r.name) for rid, r in spec.recipients.items()],
         "kinds": [k.value for k in IncidentKind],
         "parts": PARTS,
-        "required": REQUIRED,
+        "required": _required(request),
         "problem": problem,
         "kept": kept,
     }
@@ -194,7 +200,7 @@ async def _incident_page(
         "field_labels": {f: d.label for f, d in spec.fields.items()},
         "recipient_name": recipient.name if recipient is not None else None,
         "parts": PARTS,
-        "required": REQUIRED,
+        "required": _required(request),
         "methods": [m.value for m in NoticeMethod],
         **extra,
     }

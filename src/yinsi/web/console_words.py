@@ -411,6 +411,8 @@ CONSOLE_WORDS: dict[str, tuple[str, str]] = {
     "more": ("更早的", "Older"),
     "event_title": ("事件 {id}", "Event {id}"),
     "people_told": ("通知个人", "People told"),
+    "what_happened": ("事件概况", "The incident"),
+    "sel_everyone": ("持有所涉信息的所有人", "Everyone holding the PI concerned"),
     "nms_individual": ("逐一通知", "each person"),
     "nms_announcement": ("公告", "announcement"),
     "operator": ("个人信息处理者", "Operator"),
