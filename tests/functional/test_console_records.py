@@ -364,3 +364,43 @@ def test_webhook_deliveries_with_their_attempts_and_a_replay(
     assert audited["details"]["event"] == world["event"]
     assert PHONE not in officer.get("/console/webhooks").text
     assert officer.get("/console/webhooks/no-such-event").status_code == 404
+
+
+def test_an_incident_chosen_by_an_access_window_and_an_actor(officer: TestClient, world: dict[str, Any]) -> None:
+    csrf = csrf_of(officer.get("/console/incidents/new").text)
+    recorded = officer.post(
+        "/console/incidents",
+        data={
+            "csrf": csrf,
+            "kind": "tamper",
+            "discovered_at": "2026-12-02T08:00",
+            "occurred_at": "2026-12-01T23:00",
+            "fields": ["mobile", "name"],
+            "accessed_from": "2026-12-01T00:00",
+            "accessed_to": "2026-12-02T00:00",
+            "accessed_by": "key:0123abcd",
+        },
+    )
+    assert recorded.status_code == 303, recorded.text
+    page = officer.get(recorded.headers["location"]).text
+    assert "篡改" in page
+    assert "可能发生（正在核实）" in page  # not ticked as confirmed
+    assert "key:0123abcd" in page
+    assert "2026-12-01 00:00" in page
+    assert re.search(r"2026-12-01 23:00</time> · 事件发生", page)
+    assert re.search(r"<dt>受影响人数</dt><dd>0</dd>", page)  # no read by that key in the window
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW"])
+def test_the_record_pages_in_each_language(officer: TestClient, world: dict[str, Any], lang: str) -> None:
+    expected = {
+        "en": ("Compliance report", "Recipients and provisions", "Security incidents", "Webhook deliveries"),
+        "zh-TW": ("合規報告", "接收方與提供記錄", "安全事件", "Webhook 投遞"),
+    }[lang]
+    for path, heading in zip(("compliance", "recipients", "incidents", "webhooks"), expected, strict=True):
+        page = officer.get(f"/console/{path}?lang={lang}")
+        assert page.status_code == 200, path
+        assert page.headers["content-language"] == lang
+        assert f"<h1>{heading}</h1>" in page.text, path
+    for path in (f"/console/incidents/{world['incident']}", f"/console/webhooks/{world['event']}"):
+        assert officer.get(path).status_code == 200
