@@ -140,7 +140,12 @@ class Yinsi:
         """The privacy officer's console (its pages call it); it makes this process follow a version it
         publishes at once."""
         return Console(
-            self.vault, self.rights, self.notifier, refresh=self.policy.sync.refresh if self.policy.sync else None
+            self.vault,
+            self.rights,
+            self.notifier,
+            refresh=self.policy.sync.refresh if self.policy.sync else None,
+            settings=self.settings,
+            events=self.events,
         )
 
     def follow(self) -> None:

@@ -320,3 +320,70 @@ def test_every_console_page_passes_axe(desk: Page, phone: Page, console: Console
     expect(desk.get_by_role("status")).to_contain_text("已发布 2099-01")
     check_accessibility(desk)
     screenshot(desk, "console-policy")
+
+
+def test_the_record_pages_pass_axe(desk: Page, phone: Page, console: Console) -> None:
+    """The compliance report, recipients and provisions, an incident from its record to its drafted notice, and
+    the webhook deliveries: axe on a desktop and a phone, photographed at a phone's size for the docs."""
+    log_in(desk, console, "dpo.li")
+    base = console.base
+    # An incident, recorded through the form: affected people chosen by the field concerned.
+    desk.goto(f"{base}/console/incidents")
+    check_accessibility(desk)
+    desk.get_by_role("link", name="记录安全事件").click()
+    check_accessibility(desk)
+    desk.get_by_label("事件类型").select_option("leak")
+    desk.get_by_label("发现时间").fill("2026-12-01T09:30")
+    desk.get_by_label("手机号码").check()
+    parts = {
+        "situation_and_impact": ("预约系统的导出文件被误发到外部邮箱", "An export of bookings was e-mailed outside"),
+        "cause": ("员工误操作", "A member of staff's mistake"),
+        "measures_taken": ("已要求对方删除并确认", "The recipient was asked to delete it, and confirmed"),
+        "self_protection_advice": ("警惕冒充本机构的电话和短信", "Beware of calls and texts pretending to be us"),
+        "remedies": ("可致电客服了解详情", "Call us to learn more"),
+    }
+    for part, (zh, en) in parts.items():
+        desk.locator(f'[name="{part}.zh-CN"]').fill(zh)
+        desk.locator(f'[name="{part}.en"]').fill(en)
+    desk.get_by_role("button", name="记录安全事件").click()
+    expect(desk.get_by_role("heading", name="时间线")).to_be_visible()
+    check_accessibility(desk)
+    desk.get_by_role("button", name="起草通知").click()
+    expect(desk.locator("p.wrote").first).to_contain_text("预约系统的导出文件")
+    check_accessibility(desk)
+    incident = desk.url.split("#")[0]
+
+    log_in(phone, console, "dpo.wang")
+    for page, size in ((desk, "desktop"), (phone, "phone")):
+        page.goto(f"{base}/console/compliance")
+        expect(page.get_by_role("heading", name="合规报告")).to_be_visible()
+        expect(page.locator(".findings li").first).to_be_visible()
+        check_accessibility(page)
+        if size == "phone":  # the failures first, as the officer reads it (the whole report is long)
+            page.get_by_role("link", name=re.compile("不符合")).click()
+            expect(page.locator(".findings li").first).to_contain_text("不符合")
+            check_accessibility(page)
+            screenshot(page, "console-compliance-phone")
+        page.goto(f"{base}/console/recipients")
+        expect(page.get_by_role("heading", name=re.compile("依法要求提供信息的政府机关"))).to_be_visible()
+        check_accessibility(page)
+        if size == "phone":
+            screenshot(page, "console-recipients-phone")
+        page.goto(f"{base}/console/provisions?recipient=public_interest")
+        expect(page.get_by_role("status")).to_contain_text("共 0 条记录")
+        check_accessibility(page)
+        page.goto(incident)
+        expect(page.get_by_role("heading", name="通知草稿")).to_be_visible()
+        check_accessibility(page)
+        if size == "phone":
+            screenshot(page, "console-incident-phone")
+        page.goto(f"{base}/console/webhooks")
+        expect(page.get_by_text("没有配置事件接收地址")).to_be_visible()
+        check_accessibility(page)
+        if size == "phone":
+            screenshot(page, "console-webhooks-phone")
+        page.locator("main li.card a").first.click()
+        expect(page.get_by_role("heading", name="投递尝试")).to_be_visible()
+        check_accessibility(page)
+        if size == "phone":
+            screenshot(page, "console-webhook-phone")

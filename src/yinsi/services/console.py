@@ -15,28 +15,32 @@ through the vault's own read, for a purpose the member's role has, and then alwa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
 from yinsi.adapters.db.rows import ConsentEntryRow, ConsentStateRow, PolicyVersionRow, StaffRow, table_of
+from yinsi.config import Settings
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
 from yinsi.core.masking import mask
+from yinsi.core.pages import Page
 from yinsi.core.policy.diff import PolicyDiff, diff_policies
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import SYSTEM_REASONS, RequestType, State
 from yinsi.core.validation import InvalidValue
-from yinsi.services import announcements, policies, staff
+from yinsi.services import announcements, compliance, entrustments, incidents, policies, provisions, staff
 from yinsi.services.audit import AuditEvent, VerifyResult
+from yinsi.services.incidents import IncidentKind, NoticeMethod, Selection
 from yinsi.services.notifier import Notifier
 from yinsi.services.rights import Filing, RequestView, Rights
 from yinsi.services.rights.base import GROUND_NAMES
 from yinsi.services.staff import StaffMember
 from yinsi.services.vault import InvalidInput, Vault
+from yinsi.services.webhooks import AttemptView, EventDelivery, EventView
 
 _staff = table_of(StaffRow)
 _consent_state = table_of(ConsentStateRow)
@@ -105,14 +109,35 @@ class Preview:
     taken: bool  # the version label was published already
 
 
+@dataclass(frozen=True, slots=True)
+class RecipientsOverview:
+    """The spec's recipients as plain data (whether the law or the policy asks a separate consent included),
+    and every ended entrustment with the state of the deletion demand and its confirmation."""
+
+    recipients: list[dict[str, Any]]
+    endings: list[entrustments.Ending]
+
+
+NO_EVENTS = Msg("这个服务器没有启用事件投递。", "Event delivery is not set up on this server.")
+
+
 class Console:
     def __init__(
-        self, vault: Vault, rights: Rights, notifier: Notifier, refresh: Callable[[], object] | None = None
+        self,
+        vault: Vault,
+        rights: Rights,
+        notifier: Notifier,
+        refresh: Callable[[], object] | None = None,
+        *,
+        settings: Settings | None = None,
+        events: EventDelivery | None = None,
     ) -> None:
         self.vault = vault
         self.rights = rights
         self.notifier = notifier
         self.refresh = refresh  # makes this process follow a newly published version at once
+        self.settings = settings  # the compliance report checks the store's files as configured
+        self.events = events
 
     # ------------------------------------------------------------------ who is acting
 
@@ -416,3 +441,136 @@ class Console:
         if done.announcement_id is not None:
             announcements.deliver(self.vault, self.notifier, done.announcement_id)
         return done
+
+    # ------------------------------------------------------------------ the compliance report
+
+    def compliance_report(self, *, member: StaffMember) -> dict[str, Any] | None:
+        """The report of ``yinsi check`` for this store (the spec in force and the running system), as plain
+        data; None before any version is published. Looking at it is recorded, as a view of the audit is."""
+        self.require(member, Operation.VIEW_AUDIT)
+        if self.settings is None:
+            raise BadRequest(Msg("这个工作台没有配置数据存储。", "This console has no store configured."))
+        report = compliance.store_report(self.settings, self.vault.engine, self.vault.audit, self.vault.now())
+        shown = report.to_dict() if report is not None else None
+        with self.vault.unit() as uow:
+            uow.record(
+                AuditEvent(
+                    "compliance-report-viewed",
+                    member.actor.id,
+                    role=member.role,
+                    details={"counts": shown["counts"] if shown is not None else None},
+                )
+            )
+        return shown
+
+    # ------------------------------------------------------------------ recipients and provisions
+
+    def recipients(self, *, member: StaffMember) -> RecipientsOverview:
+        """Who PI goes to under the spec in force, and the entrustments that ended."""
+        self.require(member, Operation.VIEW_AUDIT)
+        policy = self.vault.policy
+        shown = [
+            {
+                "id": rid,
+                "kind": r.kind.value,
+                "name": {"zh-CN": r.name.get("zh-CN"), "en": r.name.get("en")},
+                "fields": list(r.fields),
+                "purposes": list(r.purposes),
+                "uses": {u: {"zh-CN": t.get("zh-CN"), "en": t.get("en")} for u, t in r.uses.items()},
+                "region": r.region,
+                "agreement": r.agreement,
+                "deidentify": {f: d.value for f, d in r.deidentify.items()},
+                "deidentified": r.deidentified,
+                "transfer_mechanism": r.transfer_mechanism.value if r.transfer_mechanism is not None else None,
+                "separate_consent": rid in policy.separate_recipients,
+                "delete_on_end": r.delete_on_end,
+            }
+            for rid, r in policy.spec.recipients.items()
+        ]
+        return RecipientsOverview(shown, entrustments.endings(self.vault))
+
+    def provision_records(
+        self, *, member: StaffMember, subject: str | None = None, recipient: str | None = None
+    ) -> list[provisions.ProvisionRecord]:
+        """The provisions to one recipient or about one person, newest first (fields named, never values);
+        the look is audited by the vault."""
+        self.require(member, Operation.VIEW_AUDIT)
+        return provisions.records(
+            self.vault, actor=member.actor, subject_id=subject or None, recipient=recipient or None
+        )
+
+    # ------------------------------------------------------------------ security incidents
+
+    def incidents(self, *, member: StaffMember) -> list[dict[str, Any]]:
+        self.require(member, Operation.MANAGE_INCIDENTS)
+        return incidents.listing(self.vault)
+
+    def incident(self, *, member: StaffMember, incident_id: str) -> dict[str, Any]:
+        self.require(member, Operation.MANAGE_INCIDENTS)
+        return incidents.show(self.vault, incident_id)
+
+    def record_incident(
+        self,
+        *,
+        member: StaffMember,
+        kind: IncidentKind,
+        confirmed: bool,
+        discovered_at: datetime,
+        occurred_at: datetime | None,
+        selection: Selection,
+        contents: Mapping[str, Mapping[str, str]],
+    ) -> dict[str, Any]:
+        """Records an incident and the people its selection finds (as the staff API does)."""
+        self.require(member, Operation.MANAGE_INCIDENTS)
+        return incidents.record(
+            self.vault,
+            kind=kind,
+            confirmed=confirmed,
+            discovered_at=discovered_at,
+            occurred_at=occurred_at,
+            selection=selection,
+            contents=contents,
+            actor=member.actor,
+        )
+
+    def complete_incident(
+        self, *, member: StaffMember, incident_id: str, contents: Mapping[str, Mapping[str, str]]
+    ) -> dict[str, Any]:
+        self.require(member, Operation.MANAGE_INCIDENTS)
+        return incidents.complete(self.vault, incident_id=incident_id, contents=contents, actor=member.actor)
+
+    def draft_notice(self, *, member: StaffMember, incident_id: str) -> dict[str, str]:
+        self.require(member, Operation.MANAGE_INCIDENTS)
+        return incidents.draft(self.vault, incident_id=incident_id, actor=member.actor)
+
+    def notify_incident(self, *, member: StaffMember, incident_id: str, method: NoticeMethod) -> dict[str, Any]:
+        self.require(member, Operation.MANAGE_INCIDENTS)
+        return incidents.notify(self.vault, self.notifier, incident_id=incident_id, method=method, actor=member.actor)
+
+    def report_incident(self, *, member: StaffMember, incident_id: str) -> dict[str, Any]:
+        self.require(member, Operation.MANAGE_INCIDENTS)
+        return incidents.report(self.vault, incident_id=incident_id, actor=member.actor)
+
+    # ------------------------------------------------------------------ webhook deliveries
+
+    def _events(self) -> EventDelivery:
+        if self.events is None:
+            raise BadRequest(NO_EVENTS)
+        return self.events
+
+    def webhook_events(
+        self, *, member: StaffMember, state: str | None = None, limit: int = 50, cursor: str | None = None
+    ) -> tuple[bool, Page[EventView]]:
+        """Whether an endpoint is configured, and the events newest first (pending, delivered, failed)."""
+        self.require(member, Operation.VIEW_AUDIT)
+        events = self._events()
+        return events.configured, events.page(state=state, limit=limit, cursor=cursor)
+
+    def webhook_event(self, *, member: StaffMember, event_id: str) -> tuple[EventView, list[AttemptView]]:
+        self.require(member, Operation.VIEW_AUDIT)
+        return self._events().get(event_id)
+
+    def replay_webhook(self, *, member: StaffMember, event_id: str) -> EventView:
+        """Sends a delivered or failed event again at the next round; the service audits it."""
+        self.require(member, Operation.VIEW_AUDIT)
+        return self._events().replay(event_id, actor=member.actor.id, role=member.role)

@@ -55,6 +55,10 @@ PAGE_OPERATION = {  # the operation each page needs; the navigation shows only w
     "people": Operation.VIEW_REQUESTS,
     "statistics": Operation.VIEW_REQUESTS,
     "audit": Operation.VIEW_AUDIT,
+    "compliance": Operation.VIEW_AUDIT,
+    "recipients": Operation.VIEW_AUDIT,
+    "incidents": Operation.MANAGE_INCIDENTS,
+    "webhooks": Operation.VIEW_AUDIT,
     "policy": Operation.PUBLISH_POLICY,
 }
 PROBLEMS = {
@@ -665,7 +669,10 @@ async def _csrf_failed(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """The console's routes, its stylesheet, and what its pages answer without a session or the right."""
+    from yinsi.web import console_records  # noqa: PLC0415 - its pages build on this module's
+
     app.include_router(router)
+    app.include_router(console_records.router)
     app.mount("/console/static", StaticFiles(directory=HERE / "static"), name="console-static")
     app.add_exception_handler(StaffLoginNeeded, _login_needed)
     app.add_exception_handler(NotAllowed, _not_allowed)
