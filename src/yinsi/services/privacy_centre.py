@@ -26,8 +26,8 @@ from yinsi.core.policy.login import LoginMethod, login_scheme
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import CookieCategory
 from yinsi.core.requests import RequestType
-from yinsi.services import consent, minors, self_service
-from yinsi.services.accounts import PASSWORD_MIN, AccessEntry, Accounts, PasswordRefused
+from yinsi.services import consent, handover, minors, self_service
+from yinsi.services.accounts import PASSWORD_MIN, AccessEntry, Accounts, Login, PasswordRefused
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent import Action, ConsentAct, ConsentEntry, Kind
 from yinsi.services.consent_state import POLICY_SCOPE
@@ -299,6 +299,14 @@ class PrivacyCentre:
 
     def set_password(self, *, subject: str, password: str) -> None:
         self.accounts.set_password(subject=subject, password=password)
+
+    def handover_code(self, *, subject: str) -> handover.Handover:
+        """A one-time code the app hands to its web view to open the centre (see services.handover)."""
+        return handover.issue(self.accounts, subject=subject)
+
+    def redeem_handover(self, *, code: str, client: str) -> Login:
+        """The centre's own new session for a hand-over code; refuses an unknown, used or expired one."""
+        return handover.redeem(self.accounts, code=code, client=client)
 
     # ------------------------------------------------------------------ guardians and wards
 

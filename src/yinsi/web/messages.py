@@ -175,7 +175,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "test_identifier": ("测试账号 ID", "Test account id"),
     "agree_and_login": ("同意并登录", "Agree and log in"),
-    "handover_failed": ("登录已失效，请重新登录。", "Your session has expired or ended; please log in again."),
+    "handover_failed": (
+        "无法从应用打开隐私中心，请登录。",
+        "The privacy centre could not be opened from the app; please log in.",
+    ),
     "not_found": ("页面不存在。", "This page does not exist."),
     "csrf_failed": (
         "表单已过期或来源不明，请返回刷新后重试。",
