@@ -109,6 +109,13 @@ def test_the_app_session_itself_no_longer_opens_the_centre(yinsi: Yinsi) -> None
     _refused(view.post("/me/handover", data={"code": app_token, "next": "/me"}))
     assert view.get(f"/me?code={app_token}").status_code == 303  # nothing in a URL is a session either
     assert view.get("/me").headers["location"].startswith("/me/login")
+    # A code in a URL is never read: the GET lands on the login page, and the code is not used up by it.
+    code = _code(api, {"Authorization": f"Bearer {app_token}"})
+    got = view.get(f"/me/handover?code={code}")
+    assert got.status_code == 303
+    assert got.headers["location"] == "/me/login"
+    assert SESSION_COOKIE not in got.headers.get("set-cookie", "")
+    assert view.post("/me/handover", data={"code": code}).status_code == 303
 
 
 @pytest.mark.db

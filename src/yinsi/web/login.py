@@ -24,7 +24,7 @@ from yinsi.services.accounts import PolicyAcceptanceRequired
 from yinsi.services.consent import Action, ConsentAct, Kind
 from yinsi.services.consent_state import POLICY_SCOPE
 from yinsi.web import third_party
-from yinsi.web.messages import local, word
+from yinsi.web.messages import LANGS, local, word
 from yinsi.web.pages import (
     SESSION_COOKIE,
     call,
@@ -313,6 +313,14 @@ async def handover(request: Request) -> Response:
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@router.get("/handover")
+async def handover_get(request: Request) -> Response:
+    """Never redeems anything (a code must not be in a URL): a reload or a language link of the refusal page
+    lands on the login page."""
+    lang = request.query_params.get("lang")
+    return redirect(f"/me/login?lang={lang}" if lang in LANGS else "/me/login")
 
 
 @router.post("/logout")
