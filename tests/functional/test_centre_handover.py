@@ -8,6 +8,8 @@ and the centre's session is a new one, so ending either session leaves the other
 from __future__ import annotations
 
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -21,6 +23,7 @@ from yinsi.adapters.db.rows import AuditEventRow, HandoverCodeRow, table_of
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
 from yinsi.services import rate_limits
+from yinsi.services.handover import HandoverRefused
 from yinsi.web.pages import SESSION_COOKIE
 
 
@@ -201,3 +204,25 @@ def test_issuing_codes_is_limited_per_person(yinsi: Yinsi) -> None:
     refused = api.post("/v1/me/handover", headers=app_session)
     assert refused.status_code == 429
     assert refused.json()["code"] == "rate_limited"
+
+
+@pytest.mark.db
+def test_two_web_views_racing_with_one_code_get_one_session(yinsi: Yinsi) -> None:
+    api = _browser(yinsi)
+    subject = yinsi.accounts.authenticate(register(api, yinsi, ALICE)["Authorization"].removeprefix("Bearer "))
+    for _ in range(3):
+        code = yinsi.centre.handover_code(subject=subject).code
+        barrier = threading.Barrier(2)
+
+        def redeem(code: str = code, barrier: threading.Barrier = barrier) -> str:
+            barrier.wait()
+            try:
+                return yinsi.centre.redeem_handover(code=code, client="203.0.113.9").token
+            except HandoverRefused:
+                return "refused"
+
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda _: redeem(), range(2)))
+        assert answers.count("refused") == 1
+        (token,) = (a for a in answers if a != "refused")
+        assert yinsi.accounts.authenticate(token) == subject
