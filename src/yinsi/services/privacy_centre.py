@@ -34,7 +34,7 @@ from yinsi.services.consent_state import POLICY_SCOPE
 from yinsi.services.notifier import Notifier
 from yinsi.services.passwords import verify_password
 from yinsi.services.rights import RequestView, Rights
-from yinsi.services.vault import Actor, InvalidInput, Vault
+from yinsi.services.vault import Actor, InvalidInput, StoredValue, Vault
 
 _versions = table_of(PolicyVersionRow)
 _accounts = table_of(AccountRow)
@@ -206,7 +206,6 @@ class PrivacyCentre:
 
     def my_data(self, *, subject: str) -> list[DataItem]:
         """Every value held about me, masked; the read is audited like any other."""
-        policy = self.vault.policy
         with self.vault.reading() as unit:
             stored = self.vault.stored_values(unit.connection, subject)
             unit.record(
@@ -218,6 +217,27 @@ class PrivacyCentre:
                     returned={s.field: "masked" for s in stored},
                 )
             )
+        return self._items(stored)
+
+    def ward_data(self, *, guardian: str, ward: str) -> list[DataItem]:
+        """A minor's values, masked, for their linked guardian, who may correct and delete them from the
+        ward's page (only where the spec lets guardians see them); audited as shown to the guardian."""
+        with self.vault.reading() as unit:
+            minors.require_guardian_of(unit.connection, guardian, ward, self.vault.policy, "access")
+            stored = self.vault.stored_values(unit.connection, ward)
+            unit.record(
+                AuditEvent(
+                    "pi-shown-to-guardian",
+                    f"subject:{guardian}",
+                    role="guardian",
+                    subject=ward,
+                    returned={s.field: "masked" for s in stored},
+                )
+            )
+        return self._items(stored)
+
+    def _items(self, stored: list[StoredValue]) -> list[DataItem]:
+        policy = self.vault.policy
         return [
             DataItem(
                 s.field,

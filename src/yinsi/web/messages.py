@@ -167,6 +167,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "nk_delete": ("删除逝者的个人信息", "Delete it"),
     "statement": ("说明您的合法、正当利益", "Your lawful and legitimate interest"),
     "done": ("已完成。", "Done."),
+    "ward_data": ("被监护人的个人信息", "The ward's personal information"),
+    "ward_data_note": (
+        "作为已关联的监护人，您可以更正、补充或删除被监护人的个人信息；法律要求保存的信息不能删除。",
+        "As the linked guardian you may correct, supplement or delete the ward's personal information; what the "
+        "law requires to be kept cannot be deleted.",
+    ),
+    "ward_no_data": ("目前没有被监护人的个人信息。", "We hold no personal information about the ward now."),
+    "correct_it": ("更正", "Correct"),
+    "delete_it": ("删除", "Delete"),
+    "confirm_delete": ("确认删除这一项", "Yes, delete this item"),
     "error_title": ("出错了", "Something went wrong"),
     "provider_failed": ("第三方登录未完成，请重试。", "The third-party login did not complete; please try again."),
     "test_provider_note": (
