@@ -76,6 +76,7 @@ def test_the_web_view_gets_a_session_of_its_own_from_a_one_time_code(yinsi: Yins
     assert centre_token != app_token  # a session of its own, not the app's
     assert yinsi.accounts.authenticate(centre_token) == yinsi.accounts.authenticate(app_token)
     assert view.get("/me/data").status_code == 200
+    assert "从应用打开" in view.get("/me/access-log").text  # the access log says how this session began
 
     # Single use: the same code again, from anywhere, gets the login page and no session.
     _refused(_browser(yinsi).post("/me/handover", data={"code": code}))

@@ -136,6 +136,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "m_password": ("密码", "Password"),
     "m_password_code": ("密码和短信验证码", "Password and SMS code"),
     "m_third_party": ("第三方账号", "Third-party account"),
+    "m_handover": ("从应用打开", "Opened from the app"),
     "guardians": ("监护人与被监护人", "Guardians and wards"),
     "guardian_note": (
         "未满 14 周岁的用户需要监护人同意。请填写监护人的手机号，监护人将收到确认验证码。",
