@@ -14,12 +14,13 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Centre, check_accessibility, screenshot, serve_centre
 from tests.conftest import ROOT
-from tests.support.accounts import last_code
+from tests.support.accounts import acceptance, last_code
 from yinsi.services import policies
 from yinsi.web.demo import DEMO_ID_NUMBER, DEMO_PHONE
 
@@ -152,6 +153,38 @@ def test_a_third_party_login_opens_an_account_and_logs_in_again(page: Page, cent
         expect(page).to_have_url(re.compile(r"/me/login$"))
     page.goto(f"{centre.base}/me/login/with/wechat/callback?code=wx-openid-42.forged&state=x")
     expect(page.get_by_role("alert")).to_contain_text("第三方登录未完成")
+
+
+def test_the_app_opens_the_centre_in_its_web_view_with_a_one_time_code(page: Page, centre: Centre) -> None:
+    """The app's web view posts a hand-over code (as Android's postUrl would) and lands on a clean URL with a
+    session of its own: logging out there leaves the app's session alone, and the code works only once."""
+    phone = "13912345677"
+    with httpx.Client(base_url=centre.base) as app:
+        assert app.post("/v1/auth/sms-code", json={"phone": phone}).status_code == 202
+        done = app.post(
+            "/v1/auth/login",
+            json={"phone": phone, "code": last_code(centre.yinsi), "accept_policy": acceptance(centre.yinsi)},
+        )
+        session = {"Authorization": f"Bearer {done.json()['token']}"}
+        code = app.post("/v1/me/handover", headers=session).json()["code"]
+        web_view = (
+            f'<form method="post" action="{centre.base}/me/handover">'
+            f'<input type="hidden" name="code" value="{code}"><input type="hidden" name="next" value="/me/data">'
+            "<button>open</button></form>"
+        )
+        page.set_content(web_view)
+        page.get_by_role("button", name="open").click()
+        expect(page).to_have_url(f"{centre.base}/me/data")  # a clean URL, with the centre's own session
+        expect(page.get_by_text("139****5677")).to_be_visible()
+        check_accessibility(page)
+        page.get_by_role("button", name="退出登录").click()
+        expect(page).to_have_url(re.compile(r"/me/login$"))
+        page.set_content(web_view)  # the same code again opens nothing: the login page, and one plain sentence
+        page.get_by_role("button", name="open").click()
+        expect(page.get_by_role("alert")).to_contain_text("无法从应用打开隐私中心")
+        check_accessibility(page)
+        assert code not in page.url
+        assert app.get("/v1/me/consents", headers=session).status_code == 200  # the app is still logged in
 
 
 def test_a_material_change_is_accepted_from_the_pop_up(page: Page, centre: Centre) -> None:

@@ -195,6 +195,7 @@ OPERATION_IDS = {
     ("PUT", "/v1/me/personalisation"): "set_personalisation",
     ("GET", "/v1/me/access-log"): "list_my_access_log",
     ("PUT", "/v1/me/password"): "set_my_password",
+    ("POST", "/v1/me/handover"): "create_handover_code",
     ("POST", "/v1/me/guardian"): "request_guardian_link",
     ("POST", "/v1/me/wards"): "confirm_ward",
     ("GET", "/v1/me/wards"): "list_my_wards",

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.accounts import acceptance, last_code
+from tests.support.accounts import last_code
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
 
@@ -191,33 +191,6 @@ def test_my_data_is_masked_and_one_value_shows_whole_after_an_sms_code(
     assert "pi-shown-to-subject" in trail
     assert ALICE not in trail
     assert "".join(caplog.messages).count(ALICE) == 0
-
-
-@pytest.mark.db
-def test_an_app_hands_its_session_to_the_h5_page_in_a_form_body(yinsi: Yinsi) -> None:
-    """The app's web view POSTs the token it got from /v1/auth/login; the page never takes one from the URL."""
-    api = TestClient(create_app(yinsi), raise_server_exceptions=False)
-    assert api.post("/v1/auth/sms-code", json={"phone": ALICE}).status_code == 202
-    done = api.post(
-        "/v1/auth/login",
-        json={"phone": ALICE, "code": last_code(yinsi), "accept_policy": acceptance(yinsi)},
-    )
-    token = done.json()["token"]
-    view = TestClient(create_app(yinsi), raise_server_exceptions=False, follow_redirects=False)
-    assert view.get(f"/me?token={token}").status_code == 303  # a token in the URL is not a session
-    handed = view.post("/me/handover", data={"token": token, "next": "/me/data"})
-    assert handed.status_code == 303
-    assert handed.headers["location"] == "/me/data"
-    assert "HttpOnly" in handed.headers["set-cookie"]
-    assert view.get("/me/data").status_code == 200
-    stranger = TestClient(create_app(yinsi), raise_server_exceptions=False, follow_redirects=False)
-    refused = stranger.post("/me/handover", data={"token": "ys_" + "y" * 43, "next": "/me"})
-    assert refused.status_code == 400
-    assert "yinsi_session" not in refused.headers.get("set-cookie", "")
-    assert (
-        stranger.post("/me/handover", data={"token": token, "next": "https://evil.example/"}).headers["location"]
-        == "/me"
-    )  # never an open redirect
 
 
 @pytest.mark.db

@@ -26,15 +26,15 @@ from yinsi.core.policy.login import LoginMethod, login_scheme
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import CookieCategory
 from yinsi.core.requests import RequestType
-from yinsi.services import consent, minors, self_service
-from yinsi.services.accounts import PASSWORD_MIN, AccessEntry, Accounts, PasswordRefused
+from yinsi.services import consent, handover, minors, self_service
+from yinsi.services.accounts import PASSWORD_MIN, AccessEntry, Accounts, Login, PasswordRefused
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent import Action, ConsentAct, ConsentEntry, Kind
 from yinsi.services.consent_state import POLICY_SCOPE
 from yinsi.services.notifier import Notifier
 from yinsi.services.passwords import verify_password
 from yinsi.services.rights import RequestView, Rights
-from yinsi.services.vault import Actor, InvalidInput, Vault
+from yinsi.services.vault import Actor, InvalidInput, StoredValue, Vault
 
 _versions = table_of(PolicyVersionRow)
 _accounts = table_of(AccountRow)
@@ -206,7 +206,6 @@ class PrivacyCentre:
 
     def my_data(self, *, subject: str) -> list[DataItem]:
         """Every value held about me, masked; the read is audited like any other."""
-        policy = self.vault.policy
         with self.vault.reading() as unit:
             stored = self.vault.stored_values(unit.connection, subject)
             unit.record(
@@ -218,6 +217,27 @@ class PrivacyCentre:
                     returned={s.field: "masked" for s in stored},
                 )
             )
+        return self._items(stored)
+
+    def ward_data(self, *, guardian: str, ward: str) -> list[DataItem]:
+        """A minor's values, masked, for their linked guardian, who may correct and delete them from the
+        ward's page (only where the spec lets guardians see them); audited as shown to the guardian."""
+        with self.vault.reading() as unit:
+            minors.require_guardian_of(unit.connection, guardian, ward, self.vault.policy, "access")
+            stored = self.vault.stored_values(unit.connection, ward)
+            unit.record(
+                AuditEvent(
+                    "pi-shown-to-guardian",
+                    f"subject:{guardian}",
+                    role="guardian",
+                    subject=ward,
+                    returned={s.field: "masked" for s in stored},
+                )
+            )
+        return self._items(stored)
+
+    def _items(self, stored: list[StoredValue]) -> list[DataItem]:
+        policy = self.vault.policy
         return [
             DataItem(
                 s.field,
@@ -299,6 +319,14 @@ class PrivacyCentre:
 
     def set_password(self, *, subject: str, password: str) -> None:
         self.accounts.set_password(subject=subject, password=password)
+
+    def handover_code(self, *, subject: str) -> handover.Handover:
+        """A one-time code the app hands to its web view to open the centre (see services.handover)."""
+        return handover.issue(self.accounts, subject=subject)
+
+    def redeem_handover(self, *, code: str, client: str) -> Login:
+        """The centre's own new session for a hand-over code; refuses an unknown, used or expired one."""
+        return handover.redeem(self.accounts, code=code, client=client)
 
     # ------------------------------------------------------------------ guardians and wards
 

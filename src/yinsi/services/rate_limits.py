@@ -176,6 +176,28 @@ NEXT_OF_KIN_PER_FILER = Limit(
     ),
 )
 
+# Hand-over codes (services.handover): codes are 256 random bits, so guessing is hopeless anyway; the limit on
+# failures per source address only keeps a prober from filling the audit trail. Issuing is limited per person
+# (their app asks once each time it opens the centre).
+HANDOVER_FAILURES = Limit(
+    "handover_fail_client",
+    20,
+    timedelta(hours=1),
+    Msg(
+        "来自您网络地址的无效打开请求过多，请稍后再试，或直接登录。",
+        "Too many invalid attempts to open the privacy centre from your network address; try later, or log in.",
+    ),
+)
+HANDOVERS_PER_PERSON = Limit(
+    "handover_subject",
+    30,
+    timedelta(minutes=10),
+    Msg(
+        "打开隐私中心的次数过多，请稍后再试。",
+        "The privacy centre was opened too many times in the last minutes; please try again shortly.",
+    ),
+)
+
 _COUNT = select(func.count(), func.min(_events.c.at), func.max(_events.c.at)).where(
     _events.c.bucket == bindparam("bucket"), _events.c.key == bindparam("key"), _events.c.at > bindparam("since")
 )

@@ -14,7 +14,7 @@ from anyio.to_thread import run_sync
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from yinsi.core.errors import YinsiError
+from yinsi.core.errors import Forbidden, YinsiError
 from yinsi.core.policy.login import LoginMethod
 from yinsi.core.policy.vocabulary import CookieCategory, LegalBasis
 from yinsi.core.requests import RequestType
@@ -218,18 +218,59 @@ async def change_consent(request: Request, person: Person) -> Response:
 
 @router.get("/wards/{ward_id}", response_class=HTMLResponse)
 async def ward_page(request: Request, ward_id: str, person: Person) -> HTMLResponse:
-    """A guardian's view of a ward's consents, changed for them (only a linked guardian's)."""
+    """A guardian's view of a ward: their consents, changed for them, and their data, masked, to correct or
+    delete for them (only a linked guardian's; the data only where the spec lets guardians see it)."""
+    ward = ward_id[:64]
+    centre = yinsi_of(request).centre
     try:
-        standing = await call(yinsi_of(request).centre.ward_standing, guardian=person, ward=ward_id[:64])
+        standing = await call(centre.ward_standing, guardian=person, ward=ward)
     except YinsiError as exc:
         return error_page(request, exc, status=403)
-    action = f"/me/wards/{ward_id[:64]}/consents"
+    try:
+        items = await call(centre.ward_data, guardian=person, ward=ward)
+    except Forbidden:  # the spec does not let guardians see a ward's data: the consents alone
+        items = None
     return render(
         request,
         "consents.html",
-        {"groups": consent_items(request), "standing": standing, "action": action, "ward": True},
+        {
+            "groups": consent_items(request),
+            "standing": standing,
+            "action": f"/me/wards/{ward}/consents",
+            "ward": True,
+            "items": items,
+            "data_action": f"/me/wards/{ward}/data",
+        },
         person=person,
     )
+
+
+@router.post("/wards/{ward_id}/data/{step}")
+async def change_ward_data(request: Request, ward_id: str, step: str, person: Person) -> Response:
+    """The guardian corrects (or supplements) or deletes one item of the ward's data: the same operations as
+    PUT and DELETE /v1/me/wards/{ward}/pi, which refuse anyone but the linked guardian."""
+    form = await checked_form(request)
+    ward = ward_id[:64]
+    field = text(form, "field", 64)
+    centre = yinsi_of(request).centre
+    try:
+        if step == "correct":
+            await call(
+                centre.correct_ward_pi,
+                guardian=person,
+                ward=ward,
+                values={field: text(form, "value", 500)},
+                purpose=None,
+            )
+        elif step == "delete" and form.get("confirm") == "yes":
+            await call(centre.delete_ward_pi, guardian=person, ward=ward, field=field)
+        else:
+            return error_page(request, None, status=400, message=word("error_title", lang_of(request)))
+    except Forbidden as exc:
+        return error_page(request, exc, status=403)
+    except YinsiError as exc:
+        return error_page(request, exc, status=400)
+    return redirect(f"/me/wards/{ward}#ward-data")
 
 
 @router.post("/wards/{ward_id}/consents")

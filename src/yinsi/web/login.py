@@ -1,5 +1,5 @@
 """Logging in to the privacy centre: the spec's own way in (phone and SMS code; phone, password and code; user
-name and password), third-party providers, the H5 hand-over of an app's session, and logging out.
+name and password), third-party providers, the H5 hand-over from an app (a one-time code), and logging out.
 
 The pages call the same ``Accounts`` operations as /v1/auth; the session they start goes into the HttpOnly
 session cookie (see ``pages``).
@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from yinsi.core.errors import YinsiError
+from yinsi.core.errors import RateLimited, YinsiError
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.login import LoginMethod, LoginScheme, login_scheme
 from yinsi.core.policy.render import render_policy
@@ -24,7 +24,7 @@ from yinsi.services.accounts import PolicyAcceptanceRequired
 from yinsi.services.consent import Action, ConsentAct, Kind
 from yinsi.services.consent_state import POLICY_SCOPE
 from yinsi.web import third_party
-from yinsi.web.messages import local, word
+from yinsi.web.messages import LANGS, local, word
 from yinsi.web.pages import (
     SESSION_COOKIE,
     call,
@@ -288,16 +288,39 @@ async def provider_accept(request: Request, name: str) -> Response:
 
 @router.post("/handover")
 async def handover(request: Request) -> Response:
-    """The operator's app opens the centre as an H5 page with the person's session: its web view POSTs the
-    session token (from /v1/auth/login) in the form body, never in the URL (which logs, histories and
-    Referer headers keep). The token goes into the HttpOnly cookie; an invalid one gets the login page."""
+    """The operator's app opens the centre as an H5 page: it asks POST /v1/me/handover for a one-time code
+    and its web view POSTs the code here in the form body. A POST, not a GET, so that the code is never in a
+    URL (which access logs, histories and Referer headers keep); the answer is a 303 to a clean URL, under
+    Referrer-Policy: no-referrer and Cache-Control: no-store. The code is exchanged for a new session of the
+    centre's own (services.handover), so ending either session leaves the other alone. This form carries no
+    CSRF token (the app, not a page of ours, builds it): the code itself, bound to one person and living 60
+    seconds, is what proves the request. A wrong, used or expired code gets the login page and nothing else."""
     form = await read_form(request)
-    token = text(form, "token", 100)
+    lang = lang_of(request)
+    response: Response
     try:
-        await call(yinsi_of(request).accounts.authenticate, token=token)
+        done = await call(
+            yinsi_of(request).centre.redeem_handover, code=text(form, "code", 200), client=client_of(request)
+        )
+    except RateLimited as exc:
+        response = _login_page(request, error=exc.message.get(lang))
+        response.status_code = 429
+        response.headers["Retry-After"] = str(exc.retry_after)
     except YinsiError:
-        return _login_page(request, error=word("handover_failed", lang_of(request)))
-    return _logged_in(request, token, text(form, "next", 300))
+        response = _login_page(request, error=word("handover_failed", lang))
+    else:
+        response = _logged_in(request, done.token, text(form, "next", 300))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.get("/handover")
+async def handover_get(request: Request) -> Response:
+    """Never redeems anything (a code must not be in a URL): a reload or a language link of the refusal page
+    lands on the login page."""
+    lang = request.query_params.get("lang")
+    return redirect(f"/me/login?lang={lang}" if lang in LANGS else "/me/login")
 
 
 @router.post("/logout")

@@ -136,6 +136,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "m_password": ("密码", "Password"),
     "m_password_code": ("密码和短信验证码", "Password and SMS code"),
     "m_third_party": ("第三方账号", "Third-party account"),
+    "m_handover": ("从应用打开", "Opened from the app"),
     "guardians": ("监护人与被监护人", "Guardians and wards"),
     "guardian_note": (
         "未满 14 周岁的用户需要监护人同意。请填写监护人的手机号，监护人将收到确认验证码。",
@@ -167,6 +168,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "nk_delete": ("删除逝者的个人信息", "Delete it"),
     "statement": ("说明您的合法、正当利益", "Your lawful and legitimate interest"),
     "done": ("已完成。", "Done."),
+    "ward_data": ("被监护人的个人信息", "The ward's personal information"),
+    "ward_data_note": (
+        "作为已关联的监护人，您可以更正、补充或删除被监护人的个人信息；法律要求保存的信息不能删除。",
+        "As the linked guardian you may correct, supplement or delete the ward's personal information; what the "
+        "law requires to be kept cannot be deleted.",
+    ),
+    "ward_no_data": ("目前没有被监护人的个人信息。", "We hold no personal information about the ward now."),
+    "correct_it": ("更正", "Correct"),
+    "delete_it": ("删除", "Delete"),
+    "confirm_delete": ("确认删除这一项", "Yes, delete this item"),
     "error_title": ("出错了", "Something went wrong"),
     "provider_failed": ("第三方登录未完成，请重试。", "The third-party login did not complete; please try again."),
     "test_provider_note": (
@@ -175,7 +186,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "test_identifier": ("测试账号 ID", "Test account id"),
     "agree_and_login": ("同意并登录", "Agree and log in"),
-    "handover_failed": ("登录已失效，请重新登录。", "Your session has expired or ended; please log in again."),
+    "handover_failed": (
+        "无法从应用打开隐私中心，请登录。",
+        "The privacy centre could not be opened from the app; please log in.",
+    ),
     "not_found": ("页面不存在。", "This page does not exist."),
     "csrf_failed": (
         "表单已过期或来源不明，请返回刷新后重试。",

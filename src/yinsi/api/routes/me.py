@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from yinsi.api.contract import errors
 from yinsi.api.deps import SubjectDep, YinsiDep
@@ -21,6 +21,7 @@ from yinsi.api.schemas.me import (
     ConsentsOut,
     ConsentStateOut,
     GuardianIn,
+    HandoverOut,
     PasswordIn,
     PersonalisationIn,
     PiIn,
@@ -172,6 +173,21 @@ def access_log(subject: SubjectDep, yinsi: YinsiDep) -> list[AccessEntryOut]:
 def set_password(body: PasswordIn, subject: SubjectDep, yinsi: YinsiDep) -> None:
     """Set or change my password (stored as an argon2id hash)."""
     yinsi.centre.set_password(subject=subject, password=body.password)
+
+
+@router.post(
+    "/handover",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HandoverOut,
+    operation_id="create_handover_code",
+    responses=errors("rate_limited"),
+)
+def create_handover(subject: SubjectDep, yinsi: YinsiDep, response: Response) -> HandoverOut:
+    """A one-time code (60 s) that opens the privacy centre in the app's web view with a session of its own:
+    the web view POSTs it to /me/handover. The app's own session is never handed to the web view."""
+    made = yinsi.centre.handover_code(subject=subject)
+    response.headers["Cache-Control"] = "no-store"
+    return HandoverOut(code=made.code, expires_in=made.expires_in)
 
 
 @router.post(

@@ -109,3 +109,8 @@ class PiIn(Body):
 
 class WrittenOut(BaseModel):
     fields: list[str]
+
+
+class HandoverOut(BaseModel):
+    code: str = Field(description="One-time code for POST /me/handover (form field `code`); never put it in a URL.")
+    expires_in: int = Field(description="Seconds the code stays valid (60).")

@@ -65,6 +65,18 @@ class SessionRow(DataBase):
     access_log_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
 
 
+class HandoverCodeRow(DataBase):
+    """A one-time code that hands an app's session over to the privacy centre's own (services.handover): only
+    its SHA-256 is stored, it lives 60 seconds, and redeeming it deletes it."""
+
+    __tablename__ = "handover_codes"
+
+    code_digest: Mapped[bytes] = mapped_column(LargeBinary(32), primary_key=True)
+    subject_id: Mapped[str] = mapped_column(String(36), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+
+
 class AccessLogRow(DataBase):
     """A network access log entry (网络安全法 Art. 21): the client address sealed with the person's key."""
 
