@@ -389,7 +389,7 @@ class Accounts:
                 )
             if acceptance is not None:
                 consent.record(uow, policy, subject, acceptance, now=self.vault.now(), actor=f"subject:{subject}")
-            return self._start_session(uow, subject, client, "sms_code", not has_account)
+            return self.start_session(uow, subject, client, "sms_code", not has_account)
 
     def register_with_username(self, *, username: str, password: str, client: str, acceptance: ConsentAct) -> Login:
         """Opens an account with a user name and a password (seed 003 registers that way). The name is a vault
@@ -426,7 +426,7 @@ class Accounts:
                 insert(_accounts).values(subject_id=subject, status="active", created_at=now, password_hash=hashed)
             )
             consent.record(uow, policy, subject, acceptance, now=now, actor=f"subject:{subject}")
-            return self._start_session(uow, subject, client, "password", True)
+            return self.start_session(uow, subject, client, "password", True)
 
     def login_with_password(self, *, phone: str, password: str, client: str, code: str | None = None) -> Login:
         """Logs in with a phone number and a password (and, where the spec asks for it, an SMS code too: seed
@@ -467,7 +467,7 @@ class Accounts:
                 )
             ).scalar()
             if linked is not None:
-                return self._start_session(uow, str(linked), client, "third_party", False)
+                return self.start_session(uow, str(linked), client, "third_party", False)
             if acceptance is None:
                 raise PolicyAcceptanceRequired(
                     Msg(
@@ -508,7 +508,7 @@ class Accounts:
                 )
             )
             consent.record(uow, policy, subject, acceptance, now=now, actor=f"subject:{subject}")
-            return self._start_session(uow, subject, client, "third_party", True)
+            return self.start_session(uow, subject, client, "third_party", True)
 
     def _password_login(
         self, field: str, canonical: str, key: bytes, password: str, client: str, code: str | None, refusal: Msg
@@ -552,9 +552,9 @@ class Accounts:
             if code is not None:  # the second factor, checked once the password is right
                 self._check_code(uow, key, code, client, "login")
             rate_limits.clear(connection, rate_limits.LOGIN_BACKOFF, pair)
-            return self._start_session(uow, subject, client, "password" if code is None else "password_code", False)
+            return self.start_session(uow, subject, client, "password" if code is None else "password_code", False)
 
-    def _start_session(self, uow: UnitOfWork, subject: str, client: str, method: str, new: bool) -> Login:
+    def start_session(self, uow: UnitOfWork, subject: str, client: str, method: str, new: bool) -> Login:
         connection = uow.connection
         now = self.vault.now()
         key = uow.created.get(subject) or self.vault.keyring.data_key(connection, subject)

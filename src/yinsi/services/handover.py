@@ -104,6 +104,6 @@ def redeem(accounts: Accounts, *, code: str, client: str) -> Login:
             raise HandoverRefused(HANDOVER_REFUSED)
         uow.record(AuditEvent("handover-code-redeemed", f"subject:{subject}", role="subject", subject=subject))
         try:
-            return accounts._start_session(uow, subject, client, METHOD, False)
+            return accounts.start_session(uow, subject, client, METHOD, False)
         except Unauthenticated:
             raise HandoverRefused(HANDOVER_REFUSED) from None
