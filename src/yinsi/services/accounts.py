@@ -555,6 +555,8 @@ class Accounts:
             return self.start_session(uow, subject, client, "password" if code is None else "password_code", False)
 
     def start_session(self, uow: UnitOfWork, subject: str, client: str, method: str, new: bool) -> Login:
+        """A new session for ``subject`` in the caller's unit, with its access-log entry (every way in ends here:
+        the login methods, and the hand-over of the app's H5 page)."""
         connection = uow.connection
         now = self.vault.now()
         key = uow.created.get(subject) or self.vault.keyring.data_key(connection, subject)
