@@ -9,8 +9,10 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import Clock
 from tests.support.accounts import acceptance, last_code, register
+from tests.support.consent import act
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
+from yinsi.services.consent import Kind
 
 PHONE = "13912345678"
 
@@ -45,11 +47,30 @@ def test_register_log_out_and_log_in_again(client: TestClient, clinic: Yinsi, cl
     again = login(client, PHONE, code_for(client, clinic))
     assert again.json()["new_account"] is False
     assert again.json()["subject_id"] == new.json()["subject_id"]
-    log = client.get("/v1/me/access-log", headers={"Authorization": f"Bearer {again.json()['token']}"}).json()
-    assert len(log) == 2
-    assert log[1]["logout_at"] is not None
-    assert log[0]["logout_at"] is None
-    assert log[0]["address"] == "testclient"
+    mine = {"Authorization": f"Bearer {again.json()['token']}"}
+    log = client.get("/v1/me/access-log", headers=mine).json()
+    assert log["next_cursor"] is None
+    assert len(log["items"]) == 2
+    assert log["items"][1]["logout_at"] is not None
+    assert log["items"][0]["logout_at"] is None
+    assert log["items"][0]["address"] == "testclient"
+    # A page at a time: the first page says where the next begins, and the next holds the older entry.
+    first = client.get("/v1/me/access-log?limit=1", headers=mine).json()
+    assert len(first["items"]) == 1
+    assert first["items"][0]["logout_at"] is None
+    older = client.get("/v1/me/access-log", params={"limit": 1, "cursor": first["next_cursor"]}, headers=mine).json()
+    assert [e["logout_at"] is not None for e in older["items"]] == [True]
+    assert older["next_cursor"] is None
+    act(clinic, again.json()["subject_id"], Kind.POLICY, "current")  # a second act in the ledger
+    history = client.get("/v1/me/consents/history?limit=1", headers=mine).json()
+    assert len(history["items"]) == 1
+    assert history["next_cursor"] is not None
+    rest = client.get("/v1/me/consents/history", params={"cursor": history["next_cursor"]}, headers=mine).json()
+    assert len(rest["items"]) == 1
+    assert rest["items"][0]["id"] > history["items"][0]["id"]  # oldest first, nothing repeated
+    bad = client.get("/v1/me/access-log", params={"cursor": "not-a-cursor"}, headers=mine)
+    assert bad.status_code == 400
+    assert bad.json()["field"] == "cursor"
 
 
 def test_a_new_number_needs_the_policy_accepted_explicitly(client: TestClient, clinic: Yinsi) -> None:

@@ -94,13 +94,16 @@ def test_001_a_disclosure_needs_a_legal_reference_and_another_officers_approval(
     assert approved["values"] == {"real_name": "张三", "id_number": ID_NUMBER}
     assert client.post(url, headers=approver, json={"approve": True}).json()["code"] == "conflict"
 
-    [listed] = client.get("/v1/staff/disclosures", headers=approver, params={"subject": subject}).json()
+    [listed] = client.get("/v1/staff/disclosures", headers=approver, params={"subject": subject}).json()["items"]
     assert (listed["legal_reference"], listed["decided_by"], listed["values"]) == (REFERENCE, "staff:officer.li", {})
     events = appointments.audit.events(appointments.engine, subject=subject, action="pi-disclosed", limit=5)
     assert events[0]["details"]["legal_reference"] == REFERENCE
     assert "张三" not in json.dumps(events, ensure_ascii=False)
     # Not in the person's copy: a law may require that they are not told.
-    assert client.get("/v1/staff/provisions", headers=approver, params={"subject": subject}).json() == []
+    assert client.get("/v1/staff/provisions", headers=approver, params={"subject": subject}).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
 
 
 @pytest.fixture

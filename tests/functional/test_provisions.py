@@ -112,3 +112,25 @@ def test_a_partner_is_told_to_delete_only_what_was_provided_to_it(
         told[subject] = done.answer["recipients_told"]
     assert told[patient] == ["sms_gateway", "insurer"]  # the SMS provider handles its phone; the insurer got its name
     assert told[other] == []  # no phone, nothing provided: nobody holds anything of theirs
+
+
+def test_provision_records_come_a_page_at_a_time(client: TestClient, clinic: Yinsi, patient: str) -> None:
+    app = api_key(clinic, "clinic_app")
+    body = {"recipient": "sms_gateway", "purpose": "registration", "fields": ["mobile"]}
+    for _ in range(3):
+        assert client.post(f"/v1/subjects/{patient}/provisions", headers=app, json=body).status_code == 201
+    officer = staff_session(client, clinic, "privacy_officer")
+    first = client.get("/v1/staff/provisions", params={"subject": patient, "limit": 2}, headers=officer).json()
+    assert len(first["items"]) == 2
+    assert first["next_cursor"] is not None
+    rest = client.get(
+        "/v1/staff/provisions", params={"subject": patient, "limit": 2, "cursor": first["next_cursor"]}, headers=officer
+    ).json()
+    assert len(rest["items"]) == 1
+    assert rest["next_cursor"] is None
+    ids = [r["id"] for r in first["items"] + rest["items"]]
+    assert ids == sorted(ids, reverse=True)  # newest first, none twice
+    assert len(set(ids)) == 3
+    bad = client.get("/v1/staff/provisions", params={"subject": patient, "cursor": "eyJ4Ijo"}, headers=officer)
+    assert bad.status_code == 400
+    assert bad.json()["field"] == "cursor"

@@ -67,3 +67,10 @@ def number(part: str | int) -> int:
     if not isinstance(part, int):
         raise BadRequest(BAD_CURSOR, field="cursor")
     return part
+
+
+def int_key(key: list[str | int]) -> int:
+    """The one integer a cursor of a list ordered by id holds; anything else is ``bad_request``."""
+    if len(key) != 1 or not isinstance(key[0], int):
+        raise BadRequest(BAD_CURSOR, field="cursor")
+    return key[0]

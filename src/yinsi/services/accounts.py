@@ -652,15 +652,19 @@ class Accounts:
 
     # ------------------------------------------------------------------ access log
 
-    def access_log(self, subject: str, limit: int = 100, connection: Connection | None = None) -> list[AccessEntry]:
-        """The person's own network access log, addresses decrypted for them."""
+    def access_log(
+        self, subject: str, limit: int = 100, connection: Connection | None = None, *, before_id: int | None = None
+    ) -> list[AccessEntry]:
+        """The person's own network access log, newest first, addresses decrypted for them; ``before_id`` reads
+        the entries older than a page already shown."""
         if connection is None:
             with self.vault.engine.connect() as own:
-                return self.access_log(subject, limit, own)
+                return self.access_log(subject, limit, own, before_id=before_id)
         key = self.vault.keyring.data_key(connection, subject)
-        rows = connection.execute(
-            select(_access).where(_access.c.subject_id == subject).order_by(_access.c.id.desc()).limit(limit)
-        ).all()
+        query = select(_access).where(_access.c.subject_id == subject).order_by(_access.c.id.desc()).limit(limit)
+        if before_id is not None:
+            query = query.where(_access.c.id < before_id)
+        rows = connection.execute(query).all()
         if key is None:
             return []
         data_key, _ = key

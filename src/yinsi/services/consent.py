@@ -313,8 +313,16 @@ def replay(connection: Connection, subject_id: str) -> dict[tuple[str, str], tup
     return state
 
 
-def history(connection: Connection, subject_id: str) -> list[ConsentEntry]:
-    rows = connection.execute(select(_entries).where(_entries.c.subject_id == subject_id).order_by(_entries.c.id))
+def history(
+    connection: Connection, subject_id: str, *, after_id: int | None = None, limit: int | None = None
+) -> list[ConsentEntry]:
+    """The person's acts of consent, oldest first; ``after_id`` and ``limit`` read one page of them."""
+    query = select(_entries).where(_entries.c.subject_id == subject_id).order_by(_entries.c.id)
+    if after_id is not None:
+        query = query.where(_entries.c.id > after_id)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = connection.execute(query)
     return [
         ConsentEntry(
             int(r.id),

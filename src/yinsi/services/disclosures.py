@@ -22,9 +22,11 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from yinsi.adapters.db.rows import DisclosureRow, table_of
+from yinsi.core import pages
 from yinsi.core.access import Decision, Deny, FieldDecision
 from yinsi.core.errors import AccessDenied, BadRequest, Conflict, Forbidden, not_found
 from yinsi.core.i18n import Msg
+from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation, RecipientKind
 from yinsi.services.audit import AuditEvent
 from yinsi.services.vault import Actor, Vault
@@ -209,8 +211,26 @@ def decide_disclosure(vault: Vault, *, disclosure_id: int, approve: bool, actor:
 def disclosures(
     vault: Vault, *, actor: Actor, subject_id: str | None = None, authority: str | None = None
 ) -> list[Disclosure]:
-    """Disclosure records, newest first (fields and references, never values); looking is audited."""
-    query = select(_disclosures).order_by(_disclosures.c.id.desc()).limit(LIST_LIMIT)
+    """The newest disclosure records (see ``disclosures_page``)."""
+    return disclosures_page(vault, actor=actor, subject_id=subject_id, authority=authority).items
+
+
+def disclosures_page(
+    vault: Vault,
+    *,
+    actor: Actor,
+    subject_id: str | None = None,
+    authority: str | None = None,
+    limit: int = LIST_LIMIT,
+    cursor: str | None = None,
+) -> Page[Disclosure]:
+    """Disclosure records, newest first, a page at a time (fields and references, never values); looking is
+    audited."""
+    limit = max(1, min(limit, LIST_LIMIT))
+    after = pages.decode(cursor, 1)
+    query = select(_disclosures).order_by(_disclosures.c.id.desc()).limit(limit + 1)
+    if after is not None:
+        query = query.where(_disclosures.c.id < pages.int_key(after))
     if subject_id is not None:
         query = query.where(_disclosures.c.subject_id == subject_id)
     if authority is not None:
@@ -223,4 +243,4 @@ def disclosures(
         denied_event="disclosures-view-denied",
         details={"authority": authority},
     )
-    return [_of(r) for r in rows]
+    return pages.cut([_of(r) for r in rows], limit, lambda d: (d.id,))

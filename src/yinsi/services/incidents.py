@@ -22,7 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, and_, insert, or_, select, update
 
 from yinsi.adapters.db.rows import (
     AnnouncementRow,
@@ -33,8 +33,10 @@ from yinsi.adapters.db.rows import (
     ProvisionRow,
     table_of,
 )
+from yinsi.core import pages
 from yinsi.core.errors import BadRequest, Conflict, not_found
 from yinsi.core.i18n import Msg
+from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Channel, ContactKind, IncidentNoticeContent
 from yinsi.services import notices
 from yinsi.services.audit import AuditEvent, timestamp
@@ -218,9 +220,26 @@ def show(vault: Vault, incident_id: str) -> dict[str, Any]:
 
 
 def listing(vault: Vault) -> list[dict[str, Any]]:
+    """Every incident, newest first (the console and the CLI; the API pages them with ``listing_page``)."""
     with vault.engine.connect() as connection:
         rows = connection.execute(select(_incidents).order_by(_incidents.c.recorded_at.desc())).all()
     return [_view(r) for r in rows]
+
+
+def listing_page(vault: Vault, *, limit: int, cursor: str | None = None) -> Page[dict[str, Any]]:
+    """Incidents, newest recorded first, a page at a time."""
+    after = pages.decode(cursor, 2)
+    query = select(_incidents).order_by(_incidents.c.recorded_at.desc(), _incidents.c.id.desc()).limit(limit + 1)
+    if after is not None:
+        try:
+            recorded = datetime.fromisoformat(str(after[0]))
+        except ValueError:
+            raise BadRequest(pages.BAD_CURSOR, field="cursor") from None
+        c = _incidents.c
+        query = query.where(or_(c.recorded_at < recorded, and_(c.recorded_at == recorded, c.id < str(after[1]))))
+    with vault.engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return pages.cut([_view(r) for r in rows], limit, lambda v: (str(v["recorded_at"]), str(v["id"])))
 
 
 def _iso(moment: datetime | None) -> str | None:

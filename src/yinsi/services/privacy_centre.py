@@ -19,9 +19,11 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from yinsi.adapters.db.rows import AccountRow, ExportRow, PolicyVersionRow, table_of
-from yinsi.core.errors import NotFound
+from yinsi.core import pages
+from yinsi.core.errors import BadRequest, NotFound
 from yinsi.core.i18n import Msg
 from yinsi.core.masking import mask
+from yinsi.core.pages import Page
 from yinsi.core.policy.login import LoginMethod, login_scheme
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import CookieCategory
@@ -127,6 +129,15 @@ class PrivacyCentre:
     def consent_history(self, *, subject: str) -> list[ConsentEntry]:
         with self.vault.engine.connect() as connection:
             return consent.history(connection, subject)
+
+    def consent_history_page(self, *, subject: str, limit: int, cursor: str | None = None) -> Page[ConsentEntry]:
+        """The person's acts of consent, oldest first, a page at a time."""
+        after = pages.decode(cursor, 1)
+        with self.vault.engine.connect() as connection:
+            entries = consent.history(
+                connection, subject, after_id=_cursor_id(after) if after is not None else None, limit=limit + 1
+            )
+        return pages.cut(entries, limit, lambda e: (e.id,))
 
     def give(self, *, subject: str, act: ConsentAct, by: str | None = None) -> ConsentEntry:
         """Grant, refuse or withdraw one thing, by the person or (``by``) their linked guardian."""
@@ -317,6 +328,14 @@ class PrivacyCentre:
     def access_log(self, *, subject: str) -> list[AccessEntry]:
         return self.accounts.access_log(subject)
 
+    def access_log_page(self, *, subject: str, limit: int, cursor: str | None = None) -> Page[AccessEntry]:
+        """The person's access log, newest first, a page at a time."""
+        after = pages.decode(cursor, 1)
+        entries = self.accounts.access_log(
+            subject, limit + 1, before_id=_cursor_id(after) if after is not None else None
+        )
+        return pages.cut(entries, limit, lambda e: (e.id,))
+
     def set_password(self, *, subject: str, password: str) -> None:
         self.accounts.set_password(subject=subject, password=password)
 
@@ -443,3 +462,10 @@ def _label(text: Any) -> dict[str, str]:
     if text is None:
         return {"zh": "", "en": ""}
     return {"zh": text.get("zh-CN"), "en": text.get("en")}
+
+
+def _cursor_id(key: list[str | int]) -> int:
+    """The id a cursor of the consent ledger or the access log ends at; anything else is ``bad_request``."""
+    if not isinstance(key[0], int):
+        raise BadRequest(pages.BAD_CURSOR, field="cursor")
+    return key[0]

@@ -23,11 +23,13 @@ from typing import Any
 from sqlalchemy import Connection, exists, insert, select
 
 from yinsi.adapters.db.rows import EntrustmentEndingRow, ProvisionRow, table_of
+from yinsi.core import pages
 from yinsi.core.access import Decision, Deny, FieldDecision, decide
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.deidentify import deidentify, pseudonym, recipient_key
 from yinsi.core.errors import AccessDenied, BadRequest
 from yinsi.core.i18n import Msg
+from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.sharing import Terms, provision_terms
 from yinsi.services.audit import AuditEvent
@@ -237,15 +239,28 @@ def records(
     recipient: str | None = None,
     limit: int = LIST_LIMIT,
 ) -> list[ProvisionRecord]:
-    """The provision records of one subject, or of one recipient (newest first), for a role that may view the
-    audit; the look itself is audited, as any view of the audit is."""
+    """The newest ``limit`` provision records of one subject or recipient (see ``records_page``)."""
+    return records_page(vault, actor=actor, subject_id=subject_id, recipient=recipient, limit=limit).items
+
+
+def records_page(
+    vault: Vault,
+    *,
+    actor: Actor,
+    subject_id: str | None = None,
+    recipient: str | None = None,
+    limit: int = LIST_LIMIT,
+    cursor: str | None = None,
+) -> Page[ProvisionRecord]:
+    """The provision records of one subject, or of one recipient, newest first, a page at a time, for a role
+    that may view the audit; the look itself is audited, as any view of the audit is."""
     if subject_id is None and recipient is None:
         raise BadRequest(NEEDS_A_FILTER, field="subject")
-    query = (
-        select(_provisions)
-        .order_by(_provisions.c.at.desc(), _provisions.c.id.desc())
-        .limit(max(1, min(limit, LIST_LIMIT)))
-    )
+    limit = max(1, min(limit, LIST_LIMIT))
+    after = pages.decode(cursor, 1)
+    query = select(_provisions).order_by(_provisions.c.id.desc()).limit(limit + 1)
+    if after is not None:
+        query = query.where(_provisions.c.id < pages.int_key(after))
     if subject_id is not None:
         query = query.where(_provisions.c.subject_id == subject_id)
     if recipient is not None:
@@ -258,9 +273,10 @@ def records(
         denied_event="provisions-view-denied",
         details={"recipient": recipient},
     )
-    return [
+    found = [
         ProvisionRecord(
             int(r.id), r.subject_id, r.recipient, r.purpose, list(r.fields), r.actor, r.at, dict(r.details or {})
         )
         for r in rows
     ]
+    return pages.cut(found, limit, lambda r: (r.id,))

@@ -70,10 +70,17 @@ def record_incident(body: IncidentIn, member: StaffDep, yinsi: YinsiDep) -> dict
     )
 
 
-@router.get("/v1/staff/incidents", operation_id="list_incidents", responses=errors("forbidden"))
-def list_incidents(member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
+@router.get("/v1/staff/incidents", operation_id="list_incidents", responses=errors("bad_request", "forbidden"))
+def list_incidents(
+    member: StaffDep,
+    yinsi: YinsiDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")] = None,
+) -> dict[str, Any]:
+    """Incidents, newest recorded first, a page at a time: ``{"incidents": [...], "next_cursor": ...}``."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
-    return {"incidents": incidents.listing(yinsi.vault)}
+    page = incidents.listing_page(yinsi.vault, limit=limit, cursor=cursor)
+    return {"incidents": page.items, "next_cursor": page.next_cursor}
 
 
 @router.get(

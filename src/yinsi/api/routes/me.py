@@ -15,8 +15,10 @@ from yinsi.api.deps import SubjectDep, YinsiDep
 from yinsi.api.schemas.me import (
     AcceptIn,
     AccessEntryOut,
+    AccessLogPageOut,
     AskOut,
     ConsentEntryOut,
+    ConsentHistoryPageOut,
     ConsentIn,
     ConsentsOut,
     ConsentStateOut,
@@ -88,10 +90,21 @@ def my_consents(subject: SubjectDep, yinsi: YinsiDep) -> ConsentsOut:
     return _consents(yinsi.centre.standing(subject=subject))
 
 
-@router.get("/consents/history", response_model=list[ConsentEntryOut], operation_id="list_my_consent_history")
-def my_consent_history(subject: SubjectDep, yinsi: YinsiDep) -> list[ConsentEntryOut]:
-    """Every act of consent, refusal and withdrawal, with its evidence."""
-    return [_entry(e) for e in yinsi.centre.consent_history(subject=subject)]
+@router.get(
+    "/consents/history",
+    response_model=ConsentHistoryPageOut,
+    operation_id="list_my_consent_history",
+    responses=errors("bad_request"),
+)
+def my_consent_history(
+    subject: SubjectDep,
+    yinsi: YinsiDep,
+    cursor: Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> ConsentHistoryPageOut:
+    """Every act of consent, refusal and withdrawal, with its evidence, oldest first, a page at a time."""
+    page = yinsi.centre.consent_history_page(subject=subject, limit=limit, cursor=cursor)
+    return ConsentHistoryPageOut(items=[_entry(e) for e in page.items], next_cursor=page.next_cursor)
 
 
 @router.post(
@@ -155,13 +168,24 @@ def personalisation(body: PersonalisationIn, subject: SubjectDep, yinsi: YinsiDe
     return _entry(entry)
 
 
-@router.get("/access-log", response_model=list[AccessEntryOut], operation_id="list_my_access_log")
-def access_log(subject: SubjectDep, yinsi: YinsiDep) -> list[AccessEntryOut]:
-    """My network access log: when I logged in and out, and from which address."""
-    return [
-        AccessEntryOut(login_at=e.login_at, logout_at=e.logout_at, method=e.method, address=e.address)
-        for e in yinsi.centre.access_log(subject=subject)
-    ]
+@router.get(
+    "/access-log", response_model=AccessLogPageOut, operation_id="list_my_access_log", responses=errors("bad_request")
+)
+def access_log(
+    subject: SubjectDep,
+    yinsi: YinsiDep,
+    cursor: Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> AccessLogPageOut:
+    """My network access log: when I logged in and out, and from which address; newest first, a page at a time."""
+    page = yinsi.centre.access_log_page(subject=subject, limit=limit, cursor=cursor)
+    return AccessLogPageOut(
+        items=[
+            AccessEntryOut(login_at=e.login_at, logout_at=e.logout_at, method=e.method, address=e.address)
+            for e in page.items
+        ],
+        next_cursor=page.next_cursor,
+    )
 
 
 @router.put(

@@ -13,14 +13,17 @@ from yinsi.api.schemas.sharing import (
     DecisionIn,
     DisclosureIn,
     DisclosureOut,
+    DisclosuresPageOut,
     EndingOut,
     ProvisionRecordOut,
+    ProvisionRecordsPageOut,
 )
 from yinsi.core.access import Deny
 from yinsi.services import disclosures, entrustments, provisions
 
 router = APIRouter(tags=["sharing"])
 DENIED = tuple(reason.value for reason in Deny)
+Cursor = Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")]
 
 
 def _ending(e: entrustments.Ending) -> EndingOut:
@@ -54,7 +57,7 @@ def _disclosure(d: disclosures.Disclosure) -> DisclosureOut:
 
 @router.get(
     "/v1/staff/provisions",
-    response_model=list[ProvisionRecordOut],
+    response_model=ProvisionRecordsPageOut,
     operation_id="list_provisions",
     tags=["sharing"],
     responses=errors("bad_request", "forbidden", *DENIED),
@@ -65,10 +68,14 @@ def staff_provisions(
     subject: Annotated[str | None, Query(max_length=36)] = None,
     recipient: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[ProvisionRecordOut]:
-    """Provision records by person or by recipient, newest first; needs `view_audit`, and the look is audited."""
-    found = provisions.records(yinsi.vault, actor=member.actor, subject_id=subject, recipient=recipient, limit=limit)
-    return [
+    cursor: Cursor = None,
+) -> ProvisionRecordsPageOut:
+    """Provision records by person or by recipient, newest first, a page at a time; needs `view_audit`, and the
+    look is audited."""
+    page = provisions.records_page(
+        yinsi.vault, actor=member.actor, subject_id=subject, recipient=recipient, limit=limit, cursor=cursor
+    )
+    items = [
         ProvisionRecordOut(
             id=r.id,
             subject=r.subject_id,
@@ -79,8 +86,9 @@ def staff_provisions(
             at=r.at,
             details=r.details,
         )
-        for r in found
+        for r in page.items
     ]
+    return ProvisionRecordsPageOut(items=items, next_cursor=page.next_cursor)
 
 
 @router.post(
@@ -149,7 +157,7 @@ def staff_decide_disclosure(disclosure_id: int, body: DecisionIn, member: StaffD
 
 @router.get(
     "/v1/staff/disclosures",
-    response_model=list[DisclosureOut],
+    response_model=DisclosuresPageOut,
     operation_id="list_disclosures",
     tags=["sharing"],
     responses=errors("bad_request", "forbidden", *DENIED),
@@ -159,7 +167,12 @@ def staff_disclosures(
     yinsi: YinsiDep,
     subject: Annotated[str | None, Query(max_length=36)] = None,
     authority: Annotated[str | None, Query(max_length=64)] = None,
-) -> list[DisclosureOut]:
-    """Disclosure records with references and decisions, never values; needs `view_audit`."""
-    found = disclosures.disclosures(yinsi.vault, actor=member.actor, subject_id=subject, authority=authority)
-    return [_disclosure(d) for d in found]
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Cursor = None,
+) -> DisclosuresPageOut:
+    """Disclosure records with references and decisions, never values, newest first, a page at a time; needs
+    `view_audit`."""
+    page = disclosures.disclosures_page(
+        yinsi.vault, actor=member.actor, subject_id=subject, authority=authority, limit=limit, cursor=cursor
+    )
+    return DisclosuresPageOut(items=[_disclosure(d) for d in page.items], next_cursor=page.next_cursor)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from yinsi.api.schemas.common import Body
+from yinsi.api.schemas.common import Body, PageOut
 from yinsi.services.consent import Action, Kind
 
 
@@ -114,3 +114,11 @@ class WrittenOut(BaseModel):
 class HandoverOut(BaseModel):
     code: str = Field(description="One-time code for POST /me/handover (form field `code`); never put it in a URL.")
     expires_in: int = Field(description="Seconds the code stays valid (60).")
+
+
+class ConsentHistoryPageOut(PageOut):
+    items: list[ConsentEntryOut] = Field(description="Acts of consent, refusal and withdrawal, oldest first.")
+
+
+class AccessLogPageOut(PageOut):
+    items: list[AccessEntryOut] = Field(description="Logins and logouts, newest first.")

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
-from yinsi.api.schemas.common import Body
+from yinsi.api.schemas.common import Body, PageOut
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 
@@ -62,3 +62,11 @@ class DisclosureOut(BaseModel):
     decided_by: str | None
     decided_at: datetime | None
     values: dict[str, str] = Field(default_factory=dict, description="Only in the answer to an approval.")
+
+
+class ProvisionRecordsPageOut(PageOut):
+    items: list[ProvisionRecordOut]
+
+
+class DisclosuresPageOut(PageOut):
+    items: list[DisclosureOut]
