@@ -133,6 +133,14 @@ def test_an_incident_from_record_to_report(shop: Yinsi, client: TestClient, cloc
     stamps = [shown[k] for k in ("recorded_at", "drafted_at", "notified_at", "reported_at")]
     assert all(stamps)
     assert stamps == sorted(stamps)  # each step timestamped, in order
+    clock.advance(seconds=1)
+    second = client.post("/v1/staff/incidents", headers=officer, json={**body, "fields": ["mobile"]})
+    assert second.status_code == 201, second.text
+    page = client.get("/v1/staff/incidents", params={"limit": 1}, headers=officer).json()
+    assert [i["id"] for i in page["incidents"]] == [second.json()["id"]]  # newest first
+    rest = client.get("/v1/staff/incidents", params={"limit": 1, "cursor": page["next_cursor"]}, headers=officer)
+    assert [i["id"] for i in rest.json()["incidents"]] == [incident["id"]]
+    assert rest.json()["next_cursor"] is None
 
     trail = audit_text(shop)
     for action in ("incident-recorded", "incident-notice-drafted", "incident-notified", "incident-reported"):

@@ -22,7 +22,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, insert, or_, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from yinsi.adapters.db.rows import (
     AnnouncementRow,
@@ -33,6 +33,7 @@ from yinsi.adapters.db.rows import (
     ProvisionRow,
     table_of,
 )
+from yinsi.adapters.db.statements import older_than
 from yinsi.core import pages
 from yinsi.core.errors import BadRequest, Conflict, not_found
 from yinsi.core.i18n import Msg
@@ -231,12 +232,7 @@ def listing_page(vault: Vault, *, limit: int, cursor: str | None = None) -> Page
     after = pages.decode(cursor, 2)
     query = select(_incidents).order_by(_incidents.c.recorded_at.desc(), _incidents.c.id.desc()).limit(limit + 1)
     if after is not None:
-        try:
-            recorded = datetime.fromisoformat(str(after[0]))
-        except ValueError:
-            raise BadRequest(pages.BAD_CURSOR, field="cursor") from None
-        c = _incidents.c
-        query = query.where(or_(c.recorded_at < recorded, and_(c.recorded_at == recorded, c.id < str(after[1]))))
+        query = query.where(older_than(_incidents.c.recorded_at, _incidents.c.id, after))
     with vault.engine.connect() as connection:
         rows = connection.execute(query).all()
     return pages.cut([_view(r) for r in rows], limit, lambda v: (str(v["recorded_at"]), str(v["id"])))

@@ -8,7 +8,12 @@ without a value for every named column is an error.
 
 from __future__ import annotations
 
-from sqlalchemy import Insert, Table, bindparam, insert
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Insert, Table, and_, bindparam, insert, or_
+
+from yinsi.core import pages
+from yinsi.core.errors import BadRequest
 
 __all__ = ["strict_insert"]
 
@@ -19,3 +24,13 @@ def strict_insert(table: Table, *columns: str) -> Insert:
     if unknown:
         raise ValueError(f"{table.name} has no column {', '.join(unknown)}")
     return insert(table).values({name: bindparam(name) for name in columns})
+
+
+def older_than(at: ColumnElement[datetime], key_id: ColumnElement[str], key: list[str | int]) -> ColumnElement[bool]:
+    """Rows after a cursor's (time, id) in newest-first order: older, or as old with a smaller id. A cursor whose
+    time is no time is ``bad_request``."""
+    try:
+        moment = datetime.fromisoformat(str(key[0]))
+    except ValueError:
+        raise BadRequest(pages.BAD_CURSOR, field="cursor") from None
+    return or_(at < moment, and_(at == moment, key_id < str(key[1])))

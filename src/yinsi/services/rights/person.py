@@ -15,8 +15,9 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, func, select
 
+from yinsi.adapters.db.statements import older_than
 from yinsi.core import pages
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import BadRequest, Conflict, not_found
@@ -285,12 +286,7 @@ class PersonRequests:
             .limit(limit + 1)
         )
         if after is not None:
-            try:
-                created = datetime.fromisoformat(str(after[0]))
-            except ValueError:
-                raise BadRequest(pages.BAD_CURSOR, field="cursor") from None
-            c = REQUESTS.c
-            query = query.where(or_(c.created_at < created, and_(c.created_at == created, c.id < str(after[1]))))
+            query = query.where(older_than(REQUESTS.c.created_at, REQUESTS.c.id, after))
         with self.vault.engine.connect() as connection:
             ids = connection.execute(query).scalars().all()
             views = [self.store.view(connection, i) for i in ids]
