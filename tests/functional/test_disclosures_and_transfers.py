@@ -157,3 +157,26 @@ def test_the_terminal_records_disclosures_and_tells_everyone_of_a_transfer(
     assert "400-123-4567" in message.body
     assert feed[0]["details"]["subjects_told"] == 1
     assert quiet  # a person with no number or address is counted out, not failed
+
+
+def test_001_a_business_transfer_through_the_api_is_announced_recorded_and_listed(
+    client: TestClient, appointments: Yinsi
+) -> None:
+    _patient(appointments)
+    officer = staff_session(client, appointments, "privacy_officer", "officer.wang")
+    desk = staff_session(client, appointments, "customer_service")
+    body = {"kind": "acquisition", "controller_name": "某某健康科技有限公司", "controller_contact": "400-000-0000"}
+    assert client.post("/v1/staff/transfers", headers=desk, json=body).json()["code"] == "operation_not_permitted"
+    wrong = client.post("/v1/staff/transfers", headers=officer, json={**body, "kind": "sale"})
+    assert wrong.status_code == 400
+    assert wrong.json()["field"] == "kind"
+    first = client.post("/v1/staff/transfers", headers=officer, json=body)
+    assert first.status_code == 201, first.text
+    assert first.json()["controller_name"] == "某某健康科技有限公司"
+    second = client.post("/v1/staff/transfers", headers=officer, json={**body, "kind": "merger"})
+    page = client.get("/v1/staff/transfers", params={"limit": 1}, headers=officer).json()
+    assert [t["id"] for t in page["items"]] == [second.json()["id"]]  # newest first
+    rest = client.get("/v1/staff/transfers", params={"limit": 1, "cursor": page["next_cursor"]}, headers=officer)
+    assert [t["id"] for t in rest.json()["items"]] == [first.json()["id"]]
+    assert rest.json()["next_cursor"] is None
+    assert client.get("/v1/staff/transfers", headers=desk).json()["code"] == "operation_not_permitted"

@@ -17,8 +17,10 @@ from enum import StrEnum
 from sqlalchemy import insert, select, update
 
 from yinsi.adapters.db.rows import AnnouncementRow, BusinessTransferRow, SubjectRow, table_of
+from yinsi.core import pages
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
+from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import FieldType, Operation
 from yinsi.core.ports import Message
 from yinsi.services.audit import AuditEvent
@@ -175,3 +177,29 @@ def announce_transfer(
             )
         )
     return Transfer(transfer_id, kind.value, name, contact, now, told, counts)
+
+
+def transfers_page(vault: Vault, *, actor: Actor, limit: int = 50, cursor: str | None = None) -> Page[Transfer]:
+    """The business transfers announced, newest first, a page at a time, for a role that may publish the policy
+    (the one that announces them); looking is audited."""
+    after = pages.decode(cursor, 1)
+    query = select(_transfers).order_by(_transfers.c.id.desc()).limit(limit + 1)
+    if after is not None:
+        query = query.where(_transfers.c.id < pages.int_key(after))
+    with vault.unit() as uow:
+        vault.require_operation(uow, actor, Operation.PUBLISH_POLICY, None, event="business-transfers-view-denied")
+        rows = uow.connection.execute(query).all()
+        uow.record(AuditEvent("business-transfers-viewed", actor.id, role=actor.role, details={"count": len(rows)}))
+    found = [
+        Transfer(
+            int(r.id),
+            r.kind,
+            r.controller_name,
+            r.controller_contact,
+            r.announced_at,
+            int(r.subjects_told),
+            dict(r.channels or {}),
+        )
+        for r in rows
+    ]
+    return pages.cut(found, limit, lambda t: (t.id,))

@@ -17,9 +17,14 @@ from yinsi.api.schemas.sharing import (
     EndingOut,
     ProvisionRecordOut,
     ProvisionRecordsPageOut,
+    TransferIn,
+    TransferOut,
+    TransfersPageOut,
 )
 from yinsi.core.access import Deny
-from yinsi.services import disclosures, entrustments, provisions
+from yinsi.core.errors import BadRequest
+from yinsi.core.i18n import Msg
+from yinsi.services import disclosures, entrustments, provisions, transfers
 
 router = APIRouter(tags=["sharing"])
 DENIED = tuple(reason.value for reason in Deny)
@@ -176,3 +181,60 @@ def staff_disclosures(
         yinsi.vault, actor=member.actor, subject_id=subject, authority=authority, limit=limit, cursor=cursor
     )
     return DisclosuresPageOut(items=[_disclosure(d) for d in page.items], next_cursor=page.next_cursor)
+
+
+def _transfer(t: transfers.Transfer) -> TransferOut:
+    return TransferOut(
+        id=t.id,
+        kind=t.kind,
+        controller_name=t.controller_name,
+        controller_contact=t.controller_contact,
+        announced_at=t.announced_at,
+        subjects_told=t.subjects_told,
+        channels=t.channels,
+    )
+
+
+@router.post(
+    "/v1/staff/transfers",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TransferOut,
+    operation_id="announce_business_transfer",
+    tags=["sharing"],
+    responses=errors("bad_request", "forbidden", *DENIED),
+)
+def staff_announce_transfer(body: TransferIn, member: StaffDep, yinsi: YinsiDep) -> TransferOut:
+    """Record a merger, acquisition, division, bankruptcy or dissolution and tell every person the new
+    controller's name and contact (PIPL Art. 22); needs `publish_policy`."""
+    try:
+        kind = transfers.TransferKind(body.kind)
+    except ValueError:
+        kinds = ", ".join(k.value for k in transfers.TransferKind)
+        raise BadRequest(Msg(f"kind 应是以下之一：{kinds}。", f"kind must be one of {kinds}."), field="kind") from None
+    done = transfers.announce_transfer(
+        yinsi.vault,
+        yinsi.notifier,
+        kind=kind,
+        controller_name=body.controller_name,
+        controller_contact=body.controller_contact,
+        actor=member.actor,
+    )
+    return _transfer(done)
+
+
+@router.get(
+    "/v1/staff/transfers",
+    response_model=TransfersPageOut,
+    operation_id="list_business_transfers",
+    tags=["sharing"],
+    responses=errors("bad_request", "forbidden", *DENIED),
+)
+def staff_transfers(
+    member: StaffDep,
+    yinsi: YinsiDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Cursor = None,
+) -> TransfersPageOut:
+    """The business transfers announced, newest first, a page at a time; needs `publish_policy`."""
+    page = transfers.transfers_page(yinsi.vault, actor=member.actor, limit=limit, cursor=cursor)
+    return TransfersPageOut(items=[_transfer(t) for t in page.items], next_cursor=page.next_cursor)

@@ -70,3 +70,23 @@ class ProvisionRecordsPageOut(PageOut):
 
 class DisclosuresPageOut(PageOut):
     items: list[DisclosureOut]
+
+
+class TransferIn(Body):
+    kind: str = Field(description="merger, acquisition, division, bankruptcy or dissolution.")
+    controller_name: str = Field(min_length=1, max_length=200, description="The new controller's name.")
+    controller_contact: str = Field(min_length=1, max_length=200, description="Its contact: phone, address or e-mail.")
+
+
+class TransferOut(BaseModel):
+    id: int
+    kind: str
+    controller_name: str
+    controller_contact: str
+    announced_at: datetime
+    subjects_told: int
+    channels: dict[str, int] = Field(description="Messages sent per channel.")
+
+
+class TransfersPageOut(PageOut):
+    items: list[TransferOut]
