@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from anyio.to_thread import run_sync
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from yinsi.bootstrap import Yinsi
 from yinsi.core.errors import Unauthenticated
@@ -96,6 +96,9 @@ async def get_lang(request: Request) -> str:
 
 
 LangDep = Annotated[str, Depends(get_lang)]
+
+# Every paged list takes its cursor the same way: opaque, handed back unchanged (core/pages.py).
+Cursor = Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")]
 
 
 async def staff_token(request: Request) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 
 from yinsi.adapters.db.rows import DisclosureRow, table_of
+from yinsi.adapters.db.statements import newest_by_id
 from yinsi.core import pages
 from yinsi.core.access import Decision, Deny, FieldDecision
 from yinsi.core.errors import AccessDenied, BadRequest, Conflict, Forbidden, not_found
@@ -227,10 +228,7 @@ def disclosures_page(
     """Disclosure records, newest first, a page at a time (fields and references, never values); looking is
     audited."""
     limit = max(1, min(limit, LIST_LIMIT))
-    after = pages.decode(cursor, 1)
-    query = select(_disclosures).order_by(_disclosures.c.id.desc()).limit(limit + 1)
-    if after is not None:
-        query = query.where(_disclosures.c.id < pages.int_key(after))
+    query = newest_by_id(select(_disclosures), _disclosures.c.id, limit=limit, cursor=cursor)
     if subject_id is not None:
         query = query.where(_disclosures.c.subject_id == subject_id)
     if authority is not None:

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, exists, insert, select
 
 from yinsi.adapters.db.rows import EntrustmentEndingRow, ProvisionRow, table_of
+from yinsi.adapters.db.statements import newest_by_id
 from yinsi.core import pages
 from yinsi.core.access import Decision, Deny, FieldDecision, decide
 from yinsi.core.deadlines import today_in_china
@@ -257,10 +258,7 @@ def records_page(
     if subject_id is None and recipient is None:
         raise BadRequest(NEEDS_A_FILTER, field="subject")
     limit = max(1, min(limit, LIST_LIMIT))
-    after = pages.decode(cursor, 1)
-    query = select(_provisions).order_by(_provisions.c.id.desc()).limit(limit + 1)
-    if after is not None:
-        query = query.where(_provisions.c.id < pages.int_key(after))
+    query = newest_by_id(select(_provisions), _provisions.c.id, limit=limit, cursor=cursor)
     if subject_id is not None:
         query = query.where(_provisions.c.subject_id == subject_id)
     if recipient is not None:

@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy import insert, select, update
 
 from yinsi.adapters.db.rows import AnnouncementRow, BusinessTransferRow, SubjectRow, table_of
+from yinsi.adapters.db.statements import newest_by_id
 from yinsi.core import pages
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
@@ -182,10 +183,7 @@ def announce_transfer(
 def transfers_page(vault: Vault, *, actor: Actor, limit: int = 50, cursor: str | None = None) -> Page[Transfer]:
     """The business transfers announced, newest first, a page at a time, for a role that may publish the policy
     (the one that announces them); looking is audited."""
-    after = pages.decode(cursor, 1)
-    query = select(_transfers).order_by(_transfers.c.id.desc()).limit(limit + 1)
-    if after is not None:
-        query = query.where(_transfers.c.id < pages.int_key(after))
+    query = newest_by_id(select(_transfers), _transfers.c.id, limit=limit, cursor=cursor)
     with vault.unit() as uow:
         vault.require_operation(uow, actor, Operation.PUBLISH_POLICY, None, event="business-transfers-view-denied")
         rows = uow.connection.execute(query).all()

@@ -9,8 +9,9 @@ without a value for every named column is an error.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Insert, Table, and_, bindparam, insert, or_
+from sqlalchemy import ColumnElement, Insert, Select, Table, and_, bindparam, insert, or_
 
 from yinsi.core import pages
 from yinsi.core.errors import BadRequest
@@ -34,3 +35,11 @@ def older_than(at: ColumnElement[datetime], key_id: ColumnElement[str], key: lis
     except ValueError:
         raise BadRequest(pages.BAD_CURSOR, field="cursor") from None
     return or_(at < moment, and_(at == moment, key_id < str(key[1])))
+
+
+def newest_by_id(query: Select[Any], id_column: ColumnElement[int], *, limit: int, cursor: str | None) -> Select[Any]:
+    """One page of ``query`` newest first by a growing integer id: after the cursor's id, with one row more than
+    ``limit`` (``pages.cut`` tells by it whether a next page exists)."""
+    after = pages.decode(cursor, 1)
+    query = query.order_by(id_column.desc()).limit(limit + 1)
+    return query if after is None else query.where(id_column < pages.int_key(after))

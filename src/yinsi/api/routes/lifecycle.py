@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import Field
 
 from yinsi.api.contract import errors
-from yinsi.api.deps import StaffDep, YinsiDep
+from yinsi.api.deps import Cursor, StaffDep, YinsiDep
 from yinsi.api.schemas import Body
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.services import incidents, shutdown, staff, statistics
@@ -75,7 +75,7 @@ def list_incidents(
     member: StaffDep,
     yinsi: YinsiDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")] = None,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
     """Incidents, newest recorded first, a page at a time: ``{"incidents": [...], "next_cursor": ...}``."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from yinsi.api.contract import errors
-from yinsi.api.deps import SubjectDep, YinsiDep
+from yinsi.api.deps import Cursor, SubjectDep, YinsiDep
 from yinsi.api.schemas.me import (
     AcceptIn,
     AccessEntryOut,
@@ -99,7 +99,7 @@ def my_consents(subject: SubjectDep, yinsi: YinsiDep) -> ConsentsOut:
 def my_consent_history(
     subject: SubjectDep,
     yinsi: YinsiDep,
-    cursor: Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")] = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ConsentHistoryPageOut:
     """Every act of consent, refusal and withdrawal, with its evidence, oldest first, a page at a time."""
@@ -174,7 +174,7 @@ def personalisation(body: PersonalisationIn, subject: SubjectDep, yinsi: YinsiDe
 def access_log(
     subject: SubjectDep,
     yinsi: YinsiDep,
-    cursor: Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")] = None,
+    cursor: Cursor = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AccessLogPageOut:
     """My network access log: when I logged in and out, and from which address; newest first, a page at a time."""

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse
 
 from yinsi.api.contract import errors
-from yinsi.api.deps import YinsiDep
+from yinsi.api.deps import Cursor, YinsiDep
 from yinsi.api.schemas.public import AnnouncementOut, AnnouncementsPageOut, HealthOut
 from yinsi.core.policy.render import render_policy
 from yinsi.services import announcements
@@ -16,7 +16,6 @@ from yinsi.services import announcements
 router = APIRouter(tags=["public"])
 
 Lang = Literal["zh-CN", "zh-TW", "en"]
-Cursor = Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")]
 
 
 @router.get("/", include_in_schema=False)

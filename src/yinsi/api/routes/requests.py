@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from yinsi.api.contract import errors
-from yinsi.api.deps import ClientDep, LangDep, ServiceActor, StaffDep, StaffTokenDep, SubjectDep, YinsiDep
+from yinsi.api.deps import ClientDep, Cursor, LangDep, ServiceActor, StaffDep, StaffTokenDep, SubjectDep, YinsiDep
 from yinsi.api.schemas.rights import BlockersOut, RequestIn, RequestOut, RequestsPageOut
 from yinsi.api.schemas.staff import (
     AssignIn,
@@ -28,7 +28,6 @@ from yinsi.services.rights import Filing, RequestView
 
 router = APIRouter()
 
-Cursor = Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")]
 DENIED = tuple(reason.value for reason in Deny)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from yinsi.api.contract import errors
-from yinsi.api.deps import StaffDep, YinsiDep
+from yinsi.api.deps import Cursor, StaffDep, YinsiDep
 from yinsi.api.schemas.sharing import (
     ConfirmationIn,
     DecisionIn,
@@ -28,7 +28,6 @@ from yinsi.services import disclosures, entrustments, provisions, transfers
 
 router = APIRouter(tags=["sharing"])
 DENIED = tuple(reason.value for reason in Deny)
-Cursor = Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")]
 
 
 def _ending(e: entrustments.Ending) -> EndingOut:

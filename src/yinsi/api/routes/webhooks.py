@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from yinsi.api.contract import errors
-from yinsi.api.deps import StaffDep, YinsiDep
+from yinsi.api.deps import Cursor, StaffDep, YinsiDep
 from yinsi.api.schemas.webhooks import (
     WebhookAttemptOut,
     WebhookEventDetailOut,
@@ -21,8 +21,6 @@ from yinsi.services import staff
 from yinsi.services.webhooks import EventDelivery
 
 router = APIRouter(prefix="/v1/staff/webhooks", tags=["staff"])
-
-Cursor = Annotated[str | None, Query(max_length=512, description="The next_cursor of the previous page.")]
 
 
 def _delivery(yinsi: Yinsi) -> EventDelivery:
