@@ -11,20 +11,19 @@ Self-contained (its own server and browser fixtures), so that it does not depend
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pyotp
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import check_accessibility, screenshot
+from tests.browser.conftest import PHONE_SIZE, TIMEOUT_MS, check_accessibility, screenshot
 from tests.conftest import ROOT, Clock
 from tests.support.accounts import register
 from tests.support.serve import free_port
@@ -33,27 +32,9 @@ from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.config import Settings
 from yinsi.services import staff
 
-try:
-    from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
-except ImportError:  # pragma: no cover - playwright is in the dev group
-    sync_playwright = None  # type: ignore[assignment]
-
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DESKTOP = {"width": 1280, "height": 860}
-PHONE_SIZE = {"width": 390, "height": 844}
-TIMEOUT_MS = 30_000
 DEMO_SPEC = ROOT / "examples" / "demo" / "appointments.yaml"
 PASSWORD = "a long staff password"
 CALLER = "13812345601"  # a person who phones in
@@ -68,27 +49,6 @@ class Console:
     clock: Clock
     secrets: dict[str, str]
     requests: dict[str, str]
-
-
-def _missing_browser() -> None:
-    if sync_playwright is None or not CHROMIUM.exists():
-        if os.environ.get("YINSI_REQUIRE_BROWSER") == "1":
-            pytest.fail("the browser tests need Playwright and /usr/bin/chromium (scripts/with-chromium installs it)")
-        pytest.skip("no /usr/bin/chromium here: run the tests through scripts/with-chromium (make test does)")
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    _missing_browser()
-    with sync_playwright() as driver:
-        yield driver
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, timeout=120_000)
-    yield launched
-    launched.close()
 
 
 def _context(browser: Browser, size: dict[str, int]) -> BrowserContext:
