@@ -226,10 +226,10 @@ def test_an_unexpected_failure_is_a_problem_without_details(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def broken(**_: object) -> None:
+    async def broken(**_: object) -> None:
         raise RuntimeError("secret internal state: 13912345678")
 
-    monkeypatch.setattr(clinic.vault, "read", broken)
+    monkeypatch.setattr(clinic.vault, "read_served", broken)
     with caplog.at_level(logging.DEBUG):
         response = client.get(
             f"/v1/subjects/{patient}/pi", params={"purpose": "registration"}, headers=keys["clinic_app"]

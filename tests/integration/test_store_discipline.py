@@ -3,11 +3,12 @@ a lock not had in time is a clear "busy", and a read is never answered without i
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from sqlalchemy import create_engine, func, select
@@ -16,9 +17,9 @@ from tests.conftest import Backend
 from yinsi.adapters.db.engine import SecondConnection
 from yinsi.adapters.db.rows import AuditEventRow, table_of
 from yinsi.bootstrap import Yinsi, engine_for, open_yinsi
-from yinsi.core.errors import Busy
+from yinsi.core.errors import AccessDenied, Busy
 from yinsi.core.policy.compiled import CompiledPolicy
-from yinsi.services.vault import Actor
+from yinsi.services.vault import Actor, ReadResult
 
 APP = Actor("key:app", "clinic_app")
 EVENTS = table_of(AuditEventRow)
@@ -140,3 +141,72 @@ def test_a_group_commit_that_fails_fails_every_read_in_it(impatient: Yinsi, back
     assert len(outcomes) == 8
     assert all(isinstance(o, Busy) for o in outcomes), [type(o).__name__ for o in outcomes]
     assert _reads_audited(impatient) == []
+
+
+async def _served_at_once(yinsi: Yinsi, subject: str, count: int, purpose: str = "registration") -> list[object]:
+    """``count`` reads served on one event loop at the same moment, as the HTTP routes serve them."""
+    reads = [yinsi.vault.read_served(actor=APP, subject_id=subject, purpose=purpose) for _ in range(count)]
+    return list(await asyncio.gather(*reads, return_exceptions=True))
+
+
+def test_reads_served_on_the_event_loop_share_their_audit_transactions(clinic: Yinsi, backend: Backend) -> None:
+    subject = clinic.vault.create_subject(actor=APP)
+    clinic.vault.write(actor=APP, subject_id=subject, purpose="registration", values={"name": "张三"}, source="t")
+    outcomes: list[object] = []
+    reader = threading.Thread(target=lambda: outcomes.extend(asyncio.run(_served_at_once(clinic, subject, 12))))
+    with write_lock_held_elsewhere(backend):  # the first batch waits for the lock; the others gather behind it
+        reader.start()
+        time.sleep(0.5)
+    reader.join()
+    assert all(isinstance(o, ReadResult) and o.values["name"] == "张三" for o in outcomes), outcomes
+    audited = _reads_audited(clinic)
+    assert len(audited) == 12  # every read answered has its event
+    assert len(set(audited)) < 12  # and they were appended together, not one transaction each
+    assert clinic.audit.verify(clinic.engine).ok
+
+
+def test_a_served_read_whose_group_commit_fails_returns_nothing(impatient: Yinsi, backend: Backend) -> None:
+    subject = impatient.vault.create_subject(actor=APP)
+    impatient.vault.write(actor=APP, subject_id=subject, purpose="registration", values={"name": "张三"}, source="t")
+    with write_lock_held_elsewhere(backend):
+        outcomes = asyncio.run(_served_at_once(impatient, subject, 8))
+    assert [type(o).__name__ for o in outcomes] == ["Busy"] * 8
+    assert len({id(o) for o in outcomes}) == 8  # each read raises its own copy of the batch's error
+    assert _reads_audited(impatient) == []
+    # and the loop's queue is not left stuck: the next reads on a new loop are served and audited
+    assert all(isinstance(o, ReadResult) for o in asyncio.run(_served_at_once(impatient, subject, 3)))
+    assert len(_reads_audited(impatient)) == 3
+
+
+def test_a_served_read_that_is_refused_is_audited_and_one_cancelled_still_accounted_for(
+    clinic: Yinsi, backend: Backend
+) -> None:
+    subject = clinic.vault.create_subject(actor=APP)
+    clinic.vault.write(actor=APP, subject_id=subject, purpose="registration", values={"name": "张三"}, source="t")
+    outsider = Actor("key:x", "no_such_role")
+    with pytest.raises(AccessDenied):
+        asyncio.run(clinic.vault.read_served(actor=outsider, subject_id=subject, purpose="registration"))
+    with clinic.engine.connect() as connection:
+        denied = connection.execute(select(func.count()).select_from(EVENTS).where(EVENTS.c.action == "pi-read-denied"))
+        assert denied.scalar_one() == 1
+
+    async def cancelled_while_waiting(lock: ExitStack) -> None:
+        task = asyncio.ensure_future(clinic.vault.read_served(actor=APP, subject_id=subject, purpose="registration"))
+        while not _queued(clinic):
+            await asyncio.sleep(0.01)
+        task.cancel()  # the client went away after the decrypting, while its event waited for the write lock
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        lock.close()
+        while _queued(clinic):
+            await asyncio.sleep(0.01)
+
+    with ExitStack() as lock:
+        lock.enter_context(write_lock_held_elsewhere(backend))
+        asyncio.run(cancelled_while_waiting(lock))
+    assert len(_reads_audited(clinic)) == 1  # what was read is accounted for all the same
+
+
+def _queued(yinsi: Yinsi) -> bool:
+    """Whether a read served on a loop has events waiting for, or being carried by, a group commit."""
+    return any(queue.pending or queue.draining for queue in yinsi.vault.loop_appender._queues.values())

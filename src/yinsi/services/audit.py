@@ -268,7 +268,7 @@ def _columns_match(row: Any) -> bool:
     )
 
 
-def _copy_of(error: BaseException) -> BaseException:
+def copy_of(error: BaseException) -> BaseException:
     """The same error as a new object (its class, arguments and attributes), without calling its __init__."""
     clone = type(error).__new__(type(error), *error.args)
     clone.__dict__.update(error.__dict__)
@@ -316,19 +316,23 @@ class GroupAppender:
                 if ticket.error is not None:
                     # Each waiting read raises its own copy: one exception object raised in many threads at
                     # once would have its traceback rewritten under it.
-                    raise _copy_of(ticket.error) from ticket.error
+                    raise copy_of(ticket.error) from ticket.error
                 return
         self._lead()
         if ticket.error is not None:
             raise ticket.error
+
+    def write(self, events: Sequence[AuditEvent]) -> None:
+        """Appends ``events`` in one transaction of their own, now: a batch gathered by the caller."""
+        with writer(self._engine) as connection, connection.begin():
+            self._audit.append(connection, events, self._now())
 
     def _lead(self) -> None:
         with self._lock:
             batch, self._pending = self._pending, []
         error: BaseException | None = None
         try:
-            with writer(self._engine) as connection, connection.begin():
-                self._audit.append(connection, [event for t in batch for event in t.events], self._now())
+            self.write([event for t in batch for event in t.events])
         except BaseException as exc:  # handed to every read in the batch, each of which raises it
             error = exc
         with self._lock:

@@ -90,11 +90,14 @@ class ReadUnit:
     The read connection is closed before the append, so a thread never holds two.
     """
 
-    def __init__(self, engine: Engine, appender: GroupAppender) -> None:
+    def __init__(self, engine: Engine, appender: GroupAppender | None) -> None:
         self._engine = engine
         self._appender = appender
         self._events: list[AuditEvent] = []
         self.connection: Connection
+        # Without an appender (a read served on the event loop), the events to append are left here for the
+        # coroutine, which answers only once it has appended them (``LoopAppender``).
+        self.to_append: list[AuditEvent] = []
 
     def __enter__(self) -> ReadUnit:
         self.connection = reader(self._engine)
@@ -109,4 +112,7 @@ class ReadUnit:
         self.connection.close()  # nothing was written: nothing to commit
         keep = exc is None or (isinstance(exc, YinsiError) and exc.audited)
         if keep and self._events:
-            self._appender.append(self._events)
+            if self._appender is None:
+                self.to_append = self._events
+            else:
+                self._appender.append(self._events)

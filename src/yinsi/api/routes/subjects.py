@@ -90,9 +90,7 @@ async def read_pi(
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     if wanted is not None and len(wanted) > 100:
         raise BadRequest(Msg("一次最多读取 100 个字段。", "At most 100 fields per read."), field="fields")
-    result = await run_sync(
-        partial(yinsi.vault.read, actor=actor, subject_id=subject_id, purpose=purpose, fields=wanted)
-    )
+    result = await yinsi.vault.read_served(actor=actor, subject_id=subject_id, purpose=purpose, fields=wanted)
     masked = [f for f, form in result.forms.items() if form is not Visibility.WHOLE]
     return PiReadOut(
         subject_id=result.subject_id,
@@ -113,9 +111,7 @@ async def read_pi(
 )
 async def lookup(body: LookupIn, yinsi: YinsiDep, actor: ServiceActor) -> LookupOut:
     """Find subjects by an exact lookup field (mobile, ID number, e-mail) through its blind index."""
-    found = await run_sync(
-        partial(yinsi.vault.lookup, actor=actor, field=body.field, value=body.value, purpose=body.purpose)
-    )
+    found = await yinsi.vault.lookup_served(actor=actor, field=body.field, value=body.value, purpose=body.purpose)
     return LookupOut(subjects=found)
 
 

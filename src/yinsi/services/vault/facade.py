@@ -15,8 +15,9 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from anyio.to_thread import run_sync
 from sqlalchemy import Connection, Engine, Executable
 
 from yinsi.core.errors import BadRequest
@@ -27,6 +28,7 @@ from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender
 from yinsi.services.collection import CollectionGate
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
+from yinsi.services.loop_appender import LoopAppender
 from yinsi.services.unit_of_work import ReadUnit, UnitOfWork
 from yinsi.services.vault import rows
 from yinsi.services.vault.erasure import Shredder
@@ -35,6 +37,8 @@ from yinsi.services.vault.lookup import Finder
 from yinsi.services.vault.model import Actor, ReadResult, StoredValue, WriteResult, check_source
 from yinsi.services.vault.reading import Opener
 from yinsi.services.vault.writing import Collector
+
+T = TypeVar("T")
 
 
 class Vault:
@@ -55,6 +59,7 @@ class Vault:
         self.consents = consents
         self.now = now
         self.appender = GroupAppender(engine, audit, now)
+        self.loop_appender = LoopAppender(self.appender)
         # Collection stops when a scheduled shutdown takes effect: every write and new subject asks.
         self.collection = CollectionGate(engine)
         self._gate = AccessGate(policy, consents)
@@ -212,6 +217,38 @@ class Vault:
         """Returns what ``actor`` may see for ``purpose``, masked as the spec says; denies the rest, per field."""
         with self.reading() as uow:
             return self._opener.read(uow, actor=actor, subject_id=subject_id, purpose=purpose, fields=fields)
+
+    async def read_served(
+        self,
+        *,
+        actor: Actor,
+        subject_id: str,
+        purpose: str,
+        fields: Sequence[str] | None = None,
+    ) -> ReadResult:
+        """``read`` for a server's event loop: decrypts in a worker thread, and awaits its audit event's group
+        commit on the loop, so no thread waits for it (see ``LoopAppender``)."""
+        return await self._served(
+            lambda uow: self._opener.read(uow, actor=actor, subject_id=subject_id, purpose=purpose, fields=fields)
+        )
+
+    async def lookup_served(self, *, actor: Actor, field: str, value: object, purpose: str) -> list[str]:
+        """``lookup`` for a server's event loop, as ``read_served``."""
+        return await self._served(
+            lambda uow: self._finder.lookup(uow, actor=actor, field=field, value=value, purpose=purpose)
+        )
+
+    async def _served(self, use_case: Callable[[ReadUnit], T]) -> T:
+        unit = ReadUnit(self.engine, None)
+
+        def run() -> T:
+            with unit:
+                return use_case(unit)
+
+        try:
+            return await run_sync(run)
+        finally:  # a refusal's audit event too (the unit leaves only what must be kept)
+            await self.loop_appender.append(unit.to_append)
 
     def open_fields(self, connection: Connection, subject_id: str, fields: Iterable[str]) -> dict[str, str]:
         """Decrypts the subject's values. The join with the keystore means a shredded key yields nothing."""

@@ -1,0 +1,76 @@
+"""Group commit of read events for coroutines: the server's hot reads wait for their audit event on the event loop.
+
+``GroupAppender`` serves threads: a read's worker thread waits until the
+batch carrying its event has committed, and the batch's writer wakes every
+one of those threads in turn. Under load those hand-overs between threads
+cost more than the read itself. Here a read served on the event loop hands
+its events to the loop's queue and awaits a future; one task per loop writes
+whatever has gathered, in a worker thread, and settles the batch's futures
+on the loop in one go. The promise is the same: a read is answered only
+once its event is committed, or fails with the error that stopped it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from weakref import WeakKeyDictionary
+
+from anyio.to_thread import run_sync
+
+from yinsi.services.audit import AuditEvent, GroupAppender, copy_of
+
+
+class _Queue:
+    __slots__ = ("draining", "pending")
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[Sequence[AuditEvent], asyncio.Future[None]]] = []
+        self.draining: asyncio.Task[None] | None = None
+
+
+class LoopAppender:
+    """One queue per event loop (a test client runs its own loop beside the server's)."""
+
+    def __init__(self, appender: GroupAppender) -> None:
+        self._appender = appender
+        self._queues: WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue] = WeakKeyDictionary()
+
+    async def append(self, events: Sequence[AuditEvent]) -> None:
+        """Returns once ``events`` are committed; raises what the transaction that carried them raised."""
+        if not events:
+            return
+        loop = asyncio.get_running_loop()
+        queue = self._queues.get(loop)
+        if queue is None:
+            queue = self._queues[loop] = _Queue()
+        settled: asyncio.Future[None] = loop.create_future()
+        queue.pending.append((events, settled))
+        if queue.draining is None:
+            queue.draining = loop.create_task(self._drain(queue))
+        # A request cancelled while it waits (its client went away) cancels only its future: its events stay
+        # in the batch, so what was read is still accounted for.
+        await settled
+
+    async def _drain(self, queue: _Queue) -> None:
+        try:
+            while queue.pending:
+                batch, queue.pending = queue.pending, []
+                try:
+                    # Not cancellable: once handed to the thread, the batch commits or fails as a whole.
+                    await run_sync(self._appender.write, [event for events, _ in batch for event in events])
+                except BaseException as exc:  # handed to every read of the batch, each its own copy
+                    for _, settled in batch:
+                        if not settled.done():
+                            settled.set_exception(copy_of(exc))
+                    if not isinstance(exc, Exception):
+                        raise
+                else:
+                    for _, settled in batch:
+                        if not settled.done():
+                            settled.set_result(None)
+        finally:
+            queue.draining = None
+            for _, settled in queue.pending:  # only when the loop itself is going away
+                settled.cancel()
+            queue.pending = []
