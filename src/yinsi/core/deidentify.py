@@ -84,6 +84,17 @@ def generalise(method: Deidentification, field_type: FieldType, canonical: str, 
     raise ValueError(f"{method.value} is not a generalisation")
 
 
+def public_method(field_type: FieldType) -> Deidentification:
+    """How a field is de-identified before it is made public where the spec asks only "de-identified": an
+    address as its city, a date (or an ID number's birth date) as its year, anything else as a pseudonym under
+    the disclosure's own key, so that nothing published can be joined to what a recipient holds."""
+    if field_type is FieldType.ADDRESS:
+        return Deidentification.CITY
+    if field_type in (FieldType.DATE, FieldType.ID_NUMBER):
+        return Deidentification.BIRTH_YEAR
+    return Deidentification.PSEUDONYM
+
+
 def deidentify(
     method: Deidentification, key: bytes, field_id: str, field_type: FieldType, canonical: str, today: date
 ) -> str | None:
