@@ -114,6 +114,13 @@ class Conflict(YinsiError):
     code = "conflict"
 
 
+class PrivacyBudgetExhausted(Conflict):
+    """A noisy count would spend more ε than the period's privacy budget has left; refused, and audited."""
+
+    code = "privacy_budget_exhausted"
+    audited = True
+
+
 class CancellationBlocked(Conflict):
     """A cancellation waits on open blockers; they are named (kind, and the service's own words), never PI."""
 
