@@ -370,7 +370,7 @@ def _cell(
                 return age_band(today.replace(year=today.year - int(value)), today)
             except ValueError:
                 continue
-        born = birth_date(types[field_id], field_id, value)
+        born = birth_date(types[field_id], value)
         if born is not None:
             return age_band(born, today)
     return UNKNOWN
