@@ -482,6 +482,16 @@ def _recipients(spec: PolicySpec) -> Iterator[Finding]:
             "de-identified results are still personal information.",
         )
     for rid, recipient in spec.recipients.items():
+        if not recipient.fields:
+            yield _warn(
+                ("recipients", rid),
+                "recipient_fields_not_stated",
+                f"政策没有写明向接收方 '{rid}' 提供哪些个人信息：渲染的政策如实写“本政策未写明”，"
+                "yinsi 也不会向其提供或披露任何个人信息，直到在 fields 中声明（个人信息保护法第十七条、第二十三条）。",
+                f"The policy does not say which PI recipient '{rid}' receives: the rendered policy says 'not stated', "
+                "and yinsi provides or discloses nothing to it until its fields are declared (PIPL Art. 17, 23).",
+                at_key=True,
+            )
         articles = law.recipient_articles(spec, rid)
         if law.ART_23 in articles and not recipient.separate_consent:
             yield _warn(
