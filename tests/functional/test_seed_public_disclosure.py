@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import EXAMPLES, Backend, Clock
+from tests.functional.test_centre_pages import log_in
 from tests.functional.test_cli_operations import Cli, env_of
 from tests.support.consent import accept_policy, act, give_separate_consents
 from tests.support.http import api_key, staff_session
@@ -147,3 +148,14 @@ def test_000_the_terminal_lists_what_was_made_public_never_the_values(backend: B
     assert (
         "Filter the public disclosure records" in cli.fails("sharing", "public-disclosures", "--as", "dpo.zhou").stderr
     )
+
+
+def test_000_the_privacy_centre_asks_the_separate_consent_to_a_declared_disclosure(
+    declared: tuple[Yinsi, TestClient],
+) -> None:
+    yinsi, _ = declared
+    browser = log_in(yinsi, "13912345670")
+    page = browser.get("/me/consents")
+    assert page.status_code == 200, page.text
+    assert "public.community_profile" in page.text
+    assert "社区中公开的昵称" in page.text
