@@ -45,6 +45,7 @@ from yinsi.services.keyring import KeyRing
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicySync
 from yinsi.services.privacy_centre import PrivacyCentre
+from yinsi.services.public_disclosures import PublicDisclosures
 from yinsi.services.rights import Rights
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Vault
@@ -115,6 +116,11 @@ class Yinsi:
         return Administration(
             self.vault, self.keyring, self.notifier, self.settings, follow_policy=sync.refresh if sync else lambda: None
         )
+
+    @cached_property
+    def public_disclosures(self) -> PublicDisclosures:
+        """Making PI public (公开) only as the spec declares it, each time recorded."""
+        return PublicDisclosures(self.vault)
 
     @cached_property
     def login_releaser(self) -> LoginReleaser:

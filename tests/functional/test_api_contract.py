@@ -227,6 +227,8 @@ OPERATION_IDS = {
     ("POST", "/v1/staff/disclosures"): "request_disclosure",
     ("POST", "/v1/staff/disclosures/{disclosure_id}/decision"): "decide_disclosure",
     ("GET", "/v1/staff/disclosures"): "list_disclosures",
+    ("POST", "/v1/public-disclosures"): "make_public",
+    ("GET", "/v1/staff/public-disclosures"): "list_public_disclosures",
     ("POST", "/v1/staff/transfers"): "announce_business_transfer",
     ("GET", "/v1/staff/transfers"): "list_business_transfers",
     ("POST", "/v1/staff/incidents"): "record_incident",

@@ -225,6 +225,9 @@ def statistics(
         f"people: {table.people if table.people is not None else 'fewer than ' + str(table.min_group_size)}",
         markup=False,
     )
+    if table.budget is not None:
+        left = table.budget
+        out.print(f"privacy budget {left.period}: {left.remaining:g} of {left.epsilon:g} left", markup=False)
 
 
 def shutdown(

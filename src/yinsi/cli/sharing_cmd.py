@@ -1,4 +1,5 @@
-"""``yinsi sharing``: provision records, ended entrustments, disclosures to authorities, business transfers.
+"""``yinsi sharing``: provision records, ended entrustments, disclosures to authorities, PI made public,
+business transfers.
 
 Each command names the member of staff it is done as (``--as``); their role in the spec decides what they may
 do, exactly as over HTTP, and every action is audited. Output names fields, recipients and references, never
@@ -200,6 +201,43 @@ def list_disclosures(
             soft_wrap=True,
         )
     err.print(f"{len(found)} disclosure(s)", markup=False)
+
+
+@app.command("public-disclosures")
+def list_public_disclosures(
+    ctx: typer.Context,
+    as_: AsStaff,
+    subject: Annotated[str | None, typer.Option(help="Only what was made public of this person.")] = None,
+    disclosure: Annotated[str | None, typer.Option(help="Only under this declared disclosure.")] = None,
+    as_json: AsJson = False,
+) -> None:
+    """PI made public (newest first) by subject or by disclosure: fields and basis; never values."""
+    from yinsi.bootstrap import open_yinsi
+
+    with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
+        page = yinsi.public_disclosures.records_page(
+            actor=_actor(yinsi, as_), subject_id=subject, disclosure=disclosure
+        )
+    for r in page.items:
+        if as_json:
+            line = {
+                "id": r.id,
+                "subject": r.subject_id,
+                "disclosure": r.disclosure,
+                "fields": r.fields,
+                "actor": r.actor,
+                "at": r.at.isoformat(),
+                **r.details,
+            }
+            out.print(json.dumps(line, ensure_ascii=False), markup=False, soft_wrap=True)
+        else:
+            out.print(
+                f"{r.id}  {r.at:%Y-%m-%d %H:%M}  {r.subject_id}  {r.disclosure}  {','.join(r.fields)}  "
+                f"basis={r.details.get('basis', '-')}",
+                markup=False,
+                soft_wrap=True,
+            )
+    err.print(f"{len(page.items)} public disclosure(s)", markup=False)
 
 
 @app.command("transfer")

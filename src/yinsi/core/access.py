@@ -49,6 +49,8 @@ class Deny(StrEnum):
     SUBJECT_ERASED = "subject_erased"
     CROSS_BORDER_NOT_ALLOWED = "cross_border_not_allowed"
     ENTRUSTMENT_ENDED = "entrustment_ended"
+    DISCLOSURE_NOT_DECLARED = "disclosure_not_declared"  # no such public disclosure (公开) in the spec
+    FIELD_NOT_IN_DISCLOSURE = "field_not_in_disclosure"  # the public disclosure does not declare this field
 
 
 GRANTED = "granted"

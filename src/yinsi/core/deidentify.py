@@ -12,21 +12,15 @@ drops what singles a person out. Pure functions: no I/O, no keys kept.
 from __future__ import annotations
 
 import hmac
-import re
 from datetime import date
 from hashlib import sha256
 
+from yinsi.core.generalise import birth_date, place
 from yinsi.core.policy.vocabulary import Deidentification, FieldType
-from yinsi.core.validation import age_on, birth_date_from_id
+from yinsi.core.validation import age_on
 
 _KEY_LABEL = b"yinsi/recipient-pseudonym/v1\x00"
 PSEUDONYM_PREFIX = "ps_"
-
-# Province (or autonomous region), then the city level: 市, 自治州, 地区 or 盟. A municipality (北京市) is both.
-_PROVINCE = r"(?:[^省市区]{2,8}?(?:省|自治区|特别行政区))?"
-_CITY = r"(?:[^省市区盟]{1,12}?(?:市|自治州|地区|盟))"
-_CITY_LEVEL = re.compile(rf"^\s*({_PROVINCE}{_CITY})")
-_PROVINCE_ONLY = re.compile(r"^\s*([^省市区]{2,8}?(?:省|自治区|特别行政区))")
 
 
 def recipient_key(secret: bytes, recipient: str) -> bytes:
@@ -53,19 +47,10 @@ def age_band(age: int) -> str:
 def city_of(address: str) -> str | None:
     """An address cut to its province and city (广东省广州市天河区… → 广东省广州市); None when no city level can be
     recognised, so that nothing finer than a city ever goes out by mistake."""
-    match = _CITY_LEVEL.match(address)
-    if match is not None:
-        return match.group(1)
-    province = _PROVINCE_ONLY.match(address)
-    return province.group(1) if province is not None else None
-
-
-def _birth_date(field_type: FieldType, canonical: str) -> date | None:
-    if field_type is FieldType.ID_NUMBER:
-        return birth_date_from_id(canonical)
-    if field_type is FieldType.DATE:
-        return date.fromisoformat(canonical)
-    return None
+    where = place(address)
+    if where is None:
+        return None
+    return (where.province or "") + (where.city or "")
 
 
 def generalise(method: Deidentification, field_type: FieldType, canonical: str, today: date) -> str | None:
@@ -74,14 +59,25 @@ def generalise(method: Deidentification, field_type: FieldType, canonical: str, 
     if method is Deidentification.AGE_BAND:
         if field_type is FieldType.INTEGER:
             return age_band(int(canonical))
-        born = _birth_date(field_type, canonical)
+        born = birth_date(field_type, canonical)
         return age_band(age_on(born, today)) if born is not None else None
     if method is Deidentification.BIRTH_YEAR:
-        born = _birth_date(field_type, canonical)
+        born = birth_date(field_type, canonical)
         return str(born.year) if born is not None else None
     if method is Deidentification.CITY:
         return city_of(canonical)
     raise ValueError(f"{method.value} is not a generalisation")
+
+
+def public_method(field_type: FieldType) -> Deidentification:
+    """How a field is de-identified before it is made public where the spec asks only "de-identified": an
+    address as its city, a date (or an ID number's birth date) as its year, anything else as a pseudonym under
+    the disclosure's own key, so that nothing published can be joined to what a recipient holds."""
+    if field_type is FieldType.ADDRESS:
+        return Deidentification.CITY
+    if field_type in (FieldType.DATE, FieldType.ID_NUMBER):
+        return Deidentification.BIRTH_YEAR
+    return Deidentification.PSEUDONYM
 
 
 def deidentify(

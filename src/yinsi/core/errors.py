@@ -65,6 +65,14 @@ DENY_MESSAGES: dict[Deny, Msg] = {
         "对这个受托方的委托处理已经结束，不再向其提供个人信息。",
         "The entrustment of this processor has ended; no PI is provided to it any more.",
     ),
+    Deny.DISCLOSURE_NOT_DECLARED: Msg(
+        "隐私政策没有声明这项公开：未声明的个人信息一律不得公开（个人信息保护法第二十五条）。",
+        "The privacy policy declares no such public disclosure: undeclared PI is never made public (PIPL Art. 25).",
+    ),
+    Deny.FIELD_NOT_IN_DISCLOSURE: Msg(
+        "隐私政策没有声明在这项公开中公开这个字段。",
+        "The privacy policy does not declare this field as made public by this disclosure.",
+    ),
 }
 
 
@@ -104,6 +112,13 @@ class NotFound(YinsiError):
 
 class Conflict(YinsiError):
     code = "conflict"
+
+
+class PrivacyBudgetExhausted(Conflict):
+    """A noisy count would spend more ε than the period's privacy budget has left; refused, and audited."""
+
+    code = "privacy_budget_exhausted"
+    audited = True
 
 
 class CancellationBlocked(Conflict):

@@ -13,6 +13,10 @@ PIPL Art. 21-23 and 38-39:
   consent to it;
 - an authority is never provided to this way: a disclosure needs the legal
   document's reference and a privacy officer's approval (``services.disclosures``).
+
+Making PI public (公开, PIPL Art. 25) has rules of the same kind (``public_terms``): only a
+disclosure the spec declares, only its fields, by a role with ``provide`` that sees them,
+and, unless a law is its basis, only while the person's separate consent to it is in force.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from yinsi.core.access import GRANTED, ConsentSnapshot, Deny
+from yinsi.core.access import GRANTED, WITHDRAWN, ConsentSnapshot, Deny
 from yinsi.core.policy import law
+from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.model import PolicySpec, Recipient
-from yinsi.core.policy.vocabulary import CrossBorderRule, RecipientKind, TransferMechanism
+from yinsi.core.policy.vocabulary import CrossBorderRule, LegalBasis, Operation, RecipientKind, TransferMechanism
 
 MAINLAND = "CN"
 
@@ -87,3 +92,33 @@ def provision_terms(
         return Deny.SEPARATE_CONSENT_REQUIRED
     basis = "separate_consent" if consented else spec.purposes[purpose].legal_basis.value
     return Terms(basis, region_of(spec, recipient), recipient.transfer_mechanism if abroad else None)
+
+
+def disclosure_scope(disclosure_id: str) -> str:
+    """The separate consent (单独同意) that covers making PI public under one declared disclosure."""
+    return f"public.{disclosure_id}"
+
+
+def public_terms(
+    policy: CompiledPolicy, role: str, disclosure_id: str, fields: Sequence[str], consent: ConsentSnapshot
+) -> str | Deny:
+    """The basis a public disclosure goes ahead on ("separate_consent", or the law's basis the spec names),
+    or the reason it may not. A disclosure on by default is still refused without the consent: a default is
+    no consent (PIPL Art. 25), and a withdrawal counts at the next call."""
+    if role not in policy.role_operations:
+        return Deny.ROLE_NOT_DECLARED
+    if Operation.PROVIDE not in policy.role_operations[role]:
+        return Deny.OPERATION_NOT_PERMITTED
+    disclosure = policy.spec.public_disclosures.get(disclosure_id)
+    if disclosure is None:
+        return Deny.DISCLOSURE_NOT_DECLARED
+    if not fields or not set(fields) <= set(disclosure.fields):
+        return Deny.FIELD_NOT_IN_DISCLOSURE
+    if not set(fields) <= set(policy.role_fields[role]):
+        return Deny.FIELD_NOT_VISIBLE
+    if disclosure_id in policy.separate_disclosures or disclosure.legal_basis is LegalBasis.CONSENT:
+        state = consent.status("separate", disclosure_scope(disclosure_id))
+        if state == GRANTED:
+            return "separate_consent"
+        return Deny.CONSENT_WITHDRAWN if state == WITHDRAWN else Deny.SEPARATE_CONSENT_REQUIRED
+    return disclosure.legal_basis.value

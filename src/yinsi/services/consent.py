@@ -154,6 +154,7 @@ def validate_act(policy: CompiledPolicy, act: ConsentAct) -> None:
                 and scope.removeprefix("recipient.") in policy.separate_recipients
             )
             or (scope == STORAGE_SCOPE and policy.storage_abroad)
+            or (scope.startswith("public.") and scope.removeprefix("public.") in policy.separate_disclosures)
         )
     elif act.kind is Kind.PERMISSION:
         valid = scope in spec.permissions

@@ -14,6 +14,11 @@ A suppressed city is not named at all (its name would tell that someone lives th
 ``noise_epsilon``, counts also carry OpenDP's discrete Laplace noise, calibrated to how many cells one person
 can be in (a bound from the spec, never from the data), before suppression.
 
+Each noisy query spends its ε from the spec's ``privacy_budget`` for the calendar period (China time): the
+spend is one conditional UPDATE (``spent + ε <= total``) in the transaction that audits the query, so two
+queries racing can never spend more than the total between them; a query that would is refused, and every
+answer says what is left.
+
 Values are opened in batches only to put each person in a coarse cell (an age band, a city); no identifier,
 value or subject id leaves this module.
 """
@@ -23,16 +28,27 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from yinsi.adapters.db.rows import ConsentStateRow, PiValueRow, RightsRequestRow, SubjectRow, table_of
+from yinsi.adapters.db.rows import (
+    ConsentStateRow,
+    PiValueRow,
+    PrivacyBudgetRow,
+    RightsRequestRow,
+    SubjectRow,
+    table_of,
+)
 from yinsi.core.deadlines import today_in_china
-from yinsi.core.errors import BadRequest, Conflict
+from yinsi.core.errors import BadRequest, Conflict, PrivacyBudgetExhausted
 from yinsi.core.generalise import UNKNOWN, age_band, birth_date, city
 from yinsi.core.i18n import Msg
+from yinsi.core.policy.model import PrivacyBudget
 from yinsi.core.policy.vocabulary import FieldType, StatisticsDimension
 from yinsi.core.requests import RequestType
 from yinsi.services.audit import AuditEvent
@@ -42,6 +58,8 @@ _subjects = table_of(SubjectRow)
 _values = table_of(PiValueRow)
 _consents = table_of(ConsentStateRow)
 _requests = table_of(RightsRequestRow)
+_budget = table_of(PrivacyBudgetRow)
+MICRO = 1_000_000  # ε is kept in millionths: sums of integers never drift past the total
 
 SUPPRESSED = None  # a suppressed cell's count
 BATCH = 1000
@@ -53,11 +71,25 @@ CONSENT_LIMIT = 20  # consent cells (kind, scope, state) one person counts in, a
 
 
 @dataclass(frozen=True, slots=True)
+class Budget:
+    """The privacy budget of one period after a query: what it was, what is spent, what is left."""
+
+    period: str  # "2026-12" (month), "2026-12-05" (day) or "2026" (year)
+    epsilon: float
+    spent: float
+    remaining: float
+
+    def as_json(self) -> dict[str, Any]:
+        return {"period": self.period, "epsilon": self.epsilon, "spent": self.spent, "remaining": self.remaining}
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     dimensions: tuple[str, ...]
     cells: list[dict[str, Any]]  # {"age_band": "25-34", "count": 12} or {..., "count": None} when suppressed
     people: int | None  # everyone counted; None when fewer than the minimum group
     min_group_size: int
+    budget: Budget | None = None  # with noise and a privacy budget: what is left of it
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +97,7 @@ class Table:
             "cells": self.cells,
             "people": self.people,
             "min_group_size": self.min_group_size,
+            "budget": self.budget.as_json() if self.budget is not None else None,
         }
 
 
@@ -128,8 +161,32 @@ def counts(vault: Vault, *, dimensions: Sequence[str], actor: Actor) -> Table:
     ]
     total = sum(tally.values()) if epsilon is not None and len(wanted) == 1 and wanted[0] in PARTITION_VALUES else None
     people_count = len(people) if epsilon is None else total
-    table = Table(wanted, cells, people_count if people_count is not None and people_count >= k else None, k)
+    budget: Budget | None = None
     with vault.unit() as uow:
+        if epsilon is not None and rules.privacy_budget is not None:
+            budget = _spend(uow.connection, rules.privacy_budget, epsilon, today_in_china(vault.now()))
+            if budget is None:
+                left = _left(uow.connection, rules.privacy_budget, today_in_china(vault.now()))
+                uow.record(
+                    AuditEvent(
+                        "statistics-refused",
+                        actor.id,
+                        role=actor.role,
+                        decision="denied",
+                        details={"dimensions": list(wanted), "epsilon": epsilon, "remaining": left.remaining},
+                    )
+                )
+                raise PrivacyBudgetExhausted(
+                    Msg(
+                        f"本期（{left.period}）隐私预算只剩 ε={left.remaining:g}，这次加噪统计需要 ε={epsilon:g}："
+                        "已拒绝，下一期再查询。",
+                        f"The privacy budget of this period ({left.period}) has ε={left.remaining:g} left and this "
+                        f"noisy count needs ε={epsilon:g}: refused until the next period.",
+                    )
+                )
+        table = Table(
+            wanted, cells, people_count if people_count is not None and people_count >= k else None, k, budget
+        )
         uow.record(
             AuditEvent(
                 "statistics-produced",
@@ -140,10 +197,53 @@ def counts(vault: Vault, *, dimensions: Sequence[str], actor: Actor) -> Table:
                     "cells": len(cells),
                     "suppressed": sum(1 for c in cells if c["count"] is None),
                     "epsilon": epsilon,
+                    "budget_remaining": budget.remaining if budget is not None else None,
                 },
             )
         )
     return table
+
+
+def _period(budget: PrivacyBudget, today: date) -> str:
+    if budget.period == "day":
+        return today.isoformat()
+    return str(today.year) if budget.period == "year" else f"{today.year:04d}-{today.month:02d}"
+
+
+def _spend(connection: Connection, budget: PrivacyBudget, epsilon: float, today: date) -> Budget | None:
+    """Spends ``epsilon`` from the period's budget, or nothing when it would go over (None). One conditional
+    UPDATE: on PostgreSQL a racing query waits for the row and re-checks the condition against what the first
+    committed; on SQLite writers take turns. Either way the total is never exceeded."""
+    period = _period(budget, today)
+    cost, total = round(epsilon * MICRO), round(budget.epsilon * MICRO)
+    first = {"period": period, "spent_micro": 0, "queries": 0}
+    fresh = pg_insert(_budget) if connection.dialect.name == "postgresql" else sqlite_insert(_budget)
+    connection.execute(fresh.values(first).on_conflict_do_nothing(index_elements=["period"]))
+    spent = connection.execute(
+        update(_budget)
+        .where(_budget.c.period == period, _budget.c.spent_micro + cost <= total)
+        .values(spent_micro=_budget.c.spent_micro + cost, queries=_budget.c.queries + 1)
+        .returning(_budget.c.spent_micro)
+    ).scalar_one_or_none()
+    if spent is None:
+        return None
+    return Budget(period, budget.epsilon, spent / MICRO, (total - spent) / MICRO)
+
+
+def _left(connection: Connection, budget: PrivacyBudget, today: date) -> Budget:
+    period = _period(budget, today)
+    spent = connection.execute(select(_budget.c.spent_micro).where(_budget.c.period == period)).scalar() or 0
+    total = round(budget.epsilon * MICRO)
+    return Budget(period, budget.epsilon, spent / MICRO, max(0, total - spent) / MICRO)
+
+
+def remaining_budget(vault: Vault) -> Budget | None:
+    """What is left of this period's privacy budget, for a spec that has one (nothing is spent by asking)."""
+    rules = vault.policy.spec.statistics
+    if rules is None or rules.privacy_budget is None:
+        return None
+    with vault.engine.connect() as connection:
+        return _left(connection, rules.privacy_budget, today_in_china(vault.now()))
 
 
 def _contribution_limit(vault: Vault, dimension: StatisticsDimension) -> int:
@@ -270,7 +370,7 @@ def _cell(
                 return age_band(today.replace(year=today.year - int(value)), today)
             except ValueError:
                 continue
-        born = birth_date(types[field_id], field_id, value)
+        born = birth_date(types[field_id], value)
         if born is not None:
             return age_band(born, today)
     return UNKNOWN

@@ -188,6 +188,11 @@ def consent_items(request: Request) -> dict[str, list[dict[str, Any]]]:
         for rid, r in spec.recipients.items()
         if rid in policy.separate_recipients
     ]
+    purposes += [
+        item(Kind.SEPARATE, f"public.{did}", d.label, d.description)
+        for did, d in spec.public_disclosures.items()
+        if did in policy.separate_disclosures
+    ]
     permissions = [item(Kind.PERMISSION, pid, p.label, p.description) for pid, p in spec.permissions.items()]
     cookies = [
         item(Kind.COOKIE, cid, c.label, c.description, fixed=c.category is CookieCategory.ESSENTIAL)

@@ -75,8 +75,11 @@ def test_warnings_are_exactly_the_gaps_of_the_source() -> None:
         "right_not_offered",
         # mobile is collected only by signup and account, both on consent: no lookup by it can ever be allowed.
         "lookup_only_on_consent",
+        # affiliates, map providers, contractors, partners, authorities: the policy never says which PI they get.
+        "recipient_fields_not_stated",
     }
     assert codes["lookup_only_on_consent"] == 1
+    assert codes["recipient_fields_not_stated"] == 5
     # portability, explanation, restriction and next of kin are the rights the policy never mentions.
     assert codes["right_not_offered"] == 4
     assert codes["entrustment_without_agreement"] == 3

@@ -65,6 +65,8 @@ EXPECTED_WARNINGS = Counter(
         "provision_without_separate_consent": 3,
         "access_logs_period_unstated": 1,  # network logs recorded (第一章 一（二）2), no period stated
         "exception_beyond_law": 1,  # sharing "to protect [the company] and its affiliates"
+        # affiliates, the analysis processor and the authorities: the policy never says which PI they get
+        "recipient_fields_not_stated": 3,
     }
 )
 

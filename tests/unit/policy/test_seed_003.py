@@ -74,6 +74,8 @@ EXPECTED_WARNINGS = Counter(
         "no_complaint_channel": 1,
         "no_minors_rule": 1,
         "no_effective_date": 1,
+        # affiliates, service partners, third parties of violations, authorities: which PI is never said
+        "recipient_fields_not_stated": 4,
     }
 )
 

@@ -72,7 +72,10 @@ def test_warnings_are_exactly_the_gaps_of_the_source() -> None:
         "right_not_offered",
         "no_incident_channels",
         "no_cross_border_rule",  # the policy says nothing about transfers abroad
+        # other service partners, SDKs, third parties with consent, authorities: which PI is never said
+        "recipient_fields_not_stated",
     }
+    assert codes["recipient_fields_not_stated"] == 4
     # portability, restriction, next of kin, and complaints (only external routes are given).
     assert codes["right_not_offered"] == 4
 

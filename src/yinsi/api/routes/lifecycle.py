@@ -138,14 +138,17 @@ def regulator_report(incident_id: str, member: StaffDep, yinsi: YinsiDep) -> dic
 
 
 @router.get(
-    "/v1/staff/anonymous-statistics", operation_id="anonymous_statistics", responses=errors("bad_request", "forbidden")
+    "/v1/staff/anonymous-statistics",
+    operation_id="anonymous_statistics",
+    responses=errors("bad_request", "forbidden", "conflict", "privacy_budget_exhausted"),
 )
 def anonymous_statistics(
     member: StaffDep,
     yinsi: YinsiDep,
     by: Annotated[list[str], Query(min_length=1, max_length=2, description="One or two declared dimensions.")],
 ) -> dict[str, Any]:
-    """Counts of people by one or two of the spec's statistics dimensions; groups below the minimum suppressed."""
+    """Counts of people by one or two of the spec's statistics dimensions; groups below the minimum suppressed.
+    With noise and a privacy budget, each query spends its ε and the answer says what is left."""
     staff.require(yinsi.policy.current(), member, Operation.VIEW_STATISTICS)
     return statistics.counts(yinsi.vault, dimensions=by, actor=member.actor).as_json()
 

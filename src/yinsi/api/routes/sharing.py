@@ -1,4 +1,4 @@
-"""Sharing for staff over HTTP: provision records, ended entrustments, disclosures to authorities."""
+"""Sharing over HTTP: provision records, ended entrustments, disclosures to authorities, PI made public."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from yinsi.api.contract import errors
-from yinsi.api.deps import Cursor, StaffDep, YinsiDep
+from yinsi.api.deps import Cursor, ServiceActor, StaffDep, YinsiDep
 from yinsi.api.schemas.sharing import (
     ConfirmationIn,
     DecisionIn,
@@ -17,6 +17,10 @@ from yinsi.api.schemas.sharing import (
     EndingOut,
     ProvisionRecordOut,
     ProvisionRecordsPageOut,
+    PublicDisclosureIn,
+    PublicDisclosureOut,
+    PublicDisclosureRecordOut,
+    PublicDisclosuresPageOut,
     TransferIn,
     TransferOut,
     TransfersPageOut,
@@ -24,6 +28,7 @@ from yinsi.api.schemas.sharing import (
 from yinsi.core.access import Deny
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
+from yinsi.core.validation import presented_values
 from yinsi.services import disclosures, entrustments, provisions, transfers
 
 router = APIRouter(tags=["sharing"])
@@ -237,3 +242,69 @@ def staff_transfers(
     """The business transfers announced, newest first, a page at a time; needs `publish_policy`."""
     page = transfers.transfers_page(yinsi.vault, actor=member.actor, limit=limit, cursor=cursor)
     return TransfersPageOut(items=[_transfer(t) for t in page.items], next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/v1/public-disclosures",
+    status_code=status.HTTP_201_CREATED,
+    response_model=PublicDisclosureOut,
+    operation_id="make_public",
+    tags=["sharing"],
+    responses=errors("bad_request", "not_found", *DENIED),
+)
+def make_public(body: PublicDisclosureIn, yinsi: YinsiDep, actor: ServiceActor) -> PublicDisclosureOut:
+    """Make a person's PI public (公开) under a disclosure the spec declares: only its fields, by a role with
+    `provide` that sees them, only while the person's separate consent is in force (unless a law is its
+    basis: then `legal_reference` is required); de-identified where the spec says. Recorded, and in the
+    person's copy."""
+    done = yinsi.public_disclosures.disclose(
+        actor=actor,
+        subject_id=body.subject,
+        disclosure=body.disclosure,
+        fields=body.fields,
+        legal_reference=body.legal_reference,
+    )
+    values = presented_values(yinsi.policy.current().field_types, done.values, masked=list(done.deidentified))
+    return PublicDisclosureOut(
+        id=done.id,
+        disclosure=done.disclosure,
+        values=values,
+        subject_ref=done.subject_ref,
+        deidentified=done.deidentified,
+        basis=done.basis,
+    )
+
+
+@router.get(
+    "/v1/staff/public-disclosures",
+    response_model=PublicDisclosuresPageOut,
+    operation_id="list_public_disclosures",
+    tags=["sharing"],
+    responses=errors("bad_request", "forbidden", *DENIED),
+)
+def staff_public_disclosures(
+    member: StaffDep,
+    yinsi: YinsiDep,
+    subject: Annotated[str | None, Query(max_length=36)] = None,
+    disclosure: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Cursor = None,
+) -> PublicDisclosuresPageOut:
+    """What was made public, by person or by disclosure, newest first, a page at a time (fields and basis,
+    never values); needs `view_audit`, and the look is audited."""
+    page = yinsi.public_disclosures.records_page(
+        actor=member.actor, subject_id=subject, disclosure=disclosure, limit=limit, cursor=cursor
+    )
+    items = [
+        PublicDisclosureRecordOut(
+            id=r.id,
+            subject=r.subject_id,
+            disclosure=r.disclosure,
+            fields=r.fields,
+            actor=r.actor,
+            at=r.at,
+            details=r.details,
+        )
+        for r in page.items
+    ]
+    return PublicDisclosuresPageOut(items=items, next_cursor=page.next_cursor)

@@ -1,4 +1,4 @@
-"""Bodies of the staff's sharing routes: provision records, ended entrustments, disclosures to authorities."""
+"""Bodies of the sharing routes: provision records, ended entrustments, disclosures to authorities, PI made public."""
 
 from __future__ import annotations
 
@@ -90,3 +90,41 @@ class TransferOut(BaseModel):
 
 class TransfersPageOut(PageOut):
     items: list[TransferOut]
+
+
+class PublicDisclosureIn(Body):
+    subject: str = Field(min_length=1, max_length=36)
+    disclosure: Identifier = Field(description="A disclosure the spec declares under public_disclosures.")
+    fields: list[Identifier] = Field(min_length=1, max_length=50)
+    legal_reference: str | None = Field(
+        default=None, max_length=200, description="Needed when the disclosure rests on a law, not on consent."
+    )
+
+
+class PublicDisclosureOut(BaseModel):
+    id: int
+    disclosure: str
+    values: dict[str, str | int] = Field(
+        description="What may be made public under this disclosure: whole and typed as the spec declares, or "
+        "de-identified (a pseudonym, a birth year, a city) where the spec marks the disclosure so."
+    )
+    subject_ref: str = Field(
+        description="The subject id, or for a de-identified disclosure a pseudonym of its own (unrelated to any "
+        "recipient's)."
+    )
+    deidentified: dict[str, str] = Field(default_factory=dict, description="Field -> how it was de-identified.")
+    basis: str = Field(description="'separate_consent', or the legal basis the spec names for the disclosure.")
+
+
+class PublicDisclosureRecordOut(BaseModel):
+    id: int
+    subject: str
+    disclosure: str
+    fields: list[str]
+    actor: str
+    at: datetime
+    details: dict[str, Any] = Field(description="basis, legal_reference, deidentified, subject_ref: never values.")
+
+
+class PublicDisclosuresPageOut(PageOut):
+    items: list[PublicDisclosureRecordOut]

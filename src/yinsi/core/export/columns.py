@@ -353,11 +353,15 @@ def access_record(a: ExportAccess) -> dict[str, Any]:
 
 def provision_record(spec: PolicySpec, p: ExportProvision) -> dict[str, Any]:
     recipient = spec.recipients.get(p.recipient)
+    # PI made public is listed as provided to "public.<disclosure>", named by the disclosure's label.
+    public = spec.public_disclosures.get(p.recipient.removeprefix("public.")) if p.recipient[:7] == "public." else None
+    name = recipient.name if recipient is not None else public.label if public is not None else None
+    kind = recipient.kind.value if recipient is not None else "public" if public is not None else None
     return {
         "recipient": p.recipient,
-        "recipient_zh": recipient.name.zh_CN if recipient is not None else None,
-        "recipient_en": recipient.name.en if recipient is not None else None,
-        "recipient_kind": recipient.kind.value if recipient is not None else None,
+        "recipient_zh": name.zh_CN if name is not None else None,
+        "recipient_en": name.en if name is not None else None,
+        "recipient_kind": kind,
         "purpose": p.purpose,
         "fields": list(p.fields),
         "at": iso(p.at, "a provision's time"),

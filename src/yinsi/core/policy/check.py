@@ -90,6 +90,7 @@ def check_spec(spec: PolicySpec) -> list[Finding]:
         *_retention(spec),
         *_personalisation(spec),
         *_lifecycle(spec),
+        *_statistics(spec),
         *_english(spec),
     ]
 
@@ -481,6 +482,16 @@ def _recipients(spec: PolicySpec) -> Iterator[Finding]:
             "de-identified results are still personal information.",
         )
     for rid, recipient in spec.recipients.items():
+        if not recipient.fields:
+            yield _warn(
+                ("recipients", rid),
+                "recipient_fields_not_stated",
+                f"政策没有写明向接收方 '{rid}' 提供哪些个人信息：渲染的政策如实写“本政策未写明”，"
+                "yinsi 也不会向其提供或披露任何个人信息，直到在 fields 中声明（个人信息保护法第十七条、第二十三条）。",
+                f"The policy does not say which PI recipient '{rid}' receives: the rendered policy says 'not stated', "
+                "and yinsi provides or discloses nothing to it until its fields are declared (PIPL Art. 17, 23).",
+                at_key=True,
+            )
         articles = law.recipient_articles(spec, rid)
         if law.ART_23 in articles and not recipient.separate_consent:
             yield _warn(
@@ -731,6 +742,30 @@ def _lifecycle(spec: PolicySpec) -> Iterator[Finding]:
             "dates_out_of_order",
             "上一版本的日期晚于本版本的生效日期。",
             "The previous version's date is later than this version's effective date.",
+        )
+
+
+def _statistics(spec: PolicySpec) -> Iterator[Finding]:
+    """Noisy counts spend ε with every query: without a total, enough queries undo the noise."""
+    rules = spec.statistics
+    if rules is None or rules.noise_epsilon is None:
+        return
+    budget = rules.privacy_budget
+    if budget is None:
+        yield _warn(
+            ("statistics", "noise_epsilon"),
+            "noise_without_budget",
+            "统计加噪但没有隐私预算总额（privacy_budget）：每次查询都消耗 ε，查询足够多次即可抵消噪声。",
+            "Counts carry noise but no total privacy budget (privacy_budget) is set: each query spends ε, and "
+            "enough queries undo the noise.",
+        )
+    elif budget.epsilon < rules.noise_epsilon:
+        yield _error(
+            ("statistics", "privacy_budget", "epsilon"),
+            "privacy_budget_below_query",
+            f"隐私预算总额 {budget.epsilon} 小于每次查询消耗的 ε {rules.noise_epsilon}：一次统计也无法进行。",
+            f"The total privacy budget {budget.epsilon} is below the ε one query spends ({rules.noise_epsilon}): "
+            "no count could ever be produced.",
         )
 
 

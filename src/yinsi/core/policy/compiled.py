@@ -49,6 +49,7 @@ class CompiledPolicy:
     # the law requires one whatever the spec says (PIPL Art. 23, 26, 29, 39: ``law``).
     separate_purposes: frozenset[str] = frozenset()
     separate_recipients: frozenset[str] = frozenset()
+    separate_disclosures: frozenset[str] = frozenset()  # public disclosures (公开) on consent: PIPL Art. 25, 29
 
     @classmethod
     def from_spec(cls, spec: PolicySpec) -> CompiledPolicy:
@@ -77,6 +78,11 @@ class CompiledPolicy:
                 rid
                 for rid, r in spec.recipients.items()
                 if r.separate_consent or r.cross_border_consent or law.recipient_articles(spec, rid)
+            ),
+            separate_disclosures=frozenset(
+                did
+                for did, d in spec.public_disclosures.items()
+                if d.separate_consent or law.disclosure_articles(spec, did)
             ),
         )
 

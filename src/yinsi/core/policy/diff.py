@@ -746,6 +746,9 @@ _LABELS: dict[str, str | tuple[str, str]] = {
     "Statistics.dimensions": ("统计维度", "dimensions"),
     "min_group_size": ("最小分组人数", "minimum group size"),
     "noise_epsilon": ("噪声隐私预算", "noise privacy budget"),
+    "privacy_budget": ("隐私预算总额", "total privacy budget"),
+    "PrivacyBudget.epsilon": ("每期可用的隐私预算", "budget per period"),
+    "PrivacyBudget.period": ("预算周期", "budget period"),
     # Purpose
     "Purpose.fields": ("收集字段", "fields"),
     "function": ("功能类型", "function kind"),

@@ -531,6 +531,15 @@ class Shutdown(Strict):
     after: OnExpiry | None = None
 
 
+class PrivacyBudget(Strict):
+    """The total ε noisy counts may spend in one calendar period (China time). The ε of each query adds up
+    (sequential composition), so without a total the guarantee thins with every query; once the period's
+    budget is spent, noisy counts are refused until the next period."""
+
+    epsilon: float = Field(gt=0, le=100, description="The total ε all noisy counts may spend in one period.")
+    period: Literal["day", "month", "year"] = Field(default="month", description="The calendar period, China time.")
+
+
 class Statistics(Strict):
     """Anonymous counts the operator may produce (PIPL Art. 73(4)): only over these dimensions, and never a
     group smaller than ``min_group_size`` people, so no count can single anyone out."""
@@ -542,6 +551,9 @@ class Statistics(Strict):
         gt=0,
         le=10,
         description="Adds calibrated noise to every count (differential privacy, OpenDP) with this budget per query.",
+    )
+    privacy_budget: PrivacyBudget | None = Field(
+        default=None, description="The total ε noisy counts may spend per period; null: no total (warned)."
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
+from yinsi.adapters.db.rows import PublicDisclosureRow, table_of
 from yinsi.core.errors import BadRequest, not_found
 from yinsi.core.explain import explain_fields
 from yinsi.core.export import (
@@ -159,6 +160,19 @@ class Answers:
                 (r.details or {}).get("mechanism"),
             )
             for r in connection.execute(select(PROVISIONS).where(PROVISIONS.c.subject_id == subject))
+        ]
+        # What was made public is listed with the provisions, as a recipient "public.<disclosure>" (PIPL Art. 25).
+        published = table_of(PublicDisclosureRow)
+        provisions += [
+            ExportProvision(
+                f"public.{r.disclosure}",
+                "public_disclosure",
+                list(r.fields),
+                r.at,
+                r.actor,
+                (r.details or {}).get("basis"),
+            )
+            for r in connection.execute(select(published).where(published.c.subject_id == subject))
         ]
         requests = [
             ExportRequest(r.id, r.type, r.state, r.created_at, r.closed_at)

@@ -38,6 +38,8 @@ from yinsi.adapters.db.rows.sharing import (
     DisclosureRow,
     EntrustmentEndingRow,
     LoginReleaseRow,
+    PrivacyBudgetRow,
+    PublicDisclosureRow,
 )
 from yinsi.adapters.db.rows.vault import (
     ApiKeyRow,
@@ -85,7 +87,9 @@ __all__ = [
     "PiValueRow",
     "PolicyStateRow",
     "PolicyVersionRow",
+    "PrivacyBudgetRow",
     "ProvisionRow",
+    "PublicDisclosureRow",
     "RateEventRow",
     "RecipientNoticeRow",
     "RequestEventRow",

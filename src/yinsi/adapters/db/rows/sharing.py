@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, LargeBinary, String
+from sqlalchemy import JSON, BigInteger, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yinsi.adapters.db.rows.base import DataBase
@@ -79,3 +79,31 @@ class LoginReleaseRow(DataBase):
     reference: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     __table_args__ = (Index("ix_login_releases_status", "status", "id"),)
+
+
+class PublicDisclosureRow(DataBase):
+    """PI made public (公开) under a disclosure the spec declares: which fields, on which basis, by whom; never
+    the values (kept, like provisions, at least three years: 网络数据安全管理条例 Art. 12)."""
+
+    __tablename__ = "public_disclosures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    subject_id: Mapped[str] = mapped_column(String(36), index=True)
+    disclosure: Mapped[str] = mapped_column(String(64))  # the spec's public_disclosures key
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(128))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    details: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)  # basis, deidentified, subject_ref
+
+    __table_args__ = (Index("ix_public_disclosures_disclosure_at", "disclosure", "at"),)
+
+
+class PrivacyBudgetRow(DataBase):
+    """The ε noisy statistics spent in one period, in millionths so that adding never drifts; a spend is one
+    conditional UPDATE (``spent + cost <= total``), so two queries racing cannot overspend."""
+
+    __tablename__ = "privacy_budget"
+
+    period: Mapped[str] = mapped_column(String(16), primary_key=True)  # "2026", "2026-12" or "2026-12-05"
+    spent_micro: Mapped[int] = mapped_column(BigInteger)
+    queries: Mapped[int] = mapped_column()
