@@ -111,7 +111,8 @@ def server(prepared: Prepared, tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-    assert "Traceback" not in log.read_text()
+    said = log.read_text()
+    assert "Traceback" not in said, said[-4000:]  # the server's log holds no PI: method, path, status, time
 
 
 def _client_loop(base: str, prepared: Prepared, number: int, tally: Tally) -> None:
