@@ -37,22 +37,24 @@ from yinsi.core.ports import KeyProvider, LoginReleaser, Message, MessageSender
 from yinsi.services import backups, policies
 from yinsi.services.accounts import Accounts
 from yinsi.services.administration import Administration
-from yinsi.services.api_keys import VerifiedKeys
+from yinsi.services.api_keys import ApiKeys, VerifiedKeys
 from yinsi.services.audit import AuditEvent, AuditLog
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.console import Console
+from yinsi.services.context import ServiceContext
 from yinsi.services.keyring import KeyRing
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicySync
 from yinsi.services.privacy_centre import PrivacyCentre
 from yinsi.services.rights import Rights
+from yinsi.services.staff import Staff
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Vault
 from yinsi.services.webhooks import EventDelivery
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PolicyHolder", "StartupError", "StoredMessage", "Yinsi", "open_yinsi"]
+__all__ = ["PolicyHolder", "Services", "StartupError", "StoredMessage", "Yinsi", "open_yinsi"]
 
 
 def key_provider(settings: Settings) -> KeyProvider:
@@ -90,6 +92,19 @@ class PolicyHolder:
         self.compiled = compiled
 
 
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The service classes, each built once over the shared ``ServiceContext`` with the services it composes."""
+
+    context: ServiceContext
+    staff: Staff
+    keys: ApiKeys
+
+
+def build_services(context: ServiceContext) -> Services:
+    return Services(context=context, staff=Staff(context), keys=ApiKeys(context))
+
+
 @dataclass
 class Yinsi:
     settings: Settings
@@ -103,17 +118,28 @@ class Yinsi:
     accounts: Accounts
     rights: Rights
     centre: PrivacyCentre
+    services: Services
+    api_keys: VerifiedKeys
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    api_keys: VerifiedKeys = field(default_factory=VerifiedKeys)
     checkpoints: WalCheckpointer | None = None
     events: EventDelivery | None = None
     _event_rounds: Periodic | None = None
+
+    @property
+    def staff(self) -> Staff:
+        return self.services.staff
 
     @cached_property
     def admin(self) -> Administration:
         sync = self.policy.sync
         return Administration(
-            self.vault, self.keyring, self.notifier, self.settings, follow_policy=sync.refresh if sync else lambda: None
+            self.vault,
+            self.keyring,
+            self.notifier,
+            self.settings,
+            staff=self.staff,
+            keys=self.services.keys,
+            follow_policy=sync.refresh if sync else lambda: None,
         )
 
     @cached_property
@@ -146,6 +172,7 @@ class Yinsi:
             refresh=self.policy.sync.refresh if self.policy.sync else None,
             settings=self.settings,
             events=self.events,
+            staff=self.staff,
         )
 
     def follow(self) -> None:
@@ -350,9 +377,15 @@ def open_yinsi(
         log.warning("purged %d shredded subject(s) found in the data store", len(replayed))
     outbox = DbOutbox(engine)
     notifier = notifier_for(settings, outbox, keyring, clock)
+    services = build_services(ServiceContext(engine, audit, keyring, holder.current, clock, vault.appender))
     accounts = Accounts(vault, notifier)
     rights = Rights(
-        vault, accounts, notifier, export_minutes=settings.export_link_minutes, staff_inbox=settings.staff_notices_to
+        vault,
+        accounts,
+        notifier,
+        export_minutes=settings.export_link_minutes,
+        staff_inbox=settings.staff_notices_to,
+        staff=services.staff,
     )
     checkpoints = WalCheckpointer(engine) if serving else None
     try:
@@ -362,18 +395,20 @@ def open_yinsi(
     except ValueError as exc:  # names what is wrong, never the secret or the URL
         raise StartupError(f"YINSI_EVENTS_URL / YINSI_EVENTS_SECRET: {exc}") from None
     return Yinsi(
-        settings,
-        engine,
-        keyring,
-        audit,
-        holder,
-        vault,
-        notifier,
-        outbox,
-        accounts,
-        rights,
-        PrivacyCentre(vault, accounts, rights, notifier),
-        clock,
+        settings=settings,
+        engine=engine,
+        keyring=keyring,
+        audit=audit,
+        policy=holder,
+        vault=vault,
+        notifier=notifier,
+        outbox=outbox,
+        accounts=accounts,
+        rights=rights,
+        centre=PrivacyCentre(vault, accounts, rights, notifier),
+        services=services,
+        api_keys=VerifiedKeys(services.keys),
+        now=clock,
         checkpoints=checkpoints,
         events=events,
     )

@@ -24,7 +24,6 @@ from yinsi.core.errors import Forbidden, NotFound
 from yinsi.core.export import read_export
 from yinsi.core.policy.types import Duration
 from yinsi.core.ports import Message
-from yinsi.services import staff
 from yinsi.services.notifier import Notifier
 from yinsi.services.recipient_notices import deliver_pending
 from yinsi.services.vault import Actor
@@ -73,10 +72,7 @@ def file(client: TestClient, person: dict[str, str], **body: Any) -> dict[str, A
 def officer(
     clinic: Yinsi, client: TestClient, clock: Clock, username: str = "dpo.li", role: str = "privacy_officer"
 ) -> dict[str, str]:
-    with clinic.vault.unit() as uow:
-        created = staff.create(
-            uow, clinic.vault, username=username, role=role, password="a long staff password", issuer="test"
-        )
+    created = clinic.staff.create(username=username, role=role, password="a long staff password", issuer="test")
     code = pyotp.TOTP(created.totp_secret).at(clock())
     login = client.post(
         "/v1/staff/login", json={"username": username, "password": "a long staff password", "code": code}
@@ -399,15 +395,12 @@ def test_excessive_repeats_get_a_fee_notice_never_silence(client: TestClient, pe
 
 
 def test_staff_logins_need_password_and_a_fresh_totp_code(client: TestClient, clinic: Yinsi, clock: Clock) -> None:
-    with clinic.vault.unit() as uow:
-        created = staff.create(
-            uow,
-            clinic.vault,
-            username="dpo.zhao",
-            role="privacy_officer",
-            password="another long password",
-            issuer="test",
-        )
+    created = clinic.staff.create(
+        username="dpo.zhao",
+        role="privacy_officer",
+        password="another long password",
+        issuer="test",
+    )
     code = pyotp.TOTP(created.totp_secret).at(clock())
     body = {"username": "dpo.zhao", "password": "another long password", "code": code}
     assert client.post("/v1/staff/login", json=body).status_code == 200

@@ -38,7 +38,7 @@ from yinsi.services.incidents import IncidentKind, NoticeMethod, Selection
 from yinsi.services.notifier import Notifier
 from yinsi.services.rights import Filing, RequestView, Rights
 from yinsi.services.rights.base import GROUND_NAMES
-from yinsi.services.staff import StaffMember
+from yinsi.services.staff import Staff, StaffMember
 from yinsi.services.vault import InvalidInput, Vault
 from yinsi.services.webhooks import AttemptView, EventDelivery, EventView
 
@@ -131,8 +131,10 @@ class Console:
         *,
         settings: Settings | None = None,
         events: EventDelivery | None = None,
+        staff: Staff,
     ) -> None:
         self.vault = vault
+        self.staff = staff
         self.rights = rights
         self.notifier = notifier
         self.refresh = refresh  # makes this process follow a newly published version at once
@@ -142,13 +144,13 @@ class Console:
     # ------------------------------------------------------------------ who is acting
 
     def login(self, *, username: str, password: str, code: str, client: str) -> tuple[str, StaffMember]:
-        return staff.login(self.vault, username=username, password=password, code=code, client=client)
+        return self.staff.login(username=username, password=password, code=code, client=client)
 
     def authenticate(self, *, token: str) -> StaffMember:
-        return staff.authenticate(self.vault, token)
+        return self.staff.authenticate(token=token)
 
     def logout(self, *, token: str) -> None:
-        staff.logout(self.vault, token)
+        self.staff.logout(token=token)
 
     def operations(self, member: StaffMember) -> frozenset[Operation]:
         """What the member's role may do now (the spec in force decides; a new version applies at once)."""

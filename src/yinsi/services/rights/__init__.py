@@ -27,6 +27,7 @@ from yinsi.services.rights.cancellation import Cancellation
 from yinsi.services.rights.handlers import Parts
 from yinsi.services.rights.person import PersonRequests
 from yinsi.services.rights.queue import StaffQueue
+from yinsi.services.staff import Staff
 from yinsi.services.vault import Actor, Vault
 
 __all__ = ["Filing", "RequestRefusedNow", "RequestView", "Rights"]
@@ -43,6 +44,7 @@ class Rights:
         export_minutes: int = 15,
         *,
         staff_inbox: str | None = None,
+        staff: Staff,
     ) -> None:
         self.vault = vault
         self.store = RequestStore(vault, notifier, staff_inbox=staff_inbox)
@@ -50,7 +52,7 @@ class Rights:
         self.cancellation = Cancellation(self.store, accounts)
         parts = Parts(self.answers, self.cancellation)
         self.person = PersonRequests(self.store, parts, accounts)
-        self.staff = StaffQueue(self.store, parts)
+        self.staff = StaffQueue(self.store, parts, staff)
 
     @property
     def policy(self) -> CompiledPolicy:
