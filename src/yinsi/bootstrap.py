@@ -34,20 +34,29 @@ from yinsi.core.periodic import Periodic
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
 from yinsi.core.ports import KeyProvider, LoginReleaser, Message, MessageSender
-from yinsi.services import backups, policies
+from yinsi.services import backups, policies, provisions
 from yinsi.services.accounts import Accounts
 from yinsi.services.administration import Administration
 from yinsi.services.api_keys import ApiKeys, VerifiedKeys
 from yinsi.services.audit import AuditEvent, AuditLog
+from yinsi.services.compliance import Compliance
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.console import Console
 from yinsi.services.context import ServiceContext
+from yinsi.services.entrustments import Entrustments
+from yinsi.services.incidents import Incidents
 from yinsi.services.keyring import KeyRing
+from yinsi.services.notices.announcements import Announcements
+from yinsi.services.notices.to_people import PeopleNotices
+from yinsi.services.notices.to_recipients import RecipientNotices
+from yinsi.services.notices.to_staff import StaffNotices
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicySync
 from yinsi.services.privacy_centre import PrivacyCentre
 from yinsi.services.rights import Rights
+from yinsi.services.shutdown import Shutdown
 from yinsi.services.staff import Staff
+from yinsi.services.transfers import Transfers
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Vault
 from yinsi.services.webhooks import EventDelivery
@@ -94,15 +103,41 @@ class PolicyHolder:
 
 @dataclass(frozen=True, slots=True)
 class Services:
-    """The service classes, each built once over the shared ``ServiceContext`` with the services it composes."""
+    """The service classes, each built once over the shared ``ServiceContext`` with the few collaborators it
+    composes (the vault where it opens or shreds PI, the notifier where it sends)."""
 
     context: ServiceContext
     staff: Staff
     keys: ApiKeys
+    people_notices: PeopleNotices
+    announcements: Announcements
+    staff_notices: StaffNotices
+    recipient_notices: RecipientNotices
+    incidents: Incidents
+    shutdown: Shutdown
+    entrustments: Entrustments
+    transfers: Transfers
+    compliance: Compliance
 
 
-def build_services(context: ServiceContext) -> Services:
-    return Services(context=context, staff=Staff(context), keys=ApiKeys(context))
+def build_services(context: ServiceContext, vault: Vault, notifier: Notifier, settings: Settings) -> Services:
+    people = PeopleNotices(context, vault, notifier)
+    return Services(
+        context=context,
+        staff=Staff(context),
+        keys=ApiKeys(context),
+        people_notices=people,
+        announcements=Announcements(context, vault, notifier),
+        staff_notices=StaffNotices(context, notifier, inbox=settings.staff_notices_to),
+        recipient_notices=RecipientNotices(
+            context, notifier, pseudonym_of=functools.partial(provisions.subject_pseudonym, vault)
+        ),
+        incidents=Incidents(context, people),
+        shutdown=Shutdown(context, vault, people),
+        entrustments=Entrustments(context, vault),
+        transfers=Transfers(context, vault, notifier),
+        compliance=Compliance(context, settings),
+    )
 
 
 @dataclass
@@ -125,9 +160,30 @@ class Yinsi:
     events: EventDelivery | None = None
     _event_rounds: Periodic | None = None
 
+    # The services entry points call most, by name.
     @property
     def staff(self) -> Staff:
         return self.services.staff
+
+    @property
+    def incidents(self) -> Incidents:
+        return self.services.incidents
+
+    @property
+    def shutdown(self) -> Shutdown:
+        return self.services.shutdown
+
+    @property
+    def announcements(self) -> Announcements:
+        return self.services.announcements
+
+    @property
+    def entrustments(self) -> Entrustments:
+        return self.services.entrustments
+
+    @property
+    def transfers(self) -> Transfers:
+        return self.services.transfers
 
     @cached_property
     def admin(self) -> Administration:
@@ -139,6 +195,7 @@ class Yinsi:
             self.settings,
             staff=self.staff,
             keys=self.services.keys,
+            announcements=self.announcements,
             follow_policy=sync.refresh if sync else lambda: None,
         )
 
@@ -173,6 +230,10 @@ class Yinsi:
             settings=self.settings,
             events=self.events,
             staff=self.staff,
+            incidents=self.incidents,
+            announcements=self.announcements,
+            entrustments=self.entrustments,
+            compliance=self.services.compliance,
         )
 
     def follow(self) -> None:
@@ -377,7 +438,8 @@ def open_yinsi(
         log.warning("purged %d shredded subject(s) found in the data store", len(replayed))
     outbox = DbOutbox(engine)
     notifier = notifier_for(settings, outbox, keyring, clock)
-    services = build_services(ServiceContext(engine, audit, keyring, holder.current, clock, vault.appender))
+    context = ServiceContext(engine, audit, keyring, holder.current, clock, vault.appender)
+    services = build_services(context, vault, notifier, settings)
     accounts = Accounts(vault, notifier)
     rights = Rights(
         vault,

@@ -128,7 +128,6 @@ def test_a_change_is_announced_through_the_specs_channels(published: Yinsi, cloc
     from tests.support.accounts import register
     from yinsi.adapters.notify.console import open_outbox_message
     from yinsi.api.app import create_app
-    from yinsi.services import announcements
 
     with TestClient(create_app(published)) as client:
         for phone in ("13912345678", "13800138000"):
@@ -136,7 +135,7 @@ def test_a_change_is_announced_through_the_specs_channels(published: Yinsi, cloc
             clock.advance(seconds=61)
         done = publish(published, version(SPEC, "2026-04").replace("电子通讯, en: Newsletter", "会员通讯, en: News"))
         assert done.announcement_id is not None
-        sent = announcements.deliver(published.vault, published.notifier, done.announcement_id)
+        sent = published.announcements.deliver(announcement_id=done.announcement_id)
         assert sent == 2  # the spec's channels are popup and sms: one SMS to each account; pop-ups are the apps'
         feed = client.get("/v1/announcements").json()["announcements"]
     assert feed[0]["policy_version"] == "2026-04"

@@ -72,10 +72,9 @@ def end_entrustment(
 ) -> None:
     """End a processor's entrustment: record and send the demand that it delete the PI (PIPL Art. 21)."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import entrustments
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        ending = entrustments.end_entrustment(yinsi.vault, recipient=recipient, actor=_actor(yinsi, as_))
+        ending = yinsi.entrustments.end_entrustment(recipient=recipient, actor=_actor(yinsi, as_))
     how = (
         "queued for its deletion channel: run 'yinsi jobs recipient-notices'"
         if ending.notice_status == "pending"
@@ -93,12 +92,9 @@ def confirm_deletion(
 ) -> None:
     """Record a processor's confirmation that it deleted the PI of an ended entrustment."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import entrustments
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        ending = entrustments.confirm_deletion(
-            yinsi.vault, ending_id=ending_id, reference=reference, actor=_actor(yinsi, as_)
-        )
+        ending = yinsi.entrustments.confirm_deletion(ending_id=ending_id, reference=reference, actor=_actor(yinsi, as_))
     out.print(f"deletion by {ending.recipient} confirmed (entrustment {ending.id})", markup=False)
 
 
@@ -106,10 +102,9 @@ def confirm_deletion(
 def list_entrustments(ctx: typer.Context) -> None:
     """Ended entrustments: the deletion demand's state and the processor's confirmation."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import entrustments
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        found = entrustments.endings(yinsi.vault)
+        found = yinsi.entrustments.endings()
     for e in found:
         confirmed = f"confirmed {e.confirmed_at:%Y-%m-%d} ({e.confirmation})" if e.confirmed_at else "not confirmed"
         out.print(
@@ -220,9 +215,7 @@ def transfer(
         kinds = ", ".join(k.value for k in transfers.TransferKind)
         raise typer.BadParameter(f"choose one of {kinds}", param_hint="--kind") from None
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        done = transfers.announce_transfer(
-            yinsi.vault,
-            yinsi.notifier,
+        done = yinsi.transfers.announce(
             kind=which,
             controller_name=to,
             controller_contact=contact,

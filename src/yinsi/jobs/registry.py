@@ -8,10 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 from yinsi.bootstrap import Yinsi
-from yinsi.services import recipient_notices, retention, shutdown
+from yinsi.services import retention
 from yinsi.services.accounts import sweep_access_logs
 from yinsi.services.housekeeping import housekeeping
-from yinsi.services.staff_notices import remind_due_soon
 
 
 @dataclass
@@ -40,9 +39,7 @@ def _access_logs(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
 
 
 def _recipient_notices(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
-    done = recipient_notices.deliver_pending(
-        yinsi.vault, yinsi.notifier, retry_failed=bool(ctx.options.get("retry_failed", False))
-    )
+    done = yinsi.services.recipient_notices.deliver_pending(retry_failed=bool(ctx.options.get("retry_failed", False)))
     return {"sent": done.sent, "failed": done.failed}
 
 
@@ -68,7 +65,7 @@ def _anchor(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
 
 
 def _shutdown(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
-    return shutdown.carry_out(yinsi.vault, yinsi.notifier, keep_alive=ctx.keep_alive)
+    return yinsi.shutdown.carry_out(keep_alive=ctx.keep_alive)
 
 
 def _webhooks(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
@@ -84,7 +81,7 @@ def _webhooks(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
 
 
 def _staff_reminders(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
-    return {"named": remind_due_soon(yinsi.vault, yinsi.notifier, yinsi.settings.staff_notices_to)}
+    return {"named": yinsi.services.staff_notices.remind_due_soon()}
 
 
 def _retention_line(s: dict[str, Any]) -> str:

@@ -22,10 +22,11 @@ from yinsi.core.errors import BadRequest, Unauthenticated
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation
-from yinsi.services import announcements, api_keys, backups, policies, staff
+from yinsi.services import api_keys, backups, policies, staff
 from yinsi.services.api_keys import ApiKeys
 from yinsi.services.audit import AuditEvent
 from yinsi.services.keyring import KeyRing, RotationReport
+from yinsi.services.notices.announcements import Announcements
 from yinsi.services.notifier import Notifier
 from yinsi.services.staff import Staff
 from yinsi.services.vault import Actor, Vault
@@ -47,11 +48,13 @@ class Administration:
         *,
         staff: Staff,
         keys: ApiKeys,
+        announcements: Announcements,
         follow_policy: Callable[[], object] = lambda: None,
     ) -> None:
         self._vault = vault
         self._staff = staff
         self._keys = keys
+        self._announcements = announcements
         self._follow_policy = follow_policy
         self._keyring = keyring
         self._notifier = notifier
@@ -155,7 +158,7 @@ class Administration:
     def announce(self, announcement_id: int, *, progress: Callable[[int], None] | None = None) -> int:
         """Sends a policy change's announcement to the people it concerns, through their channels."""
         self._follow_policy()  # the announcement names the new version's channels, not the old one's
-        return announcements.deliver(self._vault, self._notifier, announcement_id, progress=progress)
+        return self._announcements.deliver(announcement_id=announcement_id, progress=progress)
 
     def audit_page(
         self, *, viewer: Actor, subject: str | None, action: str | None, limit: int, cursor: str | None

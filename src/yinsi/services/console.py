@@ -32,9 +32,12 @@ from yinsi.core.policy.diff import PolicyDiff, diff_policies
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import SYSTEM_REASONS, RequestType, State
 from yinsi.core.validation import InvalidValue
-from yinsi.services import announcements, compliance, entrustments, incidents, policies, provisions, staff
+from yinsi.services import entrustments, policies, provisions, staff
 from yinsi.services.audit import AuditEvent, VerifyResult
-from yinsi.services.incidents import IncidentKind, NoticeMethod, Selection
+from yinsi.services.compliance import Compliance
+from yinsi.services.entrustments import Entrustments
+from yinsi.services.incidents import IncidentKind, Incidents, NoticeMethod, Selection
+from yinsi.services.notices.announcements import Announcements
 from yinsi.services.notifier import Notifier
 from yinsi.services.rights import Filing, RequestView, Rights
 from yinsi.services.rights.base import GROUND_NAMES
@@ -132,9 +135,17 @@ class Console:
         settings: Settings | None = None,
         events: EventDelivery | None = None,
         staff: Staff,
+        incidents: Incidents,
+        announcements: Announcements,
+        entrustments: Entrustments,
+        compliance: Compliance,
     ) -> None:
         self.vault = vault
         self.staff = staff
+        self._incidents = incidents
+        self._announcements = announcements
+        self._entrustments = entrustments
+        self._compliance = compliance
         self.rights = rights
         self.notifier = notifier
         self.refresh = refresh  # makes this process follow a newly published version at once
@@ -441,7 +452,7 @@ class Console:
         if self.refresh is not None:
             self.refresh()
         if done.announcement_id is not None:
-            announcements.deliver(self.vault, self.notifier, done.announcement_id)
+            self._announcements.deliver(announcement_id=done.announcement_id)
         return done
 
     # ------------------------------------------------------------------ the compliance report
@@ -452,7 +463,7 @@ class Console:
         self.require(member, Operation.VIEW_AUDIT)
         if self.settings is None:
             raise BadRequest(Msg("这个工作台没有配置数据存储。", "This console has no store configured."))
-        report = compliance.store_report(self.settings, self.vault.engine, self.vault.audit, self.vault.now())
+        report = self._compliance.store_report()
         shown = report.to_dict() if report is not None else None
         with self.vault.unit() as uow:
             uow.record(
@@ -489,7 +500,7 @@ class Console:
             }
             for rid, r in policy.spec.recipients.items()
         ]
-        return RecipientsOverview(shown, entrustments.endings(self.vault))
+        return RecipientsOverview(shown, self._entrustments.endings())
 
     def provision_records(
         self, *, member: StaffMember, subject: str | None = None, recipient: str | None = None
@@ -505,11 +516,11 @@ class Console:
 
     def incidents(self, *, member: StaffMember) -> list[dict[str, Any]]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.listing(self.vault)
+        return self._incidents.listing()
 
     def incident(self, *, member: StaffMember, incident_id: str) -> dict[str, Any]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.show(self.vault, incident_id)
+        return self._incidents.show(incident_id=incident_id)
 
     def record_incident(
         self,
@@ -524,8 +535,7 @@ class Console:
     ) -> dict[str, Any]:
         """Records an incident and the people its selection finds (as the staff API does)."""
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.record(
-            self.vault,
+        return self._incidents.record(
             kind=kind,
             confirmed=confirmed,
             discovered_at=discovered_at,
@@ -539,19 +549,19 @@ class Console:
         self, *, member: StaffMember, incident_id: str, contents: Mapping[str, Mapping[str, str]]
     ) -> dict[str, Any]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.complete(self.vault, incident_id=incident_id, contents=contents, actor=member.actor)
+        return self._incidents.complete(incident_id=incident_id, contents=contents, actor=member.actor)
 
     def draft_notice(self, *, member: StaffMember, incident_id: str) -> dict[str, str]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.draft(self.vault, incident_id=incident_id, actor=member.actor)
+        return self._incidents.draft(incident_id=incident_id, actor=member.actor)
 
     def notify_incident(self, *, member: StaffMember, incident_id: str, method: NoticeMethod) -> dict[str, Any]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.notify(self.vault, self.notifier, incident_id=incident_id, method=method, actor=member.actor)
+        return self._incidents.notify(incident_id=incident_id, method=method, actor=member.actor)
 
     def report_incident(self, *, member: StaffMember, incident_id: str) -> dict[str, Any]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.report(self.vault, incident_id=incident_id, actor=member.actor)
+        return self._incidents.report(incident_id=incident_id, actor=member.actor)
 
     # ------------------------------------------------------------------ webhook deliveries
 
