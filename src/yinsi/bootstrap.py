@@ -33,31 +33,38 @@ from yinsi.core.i18n import Msg
 from yinsi.core.periodic import Periodic
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
-from yinsi.core.ports import KeyProvider, LoginReleaser, Message, MessageSender
-from yinsi.services import backups, policies, provisions
+from yinsi.core.ports import KeyProvider, Message, MessageSender
+from yinsi.services import backups, provisions
 from yinsi.services.accounts import Accounts
 from yinsi.services.administration import Administration
 from yinsi.services.api_keys import ApiKeys, VerifiedKeys
 from yinsi.services.audit import AuditEvent, AuditLog
+from yinsi.services.backups import StoreBackups
 from yinsi.services.compliance import Compliance
+from yinsi.services.consent import ConsentLedger
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.console import Console
 from yinsi.services.context import ServiceContext
 from yinsi.services.entrustments import Entrustments
+from yinsi.services.housekeeping import Housekeeping
 from yinsi.services.incidents import Incidents
 from yinsi.services.keyring import KeyRing
+from yinsi.services.leases import JobLeases
+from yinsi.services.login_releases import LoginReleases
+from yinsi.services.minors import GuardianLinks
 from yinsi.services.notices.announcements import Announcements
 from yinsi.services.notices.to_people import PeopleNotices
 from yinsi.services.notices.to_recipients import RecipientNotices
 from yinsi.services.notices.to_staff import StaffNotices
 from yinsi.services.notifier import Notifier
-from yinsi.services.policies import PolicySync
+from yinsi.services.policies import PolicySync, PolicyVersions
 from yinsi.services.privacy_centre import PrivacyCentre
+from yinsi.services.retention import Retention
 from yinsi.services.rights import Rights
+from yinsi.services.self_service import SelfService
 from yinsi.services.shutdown import Shutdown
 from yinsi.services.staff import Staff
 from yinsi.services.transfers import Transfers
-from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Vault
 from yinsi.services.webhooks import EventDelivery
 
@@ -107,6 +114,14 @@ class Services:
     composes (the vault where it opens or shreds PI, the notifier where it sends)."""
 
     context: ServiceContext
+    ledger: ConsentLedger
+    self_service: SelfService
+    retention: Retention
+    housekeeping: Housekeeping
+    leases: JobLeases
+    policies: PolicyVersions
+    login_releases: LoginReleases
+    guardian_links: GuardianLinks
     staff: Staff
     keys: ApiKeys
     people_notices: PeopleNotices
@@ -118,12 +133,25 @@ class Services:
     entrustments: Entrustments
     transfers: Transfers
     compliance: Compliance
+    backups: StoreBackups
 
 
-def build_services(context: ServiceContext, vault: Vault, notifier: Notifier, settings: Settings) -> Services:
+def build_services(
+    context: ServiceContext, vault: Vault, notifier: Notifier, settings: Settings, versions: PolicyVersions
+) -> Services:
     people = PeopleNotices(context, vault, notifier)
+    retention = Retention(context, vault)
     return Services(
         context=context,
+        ledger=ConsentLedger(context),
+        self_service=SelfService(context, vault),
+        retention=retention,
+        housekeeping=Housekeeping(context, retention),
+        leases=JobLeases(context),
+        policies=versions,
+        # Where third-party login releases go: the login gateway's webhook, or the console outbox.
+        login_releases=LoginReleases(context, MessageLoginReleaser(notifier.sender_for(LOGIN_RELEASE_CHANNEL))),
+        guardian_links=GuardianLinks(context, notifier),
         staff=Staff(context),
         keys=ApiKeys(context),
         people_notices=people,
@@ -133,10 +161,11 @@ def build_services(context: ServiceContext, vault: Vault, notifier: Notifier, se
             context, notifier, pseudonym_of=functools.partial(provisions.subject_pseudonym, vault)
         ),
         incidents=Incidents(context, people),
-        shutdown=Shutdown(context, vault, people),
+        shutdown=Shutdown(context, vault, people, retention),
         entrustments=Entrustments(context, vault),
         transfers=Transfers(context, vault, notifier),
         compliance=Compliance(context, settings),
+        backups=StoreBackups(settings, context.engine, keys=context.keyring.provider, clock=context.clock),
     )
 
 
@@ -174,6 +203,10 @@ class Yinsi:
         return self.services.shutdown
 
     @property
+    def retention(self) -> Retention:
+        return self.services.retention
+
+    @property
     def announcements(self) -> Announcements:
         return self.services.announcements
 
@@ -196,13 +229,10 @@ class Yinsi:
             staff=self.staff,
             keys=self.services.keys,
             announcements=self.announcements,
+            backups=self.services.backups,
+            policies=self.services.policies,
             follow_policy=sync.refresh if sync else lambda: None,
         )
-
-    @cached_property
-    def login_releaser(self) -> LoginReleaser:
-        """Where third-party login releases go: the login gateway's webhook, or the console outbox."""
-        return MessageLoginReleaser(self.notifier.sender_for(LOGIN_RELEASE_CHANNEL))
 
     def healthy(self) -> None:
         """Raises unless the database answers (the ``/health`` probe)."""
@@ -234,6 +264,7 @@ class Yinsi:
             announcements=self.announcements,
             entrustments=self.entrustments,
             compliance=self.services.compliance,
+            policies=self.services.policies,
         )
 
     def follow(self) -> None:
@@ -309,7 +340,7 @@ def restore_data_store(settings: Settings, source: Path) -> int:
     chain; returns the event the chain was anchored at."""
     with exclusive(settings, Msg("恢复数据存储", "restore the data store")):
         with open_yinsi(settings, migrate=False) as yinsi:
-            backups.restore_data_store(settings, yinsi.engine, source)
+            yinsi.services.backups.restore_data_store(source=source)
         # Reopening replays every shred recorded in the keystore before the store is used.
         with open_yinsi(settings) as yinsi:
             with yinsi.vault.unit() as uow:
@@ -327,7 +358,8 @@ def restore_keystore(settings: Settings, source: Path) -> backups.KeystoreRestor
         engine = engine_for(settings, pool=False)
         try:
             upgrade(engine)
-            done = backups.restore_keystore(settings, engine, source, datetime.now(UTC), keys)
+            store = StoreBackups(settings, engine, keys=keys, clock=lambda: datetime.now(UTC))
+            done = store.restore_keystore(source=source)
         finally:
             engine.dispose()
         with open_yinsi(settings) as yinsi, yinsi.vault.unit() as uow:
@@ -354,17 +386,17 @@ def load_spec(path: Path) -> CompiledPolicy:
     return CompiledPolicy.from_spec(result.spec)
 
 
-def _publish_if_first(engine: Engine, audit: AuditLog, path: Path, clock: Callable[[], datetime]) -> None:
+def _publish_if_first(versions: PolicyVersions, context: ServiceContext, path: Path) -> None:
     """``serve --policy FILE`` publishes FILE when nothing is published yet; a different published policy
     stays in force (changing it is a deliberate ``yinsi policy publish``)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StartupError(f"cannot read the policy spec {path}: {exc.strerror}") from None
-    with UnitOfWork(engine, audit, clock) as uow:
-        current = policies.current_row(uow.connection)
+    with context.unit() as uow:  # only while nothing is published: the check and the publish in one transaction
+        current = versions.current_in(uow.connection)
         if current is None:
-            policies.publish(uow, text, now=clock(), actor="system", name=str(path))
+            versions.publish_in(uow, text=text, actor="system", name=str(path))
             log.info("published %s as the first policy version", path)
             return
     if load_spec(path).digest != current.digest:
@@ -424,23 +456,24 @@ def open_yinsi(
     keyring.load_secrets(engine, clock())
     audit = AuditLog(keyring.secret("audit"))
     holder = PolicyHolder()
+    # Nothing here asks for the policy yet: it is installed (or published first) just below.
+    vault = Vault(engine, policy=holder.current, keyring=keyring, audit=audit, consents=ConsentReader(), now=clock)
+    context = ServiceContext(engine, audit, keyring, holder.current, clock, vault.appender)
+    versions = PolicyVersions(context)
     if policy is not None:
         holder.compiled = policy
     else:
         if settings.policy_path is not None:
-            _publish_if_first(engine, audit, settings.policy_path, clock)
+            _publish_if_first(versions, context, settings.policy_path)
         holder.sync = PolicySync(engine, holder.install)
         holder.sync.refresh()
-    consents = ConsentReader()
-    vault = Vault(engine, policy=holder.current, keyring=keyring, audit=audit, consents=consents, now=clock)
     replayed = vault.replay_shreds()
     if replayed:
         log.warning("purged %d shredded subject(s) found in the data store", len(replayed))
     outbox = DbOutbox(engine)
     notifier = notifier_for(settings, outbox, keyring, clock)
-    context = ServiceContext(engine, audit, keyring, holder.current, clock, vault.appender)
-    services = build_services(context, vault, notifier, settings)
-    accounts = Accounts(vault, notifier)
+    services = build_services(context, vault, notifier, settings, versions)
+    accounts = Accounts(vault, notifier, ledger=services.ledger)
     rights = Rights(
         vault,
         accounts,
@@ -448,6 +481,10 @@ def open_yinsi(
         export_minutes=settings.export_link_minutes,
         staff_inbox=settings.staff_notices_to,
         staff=services.staff,
+        ledger=services.ledger,
+        self_service=services.self_service,
+        retention=services.retention,
+        login_releases=services.login_releases,
     )
     checkpoints = WalCheckpointer(engine) if serving else None
     try:
@@ -467,7 +504,15 @@ def open_yinsi(
         outbox=outbox,
         accounts=accounts,
         rights=rights,
-        centre=PrivacyCentre(vault, accounts, rights, notifier),
+        centre=PrivacyCentre(
+            vault,
+            accounts,
+            rights,
+            notifier,
+            ledger=services.ledger,
+            self_service=services.self_service,
+            guardian_links=services.guardian_links,
+        ),
         services=services,
         api_keys=VerifiedKeys(services.keys),
         now=clock,

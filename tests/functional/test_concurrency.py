@@ -211,10 +211,7 @@ def test_a_revoked_key_and_a_new_policy_reach_every_worker_within_a_second(
         assert yinsi.services.keys.revoke(key_id=prepared.key_id)
         text = CLINIC.read_text(encoding="utf-8").replace('version: "2026-01"', 'version: "2026-02"', 1)
         assert 'version: "2026-02"' in text
-        from yinsi.services import policies
-
-        with yinsi.vault.unit() as uow:
-            policies.publish(uow, text, now=yinsi.now(), actor="test")
+        yinsi.services.policies.publish(text=text, actor="test")
     time.sleep(1.0)
     # Fresh connections, so both workers answer some of them.
     statuses = {httpx2.get(url, params={"purpose": "registration"}, headers=key).status_code for _ in range(30)}

@@ -224,8 +224,7 @@ def test_the_compliance_report_shows_each_finding_with_its_status_in_words(clini
     before = officer.get("/console/compliance")
     assert before.status_code == 200
     assert "尚未发布隐私政策" in before.text
-    with clinic.vault.unit() as uow:
-        policies.publish(uow, SPEC, now=clinic.now(), actor="test", name="clinic")
+    clinic.services.policies.publish(text=SPEC, actor="test", name="clinic")
     page = officer.get("/console/compliance")
     assert page.status_code == 200
     assert "CON-01" in page.text

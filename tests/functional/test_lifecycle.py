@@ -25,7 +25,7 @@ from yinsi.core.errors import BadRequest, Conflict
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
 from yinsi.jobs import run_job
-from yinsi.services import incidents, retention, statistics
+from yinsi.services import incidents, statistics
 from yinsi.services.collection import CollectionStopped
 from yinsi.services.vault import Actor
 
@@ -292,7 +292,7 @@ def test_statistics_over_http_and_only_declared_dimensions(shop: Yinsi, client: 
 
 def test_a_shutdown_announced_stopped_and_carried_out(shop: Yinsi, client: TestClient, clock: Clock) -> None:
     people = [customer(shop) for _ in range(3)]
-    retention.place_hold(shop.vault, subject=people[0], reason="案件 7", actor=OPERATOR)
+    shop.retention.place_hold(subject=people[0], reason="案件 7", actor=OPERATOR)
     with pytest.raises(BadRequest) as too_soon:
         shop.shutdown.schedule(at=clock() + timedelta(days=10), actor=OPERATOR)
     assert "15 days" in too_soon.value.message.en

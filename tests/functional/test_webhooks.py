@@ -22,7 +22,7 @@ from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.webhook_signing import new_secret, sign, verify
-from yinsi.services import policies, webhooks
+from yinsi.services import webhooks
 
 PHONE = "13912345678"
 SECRET = new_secret()
@@ -172,8 +172,7 @@ def test_publishing_a_policy_is_an_event(operator: Yinsi) -> None:
     from tests.conftest import ROOT
 
     text = (ROOT / "tests" / "fixtures" / "clinic.yaml").read_text(encoding="utf-8")
-    with operator.vault.unit() as uow:
-        policies.publish(uow, text, now=operator.now(), actor="test")
+    operator.services.policies.publish(text=text, actor="test")
     [event] = _events(operator)
     assert event.type == "policy.published"
     assert json.loads(event.payload)["data"]["previous_version"] is None

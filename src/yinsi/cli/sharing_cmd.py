@@ -232,9 +232,8 @@ def release_logins(
 ) -> None:
     """Send cancelled accounts' third-party login releases to the login gateway (or the console outbox)."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services.login_releases import deliver_releases
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        done = deliver_releases(yinsi.vault, yinsi.login_releaser, retry_failed=retry_failed)
+        done = yinsi.services.login_releases.deliver_pending(retry_failed=retry_failed)
     out.print(f"released {done.sent} third-party login(s); {done.failed} failed", markup=False)
     raise typer.Exit(1 if done.failed else 0)

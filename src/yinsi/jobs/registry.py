@@ -9,8 +9,6 @@ from typing import Any
 
 from yinsi.bootstrap import Yinsi
 from yinsi.services import retention
-from yinsi.services.accounts import sweep_access_logs
-from yinsi.services.housekeeping import housekeeping
 
 
 @dataclass
@@ -35,7 +33,7 @@ class Job:
 
 
 def _access_logs(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
-    return {"deleted": sweep_access_logs(yinsi.vault)}
+    return {"deleted": yinsi.accounts.sweep_access_logs()}
 
 
 def _recipient_notices(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
@@ -44,8 +42,7 @@ def _recipient_notices(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
 
 
 def _retention(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
-    result = retention.sweep(
-        yinsi.vault,
+    result = yinsi.retention.sweep(
         chunk=int(ctx.options.get("chunk", retention.DEFAULT_CHUNK)),
         max_chunks=ctx.options.get("max_chunks"),
         keep_alive=ctx.keep_alive,
@@ -54,7 +51,7 @@ def _retention(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
 
 
 def _housekeeping(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
-    return housekeeping(yinsi.vault, outbox_keep=timedelta(hours=yinsi.settings.outbox_keep_hours))
+    return yinsi.services.housekeeping.remove_expired(outbox_keep=timedelta(hours=yinsi.settings.outbox_keep_hours))
 
 
 def _anchor(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:

@@ -25,9 +25,11 @@ from yinsi.core.policy.vocabulary import Operation
 from yinsi.services import api_keys, backups, policies, staff
 from yinsi.services.api_keys import ApiKeys
 from yinsi.services.audit import AuditEvent
+from yinsi.services.backups import StoreBackups
 from yinsi.services.keyring import KeyRing, RotationReport
 from yinsi.services.notices.announcements import Announcements
 from yinsi.services.notifier import Notifier
+from yinsi.services.policies import PolicyVersions
 from yinsi.services.staff import Staff
 from yinsi.services.vault import Actor, Vault
 
@@ -49,12 +51,16 @@ class Administration:
         staff: Staff,
         keys: ApiKeys,
         announcements: Announcements,
+        backups: StoreBackups,
+        policies: PolicyVersions,
         follow_policy: Callable[[], object] = lambda: None,
     ) -> None:
         self._vault = vault
         self._staff = staff
         self._keys = keys
         self._announcements = announcements
+        self._backups = backups
+        self._policies = policies
         self._follow_policy = follow_policy
         self._keyring = keyring
         self._notifier = notifier
@@ -138,22 +144,19 @@ class Administration:
         return self._keys.revoke(key_id=key_id)
 
     def backup_keystore(self, *, destination: Path) -> backups.KeystoreManifest:
-        manifest = backups.backup_keystore(
-            self._settings, self._vault.engine, destination, self._vault.now(), self._keyring.provider
-        )
+        manifest = self._backups.backup_keystore(destination=destination)
         self._record("keystore-backed-up", expires_at=manifest.expires_at.isoformat())
         return manifest
 
     def backup_data_store(self, *, destination: Path) -> None:
         self._record("data-store-backed-up")
-        backups.backup_data_store(self._settings, self._vault.engine, destination)
+        self._backups.backup_data_store(destination=destination)
 
     # ------------------------------------------------------------------ policy versions
 
     def publish_policy(self, *, text: str, name: str) -> policies.Published:
         """Puts a spec in force; a change is announced by ``announce`` with what this returns."""
-        with self._vault.unit() as uow:
-            return policies.publish(uow, text, now=self._vault.now(), actor="system", name=name)
+        return self._policies.publish(text=text, actor="system", name=name)
 
     def announce(self, announcement_id: int, *, progress: Callable[[int], None] | None = None) -> int:
         """Sends a policy change's announcement to the people it concerns, through their channels."""
@@ -180,5 +183,4 @@ class Administration:
         return page
 
     def policy_history(self) -> list[dict[str, object]]:
-        with self._vault.engine.connect() as connection:
-            return policies.history(connection)
+        return self._policies.history()

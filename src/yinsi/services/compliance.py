@@ -38,7 +38,7 @@ from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import MinorsRule
 from yinsi.core.requests import FINAL
 from yinsi.services.context import ServiceContext
-from yinsi.services.policies import current_row
+from yinsi.services.policies import PolicyVersions
 
 ANCHOR_MAX_AGE = timedelta(days=7)
 """An anchor older than this leaves a week of events whose deletion from the end would go unnoticed."""
@@ -82,7 +82,7 @@ class Compliance:
         console shows this; ``yinsi check`` prints it, with ``files`` as ``file_findings`` saw them before it
         opened the store (opening a SQLite store makes its files the owner's alone)."""
         with self._context.connect() as connection:
-            in_force = current_row(connection)
+            in_force = PolicyVersions.current_in(connection)
         in_force_result = (
             load_policy_text(in_force.spec_text, f"policy {in_force.version} (in force)")
             if in_force is not None

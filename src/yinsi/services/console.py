@@ -39,6 +39,7 @@ from yinsi.services.entrustments import Entrustments
 from yinsi.services.incidents import IncidentKind, Incidents, NoticeMethod, Selection
 from yinsi.services.notices.announcements import Announcements
 from yinsi.services.notifier import Notifier
+from yinsi.services.policies import PolicyVersions
 from yinsi.services.rights import Filing, RequestView, Rights
 from yinsi.services.rights.base import GROUND_NAMES
 from yinsi.services.staff import Staff, StaffMember
@@ -139,6 +140,7 @@ class Console:
         announcements: Announcements,
         entrustments: Entrustments,
         compliance: Compliance,
+        policies: PolicyVersions,
     ) -> None:
         self.vault = vault
         self.staff = staff
@@ -146,6 +148,7 @@ class Console:
         self._announcements = announcements
         self._entrustments = entrustments
         self._compliance = compliance
+        self._policies = policies
         self.rights = rights
         self.notifier = notifier
         self.refresh = refresh  # makes this process follow a newly published version at once
@@ -432,7 +435,7 @@ class Console:
         self.require(member, Operation.PUBLISH_POLICY)
         compiled = policies.compile_text(text, "console")
         with self.vault.engine.connect() as connection:
-            current = policies.current_row(connection)
+            current = PolicyVersions.current_in(connection)
             taken = (
                 connection.execute(select(_versions.c.id).where(_versions.c.version == compiled.version)).first()
                 is not None
@@ -447,8 +450,7 @@ class Console:
     def publish_policy(self, *, member: StaffMember, text: str) -> policies.Published:
         """Puts the spec in force (as ``yinsi policy publish``) and announces the change to people."""
         self.require(member, Operation.PUBLISH_POLICY)
-        with self.vault.unit() as uow:
-            done = policies.publish(uow, text, now=self.vault.now(), actor=member.actor.id, name="console")
+        done = self._policies.publish(text=text, actor=member.actor.id, name="console")
         if self.refresh is not None:
             self.refresh()
         if done.announcement_id is not None:

@@ -23,10 +23,10 @@ from yinsi.core.errors import BadRequest, Conflict
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import Channel, OnExpiry
-from yinsi.services import retention
 from yinsi.services.audit import AuditEvent
 from yinsi.services.context import ServiceContext
 from yinsi.services.notices.to_people import PeopleNotices, Told
+from yinsi.services.retention import Retention
 from yinsi.services.vault import Actor, Vault
 
 _shutdowns = table_of(ShutdownRow)
@@ -51,8 +51,9 @@ def _in_force(connection: Connection) -> Any:
 class Shutdown:
     """Scheduling, cancelling and carrying out the end of the service."""
 
-    def __init__(self, context: ServiceContext, vault: Vault, people: PeopleNotices) -> None:
+    def __init__(self, context: ServiceContext, vault: Vault, people: PeopleNotices, retention: Retention) -> None:
         self._context = context
+        self._retention = retention
         self._vault = vault  # shreds each subject, and stops collection at the date
         self._people = people
 
@@ -219,7 +220,7 @@ class Shutdown:
             batch = [r.id for r in _TO_ERASE.take(uow.connection, {})]
             for subject in batch:
                 if anonymise:
-                    retention.count_subject_anonymously(vault, uow.connection, subject)
+                    self._retention.count_subject_anonymously_in(uow.connection, subject)
                 vault.shred_as_system(actor=Actor.system(), subject_id=subject, reason="service_shutdown", uow=uow)
             if batch:
                 uow.record(

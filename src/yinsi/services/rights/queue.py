@@ -21,7 +21,7 @@ from yinsi.core.requests import (
     State,
     TransitionRefused,
 )
-from yinsi.services import self_service, staff
+from yinsi.services import staff
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
     EVENTS,
@@ -326,7 +326,7 @@ class StaffQueue:
                     ),
                     field="decision",
                 )
-            written = self_service.correct(self.vault, uow, subject=deceased, values=values, actor=actor)
+            written = self.parts.self_service.correct_in(uow, subject=deceased, values=values, actor=actor)
             self.parts.cancellation.tell_recipients(uow, deceased, written, "correct", row.id)
         # access: the relative reads the answer on the request itself (PersonRequests.get), while it lasts.
         self.store.move(uow, row.id, deceased, current, State.COMPLETED, actor.id, outcome=f"approved:{wants}")
