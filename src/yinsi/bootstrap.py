@@ -46,6 +46,7 @@ from yinsi.services.consent_state import ConsentReader
 from yinsi.services.console import Console
 from yinsi.services.context import ServiceContext
 from yinsi.services.entrustments import Entrustments
+from yinsi.services.handover import Handovers
 from yinsi.services.housekeeping import Housekeeping
 from yinsi.services.incidents import Incidents
 from yinsi.services.keyring import KeyRing
@@ -512,6 +513,7 @@ def open_yinsi(
             ledger=services.ledger,
             self_service=services.self_service,
             guardian_links=services.guardian_links,
+            handovers=Handovers(context, accounts),
         ),
         services=services,
         api_keys=VerifiedKeys(services.keys),

@@ -33,6 +33,7 @@ from yinsi.services.accounts import PASSWORD_MIN, AccessEntry, Accounts, Login, 
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent import Action, ConsentAct, ConsentEntry, ConsentLedger, Kind
 from yinsi.services.consent_state import POLICY_SCOPE
+from yinsi.services.handover import Handovers
 from yinsi.services.minors import GuardianLinks
 from yinsi.services.notifier import Notifier
 from yinsi.services.passwords import verify_password
@@ -110,8 +111,10 @@ class PrivacyCentre:
         ledger: ConsentLedger,
         self_service: SelfService,
         guardian_links: GuardianLinks,
+        handovers: Handovers,
     ) -> None:
         self.vault = vault
+        self.handovers = handovers
         self.guardian_links = guardian_links
         self.self_service = self_service
         self.ledger = ledger
@@ -351,11 +354,11 @@ class PrivacyCentre:
 
     def handover_code(self, *, subject: str) -> handover.Handover:
         """A one-time code the app hands to its web view to open the centre (see services.handover)."""
-        return handover.issue(self.accounts, subject=subject)
+        return self.handovers.issue(subject=subject)
 
     def redeem_handover(self, *, code: str, client: str) -> Login:
         """The centre's own new session for a hand-over code; refuses an unknown, used or expired one."""
-        return handover.redeem(self.accounts, code=code, client=client)
+        return self.handovers.redeem(code=code, client=client)
 
     # ------------------------------------------------------------------ guardians and wards
 
