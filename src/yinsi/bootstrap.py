@@ -33,27 +33,46 @@ from yinsi.core.i18n import Msg
 from yinsi.core.periodic import Periodic
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
-from yinsi.core.ports import KeyProvider, LoginReleaser, Message, MessageSender
-from yinsi.services import backups, policies
+from yinsi.core.ports import KeyProvider, Message, MessageSender
+from yinsi.services import backups, provisions
 from yinsi.services.accounts import Accounts
 from yinsi.services.administration import Administration
-from yinsi.services.api_keys import VerifiedKeys
+from yinsi.services.api_keys import ApiKeys, VerifiedKeys
 from yinsi.services.audit import AuditEvent, AuditLog
+from yinsi.services.backups import StoreBackups
+from yinsi.services.compliance import Compliance
+from yinsi.services.consent import ConsentLedger
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.console import Console
+from yinsi.services.context import ServiceContext
+from yinsi.services.entrustments import Entrustments
+from yinsi.services.handover import Handovers
+from yinsi.services.housekeeping import Housekeeping
+from yinsi.services.incidents import Incidents
 from yinsi.services.keyring import KeyRing
+from yinsi.services.leases import JobLeases
+from yinsi.services.login_releases import LoginReleases
+from yinsi.services.minors import GuardianLinks
+from yinsi.services.notices.announcements import Announcements
+from yinsi.services.notices.to_people import PeopleNotices
+from yinsi.services.notices.to_recipients import RecipientNotices
+from yinsi.services.notices.to_staff import StaffNotices
 from yinsi.services.notifier import Notifier
-from yinsi.services.policies import PolicySync
+from yinsi.services.policies import PolicySync, PolicyVersions
 from yinsi.services.privacy_centre import PrivacyCentre
 from yinsi.services.public_disclosures import PublicDisclosures
+from yinsi.services.retention import Retention
 from yinsi.services.rights import Rights
-from yinsi.services.unit_of_work import UnitOfWork
+from yinsi.services.self_service import SelfService
+from yinsi.services.shutdown import Shutdown
+from yinsi.services.staff import Staff
+from yinsi.services.transfers import Transfers
 from yinsi.services.vault import Vault
 from yinsi.services.webhooks import EventDelivery
 
 log = logging.getLogger(__name__)
 
-__all__ = ["PolicyHolder", "StartupError", "StoredMessage", "Yinsi", "open_yinsi"]
+__all__ = ["PolicyHolder", "Services", "StartupError", "StoredMessage", "Yinsi", "open_yinsi"]
 
 
 def key_provider(settings: Settings) -> KeyProvider:
@@ -91,6 +110,69 @@ class PolicyHolder:
         self.compiled = compiled
 
 
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The service classes, each built once over the shared ``ServiceContext`` with the few collaborators it
+    composes (the vault where it opens or shreds PI, the notifier where it sends)."""
+
+    context: ServiceContext
+    ledger: ConsentLedger
+    self_service: SelfService
+    retention: Retention
+    housekeeping: Housekeeping
+    leases: JobLeases
+    policies: PolicyVersions
+    login_releases: LoginReleases
+    guardian_links: GuardianLinks
+    staff: Staff
+    keys: ApiKeys
+    people_notices: PeopleNotices
+    announcements: Announcements
+    staff_notices: StaffNotices
+    recipient_notices: RecipientNotices
+    incidents: Incidents
+    shutdown: Shutdown
+    entrustments: Entrustments
+    transfers: Transfers
+    compliance: Compliance
+    backups: StoreBackups
+    public_disclosures: PublicDisclosures
+
+
+def build_services(
+    context: ServiceContext, vault: Vault, notifier: Notifier, settings: Settings, versions: PolicyVersions
+) -> Services:
+    people = PeopleNotices(context, vault, notifier)
+    retention = Retention(context, vault)
+    return Services(
+        context=context,
+        ledger=ConsentLedger(context),
+        self_service=SelfService(context, vault),
+        retention=retention,
+        housekeeping=Housekeeping(context, retention),
+        leases=JobLeases(context),
+        policies=versions,
+        # Where third-party login releases go: the login gateway's webhook, or the console outbox.
+        login_releases=LoginReleases(context, MessageLoginReleaser(notifier.sender_for(LOGIN_RELEASE_CHANNEL))),
+        guardian_links=GuardianLinks(context, notifier),
+        staff=Staff(context),
+        keys=ApiKeys(context),
+        people_notices=people,
+        announcements=Announcements(context, vault, notifier),
+        staff_notices=StaffNotices(context, notifier, inbox=settings.staff_notices_to),
+        recipient_notices=RecipientNotices(
+            context, notifier, pseudonym_of=functools.partial(provisions.subject_pseudonym, vault)
+        ),
+        incidents=Incidents(context, people),
+        shutdown=Shutdown(context, vault, people, retention),
+        entrustments=Entrustments(context, vault),
+        transfers=Transfers(context, vault, notifier),
+        compliance=Compliance(context, settings),
+        backups=StoreBackups(settings, context.engine, keys=context.keyring.provider, clock=context.clock),
+        public_disclosures=PublicDisclosures(vault),
+    )
+
+
 @dataclass
 class Yinsi:
     settings: Settings
@@ -104,28 +186,61 @@ class Yinsi:
     accounts: Accounts
     rights: Rights
     centre: PrivacyCentre
+    services: Services
+    api_keys: VerifiedKeys
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
-    api_keys: VerifiedKeys = field(default_factory=VerifiedKeys)
     checkpoints: WalCheckpointer | None = None
     events: EventDelivery | None = None
     _event_rounds: Periodic | None = None
+
+    # The services entry points call most, by name.
+    @property
+    def staff(self) -> Staff:
+        return self.services.staff
+
+    @property
+    def incidents(self) -> Incidents:
+        return self.services.incidents
+
+    @property
+    def shutdown(self) -> Shutdown:
+        return self.services.shutdown
+
+    @property
+    def retention(self) -> Retention:
+        return self.services.retention
+
+    @property
+    def announcements(self) -> Announcements:
+        return self.services.announcements
+
+    @property
+    def entrustments(self) -> Entrustments:
+        return self.services.entrustments
+
+    @property
+    def transfers(self) -> Transfers:
+        return self.services.transfers
+
+    @property
+    def public_disclosures(self) -> PublicDisclosures:
+        return self.services.public_disclosures
 
     @cached_property
     def admin(self) -> Administration:
         sync = self.policy.sync
         return Administration(
-            self.vault, self.keyring, self.notifier, self.settings, follow_policy=sync.refresh if sync else lambda: None
+            self.vault,
+            self.keyring,
+            self.notifier,
+            self.settings,
+            staff=self.staff,
+            keys=self.services.keys,
+            announcements=self.announcements,
+            backups=self.services.backups,
+            policies=self.services.policies,
+            follow_policy=sync.refresh if sync else lambda: None,
         )
-
-    @cached_property
-    def public_disclosures(self) -> PublicDisclosures:
-        """Making PI public (公开) only as the spec declares it, each time recorded."""
-        return PublicDisclosures(self.vault)
-
-    @cached_property
-    def login_releaser(self) -> LoginReleaser:
-        """Where third-party login releases go: the login gateway's webhook, or the console outbox."""
-        return MessageLoginReleaser(self.notifier.sender_for(LOGIN_RELEASE_CHANNEL))
 
     def healthy(self) -> None:
         """Raises unless the database answers (the ``/health`` probe)."""
@@ -152,6 +267,12 @@ class Yinsi:
             refresh=self.policy.sync.refresh if self.policy.sync else None,
             settings=self.settings,
             events=self.events,
+            staff=self.staff,
+            incidents=self.incidents,
+            announcements=self.announcements,
+            entrustments=self.entrustments,
+            compliance=self.services.compliance,
+            policies=self.services.policies,
         )
 
     def follow(self) -> None:
@@ -227,7 +348,7 @@ def restore_data_store(settings: Settings, source: Path) -> int:
     chain; returns the event the chain was anchored at."""
     with exclusive(settings, Msg("恢复数据存储", "restore the data store")):
         with open_yinsi(settings, migrate=False) as yinsi:
-            backups.restore_data_store(settings, yinsi.engine, source)
+            yinsi.services.backups.restore_data_store(source=source)
         # Reopening replays every shred recorded in the keystore before the store is used.
         with open_yinsi(settings) as yinsi:
             with yinsi.vault.unit() as uow:
@@ -245,7 +366,8 @@ def restore_keystore(settings: Settings, source: Path) -> backups.KeystoreRestor
         engine = engine_for(settings, pool=False)
         try:
             upgrade(engine)
-            done = backups.restore_keystore(settings, engine, source, datetime.now(UTC), keys)
+            store = StoreBackups(settings, engine, keys=keys, clock=lambda: datetime.now(UTC))
+            done = store.restore_keystore(source=source)
         finally:
             engine.dispose()
         with open_yinsi(settings) as yinsi, yinsi.vault.unit() as uow:
@@ -272,17 +394,17 @@ def load_spec(path: Path) -> CompiledPolicy:
     return CompiledPolicy.from_spec(result.spec)
 
 
-def _publish_if_first(engine: Engine, audit: AuditLog, path: Path, clock: Callable[[], datetime]) -> None:
+def _publish_if_first(versions: PolicyVersions, context: ServiceContext, path: Path) -> None:
     """``serve --policy FILE`` publishes FILE when nothing is published yet; a different published policy
     stays in force (changing it is a deliberate ``yinsi policy publish``)."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StartupError(f"cannot read the policy spec {path}: {exc.strerror}") from None
-    with UnitOfWork(engine, audit, clock) as uow:
-        current = policies.current_row(uow.connection)
+    with context.unit() as uow:  # only while nothing is published: the check and the publish in one transaction
+        current = versions.current_in(uow.connection)
         if current is None:
-            policies.publish(uow, text, now=clock(), actor="system", name=str(path))
+            versions.publish_in(uow, text=text, actor="system", name=str(path))
             log.info("published %s as the first policy version", path)
             return
     if load_spec(path).digest != current.digest:
@@ -342,23 +464,35 @@ def open_yinsi(
     keyring.load_secrets(engine, clock())
     audit = AuditLog(keyring.secret("audit"))
     holder = PolicyHolder()
+    # Nothing here asks for the policy yet: it is installed (or published first) just below.
+    vault = Vault(engine, policy=holder.current, keyring=keyring, audit=audit, consents=ConsentReader(), now=clock)
+    context = ServiceContext(engine, audit, keyring, holder.current, clock, vault.appender)
+    versions = PolicyVersions(context)
     if policy is not None:
         holder.compiled = policy
     else:
         if settings.policy_path is not None:
-            _publish_if_first(engine, audit, settings.policy_path, clock)
+            _publish_if_first(versions, context, settings.policy_path)
         holder.sync = PolicySync(engine, holder.install)
         holder.sync.refresh()
-    consents = ConsentReader()
-    vault = Vault(engine, policy=holder.current, keyring=keyring, audit=audit, consents=consents, now=clock)
     replayed = vault.replay_shreds()
     if replayed:
         log.warning("purged %d shredded subject(s) found in the data store", len(replayed))
     outbox = DbOutbox(engine)
     notifier = notifier_for(settings, outbox, keyring, clock)
-    accounts = Accounts(vault, notifier)
+    services = build_services(context, vault, notifier, settings, versions)
+    accounts = Accounts(vault, notifier, ledger=services.ledger)
     rights = Rights(
-        vault, accounts, notifier, export_minutes=settings.export_link_minutes, staff_inbox=settings.staff_notices_to
+        vault,
+        accounts,
+        notifier,
+        export_minutes=settings.export_link_minutes,
+        staff_inbox=settings.staff_notices_to,
+        staff=services.staff,
+        ledger=services.ledger,
+        self_service=services.self_service,
+        retention=services.retention,
+        login_releases=services.login_releases,
     )
     checkpoints = WalCheckpointer(engine) if serving else None
     try:
@@ -368,18 +502,29 @@ def open_yinsi(
     except ValueError as exc:  # names what is wrong, never the secret or the URL
         raise StartupError(f"YINSI_EVENTS_URL / YINSI_EVENTS_SECRET: {exc}") from None
     return Yinsi(
-        settings,
-        engine,
-        keyring,
-        audit,
-        holder,
-        vault,
-        notifier,
-        outbox,
-        accounts,
-        rights,
-        PrivacyCentre(vault, accounts, rights, notifier),
-        clock,
+        settings=settings,
+        engine=engine,
+        keyring=keyring,
+        audit=audit,
+        policy=holder,
+        vault=vault,
+        notifier=notifier,
+        outbox=outbox,
+        accounts=accounts,
+        rights=rights,
+        centre=PrivacyCentre(
+            vault,
+            accounts,
+            rights,
+            notifier,
+            ledger=services.ledger,
+            self_service=services.self_service,
+            guardian_links=services.guardian_links,
+            handovers=Handovers(context, accounts),
+        ),
+        services=services,
+        api_keys=VerifiedKeys(services.keys),
+        now=clock,
         checkpoints=checkpoints,
         events=events,
     )

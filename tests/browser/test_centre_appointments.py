@@ -21,7 +21,6 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import Centre, check_accessibility, screenshot, serve_centre
 from tests.conftest import ROOT
 from tests.support.accounts import acceptance, last_code
-from yinsi.services import policies
 from yinsi.web.demo import DEMO_ID_NUMBER, DEMO_PHONE
 
 pytestmark = pytest.mark.slow
@@ -195,8 +194,7 @@ def test_a_material_change_is_accepted_from_the_pop_up(page: Page, centre: Centr
         .replace('version: "2022-05-30"', 'version: "2026-12-01"', 1)
         .replace("fields: [real_name, id_number]", "fields: [real_name, id_number, phone_state]", 1)
     )
-    with centre.yinsi.vault.unit() as uow:
-        policies.publish(uow, changed, now=centre.clock(), actor="test", name="changed.yaml")
+    centre.yinsi.services.policies.publish(text=changed, actor="test", name="changed.yaml")
     assert centre.yinsi.policy.sync is not None
     centre.yinsi.policy.sync.refresh()
     page.reload()

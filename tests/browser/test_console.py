@@ -30,7 +30,6 @@ from tests.support.serve import free_port
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.config import Settings
-from yinsi.services import staff
 
 pytestmark = pytest.mark.slow
 
@@ -95,8 +94,7 @@ def _seed(yinsi: Yinsi, clock: Clock) -> tuple[dict[str, str], dict[str, str]]:
         ("dpo.wang", "privacy_officer"),
         ("kefu.zhao", "customer_service"),
     ):
-        with yinsi.vault.unit() as uow:
-            made = staff.create(uow, yinsi.vault, username=username, role=role, password=PASSWORD, issuer="demo")
+        made = yinsi.staff.create(username=username, role=role, password=PASSWORD, issuer="demo")
         secrets[username] = made.totp_secret
     return secrets, filed
 

@@ -16,7 +16,6 @@ from tests.support.accounts import acceptance, last_code
 from yinsi.adapters.db.rows import AccessLogRow, table_of
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
-from yinsi.services.accounts import sweep_access_logs
 
 PASSWORD = "天王盖地虎-password-7731"
 
@@ -81,10 +80,10 @@ def test_access_logs_are_kept_six_months_then_swept(client: TestClient, clinic: 
             return int(connection.execute(count).scalar_one())
 
     clock.advance(days=150)
-    assert sweep_access_logs(clinic.vault) == 0
+    assert clinic.accounts.sweep_access_logs() == 0
     assert remaining() == 1
     clock.advance(days=40)  # a little over six months after the login
-    assert sweep_access_logs(clinic.vault) == 1
+    assert clinic.accounts.sweep_access_logs() == 1
     assert remaining() == 0
 
 

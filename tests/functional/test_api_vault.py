@@ -87,14 +87,11 @@ def test_missing_and_wrong_keys_get_401(client: TestClient, patient: str) -> Non
 
 
 def test_a_revoked_key_stops_working_at_once(client: TestClient, clinic: Yinsi, patient: str) -> None:
-    from yinsi.services.api_keys import revoke_api_key
-
     headers = api_key(clinic, "clinic_app")
     url = f"/v1/subjects/{patient}/pi?purpose=registration"
     assert client.get(url, headers=headers).status_code == 200
     key_id = headers["Authorization"].split("_")[1]
-    with clinic.vault.unit() as uow:
-        assert revoke_api_key(uow, key_id, clinic.now())
+    assert clinic.services.keys.revoke(key_id=key_id)
     assert_problem(client.get(url, headers=headers), 401, "unauthenticated")
 
 

@@ -15,7 +15,6 @@ from tests.support.http import api_key
 from yinsi.adapters.db.rows import SubjectRow, table_of
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
-from yinsi.services import retention
 from yinsi.services.vault import Actor
 
 APP = Actor("key:app", "clinic_app")
@@ -75,9 +74,9 @@ def test_network_logs_outlive_the_account_until_their_legal_minimum(
     )
     assert denied.json()["code"] == "subject_erased"
     clock.advance(days=170)
-    assert retention.sweep(clinic.vault).total == 0
+    assert clinic.retention.sweep().total == 0
     clock.advance(days=15)
-    swept = retention.sweep(clinic.vault)
+    swept = clinic.retention.sweep()
     assert dict(swept.deleted) == {"ip_address": 1}
     assert swept.shredded == 1
     assert status(clinic, subject) == "shredded"
@@ -86,13 +85,13 @@ def test_network_logs_outlive_the_account_until_their_legal_minimum(
 
 def test_a_legal_hold_keeps_everything_through_a_cancellation(clinic: Yinsi, client: TestClient, clock: Clock) -> None:
     subject, headers = person(client, clinic, "13912340002")
-    hold = retention.place_hold(clinic.vault, subject=subject, reason="诉讼保全", actor=OFFICER)
+    hold = clinic.retention.place_hold(subject=subject, reason="诉讼保全", actor=OFFICER)
     cancel(client, headers)
     assert readable(clinic, subject) == {"mobile", "name", "email", "ip_address"}
     clock.advance(days=400)
-    assert retention.sweep(clinic.vault).total == 0
-    retention.release_hold(clinic.vault, hold_id=hold, actor=OFFICER)
-    swept = retention.sweep(clinic.vault)
+    assert clinic.retention.sweep().total == 0
+    clinic.retention.release_hold(hold_id=hold, actor=OFFICER)
+    swept = clinic.retention.sweep()
     assert swept.total == 4
     assert swept.shredded == 1
     assert status(clinic, subject) == "shredded"

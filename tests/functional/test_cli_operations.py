@@ -36,7 +36,6 @@ from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.cli.main import main
 from yinsi.core.errors import AccessDenied, Unauthenticated
 from yinsi.core.policy.compiled import CompiledPolicy
-from yinsi.services.api_keys import authenticate
 from yinsi.services.vault import Actor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -296,7 +295,7 @@ def test_an_api_key_is_printed_once_authenticates_and_can_be_revoked(cli: Cli, b
 
     bearer = {"Authorization": f"Bearer {token}"}
     with opened(backend) as yinsi, TestClient(create_app(yinsi), raise_server_exceptions=False) as client:
-        caller = authenticate(yinsi.engine, token)
+        caller = yinsi.services.keys.authenticate(token=token)
         assert (caller.key_id, caller.role) == (key_id, "clinic_app")
         assert client.post("/v1/subjects", headers=bearer).status_code == 201
 
@@ -305,7 +304,7 @@ def test_an_api_key_is_printed_once_authenticates_and_can_be_revoked(cli: Cli, b
         assert again.code == 1
         assert "no such active key" in again.output
         with pytest.raises(Unauthenticated):
-            authenticate(yinsi.engine, token)
+            yinsi.services.keys.authenticate(token=token)
         assert client.post("/v1/subjects", headers=bearer).status_code == 401
 
 

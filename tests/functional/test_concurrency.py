@@ -26,7 +26,6 @@ from tests.support.consent import SHOWN
 from yinsi.adapters.db.rows import AuditEventRow, ConsentEntryRow, table_of
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
-from yinsi.services.api_keys import create_api_key, revoke_api_key
 from yinsi.services.vault import Actor
 
 pytestmark = pytest.mark.slow
@@ -80,8 +79,7 @@ def prepared(backend: Backend) -> Prepared:
     """The clinic policy published, an API key, a subject per client and a few logged-in persons."""
     settings = backend.settings.model_copy(update={"policy_path": CLINIC})
     with open_yinsi(settings, migrate=False) as yinsi:
-        with yinsi.vault.unit() as uow:
-            issued = create_api_key(uow, yinsi.policy.current(), role="clinic_app", label="load", now=yinsi.now())
+        issued = yinsi.services.keys.create(role="clinic_app", label="load")
         subjects = [yinsi.vault.create_subject(actor=APP) for _ in range(CLIENTS)]
         with TestClient(create_app(yinsi)) as client:
             sessions = [register(client, yinsi, f"1391234{i:04d}") for i in range(PERSONS)]
@@ -211,14 +209,10 @@ def test_a_revoked_key_and_a_new_policy_reach_every_worker_within_a_second(
     assert httpx2.get(url, params={"purpose": "registration"}, headers=key).status_code == 200
     settings = backend.settings
     with open_yinsi(settings, migrate=False) as yinsi:
-        with yinsi.vault.unit() as uow:
-            assert revoke_api_key(uow, prepared.key_id, yinsi.now())
+        assert yinsi.services.keys.revoke(key_id=prepared.key_id)
         text = CLINIC.read_text(encoding="utf-8").replace('version: "2026-01"', 'version: "2026-02"', 1)
         assert 'version: "2026-02"' in text
-        from yinsi.services import policies
-
-        with yinsi.vault.unit() as uow:
-            policies.publish(uow, text, now=yinsi.now(), actor="test")
+        yinsi.services.policies.publish(text=text, actor="test")
     time.sleep(1.0)
     # Fresh connections, so both workers answer some of them.
     statuses = {httpx2.get(url, params={"purpose": "registration"}, headers=key).status_code for _ in range(30)}
@@ -232,8 +226,7 @@ def test_a_request_that_cannot_get_the_lock_in_time_answers_503(backend: Backend
     settings = backend.settings.model_copy(update={"lock_timeout_seconds": 0.3})
     yinsi = open_yinsi(settings, migrate=False, policy=clinic_policy)  # type: ignore[arg-type]
     try:
-        with yinsi.vault.unit() as uow:
-            token = create_api_key(uow, yinsi.policy.current(), role="clinic_app", label="t", now=yinsi.now()).token
+        token = yinsi.services.keys.create(role="clinic_app", label="t").token
         subject = yinsi.vault.create_subject(actor=APP)
         client = TestClient(create_app(yinsi))
         body = {"purpose": "registration", "source": "x", "values": {"name": "张三"}}

@@ -22,7 +22,6 @@ from tests.support.accounts import register
 from tests.support.http import api_key
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
-from yinsi.services import staff
 
 pytestmark = pytest.mark.db
 
@@ -72,8 +71,7 @@ def browser(yinsi: Yinsi) -> TestClient:
 
 def create_staff(yinsi: Yinsi, username: str, role: str) -> str:
     """The member's TOTP secret, as their authenticator app holds it."""
-    with yinsi.vault.unit() as uow:
-        created = staff.create(uow, yinsi.vault, username=username, role=role, password=PASSWORD, issuer="test")
+    created = yinsi.staff.create(username=username, role=role, password=PASSWORD, issuer="test")
     return created.totp_secret
 
 

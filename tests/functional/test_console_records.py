@@ -23,7 +23,7 @@ from tests.support.webhooks import Receiver
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.webhook_signing import new_secret
-from yinsi.services import entrustments, incidents, policies
+from yinsi.services import incidents, policies
 from yinsi.services.vault import Actor
 
 pytestmark = pytest.mark.db
@@ -98,8 +98,7 @@ def world(clinic: Yinsi, clock: Clock) -> dict[str, Any]:
             json={"recipient": "sms_gateway", "purpose": "registration", "fields": ["mobile"]},
         )
         assert provided.status_code == 201, provided.text
-    recorded = incidents.record(
-        clinic.vault,
+    recorded = clinic.incidents.record(
         kind=incidents.IncidentKind.LEAK,
         confirmed=False,
         discovered_at=clinic.now(),
@@ -116,7 +115,7 @@ def world(clinic: Yinsi, clock: Clock) -> dict[str, Any]:
         "incident": recorded["id"],
         "event": event.id,
         "session": session,
-        "vault": clinic.vault,
+        "incidents": clinic.incidents,
     }
 
 
@@ -158,7 +157,7 @@ def test_the_record_pages_refuse_callers_without_a_staff_session(clinic: Yinsi, 
                 assert answer.status_code in (303, 403), (who, path)
                 if answer.status_code == 303:
                     assert answer.headers["location"].startswith("/console/login"), (who, path)
-    shown = incidents.show(clinic.vault, world["incident"])
+    shown = clinic.incidents.show(incident_id=world["incident"])
     assert shown["drafted_at"] is None
     assert shown["reported_at"] is None
 
@@ -178,7 +177,7 @@ def test_a_staff_role_without_the_operation_gets_403_and_no_link(
         for path in FORMS:
             answer = clerk.post(fill(path, world), data={"csrf": csrf, "method": "announcement"})
             assert answer.status_code == 403, path
-    shown = incidents.show(clinic.vault, world["incident"])
+    shown = clinic.incidents.show(incident_id=world["incident"])
     assert shown["drafted_at"] is None
     assert shown["notified_at"] is None
 
@@ -201,7 +200,7 @@ def test_an_auditor_who_may_not_handle_incidents_sees_the_other_pages(
         assert "处理安全事件" in answer.text  # the operation it lacks, in words
         csrf = csrf_of(home)
         assert officer.post(f"/console/incidents/{world['incident']}/report", data={"csrf": csrf}).status_code == 403
-    assert incidents.show(world["vault"], world["incident"])["reported_at"] is None
+    assert world["incidents"].show(incident_id=world["incident"])["reported_at"] is None
 
 
 def test_every_record_form_needs_the_csrf_token_of_this_browser(
@@ -225,8 +224,7 @@ def test_the_compliance_report_shows_each_finding_with_its_status_in_words(clini
     before = officer.get("/console/compliance")
     assert before.status_code == 200
     assert "尚未发布隐私政策" in before.text
-    with clinic.vault.unit() as uow:
-        policies.publish(uow, SPEC, now=clinic.now(), actor="test", name="clinic")
+    clinic.services.policies.publish(text=SPEC, actor="test", name="clinic")
     page = officer.get("/console/compliance")
     assert page.status_code == 200
     assert "CON-01" in page.text
@@ -251,7 +249,7 @@ def test_recipients_and_their_provision_records(clinic: Yinsi, officer: TestClie
     insurer = page.text[page.text.index("合作保险公司") :]
     assert "需要（提供前须取得个人的单独同意）" in insurer.split("</li>")[0]
     assert "没有已解除的委托" in page.text
-    entrustments.end_entrustment(clinic.vault, recipient="sms_gateway", actor=Actor("staff:dpo.li", "privacy_officer"))
+    clinic.entrustments.end_entrustment(recipient="sms_gateway", actor=Actor("staff:dpo.li", "privacy_officer"))
     ended = officer.get("/console/recipients").text
     assert "已解除的委托" in ended
     assert "尚未确认" in ended

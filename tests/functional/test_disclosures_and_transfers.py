@@ -22,7 +22,6 @@ from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
-from yinsi.services import staff
 from yinsi.services.vault import Actor
 
 SEED_001 = EXAMPLES / "001_b323a55268a82f2d.yaml"
@@ -122,8 +121,7 @@ def test_the_terminal_records_disclosures_and_tells_everyone_of_a_transfer(
         )
         quiet = yinsi.vault.create_subject(actor=BOOKING)  # nothing to reach them by
         for name in ("officer.wang", "officer.li"):
-            with yinsi.vault.unit() as uow:
-                staff.create(uow, yinsi.vault, username=name, role="privacy_officer", password="x" * 16, issuer="t")
+            yinsi.staff.create(username=name, role="privacy_officer", password="x" * 16, issuer="t")
 
     refused = cli.fails(
         "sharing", "disclose", subject, "--authority", "public_interest", "--purpose", "booking",

@@ -25,7 +25,7 @@ from yinsi.core.errors import BadRequest, Conflict
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
 from yinsi.jobs import run_job
-from yinsi.services import incidents, retention, shutdown, statistics
+from yinsi.services import incidents, statistics
 from yinsi.services.collection import CollectionStopped
 from yinsi.services.vault import Actor
 
@@ -173,8 +173,7 @@ def test_seed_000_incident_unreachable_people_get_an_announcement(backend: Backe
             )
             subjects.append(subject)
         officer = Actor("staff:dpo", "privacy_officer")
-        recorded = incidents.record(
-            seed.vault,
+        recorded = seed.incidents.record(
             kind=incidents.IncidentKind.LEAK,
             confirmed=False,
             discovered_at=clock(),
@@ -185,13 +184,11 @@ def test_seed_000_incident_unreachable_people_get_an_announcement(backend: Backe
         )
         assert recorded["affected"] == 3
         with pytest.raises(BadRequest):  # seed 000 promises remedies in every notice
-            incidents.draft(seed.vault, incident_id=recorded["id"], actor=officer)
-        incidents.complete(
-            seed.vault, incident_id=recorded["id"], contents={"remedies": PARTS["remedies"]}, actor=officer
-        )
-        notice = incidents.draft(seed.vault, incident_id=recorded["id"], actor=officer)
+            seed.incidents.draft(incident_id=recorded["id"], actor=officer)
+        seed.incidents.complete(incident_id=recorded["id"], contents={"remedies": PARTS["remedies"]}, actor=officer)
+        notice = seed.incidents.draft(incident_id=recorded["id"], actor=officer)
         assert "可能发生" in notice["zh-CN"]  # a possible incident says so
-        done = incidents.notify(seed.vault, seed.notifier, incident_id=recorded["id"], actor=officer)
+        done = seed.incidents.notify(incident_id=recorded["id"], actor=officer)
         assert done["reached"] == 0
         assert done["unreached"] == 3
         assert done["announcement"] is not None
@@ -295,19 +292,19 @@ def test_statistics_over_http_and_only_declared_dimensions(shop: Yinsi, client: 
 
 def test_a_shutdown_announced_stopped_and_carried_out(shop: Yinsi, client: TestClient, clock: Clock) -> None:
     people = [customer(shop) for _ in range(3)]
-    retention.place_hold(shop.vault, subject=people[0], reason="案件 7", actor=OPERATOR)
+    shop.retention.place_hold(subject=people[0], reason="案件 7", actor=OPERATOR)
     with pytest.raises(BadRequest) as too_soon:
-        shutdown.schedule(shop.vault, shop.notifier, at=clock() + timedelta(days=10), actor=OPERATOR)
+        shop.shutdown.schedule(at=clock() + timedelta(days=10), actor=OPERATOR)
     assert "15 days" in too_soon.value.message.en
-    first = shutdown.schedule(shop.vault, shop.notifier, at=clock() + timedelta(days=16), actor=OPERATOR)
+    first = shop.shutdown.schedule(at=clock() + timedelta(days=16), actor=OPERATOR)
     assert first["reached"] == 3
     assert len([m for m in sms_sent(shop) if m.tags.get("kind") == "shutdown"]) == 3
     with pytest.raises(Conflict):
-        shutdown.schedule(shop.vault, shop.notifier, at=clock() + timedelta(days=20), actor=OPERATOR)
-    shutdown.cancel(shop.vault, actor=OPERATOR)
+        shop.shutdown.schedule(at=clock() + timedelta(days=20), actor=OPERATOR)
+    shop.shutdown.cancel(actor=OPERATOR)
     assert client.get("/v1/shutdown").json()["scheduled"] is False
     at = clock() + timedelta(days=15, hours=1)
-    shutdown.schedule(shop.vault, shop.notifier, at=at, actor=OPERATOR)
+    shop.shutdown.schedule(at=at, actor=OPERATOR)
     assert client.get("/v1/shutdown").json()["scheduled"] is True
 
     clock.advance(days=15)  # an hour before: collection goes on, the job waits
@@ -324,7 +321,7 @@ def test_a_shutdown_announced_stopped_and_carried_out(shop: Yinsi, client: TestC
     refused = client.post("/v1/subjects", headers={"Authorization": "Bearer nothing"})
     assert refused.status_code in (401, 409)
     with pytest.raises(Conflict):
-        shutdown.cancel(shop.vault, actor=OPERATOR)
+        shop.shutdown.cancel(actor=OPERATOR)
 
     done = run_job(shop, "shutdown")
     assert done.summary["done"] is True
@@ -333,7 +330,7 @@ def test_a_shutdown_announced_stopped_and_carried_out(shop: Yinsi, client: TestC
     assert held(shop, people[1]) == set()
     assert held(shop, people[2]) == set()
     assert "mobile" in held(shop, people[0])  # under a legal hold: kept, restricted to storage
-    assert shutdown.state(shop.vault)["status"] == "completed"
+    assert shop.shutdown.state()["status"] == "completed"
     assert run_job(shop, "shutdown").summary["erased"] == 0  # nothing more, and no second final record
     trail = audit_text(shop)
     assert trail.count('"service-shut-down"') == 1
@@ -348,8 +345,8 @@ def test_seed_000_needs_fifteen_days_notice(backend: Backend, clock: Clock) -> N
     )
     try:
         with pytest.raises(BadRequest):
-            shutdown.schedule(seed.vault, seed.notifier, at=clock() + timedelta(days=14, hours=23), actor=OPERATOR)
-        done = shutdown.schedule(seed.vault, seed.notifier, at=clock() + timedelta(days=15), actor=OPERATOR)
+            seed.shutdown.schedule(at=clock() + timedelta(days=14, hours=23), actor=OPERATOR)
+        done = seed.shutdown.schedule(at=clock() + timedelta(days=15), actor=OPERATOR)
         assert done["announcement"] is not None
     finally:
         seed.close()

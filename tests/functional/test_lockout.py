@@ -20,7 +20,6 @@ from tests.support.accounts import acceptance
 from yinsi.adapters.notify.console import open_outbox_message
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi
-from yinsi.services import staff
 
 OWNER_PHONE = "13912345678"
 OWNER = "198.51.100.7"
@@ -235,10 +234,9 @@ def test_wrong_passwords_pause_password_login_never_the_sms_code(
 def test_wrong_passwords_for_the_privacy_officer_slow_the_stranger_never_the_officer(
     at: dict[str, TestClient], clinic: Yinsi, clock: Clock
 ) -> None:
-    with clinic.vault.unit() as uow:
-        created = staff.create(
-            uow, clinic.vault, username="dpo.li", role="privacy_officer", password="a long staff password", issuer="t"
-        )
+    created = clinic.staff.create(
+        username="dpo.li", role="privacy_officer", password="a long staff password", issuer="t"
+    )
     totp = pyotp.TOTP(created.totp_secret)
     stranger = at[STRANGERS[0]]
     bad = {"username": "dpo.li", "password": "not the password", "code": "123456"}
@@ -261,10 +259,9 @@ def test_guessing_the_officers_one_time_code_with_their_password_is_bounded_per_
     at: dict[str, TestClient], clinic: Yinsi, clock: Clock
 ) -> None:
     """Only someone holding the password can cause these failures, so they are counted per account."""
-    with clinic.vault.unit() as uow:
-        created = staff.create(
-            uow, clinic.vault, username="dpo.wu", role="privacy_officer", password="a long staff password", issuer="t"
-        )
+    created = clinic.staff.create(
+        username="dpo.wu", role="privacy_officer", password="a long staff password", issuer="t"
+    )
     totp = pyotp.TOTP(created.totp_secret)
     right = {"username": "dpo.wu", "password": "a long staff password"}
     valid = {totp.at(clock() + timedelta(seconds=s)) for s in (-30, 0, 30)}

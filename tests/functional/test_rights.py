@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -24,9 +25,9 @@ from yinsi.core.errors import Forbidden, NotFound
 from yinsi.core.export import read_export
 from yinsi.core.policy.types import Duration
 from yinsi.core.ports import Message
-from yinsi.services import staff
+from yinsi.services.notices.to_recipients import Delivery, RecipientNotices
 from yinsi.services.notifier import Notifier
-from yinsi.services.recipient_notices import deliver_pending
+from yinsi.services.provisions import subject_pseudonym
 from yinsi.services.vault import Actor
 
 APP = Actor("key:app", "clinic_app")
@@ -73,10 +74,7 @@ def file(client: TestClient, person: dict[str, str], **body: Any) -> dict[str, A
 def officer(
     clinic: Yinsi, client: TestClient, clock: Clock, username: str = "dpo.li", role: str = "privacy_officer"
 ) -> dict[str, str]:
-    with clinic.vault.unit() as uow:
-        created = staff.create(
-            uow, clinic.vault, username=username, role=role, password="a long staff password", issuer="test"
-        )
+    created = clinic.staff.create(username=username, role=role, password="a long staff password", issuer="test")
     code = pyotp.TOTP(created.totp_secret).at(clock())
     login = client.post(
         "/v1/staff/login", json={"username": username, "password": "a long staff password", "code": code}
@@ -254,15 +252,21 @@ def test_cancellation_blocked_then_completed_and_everything_goes(
 
     overlapping: list[tuple[int, int]] = []
 
+    def deliver_pending(notifier: Notifier) -> Delivery:
+        notices = RecipientNotices(
+            clinic.services.context, notifier, pseudonym_of=functools.partial(subject_pseudonym, clinic.vault)
+        )
+        return notices.deliver_pending()
+
     class Recipient:
         def send(self, message: Message) -> str:
             delivered.append(message)
             # Another run starting meanwhile finds the notice claimed, and sends nothing twice.
-            again = deliver_pending(clinic.vault, Notifier({"recipient": self}, self))
+            again = deliver_pending(Notifier({"recipient": self}, self))
             overlapping.append((again.sent, again.failed))
             return "ack"
 
-    done_notices = deliver_pending(clinic.vault, Notifier({"recipient": Recipient()}, Recipient()))
+    done_notices = deliver_pending(Notifier({"recipient": Recipient()}, Recipient()))
     assert (done_notices.sent, done_notices.failed) == (1, 0)
     assert (len(delivered), overlapping) == (1, [(0, 0)])
     assert delivered[0].to == "https://sms.example/delete"
@@ -399,15 +403,12 @@ def test_excessive_repeats_get_a_fee_notice_never_silence(client: TestClient, pe
 
 
 def test_staff_logins_need_password_and_a_fresh_totp_code(client: TestClient, clinic: Yinsi, clock: Clock) -> None:
-    with clinic.vault.unit() as uow:
-        created = staff.create(
-            uow,
-            clinic.vault,
-            username="dpo.zhao",
-            role="privacy_officer",
-            password="another long password",
-            issuer="test",
-        )
+    created = clinic.staff.create(
+        username="dpo.zhao",
+        role="privacy_officer",
+        password="another long password",
+        issuer="test",
+    )
     code = pyotp.TOTP(created.totp_secret).at(clock())
     body = {"username": "dpo.zhao", "password": "another long password", "code": code}
     assert client.post("/v1/staff/login", json=body).status_code == 200

@@ -22,8 +22,7 @@ from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.webhook_signing import new_secret, sign, verify
-from yinsi.services import policies, webhooks
-from yinsi.services.staff_notices import remind_due_soon
+from yinsi.services import webhooks
 
 PHONE = "13912345678"
 SECRET = new_secret()
@@ -173,8 +172,7 @@ def test_publishing_a_policy_is_an_event(operator: Yinsi) -> None:
     from tests.conftest import ROOT
 
     text = (ROOT / "tests" / "fixtures" / "clinic.yaml").read_text(encoding="utf-8")
-    with operator.vault.unit() as uow:
-        policies.publish(uow, text, now=operator.now(), actor="test")
+    operator.services.policies.publish(text=text, actor="test")
     [event] = _events(operator)
     assert event.type == "policy.published"
     assert json.loads(event.payload)["data"]["previous_version"] is None
@@ -195,10 +193,10 @@ def test_staff_hear_of_a_new_request_and_of_one_about_to_be_overdue(operator: Yi
     assert "病历" not in new.body
     assert PHONE not in new.body
 
-    assert remind_due_soon(operator.vault, operator.notifier, "dpo@clinic.example") == 0  # due in 15 days
+    assert operator.services.staff_notices.remind_due_soon() == 0  # due in 15 days
     clock.advance(days=13)
-    assert remind_due_soon(operator.vault, operator.notifier, "dpo@clinic.example") == 1
-    assert remind_due_soon(operator.vault, operator.notifier, "dpo@clinic.example") == 0  # once per request
+    assert operator.services.staff_notices.remind_due_soon() == 1
+    assert operator.services.staff_notices.remind_due_soon() == 0  # once per request
     mails = [open_outbox_message(secret, m.sealed) for m in operator.outbox.latest(10, "email")]
     [due] = [m for m in mails if m.tags.get("kind") == "staff_due_soon"]
     assert request_id in due.body

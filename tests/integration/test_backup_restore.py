@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import Backend
+from tests.conftest import Backend, Clock
 from tests.support.consent import accept_policy
 from yinsi.adapters.db.rows import BlindIndexRow, PiValueRow, table_of
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.errors import AccessDenied
 from yinsi.core.policy.compiled import CompiledPolicy
-from yinsi.services.backups import (
-    BackupError,
-    backup_data_store,
-    backup_keystore,
-    restore_data_store,
-    restore_keystore,
-)
+from yinsi.services.backups import BackupError
 from yinsi.services.vault import Actor
 
 APP = Actor("key:app", "clinic_app")
@@ -58,9 +51,9 @@ def test_a_data_backup_restored_after_a_shred_keeps_that_subject_unreadable(
 ) -> None:
     gone = person(clinic, "张三", "13912345678")
     kept = person(clinic, "李四", "13887654321")
-    backup = backup_data_store(backend.settings, clinic.engine, tmp_path / "data.backup")
+    backup = clinic.services.backups.backup_data_store(destination=tmp_path / "data.backup")
     clinic.vault.shred(actor=DPO, subject_id=gone, reason="cancelled")
-    restore_data_store(backend.settings, clinic.engine, backup)
+    clinic.services.backups.restore_data_store(source=backup)
     clinic.close()
 
     reopened = reopen(backend, clinic_policy)
@@ -83,9 +76,9 @@ def test_even_before_the_replay_a_restored_backup_cannot_be_decrypted(
     clinic: Yinsi, backend: Backend, tmp_path: Path
 ) -> None:
     gone = person(clinic, "张三", "13912345678")
-    backup = backup_data_store(backend.settings, clinic.engine, tmp_path / "data.backup")
+    backup = clinic.services.backups.backup_data_store(destination=tmp_path / "data.backup")
     clinic.vault.shred(actor=DPO, subject_id=gone, reason="cancelled")
-    restore_data_store(backend.settings, clinic.engine, backup)
+    clinic.services.backups.restore_data_store(source=backup)
     assert rows_of(clinic, gone) > 0  # the ciphertext is back...
     with clinic.engine.connect() as connection:
         assert clinic.vault.open_fields(connection, gone, ["name", "mobile"]) == {}  # ...but no key opens it
@@ -97,10 +90,10 @@ def test_a_keystore_backup_restored_after_a_shred_does_not_revive_the_key(
     gone = person(clinic, "张三", "13912345678")
     kept = person(clinic, "李四", "13887654321")
     keys = tmp_path / "keystore.backup"
-    backup_keystore(backend.settings, clinic.engine, keys, clinic.now(), clinic.keyring.provider)
+    clinic.services.backups.backup_keystore(destination=keys)
     assert keys.stat().st_mode & 0o777 == 0o600
     clinic.vault.shred(actor=DPO, subject_id=gone, reason="cancelled")
-    restore_keystore(backend.settings, clinic.engine, keys, clinic.now(), clinic.keyring.provider)
+    clinic.services.backups.restore_keystore(source=keys)
     clinic.close()
 
     reopened = reopen(backend, clinic_policy)
@@ -114,12 +107,12 @@ def test_a_keystore_backup_restored_after_a_shred_does_not_revive_the_key(
         reopened.close()
 
 
-def test_an_expired_keystore_backup_is_refused(clinic: Yinsi, backend: Backend, tmp_path: Path) -> None:
+def test_an_expired_keystore_backup_is_refused(clinic: Yinsi, backend: Backend, tmp_path: Path, clock: Clock) -> None:
     keys = tmp_path / "keystore.backup"
-    backup_keystore(backend.settings, clinic.engine, keys, clinic.now(), clinic.keyring.provider)
-    later = clinic.now() + timedelta(days=backend.settings.keystore_backup_max_age_days, seconds=1)
+    clinic.services.backups.backup_keystore(destination=keys)
+    clock.advance(days=backend.settings.keystore_backup_max_age_days, seconds=1)
     with pytest.raises(BackupError, match="expired"):
-        restore_keystore(backend.settings, clinic.engine, keys, later, clinic.keyring.provider)
+        clinic.services.backups.restore_keystore(source=keys)
 
 
 def test_a_damaged_backup_is_refused_and_changes_nothing(clinic: Yinsi, backend: Backend, tmp_path: Path) -> None:
@@ -127,7 +120,7 @@ def test_a_damaged_backup_is_refused_and_changes_nothing(clinic: Yinsi, backend:
     junk = tmp_path / "junk.backup"
     junk.write_bytes(b"not a backup at all" * 100)
     with pytest.raises(BackupError):
-        restore_data_store(backend.settings, clinic.engine, junk)
+        clinic.services.backups.restore_data_store(source=junk)
     with pytest.raises(BackupError):
-        restore_keystore(backend.settings, clinic.engine, junk, clinic.now(), clinic.keyring.provider)
+        clinic.services.backups.restore_keystore(source=junk)
     assert clinic.vault.read(actor=APP, subject_id=kept, purpose="registration").values["name"] == "李四"

@@ -12,7 +12,6 @@ from tests.conftest import Clock
 from tests.support.consent import SHOWN, accept_policy, act
 from yinsi.adapters.db.rows import ConsentEntryRow, table_of
 from yinsi.bootstrap import Yinsi
-from yinsi.services import consent
 from yinsi.services.consent import Action, ConsentAct, ConsentError, Kind, NotAffirmative
 from yinsi.services.vault import Actor
 
@@ -52,7 +51,8 @@ def test_fifty_clients_at_once_lose_nothing_and_the_state_equals_the_replay(clin
         entries = connection.execute(select(func.count()).select_from(table_of(ConsentEntryRow))).scalar_one()
         assert entries == 50 * per_client
         for subject in subjects:
-            assert consent.current_state(connection, subject) == consent.replay(connection, subject)
+            ledger = clinic.services.ledger
+            assert ledger.state_in(connection, subject) == ledger.replay_in(connection, subject)
     assert clinic.audit.verify(clinic.engine).ok
 
 
@@ -71,8 +71,10 @@ def test_a_pre_ticked_box_is_not_consent_and_evidence_is_required(clinic: Yinsi)
             "affirmative": True,
         }
         fields.update(changes)
-        with clinic.vault.unit() as uow:
-            consent.record(uow, policy, subject, ConsentAct(**fields), now=clinic.now(), actor="t")  # type: ignore[arg-type]
+        with clinic.services.context.unit() as uow:
+            clinic.services.ledger.record_in(
+                uow, subject_id=subject, act=ConsentAct(**fields), actor="t", policy=policy
+            )  # type: ignore[arg-type]
 
     with pytest.raises(NotAffirmative):
         record(affirmative=False)
@@ -85,18 +87,15 @@ def test_a_pre_ticked_box_is_not_consent_and_evidence_is_required(clinic: Yinsi)
     with pytest.raises(ConsentError, match="version"):
         record(policy_version="1999-01")
     record(action=Action.REFUSE, affirmative=False)  # refusing needs no tick: not ticking is refusing
-    with clinic.engine.connect() as connection:
-        history = consent.history(connection, subject)
+    history = clinic.services.ledger.history(subject_id=subject)
     assert [(e.action, e.text_hash, e.language, e.channel) for e in history] == [("refuse", SHOWN, "zh-CN", "app")]
 
 
 def test_after_a_refusal_the_same_question_waits_for_the_cooldown(clinic: Yinsi, clock: Clock) -> None:
     subject = clinic.vault.create_subject(actor=APP)
-    policy = clinic.policy.current()
 
     def ask() -> tuple[bool, int]:
-        with clinic.engine.connect() as connection:
-            return consent.may_ask(connection, policy, subject, kind=Kind.PURPOSE, scope="newsletter", now=clinic.now())
+        return clinic.services.ledger.may_ask(subject_id=subject, kind=Kind.PURPOSE, scope="newsletter")
 
     assert ask() == (True, 0)
     act(clinic, subject, Kind.PURPOSE, "newsletter", Action.REFUSE)
@@ -119,7 +118,6 @@ def test_withdrawal_takes_effect_at_once_and_earlier_processing_stands(clinic: Y
     act(clinic, subject, Kind.PURPOSE, "newsletter", Action.WITHDRAW)
     with pytest.raises(Exception, match="withdrew"):
         clinic.vault.read(actor=Actor("key:m", "marketing"), subject_id=subject, purpose="newsletter")
-    with clinic.engine.connect() as connection:
-        actions = [(e.scope, e.action) for e in consent.history(connection, subject)]
+    actions = [(e.scope, e.action) for e in clinic.services.ledger.history(subject_id=subject)]
     # The ledger keeps what happened before: the grant stays, the withdrawal is added after it.
     assert actions == [("current", "grant"), ("newsletter", "grant"), ("newsletter", "withdraw")]

@@ -12,7 +12,6 @@ from tests.support.consent import accept_policy, act
 from yinsi.adapters.db.rows import AuditEventRow, BlindIndexRow, LoginCodeRow, OutboxRow, table_of
 from yinsi.bootstrap import Yinsi
 from yinsi.services.consent import Kind
-from yinsi.services.housekeeping import housekeeping, sweep_retention
 from yinsi.services.vault import Actor
 
 APP = Actor("key:app", "clinic_app")
@@ -31,9 +30,9 @@ def test_values_go_when_their_retention_ends_and_the_rest_stays(clinic: Yinsi, c
     )
     clinic.vault.write(actor=APP, subject_id=subject, purpose="nearby", values={"location": "31.2,121.4"}, source="app")
     clock.advance(days=29)
-    assert sweep_retention(clinic.vault) == {}
+    assert clinic.services.housekeeping.sweep_retention() == {}
     clock.advance(days=2)  # the 'nearby' purpose keeps location 30 days
-    assert sweep_retention(clinic.vault) == {"location": 1}
+    assert clinic.services.housekeeping.sweep_retention() == {"location": 1}
     with clinic.engine.connect() as connection:
         held = clinic.vault.open_fields(connection, subject, ["name", "email", "location"])
         lookups = connection.execute(select(func.count()).select_from(table_of(BlindIndexRow))).scalar_one()
@@ -58,9 +57,11 @@ def test_housekeeping_removes_what_was_only_meant_to_be_short_lived(clinic: Yins
     with clinic.engine.connect() as connection:
         assert connection.execute(count(LoginCodeRow)).scalar_one() == 1
         assert connection.execute(count(OutboxRow)).scalar_one() == 1
-    assert housekeeping(clinic.vault, outbox_keep=timedelta(hours=24))["login_codes"] == 0  # not yet expired
+    assert (
+        clinic.services.housekeeping.remove_expired(outbox_keep=timedelta(hours=24))["login_codes"] == 0
+    )  # not yet expired
     clock.advance(days=2)
-    gone = housekeeping(clinic.vault, outbox_keep=timedelta(hours=24))
+    gone = clinic.services.housekeeping.remove_expired(outbox_keep=timedelta(hours=24))
     assert gone["login_codes"] == 1
     assert gone["outbox"] == 1
     assert gone["rate_events"] >= 3
@@ -76,6 +77,6 @@ def test_a_legal_minimum_is_kept_to_the_minute(clinic: Yinsi, clock: Clock) -> N
         actor=APP, subject_id=subject, purpose="network_logs", values={"ip_address": "203.0.113.7"}, source="app"
     )
     clock.moment = datetime(2027, 9, 3, 23, 29, tzinfo=UTC)
-    assert sweep_retention(clinic.vault) == {}
+    assert clinic.services.housekeeping.sweep_retention() == {}
     clock.moment = datetime(2027, 9, 3, 23, 31, tzinfo=UTC)
-    assert sweep_retention(clinic.vault) == {"ip_address": 1}
+    assert clinic.services.housekeeping.sweep_retention() == {"ip_address": 1}

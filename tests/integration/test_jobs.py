@@ -17,20 +17,19 @@ from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.jobs import JOBS, JobBusy, run_job
 from yinsi.jobs.scheduler import Scheduler
-from yinsi.services import leases
 from yinsi.services.vault import Actor
 
 _leases = table_of(JobLeaseRow)
 
 
 def test_a_job_held_by_one_process_is_refused_to_another_until_released_or_expired(clinic: Yinsi, clock: Clock) -> None:
-    assert leases.acquire(clinic.engine, "housekeeping", "other:1", ttl=timedelta(minutes=5), now=clock())
+    assert clinic.services.leases.acquire(name="housekeeping", holder="other:1", ttl=timedelta(minutes=5))
     with pytest.raises(JobBusy):
         run_job(clinic, "housekeeping")
     clock.advance(minutes=6)  # the other holder died without releasing: its lease has expired
     done = run_job(clinic, "housekeeping")
     assert not done.failed
-    state = leases.states(clinic.engine)["housekeeping"]
+    state = clinic.services.leases.states()["housekeeping"]
     assert state.holder is None
     assert state.outcome == "done"
     assert state.finished_at == clock()
@@ -58,8 +57,8 @@ def test_a_failing_job_records_its_failure_and_frees_its_lease(clinic: Yinsi) ->
         connection.execute(text("UPDATE audit_events SET body = '{}'"))
     done = run_job(clinic, "audit-anchor")
     assert done.failed
-    assert leases.states(clinic.engine)["audit-anchor"].outcome == "failed"
-    assert leases.states(clinic.engine)["audit-anchor"].holder is None
+    assert clinic.services.leases.states()["audit-anchor"].outcome == "failed"
+    assert clinic.services.leases.states()["audit-anchor"].holder is None
 
 
 def test_concurrent_claims_never_take_the_same_row(clinic: Yinsi) -> None:

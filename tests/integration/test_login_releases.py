@@ -15,7 +15,7 @@ from yinsi.adapters.notify.logins import MessageLoginReleaser
 from yinsi.adapters.notify.webhook import WebhookMessageSender
 from yinsi.bootstrap import Yinsi
 from yinsi.core.requests import RequestType
-from yinsi.services.login_releases import deliver_releases
+from yinsi.services.login_releases import LoginReleases
 from yinsi.services.rights import Filing
 from yinsi.services.vault import Actor
 
@@ -55,9 +55,11 @@ def test_cancellation_sends_each_login_release_to_the_gateway_once_and_wipes_the
 
     gateway.answer(503)  # the first try of the first release fails once, then succeeds on retry
     with WebhookMessageSender(gateway.url, timeout=5, backoff=0) as sender:
-        done = deliver_releases(clinic.vault, MessageLoginReleaser(sender))
+        done = LoginReleases(clinic.services.context, MessageLoginReleaser(sender)).deliver_pending()
         assert (done.sent, done.failed) == (2, 0)
-        assert deliver_releases(clinic.vault, MessageLoginReleaser(sender)).sent == 0  # sent once only
+        assert (
+            LoginReleases(clinic.services.context, MessageLoginReleaser(sender)).deliver_pending().sent == 0
+        )  # sent once only
     bodies = [r.json for r in gateway.requests]
     assert [(b["channel"], b["to"], b["tags"]["provider"]) for b in bodies[1:]] == [
         ("login_release", OPENID, "wechat"),
@@ -75,5 +77,8 @@ def test_a_gateway_that_refuses_leaves_the_release_for_a_retry(clinic: Yinsi, ga
     _cancelled(clinic)
     gateway.answer(400, 400)
     with WebhookMessageSender(gateway.url, timeout=5, backoff=0) as sender:
-        assert deliver_releases(clinic.vault, MessageLoginReleaser(sender)).failed == 2
-        assert deliver_releases(clinic.vault, MessageLoginReleaser(sender), retry_failed=True).sent == 2
+        assert LoginReleases(clinic.services.context, MessageLoginReleaser(sender)).deliver_pending().failed == 2
+        assert (
+            LoginReleases(clinic.services.context, MessageLoginReleaser(sender)).deliver_pending(retry_failed=True).sent
+            == 2
+        )

@@ -13,7 +13,7 @@ from tests.support.consent import accept_policy, act
 from yinsi.adapters.db.rows import AnnouncementRow, table_of
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.errors import AccessDenied, Conflict
-from yinsi.services import consent, policies
+from yinsi.services import policies
 from yinsi.services.consent import Kind
 from yinsi.services.vault import Actor
 
@@ -37,8 +37,7 @@ def published(backend: Backend, tmp_path: Path, clock: Clock) -> Iterator[Yinsi]
 
 
 def publish(yinsi: Yinsi, text: str) -> policies.Published:
-    with yinsi.vault.unit() as uow:
-        done = policies.publish(uow, text, now=yinsi.now(), actor="test")
+    done = yinsi.services.policies.publish(text=text, actor="test")
     yinsi.policy.current()  # this process picks it up (others within a second)
     assert yinsi.policy.sync is not None
     yinsi.policy.sync.refresh()
@@ -59,8 +58,7 @@ def newsletter_reader(yinsi: Yinsi) -> str:
 
 def test_the_first_version_is_published_at_start(published: Yinsi) -> None:
     assert published.policy.current().version == "2026-01"
-    with published.engine.connect() as connection:
-        assert [r["version"] for r in policies.history(connection)] == ["2026-01"]
+    assert [r["version"] for r in published.services.policies.history()] == ["2026-01"]
 
 
 def test_a_minor_change_is_announced_and_changes_nothing_for_anyone(published: Yinsi) -> None:
@@ -78,8 +76,7 @@ def test_a_material_change_pauses_consent_based_processing_until_accepted(
     published: Yinsi, backend: Backend, clock: Clock
 ) -> None:
     subject = newsletter_reader(published)
-    with published.engine.connect() as connection:
-        before = consent.current_state(connection, subject)
+    before = published.services.ledger.state(subject_id=subject)
     added = version(SPEC, "2026-03").replace(
         "  network_logs:\n    label: {zh-CN: 网络日志",
         "  surveys:\n    label: {zh-CN: 满意度调查, en: Satisfaction surveys}\n    function: additional\n"
@@ -108,7 +105,7 @@ def test_a_material_change_pauses_consent_based_processing_until_accepted(
     accept_policy(published, subject)  # the person accepts 2026-03
     assert published.vault.read(actor=MARKETING, subject_id=subject, purpose="newsletter").values
     with published.engine.connect() as connection:
-        after = consent.current_state(connection, subject)
+        after = published.services.ledger.state_in(connection, subject)
         notice = connection.execute(select(table_of(AnnouncementRow))).one()
     # The person's own choices were never changed by the new version.
     assert {k: v for k, v in after.items() if k[0] != "policy"} == {k: v for k, v in before.items() if k[0] != "policy"}
@@ -128,7 +125,6 @@ def test_a_change_is_announced_through_the_specs_channels(published: Yinsi, cloc
     from tests.support.accounts import register
     from yinsi.adapters.notify.console import open_outbox_message
     from yinsi.api.app import create_app
-    from yinsi.services import announcements
 
     with TestClient(create_app(published)) as client:
         for phone in ("13912345678", "13800138000"):
@@ -136,7 +132,7 @@ def test_a_change_is_announced_through_the_specs_channels(published: Yinsi, cloc
             clock.advance(seconds=61)
         done = publish(published, version(SPEC, "2026-04").replace("电子通讯, en: Newsletter", "会员通讯, en: News"))
         assert done.announcement_id is not None
-        sent = announcements.deliver(published.vault, published.notifier, done.announcement_id)
+        sent = published.announcements.deliver(announcement_id=done.announcement_id)
         assert sent == 2  # the spec's channels are popup and sms: one SMS to each account; pop-ups are the apps'
         feed = client.get("/v1/announcements").json()["announcements"]
     assert feed[0]["policy_version"] == "2026-04"

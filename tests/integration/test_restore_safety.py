@@ -35,7 +35,6 @@ from yinsi.adapters.db.rows import (
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.policy.compiled import CompiledPolicy
-from yinsi.services.backups import backup_data_store, restore_data_store
 
 PHONE = "13912345678"
 
@@ -207,12 +206,12 @@ def test_a_restored_data_store_does_not_revive_a_cancelled_accounts_session(
         copy = client.post("/v1/me/requests", json={"type": "copy"}, headers=headers).json()
         download = copy["answer"]["download"]
         assert client.get(download, headers=headers).status_code == 200
-        backup = backup_data_store(backend.settings, clinic.engine, tmp_path / "data.backup")
+        backup = clinic.services.backups.backup_data_store(destination=tmp_path / "data.backup")
 
         cancelled = client.post("/v1/me/requests", json={"type": "cancel_account"}, headers=headers).json()
         assert cancelled["state"] == "completed", cancelled
         assert client.get("/v1/me/consents", headers=headers).json()["code"] == "unauthenticated"
-    restore_data_store(backend.settings, clinic.engine, backup)
+    clinic.services.backups.restore_data_store(source=backup)
     clinic.close()
 
     reopened = open_yinsi(backend.settings, migrate=True, policy=clinic_policy)  # what `yinsi restore` does
@@ -265,9 +264,9 @@ def test_replayed_shreds_also_end_pending_guardian_links_and_codes(
                 **pending,
             },
         )
-    backup = backup_data_store(backend.settings, clinic.engine, tmp_path / "data.backup")
+    backup = clinic.services.backups.backup_data_store(destination=tmp_path / "data.backup")
     clinic.vault.shred_as_system(actor=APP, subject_id=ward, reason="cancelled")
-    restore_data_store(backend.settings, clinic.engine, backup)
+    clinic.services.backups.restore_data_store(source=backup)
     assert count(clinic, GuardianLinkRow, ward_id=ward) == 1  # the backup brought them back...
     clinic.close()
 

@@ -19,7 +19,6 @@ from yinsi.core.errors import NotFound
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
 from yinsi.core.policy.vocabulary import RetentionStart
-from yinsi.services import retention
 from yinsi.services.vault import Actor
 
 APP = Actor("key:shop", "shop_app")
@@ -64,25 +63,25 @@ def test_each_value_goes_when_the_spec_says(shop: Yinsi, clock: Clock) -> None:
     subject = customer(shop)
     everything = {"mobile", "birth_date", "address", "order_info", "ip_address"}
     clock.advance(days=29)
-    assert retention.sweep(shop.vault).total == 0
+    assert shop.retention.sweep().total == 0
     clock.advance(days=2)  # the survey's 30 days are over: the birth date is anonymised
-    done = retention.sweep(shop.vault)
+    done = shop.retention.sweep()
     assert dict(done.anonymised) == {"birth_date": 1}
     assert held(shop, subject) == everything - {"birth_date"}  # the address also serves the orders
-    assert retention.anonymous_counts(shop.vault) == [
+    assert shop.retention.anonymous_counts() == [
         {"purpose": "survey", "field": "birth_date", "bucket": "35-44", "count": 1}
     ]
     clock.advance(days=160)  # 6 months after collection: the logs' period and legal minimum are over
-    assert dict(retention.sweep(shop.vault).deleted) == {"ip_address": 1}
+    assert dict(shop.retention.sweep().deleted) == {"ip_address": 1}
     clock.advance(days=3650)  # ten years on, the orders' period has not started: the contract has not ended
-    assert retention.sweep(shop.vault).total == 0
-    ends = retention.record_event(shop.vault, subject=subject, event=RetentionStart.CONTRACT_END, actor=OFFICER)
+    assert shop.retention.sweep().total == 0
+    ends = shop.retention.record_event(subject=subject, event=RetentionStart.CONTRACT_END, actor=OFFICER)
     assert ends["order_info"] is not None
     assert ends["mobile"] is None
     clock.advance(days=365 * 3 - 2)
-    assert retention.sweep(shop.vault).total == 0
+    assert shop.retention.sweep().total == 0
     clock.advance(days=3)
-    assert dict(retention.sweep(shop.vault).deleted) == {"address": 1, "order_info": 1}
+    assert dict(shop.retention.sweep().deleted) == {"address": 1, "order_info": 1}
     assert held(shop, subject) == {"mobile"}  # kept until the account is cancelled
     with shop.engine.connect() as connection:
         indexed = connection.execute(select(func.count()).select_from(table_of(BlindIndexRow))).scalar_one()
@@ -100,18 +99,18 @@ def test_each_value_goes_when_the_spec_says(shop: Yinsi, clock: Clock) -> None:
 
 def test_a_legal_hold_keeps_everything_until_it_is_released(shop: Yinsi, clock: Clock) -> None:
     kept, other = customer(shop), customer(shop)
-    hold = retention.place_hold(shop.vault, subject=kept, reason="案件 2027-17", actor=OFFICER)
+    hold = shop.retention.place_hold(subject=kept, reason="案件 2027-17", actor=OFFICER)
     clock.advance(days=200)
-    done = retention.sweep(shop.vault)
+    done = shop.retention.sweep()
     assert done.total == 2  # the other's birth date and IP address
     assert done.held == 2
     assert "birth_date" in held(shop, kept)
     assert "birth_date" not in held(shop, other)
-    retention.release_hold(shop.vault, hold_id=hold, actor=OFFICER)
-    assert retention.sweep(shop.vault).total == 2
+    shop.retention.release_hold(hold_id=hold, actor=OFFICER)
+    assert shop.retention.sweep().total == 2
     assert held(shop, kept) == {"mobile", "address", "order_info"}
     with pytest.raises(NotFound):
-        retention.release_hold(shop.vault, hold_id=hold, actor=OFFICER)
+        shop.retention.release_hold(hold_id=hold, actor=OFFICER)
     with shop.engine.connect() as connection:
         events = connection.execute(
             select(table_of(AuditEventRow).c.body).where(table_of(AuditEventRow).c.action == "legal-hold-placed")
@@ -125,12 +124,12 @@ def test_a_sweep_works_in_chunks_resumes_and_does_nothing_twice(backend: Backend
         now = datetime.now(UTC)
         load_sealed(yinsi, subjects=5, collected_at=now - timedelta(days=40))  # 25 expired values
         kept = load_sealed(yinsi, subjects=2, collected_at=now)
-        first = retention.sweep(yinsi.vault, chunk=4, max_chunks=2)
+        first = yinsi.retention.sweep(chunk=4, max_chunks=2)
         assert first.total == 8
         assert first.chunks == 2
-        rest = retention.sweep(yinsi.vault, chunk=4)
+        rest = yinsi.retention.sweep(chunk=4)
         assert rest.total == 17
-        again = retention.sweep(yinsi.vault, chunk=4)
+        again = yinsi.retention.sweep(chunk=4)
         assert again.total == 0
         with yinsi.engine.connect() as connection:
             assert connection.execute(select(func.count()).select_from(table_of(PiValueRow))).scalar_one() == 10
@@ -155,7 +154,7 @@ def test_workers_share_a_sweep_without_overlap(backend: Backend) -> None:
         yinsi = open_yinsi(backend.settings, migrate=False, policy=bench_policy())
         try:
             start.wait()
-            totals.append(retention.sweep(yinsi.vault, chunk=7).total)
+            totals.append(yinsi.retention.sweep(chunk=7).total)
         except BaseException as exc:  # reported below
             errors.append(exc)
         finally:
@@ -173,7 +172,7 @@ def test_workers_share_a_sweep_without_overlap(backend: Backend) -> None:
 def test_no_anonymous_count_ever_names_a_subject(shop: Yinsi, clock: Clock) -> None:
     subjects = [customer(shop) for _ in range(3)]
     clock.advance(days=31)
-    retention.sweep(shop.vault)
+    shop.retention.sweep()
     with shop.engine.connect() as connection:
         rows = connection.execute(select(table_of(AnonymousCountRow))).all()
     text = json.dumps([list(map(str, r)) for r in rows], ensure_ascii=False)
@@ -197,9 +196,9 @@ def test_seed_001_network_logs_go_after_six_months(
             source="gateway",
         )
         clock.advance(days=181)
-        assert retention.sweep(seed.vault).total == 0
+        assert seed.retention.sweep().total == 0
         clock.advance(days=3)
-        assert dict(retention.sweep(seed.vault).deleted) == {"ip_address": 1}
+        assert dict(seed.retention.sweep().deleted) == {"ip_address": 1}
     finally:
         seed.close()
 
@@ -207,7 +206,7 @@ def test_seed_001_network_logs_go_after_six_months(
 def test_a_value_written_after_the_contract_ended_is_dated_from_that_end(shop: Yinsi, clock: Clock) -> None:
     subject = customer(shop)
     ended = clock()
-    retention.record_event(shop.vault, subject=subject, event=RetentionStart.CONTRACT_END, actor=OFFICER)
+    shop.retention.record_event(subject=subject, event=RetentionStart.CONTRACT_END, actor=OFFICER)
     clock.advance(days=10)
     written = shop.vault.write(
         actor=APP, subject_id=subject, purpose="orders", values={"order_info": "订单 A-2"}, source="app"

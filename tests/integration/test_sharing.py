@@ -18,9 +18,8 @@ from yinsi.core.errors import AccessDenied, Conflict
 from yinsi.core.export import build_export, read_export
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
-from yinsi.services import entrustments, provisions
+from yinsi.services import provisions
 from yinsi.services.consent import Kind
-from yinsi.services.recipient_notices import deliver_pending
 from yinsi.services.vault import Actor
 
 APP = Actor("key:app", "clinic_app")
@@ -195,18 +194,18 @@ def test_ending_an_entrustment_demands_deletion_through_its_channel_and_records_
     subject = _patient(sharing)
     _give(sharing, subject, "sms_gateway", ["mobile"], purpose="registration")
     with pytest.raises(Conflict):  # a partner is not entrusted: nothing to end
-        entrustments.end_entrustment(sharing.vault, recipient="research_partner", actor=OFFICER)
+        sharing.entrustments.end_entrustment(recipient="research_partner", actor=OFFICER)
     with pytest.raises(AccessDenied):  # only a role that handles requests may end one
-        entrustments.end_entrustment(sharing.vault, recipient="sms_gateway", actor=APP)
-    ending = entrustments.end_entrustment(sharing.vault, recipient="sms_gateway", actor=OFFICER)
+        sharing.entrustments.end_entrustment(recipient="sms_gateway", actor=APP)
+    ending = sharing.entrustments.end_entrustment(recipient="sms_gateway", actor=OFFICER)
     assert ending.notice_status == "pending"
     with pytest.raises(AccessDenied) as ended:
         _give(sharing, subject, "sms_gateway", ["mobile"], purpose="registration")
     assert ended.value.code == "entrustment_ended"
     with pytest.raises(Conflict):
-        entrustments.end_entrustment(sharing.vault, recipient="sms_gateway", actor=OFFICER)
+        sharing.entrustments.end_entrustment(recipient="sms_gateway", actor=OFFICER)
 
-    assert deliver_pending(sharing.vault, sharing.notifier).sent == 1
+    assert sharing.services.recipient_notices.deliver_pending().sent == 1
     with sharing.engine.connect() as connection:
         notice = connection.execute(
             select(table_of(RecipientNoticeRow)).where(table_of(RecipientNoticeRow).c.id == ending.notice_id)
@@ -216,11 +215,9 @@ def test_ending_an_entrustment_demands_deletion_through_its_channel_and_records_
     message = open_outbox_message(sharing.keyring.secret("outbox"), entry.sealed)
     assert "删除我们委托贵方处理的全部个人信息" in message.body
 
-    confirmed = entrustments.confirm_deletion(
-        sharing.vault, ending_id=ending.id, reference="SMS-DEL-2026-1", actor=OFFICER
-    )
+    confirmed = sharing.entrustments.confirm_deletion(ending_id=ending.id, reference="SMS-DEL-2026-1", actor=OFFICER)
     assert confirmed.confirmation == "SMS-DEL-2026-1"
-    [listed] = entrustments.endings(sharing.vault)
+    [listed] = sharing.entrustments.endings()
     assert (listed.notice_status, listed.confirmation) == ("sent", "SMS-DEL-2026-1")
     actions = [e["action"] for e in sharing.audit.events(sharing.engine, subject=None, action=None, limit=50)]
     for action in (
@@ -304,7 +301,7 @@ def test_a_de_identified_recipient_is_told_to_delete_by_its_own_pseudonym(sharin
     done = sharing.rights.file(subject=subject, kind=RequestType.CANCEL_ACCOUNT, filing=Filing(), by=subject)
     assert done.answer is not None
     assert "survey_partner" in done.answer["recipients_told"]
-    assert deliver_pending(sharing.vault, sharing.notifier).failed == 0
+    assert sharing.services.recipient_notices.deliver_pending().failed == 0
     bodies = [
         open_outbox_message(sharing.keyring.secret("outbox"), e.sealed) for e in sharing.outbox.latest(10, "recipient")
     ]

@@ -5,20 +5,17 @@ from __future__ import annotations
 import hashlib
 
 from yinsi.bootstrap import Yinsi
-from yinsi.services import consent
 from yinsi.services.consent import Action, ConsentAct, Kind
 
 SHOWN = hashlib.sha256("我已阅读并同意《隐私政策》".encode()).hexdigest()
 
 
 def act(yinsi: Yinsi, subject_id: str, kind: Kind, scope: str, action: Action = Action.GRANT) -> int:
-    with yinsi.vault.unit() as uow:
-        entry = consent.record(
+    with yinsi.services.context.unit() as uow:
+        entry = yinsi.services.ledger.record_in(
             uow,
-            yinsi.policy.current(),
-            subject_id,
-            ConsentAct(kind, scope, action, "app", SHOWN, "zh-CN", affirmative=True),
-            now=yinsi.now(),
+            subject_id=subject_id,
+            act=ConsentAct(kind, scope, action, "app", SHOWN, "zh-CN", affirmative=True),
             actor=f"subject:{subject_id}",
         )
     return entry.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
 from anyio.to_thread import run_sync
@@ -45,7 +46,7 @@ async def get_caller(request: Request, yinsi: YinsiDep) -> Caller:
     if not token:
         raise Unauthenticated(MISSING_KEY)
     cached = yinsi.api_keys.cached(token)
-    return cached if cached is not None else await run_sync(yinsi.api_keys.verify, yinsi.engine, token)
+    return cached if cached is not None else await run_sync(yinsi.api_keys.verify, token)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
@@ -56,7 +57,7 @@ async def service_actor(request: Request, yinsi: YinsiDep) -> Actor:
     with password and TOTP (a staff role). Either way the role's rights come from the spec."""
     token = bearer(request)
     if token is not None and token.startswith(staff.SESSION_PREFIX):
-        member = await run_sync(staff.authenticate, yinsi.vault, token)
+        member = await run_sync(functools.partial(yinsi.staff.authenticate, token=token))
         return member.actor
     caller = await get_caller(request, yinsi)
     return Actor(f"key:{caller.key_id}", caller.role)
@@ -109,7 +110,7 @@ async def staff_token(request: Request) -> str:
 
 
 def current_staff(token: Annotated[str, Depends(staff_token)], yinsi: YinsiDep) -> staff.StaffMember:
-    return staff.authenticate(yinsi.vault, token)
+    return yinsi.staff.authenticate(token=token)
 
 
 StaffTokenDep = Annotated[str, Depends(staff_token)]

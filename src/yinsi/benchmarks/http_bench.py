@@ -74,7 +74,6 @@ from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.config import Settings
 from yinsi.core.errors import YinsiError
 from yinsi.core.i18n import Msg
-from yinsi.services.api_keys import create_api_key
 from yinsi.services.consent import Action, ConsentAct, Kind
 from yinsi.services.vault import Actor
 
@@ -280,8 +279,7 @@ def _isolated_settings(data_dir: Path, database_url: str | None) -> Settings:
 def _set_up(yinsi: Yinsi, *, subjects: int, people: int) -> dict[str, Any]:
     """The API key, the subjects with PI and the logged-in people the load uses (no PI is printed)."""
     policy = yinsi.policy.current()
-    with yinsi.vault.unit() as uow:
-        issued = create_api_key(uow, policy, role=ROLE, label="yinsi bench http", now=yinsi.now())
+    issued = yinsi.services.keys.create(role=ROLE, label="yinsi bench http")
     actor = Actor(f"key:{issued.id}", issued.role)
     rng = random.Random(20261204)  # noqa: S311 - reproducible made-up data, not a secret
     # Made-up adults (the spec serves adults only) with valid ID numbers; the second half is what writes send.

@@ -168,7 +168,7 @@ def _sweeper(settings_json: str, chunk: int, ready: Any, go: Any, done: Any) -> 
     try:
         ready.release()
         go.wait()
-        result = retention.sweep(yinsi.vault, chunk=chunk)
+        result = yinsi.retention.sweep(chunk=chunk)
         done.put(result.total)
     finally:
         yinsi.close()

@@ -33,7 +33,6 @@ from yinsi.config import Settings
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
 from yinsi.core.requests import RequestType
-from yinsi.services import consent
 from yinsi.services.consent import Action, ConsentAct, Kind
 from yinsi.services.rights import Filing
 from yinsi.services.vault import Actor
@@ -139,7 +138,9 @@ def _populate(yinsi: Yinsi, count: int, echo: Callable[..., Any]) -> list[str]:
                 },
             )
             uow.connection.execute(insert(accounts).values(subject_id=subject, status="active", created_at=yinsi.now()))
-            consent.record(uow, policy, subject, acceptance, now=yinsi.now(), actor=f"subject:{subject}")
+            yinsi.services.ledger.record_in(
+                uow, subject_id=subject, act=acceptance, actor=f"subject:{subject}", policy=policy
+            )
         people.append(subject)
     echo(f"  registered {count:,} people with five fields each")
     return people

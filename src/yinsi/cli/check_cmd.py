@@ -59,13 +59,13 @@ def check(
     else:
         from yinsi.bootstrap import open_yinsi
         from yinsi.core.policy.compiled import CompiledPolicy
-        from yinsi.services.compliance import file_findings, store_report
+        from yinsi.services.compliance import file_findings
 
         # A spec given here is pinned, so that opening the store never publishes anything (YINSI_POLICY would).
         pinned = CompiledPolicy.from_spec(given.spec) if given is not None and given.spec is not None else None
         files = file_findings(settings)  # as found: opening a SQLite store makes its files the owner's alone
         with open_yinsi(settings, migrate=False, policy=pinned) as yinsi:
-            report = store_report(settings, yinsi.engine, yinsi.audit, yinsi.now(), given, files=files)
+            report = yinsi.services.compliance.store_report(given=given, files=files)
     if report is None:
         err.print(
             "yinsi: 存储中还没有发布的政策；请用 --policy 指定规范文件。"

@@ -58,10 +58,9 @@ def list_jobs(ctx: typer.Context) -> None:
     """Every job, how often ``yinsi serve`` runs it, and how its last run went."""
     from yinsi.bootstrap import open_yinsi
     from yinsi.jobs import JOBS
-    from yinsi.services import leases
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        states = leases.states(yinsi.engine)
+        states = yinsi.services.leases.states()
     for job in JOBS.values():
         found = states.get(job.name)
         last = "never run" if found is None or found.finished_at is None else found.finished_at.isoformat()

@@ -100,8 +100,7 @@ def record(
             accessed_by,
             recipient,
         )
-        view = incidents.record(
-            yinsi.vault,
+        view = yinsi.incidents.record(
             kind=incident_kind,
             confirmed=not possible,
             discovered_at=moment(discovered, "--discovered"),
@@ -117,11 +116,10 @@ def record(
 def list_incidents(ctx: typer.Context, as_: AsStaff) -> None:
     """The incidents, newest first, with each step's time."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import incidents
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         _member(yinsi, as_, Operation.MANAGE_INCIDENTS)
-        for view in incidents.listing(yinsi.vault):
+        for view in yinsi.incidents.listing():
             steps = [
                 f"{n} {view[k]}"
                 for n, k in (("drafted", "drafted_at"), ("notified", "notified_at"), ("reported", "reported_at"))
@@ -137,11 +135,10 @@ def list_incidents(ctx: typer.Context, as_: AsStaff) -> None:
 def show(ctx: typer.Context, incident_id: str, as_: AsStaff) -> None:
     """One incident as JSON."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import incidents
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         _member(yinsi, as_, Operation.MANAGE_INCIDENTS)
-        _show(incidents.show(yinsi.vault, incident_id))
+        _show(yinsi.incidents.show(incident_id=incident_id))
 
 
 @incidents_app.command("complete")
@@ -150,11 +147,10 @@ def complete(
 ) -> None:
     """Add or replace parts of the notice, until it is sent."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import incidents
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         member = _member(yinsi, as_, Operation.MANAGE_INCIDENTS)
-        incidents.complete(yinsi.vault, incident_id=incident_id, contents=_parts(contents), actor=member.actor)
+        yinsi.incidents.complete(incident_id=incident_id, contents=_parts(contents), actor=member.actor)
     out.print("notice parts updated", markup=False)
 
 
@@ -162,11 +158,10 @@ def complete(
 def draft(ctx: typer.Context, incident_id: str, as_: AsStaff) -> None:
     """Draft the notice (zh-CN and en) from the incident and the spec."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import incidents
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         member = _member(yinsi, as_, Operation.MANAGE_INCIDENTS)
-        notice = incidents.draft(yinsi.vault, incident_id=incident_id, actor=member.actor)
+        notice = yinsi.incidents.draft(incident_id=incident_id, actor=member.actor)
     out.print(notice["zh-CN"] + "\n\n" + notice["en"], markup=False)
 
 
@@ -184,7 +179,7 @@ def notify(
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         member = _member(yinsi, as_, Operation.MANAGE_INCIDENTS)
         method = incidents.NoticeMethod.ANNOUNCEMENT if announcement else incidents.NoticeMethod.INDIVIDUAL
-        done = incidents.notify(yinsi.vault, yinsi.notifier, incident_id=incident_id, method=method, actor=member.actor)
+        done = yinsi.incidents.notify(incident_id=incident_id, method=method, actor=member.actor)
     extra = f"; announcement {done['announcement']} published" if done["announcement"] else ""
     out.print(
         f"{done['messages']} message(s) to {done['reached']} subject(s); {done['unreached']} not reachable{extra}",
@@ -196,11 +191,10 @@ def notify(
 def report(ctx: typer.Context, incident_id: str, as_: AsStaff) -> None:
     """The report for the regulator, as JSON (recorded on the incident)."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import incidents
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         member = _member(yinsi, as_, Operation.MANAGE_INCIDENTS)
-        _show(incidents.report(yinsi.vault, incident_id=incident_id, actor=member.actor))
+        _show(yinsi.incidents.report(incident_id=incident_id, actor=member.actor))
 
 
 def statistics(
@@ -242,17 +236,16 @@ def shutdown(
 ) -> None:
     """Announce the service's shutdown, or cancel it; without options, say whether one is scheduled."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import shutdown as service
     from yinsi.services.vault import Actor
 
     operator = Actor("operator:cli", "operator")
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         if cancel:
-            done = service.cancel(yinsi.vault, actor=operator)
+            done = yinsi.shutdown.cancel(actor=operator)
             out.print(f"shutdown {done} cancelled", markup=False)
             return
         if at is None:
-            now = service.state(yinsi.vault)
+            now = yinsi.shutdown.state()
             out.print(
                 f"shutdown {now['status']}: collection stops {now['effective_at']}"
                 if now["status"]
@@ -260,7 +253,7 @@ def shutdown(
                 markup=False,
             )
             return
-        result = service.schedule(yinsi.vault, yinsi.notifier, at=moment(at, "--at"), actor=operator, reason=reason)
+        result = yinsi.shutdown.schedule(at=moment(at, "--at"), actor=operator, reason=reason)
     out.print(
         f"shutdown {result['shutdown']} scheduled for {result['effective_at']}; announcement {result['announcement']}; "
         f"{result['reached']} subject(s) told ({result['unreached']} not reachable one by one)",

@@ -23,11 +23,10 @@ def event(
 ) -> None:
     """Record that an event a retention period counts from happened for a subject now (the contract ended)."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import retention
     from yinsi.services.vault import Actor
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        ends = retention.record_event(yinsi.vault, subject=subject, event=kind, actor=Actor(*OPERATOR))
+        ends = yinsi.retention.record_event(subject=subject, event=kind, actor=Actor(*OPERATOR))
     for field, end in sorted(ends.items()):
         out.print(f"{field}: {'kept (no end yet)' if end is None else 'until ' + end.isoformat()}", markup=False)
 
@@ -40,11 +39,10 @@ def hold(
 ) -> None:
     """Place a legal hold: the retention sweep keeps the subject's PI until the hold is released."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import retention
     from yinsi.services.vault import Actor
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        hold_id = retention.place_hold(yinsi.vault, subject=subject, reason=reason, actor=Actor(*OPERATOR))
+        hold_id = yinsi.retention.place_hold(subject=subject, reason=reason, actor=Actor(*OPERATOR))
     out.print(f"legal hold {hold_id} placed", markup=False)
 
 
@@ -52,11 +50,10 @@ def hold(
 def release(ctx: typer.Context, hold_id: Annotated[int, typer.Argument(help="The hold's number.")]) -> None:
     """Release a legal hold; the next sweep deletes what expired meanwhile."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import retention
     from yinsi.services.vault import Actor
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        retention.release_hold(yinsi.vault, hold_id=hold_id, actor=Actor(*OPERATOR))
+        yinsi.retention.release_hold(hold_id=hold_id, actor=Actor(*OPERATOR))
     out.print(f"legal hold {hold_id} released", markup=False)
 
 
@@ -64,10 +61,9 @@ def release(ctx: typer.Context, hold_id: Annotated[int, typer.Argument(help="The
 def holds(ctx: typer.Context) -> None:
     """The legal holds in place."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import retention
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        found = retention.holds(yinsi.vault)
+        found = yinsi.retention.holds()
     for row in found:
         out.print(
             f"{row['id']}  {row['subject_id']}  {row['placed_at']}  {row['placed_by']}  {row['reason']}", markup=False

@@ -73,10 +73,9 @@ def end_entrustment(
 ) -> None:
     """End a processor's entrustment: record and send the demand that it delete the PI (PIPL Art. 21)."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import entrustments
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        ending = entrustments.end_entrustment(yinsi.vault, recipient=recipient, actor=_actor(yinsi, as_))
+        ending = yinsi.entrustments.end_entrustment(recipient=recipient, actor=_actor(yinsi, as_))
     how = (
         "queued for its deletion channel: run 'yinsi jobs recipient-notices'"
         if ending.notice_status == "pending"
@@ -94,12 +93,9 @@ def confirm_deletion(
 ) -> None:
     """Record a processor's confirmation that it deleted the PI of an ended entrustment."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import entrustments
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        ending = entrustments.confirm_deletion(
-            yinsi.vault, ending_id=ending_id, reference=reference, actor=_actor(yinsi, as_)
-        )
+        ending = yinsi.entrustments.confirm_deletion(ending_id=ending_id, reference=reference, actor=_actor(yinsi, as_))
     out.print(f"deletion by {ending.recipient} confirmed (entrustment {ending.id})", markup=False)
 
 
@@ -107,10 +103,9 @@ def confirm_deletion(
 def list_entrustments(ctx: typer.Context) -> None:
     """Ended entrustments: the deletion demand's state and the processor's confirmation."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import entrustments
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        found = entrustments.endings(yinsi.vault)
+        found = yinsi.entrustments.endings()
     for e in found:
         confirmed = f"confirmed {e.confirmed_at:%Y-%m-%d} ({e.confirmation})" if e.confirmed_at else "not confirmed"
         out.print(
@@ -258,9 +253,7 @@ def transfer(
         kinds = ", ".join(k.value for k in transfers.TransferKind)
         raise typer.BadParameter(f"choose one of {kinds}", param_hint="--kind") from None
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        done = transfers.announce_transfer(
-            yinsi.vault,
-            yinsi.notifier,
+        done = yinsi.transfers.announce(
             kind=which,
             controller_name=to,
             controller_contact=contact,
@@ -277,9 +270,8 @@ def release_logins(
 ) -> None:
     """Send cancelled accounts' third-party login releases to the login gateway (or the console outbox)."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services.login_releases import deliver_releases
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        done = deliver_releases(yinsi.vault, yinsi.login_releaser, retry_failed=retry_failed)
+        done = yinsi.services.login_releases.deliver_pending(retry_failed=retry_failed)
     out.print(f"released {done.sent} third-party login(s); {done.failed} failed", markup=False)
     raise typer.Exit(1 if done.failed else 0)

@@ -8,10 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from yinsi.bootstrap import Yinsi
-from yinsi.services import recipient_notices, retention, shutdown
-from yinsi.services.accounts import sweep_access_logs
-from yinsi.services.housekeeping import housekeeping
-from yinsi.services.staff_notices import remind_due_soon
+from yinsi.services import retention
 
 
 @dataclass
@@ -36,19 +33,16 @@ class Job:
 
 
 def _access_logs(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
-    return {"deleted": sweep_access_logs(yinsi.vault)}
+    return {"deleted": yinsi.accounts.sweep_access_logs()}
 
 
 def _recipient_notices(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
-    done = recipient_notices.deliver_pending(
-        yinsi.vault, yinsi.notifier, retry_failed=bool(ctx.options.get("retry_failed", False))
-    )
+    done = yinsi.services.recipient_notices.deliver_pending(retry_failed=bool(ctx.options.get("retry_failed", False)))
     return {"sent": done.sent, "failed": done.failed}
 
 
 def _retention(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
-    result = retention.sweep(
-        yinsi.vault,
+    result = yinsi.retention.sweep(
         chunk=int(ctx.options.get("chunk", retention.DEFAULT_CHUNK)),
         max_chunks=ctx.options.get("max_chunks"),
         keep_alive=ctx.keep_alive,
@@ -57,7 +51,7 @@ def _retention(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
 
 
 def _housekeeping(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
-    return housekeeping(yinsi.vault, outbox_keep=timedelta(hours=yinsi.settings.outbox_keep_hours))
+    return yinsi.services.housekeeping.remove_expired(outbox_keep=timedelta(hours=yinsi.settings.outbox_keep_hours))
 
 
 def _anchor(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
@@ -68,7 +62,7 @@ def _anchor(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
 
 
 def _shutdown(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
-    return shutdown.carry_out(yinsi.vault, yinsi.notifier, keep_alive=ctx.keep_alive)
+    return yinsi.shutdown.carry_out(keep_alive=ctx.keep_alive)
 
 
 def _webhooks(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
@@ -84,7 +78,7 @@ def _webhooks(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
 
 
 def _staff_reminders(yinsi: Yinsi, _ctx: JobContext) -> dict[str, Any]:
-    return {"named": remind_due_soon(yinsi.vault, yinsi.notifier, yinsi.settings.staff_notices_to)}
+    return {"named": yinsi.services.staff_notices.remind_due_soon()}
 
 
 def _retention_line(s: dict[str, Any]) -> str:

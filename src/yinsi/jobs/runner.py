@@ -15,7 +15,6 @@ from yinsi.bootstrap import Yinsi
 from yinsi.core.errors import Conflict, not_found
 from yinsi.core.i18n import Msg
 from yinsi.jobs.registry import JOBS, JobContext
-from yinsi.services import leases
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +66,7 @@ def run_job(yinsi: Yinsi, name: str, *, options: dict[str, Any] | None = None, j
         summary = job.work(yinsi, JobContext(options=dict(options or {})))
         return JobRun(name, summary, job.describe(summary), job.failed(summary))
     holder = holder_id()
-    if not leases.acquire(yinsi.engine, name, holder, ttl=LEASE_TTL, now=yinsi.now(), dead=dead_here):
+    if not yinsi.services.leases.acquire(name=name, holder=holder, ttl=LEASE_TTL, dead=dead_here):
         raise JobBusy(
             Msg(
                 f"任务 {name} 正由另一个进程运行；请等它结束" + ("，或加 --join 一起分担。" if job.shareable else "。"),
@@ -80,16 +79,14 @@ def run_job(yinsi: Yinsi, name: str, *, options: dict[str, Any] | None = None, j
     def keep_alive() -> None:
         nonlocal renewed
         if time.monotonic() - renewed >= RENEW_EVERY_S:
-            leases.renew(yinsi.engine, name, holder, ttl=LEASE_TTL, now=yinsi.now())
+            yinsi.services.leases.renew(name=name, holder=holder, ttl=LEASE_TTL)
             renewed = time.monotonic()
 
     try:
         summary = job.work(yinsi, JobContext(options=dict(options or {}), keep_alive=keep_alive))
     except BaseException as exc:
-        leases.release(
-            yinsi.engine, name, holder, outcome="failed", summary={"error": type(exc).__name__}, now=yinsi.now()
-        )
+        yinsi.services.leases.release(name=name, holder=holder, outcome="failed", summary={"error": type(exc).__name__})
         raise
     failed = job.failed(summary)
-    leases.release(yinsi.engine, name, holder, outcome="failed" if failed else "done", summary=summary, now=yinsi.now())
+    yinsi.services.leases.release(name=name, holder=holder, outcome="failed" if failed else "done", summary=summary)
     return JobRun(name, summary, job.describe(summary), failed)

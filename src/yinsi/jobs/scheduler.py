@@ -15,7 +15,6 @@ from yinsi.bootstrap import Yinsi
 from yinsi.core.periodic import Periodic
 from yinsi.jobs.registry import JOBS, Job
 from yinsi.jobs.runner import JobBusy, run_job
-from yinsi.services import leases
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ class Scheduler:
 
     def due(self) -> list[Job]:
         now = self._yinsi.now()
-        states = leases.states(self._yinsi.engine)
+        states = self._yinsi.services.leases.states()
         due = []
         for job in self._jobs:
             state = states.get(job.name)

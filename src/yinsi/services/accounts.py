@@ -42,7 +42,7 @@ from yinsi.core.sealing import external_login_digest, open_value, seal_value, se
 from yinsi.core.validation import InvalidValue, normalise_for_index, validate
 from yinsi.services import consent, rate_limits
 from yinsi.services.audit import AuditEvent
-from yinsi.services.consent import Action, ConsentAct, Kind
+from yinsi.services.consent import Action, ConsentAct, ConsentLedger, Kind
 from yinsi.services.notifier import Notifier
 from yinsi.services.passwords import hash_password, verify_password
 from yinsi.services.unit_of_work import UnitOfWork
@@ -143,9 +143,10 @@ class AccessEntry:
 
 
 class Accounts:
-    def __init__(self, vault: Vault, notifier: Notifier) -> None:
+    def __init__(self, vault: Vault, notifier: Notifier, *, ledger: ConsentLedger) -> None:
         self.vault = vault
         self.notifier = notifier
+        self.ledger = ledger
 
     # ------------------------------------------------------------------ helpers
 
@@ -388,7 +389,9 @@ class Accounts:
                     )
                 )
             if acceptance is not None:
-                consent.record(uow, policy, subject, acceptance, now=self.vault.now(), actor=f"subject:{subject}")
+                self.ledger.record_in(
+                    uow, subject_id=subject, act=acceptance, actor=f"subject:{subject}", policy=policy
+                )
             return self.start_session(uow, subject, client, "sms_code", not has_account)
 
     def register_with_username(self, *, username: str, password: str, client: str, acceptance: ConsentAct) -> Login:
@@ -425,7 +428,7 @@ class Accounts:
             uow.connection.execute(
                 insert(_accounts).values(subject_id=subject, status="active", created_at=now, password_hash=hashed)
             )
-            consent.record(uow, policy, subject, acceptance, now=now, actor=f"subject:{subject}")
+            self.ledger.record_in(uow, subject_id=subject, act=acceptance, actor=f"subject:{subject}", policy=policy)
             return self.start_session(uow, subject, client, "password", True)
 
     def login_with_password(self, *, phone: str, password: str, client: str, code: str | None = None) -> Login:
@@ -507,7 +510,7 @@ class Accounts:
                     details={"provider": provider},
                 )
             )
-            consent.record(uow, policy, subject, acceptance, now=now, actor=f"subject:{subject}")
+            self.ledger.record_in(uow, subject_id=subject, act=acceptance, actor=f"subject:{subject}", policy=policy)
             return self.start_session(uow, subject, client, "third_party", True)
 
     def _password_login(
@@ -679,6 +682,21 @@ class Accounts:
             for r in rows
         ]
 
+    def sweep_access_logs(self) -> int:
+        """Deletes network access log entries past their retention; the sweep itself is audited."""
+        cutoff = access_log_cutoff(self.vault.policy, self.vault.now())
+        with self.vault.unit() as uow:
+            deleted = int(uow.connection.execute(delete(_access).where(_access.c.login_at < cutoff)).rowcount or 0)
+            uow.record(
+                AuditEvent(
+                    "access-logs-swept",
+                    "system",
+                    role="system",
+                    details={"deleted": deleted, "before": cutoff.isoformat()},
+                )
+            )
+        return deleted
+
 
 def _hashed(password: str) -> str:
     if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
@@ -706,16 +724,3 @@ def access_log_cutoff(policy: CompiledPolicy, now: datetime) -> datetime:
     if period.approx_days() < MIN_LOG_RETENTION.approx_days():
         period = MIN_LOG_RETENTION
     return period.before(now.astimezone(UTC))
-
-
-def sweep_access_logs(vault: Vault) -> int:
-    """Deletes network access log entries past their retention; the sweep itself is audited."""
-    cutoff = access_log_cutoff(vault.policy, vault.now())
-    with vault.unit() as uow:
-        deleted = int(uow.connection.execute(delete(_access).where(_access.c.login_at < cutoff)).rowcount or 0)
-        uow.record(
-            AuditEvent(
-                "access-logs-swept", "system", role="system", details={"deleted": deleted, "before": cutoff.isoformat()}
-            )
-        )
-    return deleted

@@ -22,10 +22,15 @@ from yinsi.core.errors import BadRequest, Unauthenticated
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation
-from yinsi.services import announcements, api_keys, backups, policies, staff
+from yinsi.services import api_keys, backups, policies, staff
+from yinsi.services.api_keys import ApiKeys
 from yinsi.services.audit import AuditEvent
+from yinsi.services.backups import StoreBackups
 from yinsi.services.keyring import KeyRing, RotationReport
+from yinsi.services.notices.announcements import Announcements
 from yinsi.services.notifier import Notifier
+from yinsi.services.policies import PolicyVersions
+from yinsi.services.staff import Staff
 from yinsi.services.vault import Actor, Vault
 
 
@@ -43,9 +48,19 @@ class Administration:
         notifier: Notifier,
         settings: Settings,
         *,
+        staff: Staff,
+        keys: ApiKeys,
+        announcements: Announcements,
+        backups: StoreBackups,
+        policies: PolicyVersions,
         follow_policy: Callable[[], object] = lambda: None,
     ) -> None:
         self._vault = vault
+        self._staff = staff
+        self._keys = keys
+        self._announcements = announcements
+        self._backups = backups
+        self._policies = policies
         self._follow_policy = follow_policy
         self._keyring = keyring
         self._notifier = notifier
@@ -61,24 +76,18 @@ class Administration:
         return self._vault.policy.spec.policy.title.get("en")[:40]
 
     def create_staff(self, *, username: str, role: str, password: str) -> staff.NewStaff:
-        with self._vault.unit() as uow:
-            return staff.create(
-                uow, self._vault, username=username, role=role, password=password, issuer=self._issuer()
-            )
+        return self._staff.create(username=username, role=role, password=password, issuer=self._issuer())
 
     def disable_staff(self, *, username: str) -> None:
-        with self._vault.unit() as uow:
-            staff.disable(uow, self._vault, username=username)
+        self._staff.disable(username=username)
 
     def reset_totp(self, *, username: str) -> staff.NewStaff:
-        with self._vault.unit() as uow:
-            return staff.reset_totp(uow, self._vault, username=username, issuer=self._issuer())
+        return self._staff.reset_totp(username=username, issuer=self._issuer())
 
     def active_staff(self, *, username: str) -> staff.StaffMember:
         """An active member of staff (a command run ``--as`` them); what their role may do is checked by the
         operation they run."""
-        with self._vault.engine.connect() as connection:
-            member = staff.lookup(connection, username)
+        member = self._staff.active_member(username=username)
         if member is None:
             raise Unauthenticated(
                 Msg(f"没有名为 {username} 的在职员工。", f"No active member of staff is called {username}.")
@@ -86,8 +95,7 @@ class Administration:
         return member
 
     def reset_staff_password(self, *, username: str, password: str) -> None:
-        with self._vault.unit() as uow:
-            staff.reset_password(uow, self._vault, username=username, password=password)
+        self._staff.reset_password(username=username, password=password)
 
     def staff_member(self, *, username: str, operation: Operation) -> staff.StaffMember:
         """An active member of staff whose role may do ``operation``."""
@@ -130,35 +138,30 @@ class Administration:
         return Retired(dropped, stragglers.data_keys)
 
     def create_api_key(self, *, role: str, label: str) -> api_keys.IssuedKey:
-        with self._vault.unit() as uow:
-            return api_keys.create_api_key(uow, self._vault.policy, role=role, label=label, now=self._vault.now())
+        return self._keys.create(role=role, label=label)
 
     def revoke_api_key(self, *, key_id: str) -> bool:
-        with self._vault.unit() as uow:
-            return api_keys.revoke_api_key(uow, key_id, self._vault.now())
+        return self._keys.revoke(key_id=key_id)
 
     def backup_keystore(self, *, destination: Path) -> backups.KeystoreManifest:
-        manifest = backups.backup_keystore(
-            self._settings, self._vault.engine, destination, self._vault.now(), self._keyring.provider
-        )
+        manifest = self._backups.backup_keystore(destination=destination)
         self._record("keystore-backed-up", expires_at=manifest.expires_at.isoformat())
         return manifest
 
     def backup_data_store(self, *, destination: Path) -> None:
         self._record("data-store-backed-up")
-        backups.backup_data_store(self._settings, self._vault.engine, destination)
+        self._backups.backup_data_store(destination=destination)
 
     # ------------------------------------------------------------------ policy versions
 
     def publish_policy(self, *, text: str, name: str) -> policies.Published:
         """Puts a spec in force; a change is announced by ``announce`` with what this returns."""
-        with self._vault.unit() as uow:
-            return policies.publish(uow, text, now=self._vault.now(), actor="system", name=name)
+        return self._policies.publish(text=text, actor="system", name=name)
 
     def announce(self, announcement_id: int, *, progress: Callable[[int], None] | None = None) -> int:
         """Sends a policy change's announcement to the people it concerns, through their channels."""
         self._follow_policy()  # the announcement names the new version's channels, not the old one's
-        return announcements.deliver(self._vault, self._notifier, announcement_id, progress=progress)
+        return self._announcements.deliver(announcement_id=announcement_id, progress=progress)
 
     def audit_page(
         self, *, viewer: Actor, subject: str | None, action: str | None, limit: int, cursor: str | None
@@ -180,5 +183,4 @@ class Administration:
         return page
 
     def policy_history(self) -> list[dict[str, object]]:
-        with self._vault.engine.connect() as connection:
-            return policies.history(connection)
+        return self._policies.history()

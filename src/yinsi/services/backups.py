@@ -27,7 +27,7 @@ import sqlite3
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -165,7 +165,7 @@ def _sqlite_restore_into(source: Path, live: Path) -> None:
         src.backup(dst)
 
 
-def backup_data_store(settings: Settings, engine: Engine, destination: Path) -> Path:
+def _backup_data_store(settings: Settings, engine: Engine, destination: Path) -> Path:
     if engine.dialect.name == "sqlite":
         _sqlite_copy(Path(make_url(engine.url).database or ""), destination)
     else:
@@ -185,7 +185,7 @@ def backup_data_store(settings: Settings, engine: Engine, destination: Path) -> 
     return destination
 
 
-def restore_data_store(settings: Settings, engine: Engine, source: Path) -> None:
+def _restore_data_store(settings: Settings, engine: Engine, source: Path) -> None:
     if not source.is_file():
         raise BadRequest(Msg("找不到备份文件。", "The backup file does not exist."))
     if engine.dialect.name == "sqlite":
@@ -212,7 +212,7 @@ def restore_data_store(settings: Settings, engine: Engine, source: Path) -> None
 # ---------------------------------------------------------------------------------------------- keystore
 
 
-def backup_keystore(
+def _backup_keystore(
     settings: Settings, engine: Engine, destination: Path, now: datetime, keys: KeyProvider
 ) -> KeystoreManifest:
     """Writes the keystore's rows (one consistent snapshot) into a ZIP whose manifest is sealed with an HMAC
@@ -253,7 +253,7 @@ class KeystoreRestore:
     dropped: int  # keys in the backup of people the live keystore records as shredded: not brought back
 
 
-def restore_keystore(
+def _restore_keystore(
     settings: Settings, engine: Engine, source: Path, now: datetime, keys: KeyProvider | None
 ) -> KeystoreRestore:
     """Checks the whole backup before touching anything, then replaces the live keystore in one transaction.
@@ -287,6 +287,34 @@ def restore_keystore(
         finally:
             backup.dispose()
     return KeystoreRestore(manifest, restored, dropped)
+
+
+class StoreBackups:
+    """Backups of the data store and of the keystore, and their restores: the store as a whole, so no unit of
+    work. ``yinsi backup`` runs the backups through ``Administration``; ``bootstrap`` runs the restores, with
+    the store held exclusively (and, for the keystore, before the live one is opened)."""
+
+    def __init__(
+        self, settings: Settings, engine: Engine, *, keys: KeyProvider | None, clock: Callable[[], datetime]
+    ) -> None:
+        self._settings = settings
+        self._engine = engine
+        self._keys = keys  # None while restoring a keystore without any master key at hand
+        self._clock = clock
+
+    def backup_data_store(self, *, destination: Path) -> Path:
+        return _backup_data_store(self._settings, self._engine, destination)
+
+    def restore_data_store(self, *, source: Path) -> None:
+        _restore_data_store(self._settings, self._engine, source)
+
+    def backup_keystore(self, *, destination: Path) -> KeystoreManifest:
+        if self._keys is None:
+            raise BackupError("no master key is available to seal the keystore backup with")
+        return _backup_keystore(self._settings, self._engine, destination, self._clock(), self._keys)
+
+    def restore_keystore(self, *, source: Path) -> KeystoreRestore:
+        return _restore_keystore(self._settings, self._engine, source, self._clock(), self._keys)
 
 
 def _read_archive(source: Path, now: datetime) -> tuple[KeystoreManifest, str, bytes]:

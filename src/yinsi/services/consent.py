@@ -33,6 +33,7 @@ from yinsi.core.policy.vocabulary import LegalBasis
 from yinsi.services import minors, webhooks
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent_state import POLICY_KIND, POLICY_SCOPE
+from yinsi.services.context import ServiceContext
 from yinsi.services.unit_of_work import UnitOfWork
 
 _entries = table_of(ConsentEntryRow)
@@ -172,196 +173,233 @@ def validate_act(policy: CompiledPolicy, act: ConsentAct) -> None:
         )
 
 
-def record(
-    uow: UnitOfWork,
-    policy: CompiledPolicy,
-    subject_id: str,
-    act: ConsentAct,
-    *,
-    now: datetime,
-    actor: str,
-    given_by: str = "subject",
-    guardian_id: str | None = None,
-) -> ConsentEntry:
-    """Appends one act to the ledger and moves the current state forward, in the caller's transaction."""
-    validate_act(policy, act)
-    version = act.policy_version or policy.version
-    row = {
-        "subject_id": subject_id,
-        "kind": act.kind.value,
-        "scope": act.scope,
-        "action": act.action.value,
-        "given_by": given_by,
-        "guardian_id": guardian_id,
-        "channel": act.channel,
-        "policy_version": version,
-        "text_hash": act.text_hash,
-        "language": act.language,
-        "at": now,
-    }
-    entry_id = int(uow.connection.execute(insert(_entries).values(**row).returning(_entries.c.id)).scalar_one())
-    webhooks.enqueue(
-        uow.connection,
-        webhooks.CONSENT_CHANGED,
-        {
+class ConsentLedger:
+    """The consent ledger: every act appended, the current state moved forward with it, audited.
+
+    The public operations open their own transaction or read; the ``*_in`` ones run in a caller's (a
+    registration records the policy's acceptance in the transaction that creates the account).
+    """
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def give(self, *, subject_id: str, act: ConsentAct, by: str) -> ConsentEntry:
+        """Records an act by ``by`` (a subject id): the person themselves, or their linked guardian."""
+        with self._context.unit() as uow:
+            return self.give_in(uow, subject_id=subject_id, act=act, by=by)
+
+    def state(self, *, subject_id: str) -> dict[tuple[str, str], tuple[str, int]]:
+        """The current state: (kind, scope) -> (status, the entry that set it)."""
+        with self._context.connect() as connection:
+            return self.state_in(connection, subject_id)
+
+    def history(self, *, subject_id: str, after_id: int | None = None, limit: int | None = None) -> list[ConsentEntry]:
+        """The person's acts of consent, oldest first; ``after_id`` and ``limit`` read one page of them."""
+        with self._context.connect() as connection:
+            return self.history_in(connection, subject_id, after_id=after_id, limit=limit)
+
+    def may_ask(self, *, subject_id: str, kind: Kind, scope: str) -> tuple[bool, int]:
+        """Whether the operator may ask again, and if not, how many seconds until it may (the cool-down)."""
+        with self._context.connect() as connection:
+            row = connection.execute(
+                select(_state.c.status, _state.c.at).where(
+                    _state.c.subject_id == subject_id, _state.c.kind == kind.value, _state.c.scope == scope
+                )
+            ).first()
+        if row is None or row.status != "refused":
+            return True, 0
+        now = self._context.now()
+        cooldown = self._context.policy.spec.consent.refusal_cooldown
+        if cooldown.unit is DurationUnit.WORKING_DAYS:  # not worth the holiday calendar: a week is five of them
+            until = row.at + timedelta(days=cooldown.approx_days())
+        else:
+            until = cooldown.after(row.at)
+        if now >= until:
+            return True, 0
+        return False, int((until - now).total_seconds()) + 1
+
+    # ------------------------------------------------------------------ in a caller's transaction
+
+    def record_in(
+        self,
+        uow: UnitOfWork,
+        *,
+        subject_id: str,
+        act: ConsentAct,
+        actor: str,
+        given_by: str = "subject",
+        guardian_id: str | None = None,
+        policy: CompiledPolicy | None = None,
+    ) -> ConsentEntry:
+        """Appends one act to the ledger and moves the current state forward, in the caller's transaction;
+        ``policy``: the version the caller validated against (else the one in force)."""
+        policy = policy or self._context.policy
+        now = self._context.now()
+        validate_act(policy, act)
+        version = act.policy_version or policy.version
+        row = {
             "subject_id": subject_id,
             "kind": act.kind.value,
             "scope": act.scope,
             "action": act.action.value,
-            "status": STATUS[act.action],
             "given_by": given_by,
-            "entry_id": entry_id,
+            "guardian_id": guardian_id,
+            "channel": act.channel,
             "policy_version": version,
-        },
-        now=now,
-    )
-    upsert(
-        uow.connection,
-        _state,
-        {
-            "subject_id": subject_id,
-            "kind": act.kind.value,
-            "scope": act.scope,
-            "status": STATUS[act.action],
-            "given_by": given_by,
-            "entry_id": entry_id,
-            "policy_version": version,
+            "text_hash": act.text_hash,
+            "language": act.language,
             "at": now,
-        },
-        keys=("subject_id", "kind", "scope"),
-        only_if_newer="entry_id",
-    )
-    uow.record(
-        AuditEvent(
-            f"consent-{STATUS[act.action]}",
-            actor,
-            role=given_by,
-            subject=subject_id,
-            details={
-                "entry": entry_id,
+        }
+        entry_id = int(uow.connection.execute(insert(_entries).values(**row).returning(_entries.c.id)).scalar_one())
+        webhooks.enqueue(
+            uow.connection,
+            webhooks.CONSENT_CHANGED,
+            {
+                "subject_id": subject_id,
                 "kind": act.kind.value,
                 "scope": act.scope,
-                "channel": act.channel,
+                "action": act.action.value,
+                "status": STATUS[act.action],
+                "given_by": given_by,
+                "entry_id": entry_id,
                 "policy_version": version,
-                "text_hash": act.text_hash,
-                "language": act.language,
             },
+            now=now,
         )
-    )
-    return ConsentEntry(
-        entry_id,
-        subject_id,
-        act.kind.value,
-        act.scope,
-        act.action.value,
-        given_by,
-        guardian_id,
-        act.channel,
-        version,
-        act.text_hash,
-        act.language,
-        now,
-    )
+        upsert(
+            uow.connection,
+            _state,
+            {
+                "subject_id": subject_id,
+                "kind": act.kind.value,
+                "scope": act.scope,
+                "status": STATUS[act.action],
+                "given_by": given_by,
+                "entry_id": entry_id,
+                "policy_version": version,
+                "at": now,
+            },
+            keys=("subject_id", "kind", "scope"),
+            only_if_newer="entry_id",
+        )
+        uow.record(
+            AuditEvent(
+                f"consent-{STATUS[act.action]}",
+                actor,
+                role=given_by,
+                subject=subject_id,
+                details={
+                    "entry": entry_id,
+                    "kind": act.kind.value,
+                    "scope": act.scope,
+                    "channel": act.channel,
+                    "policy_version": version,
+                    "text_hash": act.text_hash,
+                    "language": act.language,
+                },
+            )
+        )
+        return ConsentEntry(
+            entry_id,
+            subject_id,
+            act.kind.value,
+            act.scope,
+            act.action.value,
+            given_by,
+            guardian_id,
+            act.channel,
+            version,
+            act.text_hash,
+            act.language,
+            now,
+        )
 
+    def give_in(
+        self, uow: UnitOfWork, *, subject_id: str, act: ConsentAct, by: str, policy: CompiledPolicy | None = None
+    ) -> ConsentEntry:
+        """``give`` in the caller's transaction (``policy`` as for ``record_in``).
 
-def give(
-    uow: UnitOfWork, policy: CompiledPolicy, subject_id: str, act: ConsentAct, *, by: str, now: datetime
-) -> ConsentEntry:
-    """Records an act by ``by`` (a subject id): the person themselves, or their linked guardian.
-
-    A minor who needs a guardian under the spec's rule cannot consent alone
-    (PIPL Art. 31); a guardian acts only for their own linked wards.
-    """
-    minor, guardian = minors.subject_minor(uow.connection, subject_id)
-    if by == subject_id:
-        if minors.needs_guardian(policy, minor) and act.action is Action.GRANT:
-            raise minors.GuardianRequired(
+        A minor who needs a guardian under the spec's rule cannot consent alone
+        (PIPL Art. 31); a guardian acts only for their own linked wards.
+        """
+        policy = policy or self._context.policy
+        minor, guardian = minors.subject_minor(uow.connection, subject_id)
+        if by == subject_id:
+            if minors.needs_guardian(policy, minor) and act.action is Action.GRANT:
+                raise minors.GuardianRequired(
+                    Msg(
+                        "未成年人的个人信息处理需要监护人同意：请由已关联的监护人操作。",
+                        "Processing a minor's PI needs a guardian's consent: the linked guardian must give it.",
+                    )
+                )
+            return self.record_in(uow, subject_id=subject_id, act=act, actor=f"subject:{subject_id}", policy=policy)
+        if guardian != by:
+            raise Forbidden(
                 Msg(
-                    "未成年人的个人信息处理需要监护人同意：请由已关联的监护人操作。",
-                    "Processing a minor's PI needs a guardian's consent: the linked guardian must give it.",
+                    "只有本人或已关联的监护人可以作出同意。",
+                    "Only the person or their linked guardian can give this consent.",
                 )
             )
-        return record(uow, policy, subject_id, act, now=now, actor=f"subject:{subject_id}")
-    if guardian != by:
-        raise Forbidden(
-            Msg(
-                "只有本人或已关联的监护人可以作出同意。",
-                "Only the person or their linked guardian can give this consent.",
+        return self.record_in(
+            uow,
+            subject_id=subject_id,
+            act=act,
+            actor=f"subject:{by}",
+            given_by="guardian",
+            guardian_id=by,
+            policy=policy,
+        )
+
+    @staticmethod
+    def state_in(connection: Connection, subject_id: str) -> dict[tuple[str, str], tuple[str, int]]:
+        rows = connection.execute(
+            select(_state.c.kind, _state.c.scope, _state.c.status, _state.c.entry_id).where(
+                _state.c.subject_id == subject_id
             )
+        ).all()
+        return {(r.kind, r.scope): (r.status, int(r.entry_id)) for r in rows}
+
+    @staticmethod
+    def replay_in(connection: Connection, subject_id: str) -> dict[tuple[str, str], tuple[str, int]]:
+        """The state the ledger implies, recomputed from every entry (to check the view, and for audits)."""
+        state: dict[tuple[str, str], tuple[str, int]] = {}
+        rows = connection.execute(
+            select(_entries.c.id, _entries.c.kind, _entries.c.scope, _entries.c.action)
+            .where(_entries.c.subject_id == subject_id)
+            .order_by(_entries.c.id)
         )
-    return record(uow, policy, subject_id, act, now=now, actor=f"subject:{by}", given_by="guardian", guardian_id=by)
+        for row in rows:
+            state[(row.kind, row.scope)] = (STATUS[Action(row.action)], int(row.id))
+        return state
 
-
-def current_state(connection: Connection, subject_id: str) -> dict[tuple[str, str], tuple[str, int]]:
-    rows = connection.execute(
-        select(_state.c.kind, _state.c.scope, _state.c.status, _state.c.entry_id).where(
-            _state.c.subject_id == subject_id
-        )
-    ).all()
-    return {(r.kind, r.scope): (r.status, int(r.entry_id)) for r in rows}
-
-
-def replay(connection: Connection, subject_id: str) -> dict[tuple[str, str], tuple[str, int]]:
-    """The state the ledger implies, recomputed from every entry (to check the view, and for audits)."""
-    state: dict[tuple[str, str], tuple[str, int]] = {}
-    rows = connection.execute(
-        select(_entries.c.id, _entries.c.kind, _entries.c.scope, _entries.c.action)
-        .where(_entries.c.subject_id == subject_id)
-        .order_by(_entries.c.id)
-    )
-    for row in rows:
-        state[(row.kind, row.scope)] = (STATUS[Action(row.action)], int(row.id))
-    return state
-
-
-def history(
-    connection: Connection, subject_id: str, *, after_id: int | None = None, limit: int | None = None
-) -> list[ConsentEntry]:
-    """The person's acts of consent, oldest first; ``after_id`` and ``limit`` read one page of them."""
-    query = select(_entries).where(_entries.c.subject_id == subject_id).order_by(_entries.c.id)
-    if after_id is not None:
-        query = query.where(_entries.c.id > after_id)
-    if limit is not None:
-        query = query.limit(limit)
-    rows = connection.execute(query)
-    return [
-        ConsentEntry(
-            int(r.id),
-            r.subject_id,
-            r.kind,
-            r.scope,
-            r.action,
-            r.given_by,
-            r.guardian_id,
-            r.channel,
-            r.policy_version,
-            r.text_hash,
-            r.language,
-            r.at,
-        )
-        for r in rows
-    ]
-
-
-def may_ask(
-    connection: Connection, policy: CompiledPolicy, subject_id: str, *, kind: Kind, scope: str, now: datetime
-) -> tuple[bool, int]:
-    """Whether the operator may ask again, and if not, how many seconds until it may (the cool-down)."""
-    row = connection.execute(
-        select(_state.c.status, _state.c.at).where(
-            _state.c.subject_id == subject_id, _state.c.kind == kind.value, _state.c.scope == scope
-        )
-    ).first()
-    if row is None or row.status != "refused":
-        return True, 0
-    cooldown = policy.spec.consent.refusal_cooldown
-    if cooldown.unit is DurationUnit.WORKING_DAYS:  # not worth the holiday calendar: a week is five of them
-        until = row.at + timedelta(days=cooldown.approx_days())
-    else:
-        until = cooldown.after(row.at)
-    if now >= until:
-        return True, 0
-    return False, int((until - now).total_seconds()) + 1
+    @staticmethod
+    def history_in(
+        connection: Connection, subject_id: str, *, after_id: int | None = None, limit: int | None = None
+    ) -> list[ConsentEntry]:
+        """``history`` in the caller's read (a copy of everything held about the person)."""
+        query = select(_entries).where(_entries.c.subject_id == subject_id).order_by(_entries.c.id)
+        if after_id is not None:
+            query = query.where(_entries.c.id > after_id)
+        if limit is not None:
+            query = query.limit(limit)
+        rows = connection.execute(query)
+        return [
+            ConsentEntry(
+                int(r.id),
+                r.subject_id,
+                r.kind,
+                r.scope,
+                r.action,
+                r.given_by,
+                r.guardian_id,
+                r.channel,
+                r.policy_version,
+                r.text_hash,
+                r.language,
+                r.at,
+            )
+            for r in rows
+        ]
 
 
 def kind_of(value: str) -> Kind:

@@ -32,13 +32,17 @@ from yinsi.core.policy.diff import PolicyDiff, diff_policies
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import SYSTEM_REASONS, RequestType, State
 from yinsi.core.validation import InvalidValue
-from yinsi.services import announcements, compliance, entrustments, incidents, policies, provisions, staff
+from yinsi.services import entrustments, policies, provisions, staff
 from yinsi.services.audit import AuditEvent, VerifyResult
-from yinsi.services.incidents import IncidentKind, NoticeMethod, Selection
+from yinsi.services.compliance import Compliance
+from yinsi.services.entrustments import Entrustments
+from yinsi.services.incidents import IncidentKind, Incidents, NoticeMethod, Selection
+from yinsi.services.notices.announcements import Announcements
 from yinsi.services.notifier import Notifier
+from yinsi.services.policies import PolicyVersions
 from yinsi.services.rights import Filing, RequestView, Rights
 from yinsi.services.rights.base import GROUND_NAMES
-from yinsi.services.staff import StaffMember
+from yinsi.services.staff import Staff, StaffMember
 from yinsi.services.vault import InvalidInput, Vault
 from yinsi.services.webhooks import AttemptView, EventDelivery, EventView
 
@@ -131,8 +135,20 @@ class Console:
         *,
         settings: Settings | None = None,
         events: EventDelivery | None = None,
+        staff: Staff,
+        incidents: Incidents,
+        announcements: Announcements,
+        entrustments: Entrustments,
+        compliance: Compliance,
+        policies: PolicyVersions,
     ) -> None:
         self.vault = vault
+        self.staff = staff
+        self._incidents = incidents
+        self._announcements = announcements
+        self._entrustments = entrustments
+        self._compliance = compliance
+        self._policies = policies
         self.rights = rights
         self.notifier = notifier
         self.refresh = refresh  # makes this process follow a newly published version at once
@@ -142,13 +158,13 @@ class Console:
     # ------------------------------------------------------------------ who is acting
 
     def login(self, *, username: str, password: str, code: str, client: str) -> tuple[str, StaffMember]:
-        return staff.login(self.vault, username=username, password=password, code=code, client=client)
+        return self.staff.login(username=username, password=password, code=code, client=client)
 
     def authenticate(self, *, token: str) -> StaffMember:
-        return staff.authenticate(self.vault, token)
+        return self.staff.authenticate(token=token)
 
     def logout(self, *, token: str) -> None:
-        staff.logout(self.vault, token)
+        self.staff.logout(token=token)
 
     def operations(self, member: StaffMember) -> frozenset[Operation]:
         """What the member's role may do now (the spec in force decides; a new version applies at once)."""
@@ -419,7 +435,7 @@ class Console:
         self.require(member, Operation.PUBLISH_POLICY)
         compiled = policies.compile_text(text, "console")
         with self.vault.engine.connect() as connection:
-            current = policies.current_row(connection)
+            current = PolicyVersions.current_in(connection)
             taken = (
                 connection.execute(select(_versions.c.id).where(_versions.c.version == compiled.version)).first()
                 is not None
@@ -434,12 +450,11 @@ class Console:
     def publish_policy(self, *, member: StaffMember, text: str) -> policies.Published:
         """Puts the spec in force (as ``yinsi policy publish``) and announces the change to people."""
         self.require(member, Operation.PUBLISH_POLICY)
-        with self.vault.unit() as uow:
-            done = policies.publish(uow, text, now=self.vault.now(), actor=member.actor.id, name="console")
+        done = self._policies.publish(text=text, actor=member.actor.id, name="console")
         if self.refresh is not None:
             self.refresh()
         if done.announcement_id is not None:
-            announcements.deliver(self.vault, self.notifier, done.announcement_id)
+            self._announcements.deliver(announcement_id=done.announcement_id)
         return done
 
     # ------------------------------------------------------------------ the compliance report
@@ -450,7 +465,7 @@ class Console:
         self.require(member, Operation.VIEW_AUDIT)
         if self.settings is None:
             raise BadRequest(Msg("这个工作台没有配置数据存储。", "This console has no store configured."))
-        report = compliance.store_report(self.settings, self.vault.engine, self.vault.audit, self.vault.now())
+        report = self._compliance.store_report()
         shown = report.to_dict() if report is not None else None
         with self.vault.unit() as uow:
             uow.record(
@@ -487,7 +502,7 @@ class Console:
             }
             for rid, r in policy.spec.recipients.items()
         ]
-        return RecipientsOverview(shown, entrustments.endings(self.vault))
+        return RecipientsOverview(shown, self._entrustments.endings())
 
     def provision_records(
         self, *, member: StaffMember, subject: str | None = None, recipient: str | None = None
@@ -503,11 +518,11 @@ class Console:
 
     def incidents(self, *, member: StaffMember) -> list[dict[str, Any]]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.listing(self.vault)
+        return self._incidents.listing()
 
     def incident(self, *, member: StaffMember, incident_id: str) -> dict[str, Any]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.show(self.vault, incident_id)
+        return self._incidents.show(incident_id=incident_id)
 
     def record_incident(
         self,
@@ -522,8 +537,7 @@ class Console:
     ) -> dict[str, Any]:
         """Records an incident and the people its selection finds (as the staff API does)."""
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.record(
-            self.vault,
+        return self._incidents.record(
             kind=kind,
             confirmed=confirmed,
             discovered_at=discovered_at,
@@ -537,19 +551,19 @@ class Console:
         self, *, member: StaffMember, incident_id: str, contents: Mapping[str, Mapping[str, str]]
     ) -> dict[str, Any]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.complete(self.vault, incident_id=incident_id, contents=contents, actor=member.actor)
+        return self._incidents.complete(incident_id=incident_id, contents=contents, actor=member.actor)
 
     def draft_notice(self, *, member: StaffMember, incident_id: str) -> dict[str, str]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.draft(self.vault, incident_id=incident_id, actor=member.actor)
+        return self._incidents.draft(incident_id=incident_id, actor=member.actor)
 
     def notify_incident(self, *, member: StaffMember, incident_id: str, method: NoticeMethod) -> dict[str, Any]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.notify(self.vault, self.notifier, incident_id=incident_id, method=method, actor=member.actor)
+        return self._incidents.notify(incident_id=incident_id, method=method, actor=member.actor)
 
     def report_incident(self, *, member: StaffMember, incident_id: str) -> dict[str, Any]:
         self.require(member, Operation.MANAGE_INCIDENTS)
-        return incidents.report(self.vault, incident_id=incident_id, actor=member.actor)
+        return self._incidents.report(incident_id=incident_id, actor=member.actor)
 
     # ------------------------------------------------------------------ webhook deliveries
 

@@ -25,6 +25,7 @@ from yinsi.core.sealing import secret_digest
 from yinsi.services import rate_limits
 from yinsi.services.accounts import Accounts, Login
 from yinsi.services.audit import AuditEvent
+from yinsi.services.context import ServiceContext
 
 _codes = table_of(HandoverCodeRow)
 _accounts = table_of(AccountRow)
@@ -59,51 +60,57 @@ class Handover:
     expires_in: int
 
 
-def issue(accounts: Accounts, *, subject: str) -> Handover:
-    """A new one-time code for ``subject`` (the person whose API session asked). Expired codes are swept on
-    the way, so the table holds only the last minute's."""
-    vault = accounts.vault
-    now = vault.now()
-    code = CODE_PREFIX + secrets.token_urlsafe(32)
-    with vault.unit() as uow:
-        connection = uow.connection
-        person = rate_limits.digest(vault.keyring.secret("codes"), "handover_subject", subject)
-        rate_limits.consume(connection, rate_limits.HANDOVERS_PER_PERSON, person, now)
-        connection.execute(delete(_codes).where(_codes.c.expires_at <= now))
-        connection.execute(
-            insert(_codes).values(
-                code_digest=secret_digest(code), subject_id=subject, created_at=now, expires_at=now + CODE_TTL
+class Handovers:
+    """Issuing and redeeming hand-over codes, each in a transaction of its own."""
+
+    def __init__(self, context: ServiceContext, accounts: Accounts) -> None:
+        self._context = context
+        self._accounts = accounts  # starts the centre's own session
+
+    def issue(self, *, subject: str) -> Handover:
+        """A new one-time code for ``subject`` (the person whose API session asked). Expired codes are swept on
+        the way, so the table holds only the last minute's."""
+        now = self._context.now()
+        code = CODE_PREFIX + secrets.token_urlsafe(32)
+        with self._context.unit() as uow:
+            connection = uow.connection
+            person = rate_limits.digest(self._context.keyring.secret("codes"), "handover_subject", subject)
+            rate_limits.consume(connection, rate_limits.HANDOVERS_PER_PERSON, person, now)
+            connection.execute(delete(_codes).where(_codes.c.expires_at <= now))
+            connection.execute(
+                insert(_codes).values(
+                    code_digest=secret_digest(code), subject_id=subject, created_at=now, expires_at=now + CODE_TTL
+                )
             )
-        )
-        uow.record(AuditEvent("handover-code-issued", f"subject:{subject}", role="subject", subject=subject))
-    return Handover(code, int(CODE_TTL.total_seconds()))
+            uow.record(AuditEvent("handover-code-issued", f"subject:{subject}", role="subject", subject=subject))
+        return Handover(code, int(CODE_TTL.total_seconds()))
 
-
-def redeem(accounts: Accounts, *, code: str, client: str) -> Login:
-    """A new session of the code's person, the code deleted; a code that is unknown, used or expired, or
-    whose person's account has ended, is refused with ``HANDOVER_REFUSED`` alone."""
-    vault = accounts.vault
-    now = vault.now()
-    source = rate_limits.digest(vault.keyring.secret("codes"), "handover_client", rate_limits.source(client))
-    with vault.unit() as uow:
-        connection = uow.connection
-        rate_limits.check(connection, rate_limits.HANDOVER_FAILURES, source, now)
-        found = None
-        if code.startswith(CODE_PREFIX) and len(code) <= CODE_MAX:
-            found = connection.execute(_REDEEM, {"b_digest": secret_digest(code)}).first()
-        subject = str(found.subject_id) if found is not None else None
-        active = (
-            subject is not None
-            and connection.execute(select(_accounts.c.status).where(_accounts.c.subject_id == subject)).scalar()
-            == "active"
+    def redeem(self, *, code: str, client: str) -> Login:
+        """A new session of the code's person, the code deleted; a code that is unknown, used or expired, or
+        whose person's account has ended, is refused with ``HANDOVER_REFUSED`` alone."""
+        now = self._context.now()
+        source = rate_limits.digest(
+            self._context.keyring.secret("codes"), "handover_client", rate_limits.source(client)
         )
-        if found is None or subject is None or found.expires_at <= now or not active:
-            rate_limits.record(connection, rate_limits.HANDOVER_FAILURES, source, now)
-            reason = "unknown" if found is None else "expired" if found.expires_at <= now else "account"
-            uow.record(AuditEvent("handover-refused", "system", role="system", details={"reason": reason}))
-            raise HandoverRefused(HANDOVER_REFUSED)
-        uow.record(AuditEvent("handover-code-redeemed", f"subject:{subject}", role="subject", subject=subject))
-        try:
-            return accounts.start_session(uow, subject, client, METHOD, False)
-        except Unauthenticated:
-            raise HandoverRefused(HANDOVER_REFUSED) from None
+        with self._context.unit() as uow:
+            connection = uow.connection
+            rate_limits.check(connection, rate_limits.HANDOVER_FAILURES, source, now)
+            found = None
+            if code.startswith(CODE_PREFIX) and len(code) <= CODE_MAX:
+                found = connection.execute(_REDEEM, {"b_digest": secret_digest(code)}).first()
+            subject = str(found.subject_id) if found is not None else None
+            active = (
+                subject is not None
+                and connection.execute(select(_accounts.c.status).where(_accounts.c.subject_id == subject)).scalar()
+                == "active"
+            )
+            if found is None or subject is None or found.expires_at <= now or not active:
+                rate_limits.record(connection, rate_limits.HANDOVER_FAILURES, source, now)
+                reason = "unknown" if found is None else "expired" if found.expires_at <= now else "account"
+                uow.record(AuditEvent("handover-refused", "system", role="system", details={"reason": reason}))
+                raise HandoverRefused(HANDOVER_REFUSED)
+            uow.record(AuditEvent("handover-code-redeemed", f"subject:{subject}", role="subject", subject=subject))
+            try:
+                return self._accounts.start_session(uow, subject, client, METHOD, False)
+            except Unauthenticated:
+                raise HandoverRefused(HANDOVER_REFUSED) from None

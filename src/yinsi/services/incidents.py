@@ -38,11 +38,12 @@ from yinsi.core import pages
 from yinsi.core.errors import BadRequest, Conflict, not_found
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
+from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import Channel, ContactKind, IncidentNoticeContent
-from yinsi.services import notices
 from yinsi.services.audit import AuditEvent, timestamp
-from yinsi.services.notifier import Notifier
-from yinsi.services.vault import Actor, Vault
+from yinsi.services.context import ServiceContext
+from yinsi.services.notices.to_people import PeopleNotices, direct_channels
+from yinsi.services.vault import Actor
 
 _incidents = table_of(IncidentRow)
 _affected = table_of(IncidentSubjectRow)
@@ -108,134 +109,325 @@ def _text(name: str, value: Mapping[str, str] | None, *, required: bool) -> dict
     return {"zh-CN": zh, "en": en}
 
 
-def record(
-    vault: Vault,
-    *,
-    kind: IncidentKind,
-    confirmed: bool,
-    discovered_at: datetime,
-    occurred_at: datetime | None,
-    selection: Selection,
-    contents: Mapping[str, Mapping[str, str]],
-    actor: Actor,
-) -> dict[str, Any]:
-    """Records an incident (a possible one too: ``confirmed=False`` still opens the workflow, INC-02) and the
-    subjects its selection finds. The notice's parts may be completed later, before drafting."""
-    policy = vault.policy
-    unknown = [f for f in selection.fields if f not in policy.field_types]
-    if unknown or not selection.fields:
-        raise BadRequest(
-            Msg(
-                "请列出事件涉及的字段（规范中声明的字段）。",
-                "List the fields the incident concerns (fields the spec declares).",
-            ),
-            field="fields",
-        )
-    if selection.recipient is not None and selection.recipient not in policy.spec.recipients:
-        raise BadRequest(Msg("规范中没有这个接收方。", "The spec declares no such recipient."), field="recipient")
-    parts = {name: _text(name, contents.get(name), required=False) for name in PARTS}
-    incident_id = str(uuid.uuid4())
-    now = vault.now()
-    with vault.unit() as uow:
-        connection = uow.connection
-        subjects = _select(connection, selection)
-        connection.execute(
-            insert(_incidents).values(
-                id=incident_id,
-                kind=kind.value,
-                confirmed=confirmed,
-                occurred_at=occurred_at,
-                discovered_at=discovered_at,
-                recorded_at=now,
-                recorded_by=actor.id,
-                fields=sorted(selection.fields),
-                selection=selection.as_json(),
-                affected=len(subjects),
-                contents={k: v for k, v in parts.items() if v is not None},
-                notified=0,
+class Incidents:
+    """The incident workflow (record, complete, draft, notify, report), each step in a transaction of its own."""
+
+    def __init__(self, context: ServiceContext, people: PeopleNotices) -> None:
+        self._context = context
+        self._people = people
+
+    def record(
+        self,
+        *,
+        kind: IncidentKind,
+        confirmed: bool,
+        discovered_at: datetime,
+        occurred_at: datetime | None,
+        selection: Selection,
+        contents: Mapping[str, Mapping[str, str]],
+        actor: Actor,
+    ) -> dict[str, Any]:
+        """Records an incident (a possible one too: ``confirmed=False`` still opens the workflow, INC-02) and the
+        subjects its selection finds. The notice's parts may be completed later, before drafting."""
+        policy = self._context.policy
+        unknown = [f for f in selection.fields if f not in policy.field_types]
+        if unknown or not selection.fields:
+            raise BadRequest(
+                Msg(
+                    "请列出事件涉及的字段（规范中声明的字段）。",
+                    "List the fields the incident concerns (fields the spec declares).",
+                ),
+                field="fields",
             )
-        )
-        if subjects:
+        if selection.recipient is not None and selection.recipient not in policy.spec.recipients:
+            raise BadRequest(Msg("规范中没有这个接收方。", "The spec declares no such recipient."), field="recipient")
+        parts = {name: _text(name, contents.get(name), required=False) for name in PARTS}
+        incident_id = str(uuid.uuid4())
+        now = self._context.now()
+        with self._context.unit() as uow:
+            connection = uow.connection
+            subjects = self._select(connection, selection)
             connection.execute(
-                insert(_affected), [{"incident_id": incident_id, "subject_id": s, "channels": []} for s in subjects]
+                insert(_incidents).values(
+                    id=incident_id,
+                    kind=kind.value,
+                    confirmed=confirmed,
+                    occurred_at=occurred_at,
+                    discovered_at=discovered_at,
+                    recorded_at=now,
+                    recorded_by=actor.id,
+                    fields=sorted(selection.fields),
+                    selection=selection.as_json(),
+                    affected=len(subjects),
+                    contents={k: v for k, v in parts.items() if v is not None},
+                    notified=0,
+                )
             )
-        uow.record(
-            AuditEvent(
-                "incident-recorded",
-                actor.id,
-                role=actor.role,
-                requested=sorted(selection.fields),
-                details={
-                    "incident": incident_id,
-                    "kind": kind.value,
-                    "confirmed": confirmed,
-                    "affected": len(subjects),
+            if subjects:
+                connection.execute(
+                    insert(_affected), [{"incident_id": incident_id, "subject_id": s, "channels": []} for s in subjects]
+                )
+            uow.record(
+                AuditEvent(
+                    "incident-recorded",
+                    actor.id,
+                    role=actor.role,
+                    requested=sorted(selection.fields),
+                    details={
+                        "incident": incident_id,
+                        "kind": kind.value,
+                        "confirmed": confirmed,
+                        "affected": len(subjects),
+                    },
+                )
+            )
+        return self.show(incident_id=incident_id)
+
+    def _select(self, connection: Connection, selection: Selection) -> list[str]:
+        fields = list(selection.fields)
+        if selection.recipient is not None:
+            query = select(_provisions.c.subject_id, _provisions.c.fields).where(
+                _provisions.c.recipient == selection.recipient
+            )
+            if selection.accessed_from is not None:
+                query = query.where(_provisions.c.at >= selection.accessed_from)
+            if selection.accessed_to is not None:
+                query = query.where(_provisions.c.at <= selection.accessed_to)
+            return sorted({r.subject_id for r in connection.execute(query) if set(r.fields) & set(fields)})
+        if selection.accessed_from is not None or selection.accessed_to is not None or selection.accessed_by:
+            query = select(_events.c.subject_id, _events.c.body).where(
+                _events.c.action == "pi-read", _events.c.subject_id.is_not(None)
+            )
+            if selection.accessed_from is not None:
+                query = query.where(_events.c.at >= timestamp(selection.accessed_from))
+            if selection.accessed_to is not None:
+                query = query.where(_events.c.at <= timestamp(selection.accessed_to))
+            if selection.accessed_by:
+                query = query.where(_events.c.actor == selection.accessed_by)
+            found = set()
+            for row in connection.execute(query):
+                returned = json.loads(row.body).get("returned", {})
+                if set(returned) & set(fields):
+                    found.add(row.subject_id)
+            return sorted(found)
+        query = select(_values.c.subject_id).where(_values.c.field.in_(fields)).distinct()
+        return sorted(connection.execute(query).scalars())
+
+    def _row(self, connection: Connection, incident_id: str) -> Any:
+        row = connection.execute(select(_incidents).where(_incidents.c.id == incident_id)).first()
+        if row is None:
+            raise not_found("这个安全事件", "incident")
+        return row
+
+    def show(self, *, incident_id: str) -> dict[str, Any]:
+        with self._context.connect() as connection:
+            row = self._row(connection, incident_id)
+        return _view(row)
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Every incident, newest first (the console and the CLI; the API pages them with ``listing_page``)."""
+        with self._context.connect() as connection:
+            rows = connection.execute(select(_incidents).order_by(_incidents.c.recorded_at.desc())).all()
+        return [_view(r) for r in rows]
+
+    def listing_page(self, *, limit: int, cursor: str | None = None) -> Page[dict[str, Any]]:
+        """Incidents, newest recorded first, a page at a time."""
+        after = pages.decode(cursor, 2)
+        query = select(_incidents).order_by(_incidents.c.recorded_at.desc(), _incidents.c.id.desc()).limit(limit + 1)
+        if after is not None:
+            query = query.where(older_than(_incidents.c.recorded_at, _incidents.c.id, after))
+        with self._context.connect() as connection:
+            rows = connection.execute(query).all()
+        return pages.cut([_view(r) for r in rows], limit, lambda v: (str(v["recorded_at"]), str(v["id"])))
+
+    def complete(self, *, incident_id: str, contents: Mapping[str, Mapping[str, str]], actor: Actor) -> dict[str, Any]:
+        """Adds or replaces parts of the notice (until it is sent)."""
+        parts = {name: _text(name, contents.get(name), required=False) for name in PARTS if name in contents}
+        with self._context.unit() as uow:
+            row = self._row(uow.connection, incident_id)
+            if row.notified_at is not None:
+                raise Conflict(Msg("通知已发出，不能再修改。", "The notice has been sent; it can no longer change."))
+            merged = {**dict(row.contents), **{k: v for k, v in parts.items() if v is not None}}
+            uow.connection.execute(
+                update(_incidents)
+                .where(_incidents.c.id == incident_id)
+                .values(contents=merged, notice=None, drafted_at=None)
+            )
+            uow.record(
+                AuditEvent(
+                    "incident-updated",
+                    actor.id,
+                    role=actor.role,
+                    details={"incident": incident_id, "parts": sorted(parts)},
+                )
+            )
+        return self.show(incident_id=incident_id)
+
+    def draft(self, *, incident_id: str, actor: Actor) -> dict[str, str]:
+        """The notice in zh-CN and en, from the incident and the spec; refused while a required part is missing."""
+        spec = self._context.policy.spec
+        with self._context.unit() as uow:
+            row = self._row(uow.connection, incident_id)
+            contents = dict(row.contents)
+            promised = {c.value for c in spec.incidents.notice_contents}
+            required = [*REQUIRED, *(["remedies"] if IncidentNoticeContent.REMEDIES.value in promised else [])]
+            for name in required:
+                _text(name, contents.get(name), required=True)
+            contact = _contact(spec)
+            notice = {lang: _compose(spec, row, contents, contact, lang) for lang in ("zh-CN", "en")}
+            uow.connection.execute(
+                update(_incidents)
+                .where(_incidents.c.id == incident_id)
+                .values(notice=notice, drafted_at=self._context.now())
+            )
+            uow.record(
+                AuditEvent("incident-notice-drafted", actor.id, role=actor.role, details={"incident": incident_id})
+            )
+        return notice
+
+    def notify(
+        self,
+        *,
+        incident_id: str,
+        method: NoticeMethod = NoticeMethod.INDIVIDUAL,
+        actor: Actor,
+    ) -> dict[str, Any]:
+        """Tells the affected people: each through the spec's incident channels yinsi can reach them on (a minor's
+        guardian too), or by one announcement. People who cannot be reached one by one are covered by an
+        announcement where the spec's ``public_announcement_fallback`` allows it."""
+        spec = self._context.policy.spec
+        with self._context.connect() as connection:
+            row = self._row(connection, incident_id)
+            if row.notice is None:
+                raise Conflict(Msg("请先起草通知（draft）。", "Draft the notice first."))
+            if row.notified_at is not None:
+                raise Conflict(Msg("这个事件的通知已经发出。", "This incident's notice has already been sent."))
+            subjects = list(
+                connection.execute(
+                    select(_affected.c.subject_id).where(_affected.c.incident_id == incident_id)
+                ).scalars()
+            )
+        channels = direct_channels([c.value for c in spec.incidents.channels])
+        sent, reached, unreached = 0, 0, 0
+        if method is NoticeMethod.INDIVIDUAL:
+            if not channels and not spec.incidents.public_announcement_fallback:
+                raise Conflict(
+                    Msg(
+                        "规范没有 yinsi 能直接送达的事件通知渠道（短信、电子邮件），也不允许以公告代替；请改用公告方式。",
+                        "The spec names no incident channel yinsi can deliver on (SMS, e-mail) and no announcement "
+                        "fallback; notify by announcement instead.",
+                    )
+                )
+            sent, reached, unreached = self._tell_each(incident_id, subjects, channels, row.notice)
+        announce = method is NoticeMethod.ANNOUNCEMENT or (
+            unreached > 0 and bool(spec.incidents.public_announcement_fallback)
+        )
+        with self._context.unit() as uow:
+            announcement_id = None
+            if announce:
+                announcement_id = int(
+                    uow.connection.execute(
+                        insert(_announcements)
+                        .values(
+                            kind="incident",
+                            policy_version=None,
+                            material=False,
+                            channels=[Channel.ANNOUNCEMENT.value],
+                            summary_zh=row.notice["zh-CN"],
+                            summary_en=row.notice["en"],
+                            created_at=self._context.now(),
+                            recipients=0,
+                        )
+                        .returning(_announcements.c.id)
+                    ).scalar_one()
+                )
+            used = (NoticeMethod.ANNOUNCEMENT if method is NoticeMethod.ANNOUNCEMENT else NoticeMethod.INDIVIDUAL).value
+            uow.connection.execute(
+                update(_incidents)
+                .where(_incidents.c.id == incident_id)
+                .values(
+                    notice_method=used,
+                    notified=reached,
+                    notified_at=self._context.now(),
+                    announcement_id=announcement_id,
+                )
+            )
+            uow.record(
+                AuditEvent(
+                    "incident-notified",
+                    actor.id,
+                    role=actor.role,
+                    details={
+                        "incident": incident_id,
+                        "method": used,
+                        "messages": sent,
+                        "reached": reached,
+                        "unreached": unreached,
+                        "announcement": announcement_id,
+                    },
+                )
+            )
+        return {"messages": sent, "reached": reached, "unreached": unreached, "announcement": announcement_id}
+
+    def _tell_each(
+        self, incident_id: str, subjects: list[str], channels: list[str], notice: dict[str, str]
+    ) -> tuple[int, int, int]:
+        told = self._people.tell(
+            subjects=subjects,
+            channels=channels,
+            title="个人信息安全事件通知",
+            text=notice,
+            tags={"kind": "incident", "incident": incident_id},
+        )
+        if told.channels:
+            with self._context.unit() as uow:
+                for subject, used in told.channels.items():
+                    uow.connection.execute(
+                        update(_affected)
+                        .where(_affected.c.incident_id == incident_id, _affected.c.subject_id == subject)
+                        .values(notified_at=self._context.now(), channels=used)
+                    )
+        return told.messages, told.reached, len(told.unreached)
+
+    def report(self, *, incident_id: str, actor: Actor) -> dict[str, Any]:
+        """The report for the regulator (履行个人信息保护职责的部门): the incident, its scale, what was done, who
+        was told and how, the operator and its contact. Recorded on the incident and audited."""
+        spec = self._context.policy.spec
+        with self._context.unit() as uow:
+            row = self._row(uow.connection, incident_id)
+            fields = [
+                {
+                    "field": f,
+                    "label": spec.fields[f].label.get("zh-CN"),
+                    "category": spec.fields[f].category.value,
+                    "sensitive": spec.fields[f].sensitivity.value == "sensitive",
+                }
+                for f in row.fields
+                if f in spec.fields
+            ]
+            document = {
+                "operator": spec.operator.name.get("zh-CN") if spec.operator.name else spec.policy.title.get("zh-CN"),
+                "contact": _contact(spec),
+                "incident": _view(row),
+                "fields": fields,
+                "sensitive_fields": sum(1 for f in fields if f["sensitive"]),
+                "affected_subjects": row.affected,
+                "notice_sent": row.notified_at is not None,
+                "report_to_regulators_promised": spec.incidents.report_to_regulators,
+                "deadline_note": {
+                    "zh-CN": "较大及以上网络安全事件：一般网络运营者应在 4 小时内报告属地省级网信部门（《国家网络安全事件报告管理办法》）。",
+                    "en": "Incidents classed 'major' or above: ordinary network operators report to the provincial CAC "
+                    "within 4 hours (National Cybersecurity Incident Reporting Measures).",
                 },
+                "reported_at": self._context.now().isoformat(),
+            }
+            uow.connection.execute(
+                update(_incidents)
+                .where(_incidents.c.id == incident_id)
+                .values(report=document, reported_at=self._context.now())
             )
-        )
-    return show(vault, incident_id)
-
-
-def _select(connection: Connection, selection: Selection) -> list[str]:
-    fields = list(selection.fields)
-    if selection.recipient is not None:
-        query = select(_provisions.c.subject_id, _provisions.c.fields).where(
-            _provisions.c.recipient == selection.recipient
-        )
-        if selection.accessed_from is not None:
-            query = query.where(_provisions.c.at >= selection.accessed_from)
-        if selection.accessed_to is not None:
-            query = query.where(_provisions.c.at <= selection.accessed_to)
-        return sorted({r.subject_id for r in connection.execute(query) if set(r.fields) & set(fields)})
-    if selection.accessed_from is not None or selection.accessed_to is not None or selection.accessed_by:
-        query = select(_events.c.subject_id, _events.c.body).where(
-            _events.c.action == "pi-read", _events.c.subject_id.is_not(None)
-        )
-        if selection.accessed_from is not None:
-            query = query.where(_events.c.at >= timestamp(selection.accessed_from))
-        if selection.accessed_to is not None:
-            query = query.where(_events.c.at <= timestamp(selection.accessed_to))
-        if selection.accessed_by:
-            query = query.where(_events.c.actor == selection.accessed_by)
-        found = set()
-        for row in connection.execute(query):
-            returned = json.loads(row.body).get("returned", {})
-            if set(returned) & set(fields):
-                found.add(row.subject_id)
-        return sorted(found)
-    query = select(_values.c.subject_id).where(_values.c.field.in_(fields)).distinct()
-    return sorted(connection.execute(query).scalars())
-
-
-def _row(connection: Connection, incident_id: str) -> Any:
-    row = connection.execute(select(_incidents).where(_incidents.c.id == incident_id)).first()
-    if row is None:
-        raise not_found("这个安全事件", "incident")
-    return row
-
-
-def show(vault: Vault, incident_id: str) -> dict[str, Any]:
-    with vault.engine.connect() as connection:
-        row = _row(connection, incident_id)
-    return _view(row)
-
-
-def listing(vault: Vault) -> list[dict[str, Any]]:
-    """Every incident, newest first (the console and the CLI; the API pages them with ``listing_page``)."""
-    with vault.engine.connect() as connection:
-        rows = connection.execute(select(_incidents).order_by(_incidents.c.recorded_at.desc())).all()
-    return [_view(r) for r in rows]
-
-
-def listing_page(vault: Vault, *, limit: int, cursor: str | None = None) -> Page[dict[str, Any]]:
-    """Incidents, newest recorded first, a page at a time."""
-    after = pages.decode(cursor, 2)
-    query = select(_incidents).order_by(_incidents.c.recorded_at.desc(), _incidents.c.id.desc()).limit(limit + 1)
-    if after is not None:
-        query = query.where(older_than(_incidents.c.recorded_at, _incidents.c.id, after))
-    with vault.engine.connect() as connection:
-        rows = connection.execute(query).all()
-    return pages.cut([_view(r) for r in rows], limit, lambda v: (str(v["recorded_at"]), str(v["id"])))
+            uow.record(AuditEvent("incident-reported", actor.id, role=actor.role, details={"incident": incident_id}))
+        return document
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -265,50 +457,7 @@ def _view(row: Any) -> dict[str, Any]:
     }
 
 
-def complete(
-    vault: Vault, *, incident_id: str, contents: Mapping[str, Mapping[str, str]], actor: Actor
-) -> dict[str, Any]:
-    """Adds or replaces parts of the notice (until it is sent)."""
-    parts = {name: _text(name, contents.get(name), required=False) for name in PARTS if name in contents}
-    with vault.unit() as uow:
-        row = _row(uow.connection, incident_id)
-        if row.notified_at is not None:
-            raise Conflict(Msg("通知已发出，不能再修改。", "The notice has been sent; it can no longer change."))
-        merged = {**dict(row.contents), **{k: v for k, v in parts.items() if v is not None}}
-        uow.connection.execute(
-            update(_incidents)
-            .where(_incidents.c.id == incident_id)
-            .values(contents=merged, notice=None, drafted_at=None)
-        )
-        uow.record(
-            AuditEvent(
-                "incident-updated", actor.id, role=actor.role, details={"incident": incident_id, "parts": sorted(parts)}
-            )
-        )
-    return show(vault, incident_id)
-
-
-def draft(vault: Vault, *, incident_id: str, actor: Actor) -> dict[str, str]:
-    """The notice in zh-CN and en, from the incident and the spec; refused while a required part is missing."""
-    spec = vault.policy.spec
-    with vault.unit() as uow:
-        row = _row(uow.connection, incident_id)
-        contents = dict(row.contents)
-        promised = {c.value for c in spec.incidents.notice_contents}
-        required = [*REQUIRED, *(["remedies"] if IncidentNoticeContent.REMEDIES.value in promised else [])]
-        for name in required:
-            _text(name, contents.get(name), required=True)
-        contact = _contact(vault)
-        notice = {lang: _compose(vault, row, contents, contact, lang) for lang in ("zh-CN", "en")}
-        uow.connection.execute(
-            update(_incidents).where(_incidents.c.id == incident_id).values(notice=notice, drafted_at=vault.now())
-        )
-        uow.record(AuditEvent("incident-notice-drafted", actor.id, role=actor.role, details={"incident": incident_id}))
-    return notice
-
-
-def _contact(vault: Vault) -> dict[str, str]:
-    spec = vault.policy.spec
+def _contact(spec: PolicySpec) -> dict[str, str]:
     dpo = spec.contact.dpo
     parts_zh, parts_en = [], []
     if dpo is not None:
@@ -365,8 +514,7 @@ _LABELS = {
 }
 
 
-def _compose(vault: Vault, row: Any, contents: dict[str, Any], contact: dict[str, str], lang: str) -> str:
-    spec = vault.policy.spec
+def _compose(spec: PolicySpec, row: Any, contents: dict[str, Any], contact: dict[str, str], lang: str) -> str:
     t = _LABELS[lang]
     sep = "：" if lang == "zh-CN" else ": "
     fields = ("、" if lang == "zh-CN" else ", ").join(
@@ -384,144 +532,3 @@ def _compose(vault: Vault, row: Any, contents: dict[str, Any], contact: dict[str
             lines.append(f"{t[name]}{sep}{contents[name][lang]}")
     lines.append(f"{t['contact']}{sep}{contact[lang]}")
     return "\n".join(lines)
-
-
-def notify(
-    vault: Vault,
-    notifier: Notifier,
-    *,
-    incident_id: str,
-    method: NoticeMethod = NoticeMethod.INDIVIDUAL,
-    actor: Actor,
-) -> dict[str, Any]:
-    """Tells the affected people: each through the spec's incident channels yinsi can reach them on (a minor's
-    guardian too), or by one announcement. People who cannot be reached one by one are covered by an
-    announcement where the spec's ``public_announcement_fallback`` allows it."""
-    spec = vault.policy.spec
-    with vault.engine.connect() as connection:
-        row = _row(connection, incident_id)
-        if row.notice is None:
-            raise Conflict(Msg("请先起草通知（draft）。", "Draft the notice first."))
-        if row.notified_at is not None:
-            raise Conflict(Msg("这个事件的通知已经发出。", "This incident's notice has already been sent."))
-        subjects = list(
-            connection.execute(select(_affected.c.subject_id).where(_affected.c.incident_id == incident_id)).scalars()
-        )
-    channels = notices.direct_channels([c.value for c in spec.incidents.channels])
-    sent, reached, unreached = 0, 0, 0
-    if method is NoticeMethod.INDIVIDUAL:
-        if not channels and not spec.incidents.public_announcement_fallback:
-            raise Conflict(
-                Msg(
-                    "规范没有 yinsi 能直接送达的事件通知渠道（短信、电子邮件），也不允许以公告代替；请改用公告方式。",
-                    "The spec names no incident channel yinsi can deliver on (SMS, e-mail) and no announcement "
-                    "fallback; notify by announcement instead.",
-                )
-            )
-        sent, reached, unreached = _tell_each(vault, notifier, incident_id, subjects, channels, row.notice)
-    announce = method is NoticeMethod.ANNOUNCEMENT or (
-        unreached > 0 and bool(spec.incidents.public_announcement_fallback)
-    )
-    with vault.unit() as uow:
-        announcement_id = None
-        if announce:
-            announcement_id = int(
-                uow.connection.execute(
-                    insert(_announcements)
-                    .values(
-                        kind="incident",
-                        policy_version=None,
-                        material=False,
-                        channels=[Channel.ANNOUNCEMENT.value],
-                        summary_zh=row.notice["zh-CN"],
-                        summary_en=row.notice["en"],
-                        created_at=vault.now(),
-                        recipients=0,
-                    )
-                    .returning(_announcements.c.id)
-                ).scalar_one()
-            )
-        used = (NoticeMethod.ANNOUNCEMENT if method is NoticeMethod.ANNOUNCEMENT else NoticeMethod.INDIVIDUAL).value
-        uow.connection.execute(
-            update(_incidents)
-            .where(_incidents.c.id == incident_id)
-            .values(notice_method=used, notified=reached, notified_at=vault.now(), announcement_id=announcement_id)
-        )
-        uow.record(
-            AuditEvent(
-                "incident-notified",
-                actor.id,
-                role=actor.role,
-                details={
-                    "incident": incident_id,
-                    "method": used,
-                    "messages": sent,
-                    "reached": reached,
-                    "unreached": unreached,
-                    "announcement": announcement_id,
-                },
-            )
-        )
-    return {"messages": sent, "reached": reached, "unreached": unreached, "announcement": announcement_id}
-
-
-def _tell_each(
-    vault: Vault, notifier: Notifier, incident_id: str, subjects: list[str], channels: list[str], notice: dict[str, str]
-) -> tuple[int, int, int]:
-    told = notices.tell(
-        vault,
-        notifier,
-        subjects=subjects,
-        channels=channels,
-        title="个人信息安全事件通知",
-        text=notice,
-        tags={"kind": "incident", "incident": incident_id},
-    )
-    if told.channels:
-        with vault.unit() as uow:
-            for subject, used in told.channels.items():
-                uow.connection.execute(
-                    update(_affected)
-                    .where(_affected.c.incident_id == incident_id, _affected.c.subject_id == subject)
-                    .values(notified_at=vault.now(), channels=used)
-                )
-    return told.messages, told.reached, len(told.unreached)
-
-
-def report(vault: Vault, *, incident_id: str, actor: Actor) -> dict[str, Any]:
-    """The report for the regulator (履行个人信息保护职责的部门): the incident, its scale, what was done, who
-    was told and how, the operator and its contact. Recorded on the incident and audited."""
-    spec = vault.policy.spec
-    with vault.unit() as uow:
-        row = _row(uow.connection, incident_id)
-        fields = [
-            {
-                "field": f,
-                "label": spec.fields[f].label.get("zh-CN"),
-                "category": spec.fields[f].category.value,
-                "sensitive": spec.fields[f].sensitivity.value == "sensitive",
-            }
-            for f in row.fields
-            if f in spec.fields
-        ]
-        document = {
-            "operator": spec.operator.name.get("zh-CN") if spec.operator.name else spec.policy.title.get("zh-CN"),
-            "contact": _contact(vault),
-            "incident": _view(row),
-            "fields": fields,
-            "sensitive_fields": sum(1 for f in fields if f["sensitive"]),
-            "affected_subjects": row.affected,
-            "notice_sent": row.notified_at is not None,
-            "report_to_regulators_promised": spec.incidents.report_to_regulators,
-            "deadline_note": {
-                "zh-CN": "较大及以上网络安全事件：一般网络运营者应在 4 小时内报告属地省级网信部门（《国家网络安全事件报告管理办法》）。",
-                "en": "Incidents classed 'major' or above: ordinary network operators report to the provincial CAC "
-                "within 4 hours (National Cybersecurity Incident Reporting Measures).",
-            },
-            "reported_at": vault.now().isoformat(),
-        }
-        uow.connection.execute(
-            update(_incidents).where(_incidents.c.id == incident_id).values(report=document, reported_at=vault.now())
-        )
-        uow.record(AuditEvent("incident-reported", actor.id, role=actor.role, details={"incident": incident_id}))
-    return document

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 
 from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import JobLeaseRow, table_of
 from yinsi.adapters.db.upsert import upsert
+from yinsi.services.context import ServiceContext
 
 _leases = table_of(JobLeaseRow)
 _LOCK = select(_leases).where(_leases.c.name == bindparam("name")).with_for_update()
@@ -36,66 +37,73 @@ class LeaseState:
     summary: dict[str, Any]
 
 
-def acquire(
-    engine: Engine,
-    name: str,
-    holder: str,
-    *,
-    ttl: timedelta,
-    now: datetime,
-    dead: Callable[[str], bool] = lambda _holder: False,
-) -> bool:
-    """Takes the lease if it is free or expired (or already ours, or its holder is known ``dead``: a process of
-    this machine that no longer runs); False when another holder has it."""
-    with writer(engine) as connection, connection.begin():
-        existing = connection.execute(_LOCK, {"name": name}).first()
-        if existing is None:
-            # ON CONFLICT: two first-ever takers both insert; the loser then updates (and sees the winner's row).
-            upsert(connection, _leases, {"name": name, "summary": {}}, keys=("name",))
+class JobLeases:
+    """The jobs' leases: each operation a short transaction of its own on the lease row."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def acquire(
+        self,
+        *,
+        name: str,
+        holder: str,
+        ttl: timedelta,
+        dead: Callable[[str], bool] = lambda _holder: False,
+    ) -> bool:
+        """Takes the lease if it is free or expired (or already ours, or its holder is known ``dead``: a process of
+        this machine that no longer runs); False when another holder has it."""
+        now = self._context.now()
+        with writer(self._context.engine) as connection, connection.begin():
             existing = connection.execute(_LOCK, {"name": name}).first()
-        assert existing is not None  # noqa: S101 - just written in this transaction
-        taken = existing.holder not in (None, holder) and existing.expires_at is not None and existing.expires_at > now
-        if taken and not dead(existing.holder):
-            return False
-        connection.execute(
-            update(_leases)
-            .where(_leases.c.name == name)
-            .values(holder=holder, expires_at=now + ttl, started_at=now, outcome=None)
-        )
-    return True
-
-
-def renew(engine: Engine, name: str, holder: str, *, ttl: timedelta, now: datetime) -> bool:
-    """Extends our lease; False if it is no longer ours (it expired and another holder took it)."""
-    with writer(engine) as connection, connection.begin():
-        done = connection.execute(
-            update(_leases).where(_leases.c.name == name, _leases.c.holder == holder).values(expires_at=now + ttl)
-        ).rowcount
-    return bool(done)
-
-
-def release(engine: Engine, name: str, holder: str, *, outcome: str, summary: dict[str, Any], now: datetime) -> None:
-    """Gives the lease back and records how the run ended (what it did: counts, never PI)."""
-    with writer(engine) as connection, connection.begin():
-        connection.execute(
-            update(_leases)
-            .where(_leases.c.name == name, _leases.c.holder == holder)
-            .values(holder=None, expires_at=None, finished_at=now, outcome=outcome, summary=summary)
-        )
-
-
-def states(engine: Engine) -> dict[str, LeaseState]:
-    """Every job's lease and last run, by name."""
-    with engine.connect() as connection:
-        return {
-            row.name: LeaseState(
-                row.name,
-                row.holder,
-                row.expires_at,
-                row.started_at,
-                row.finished_at,
-                row.outcome,
-                dict(row.summary or {}),
+            if existing is None:
+                # ON CONFLICT: two first-ever takers both insert; the loser then updates (and sees the winner's row).
+                upsert(connection, _leases, {"name": name, "summary": {}}, keys=("name",))
+                existing = connection.execute(_LOCK, {"name": name}).first()
+            assert existing is not None  # noqa: S101 - just written in this transaction
+            taken = (
+                existing.holder not in (None, holder) and existing.expires_at is not None and existing.expires_at > now
             )
-            for row in connection.execute(select(_leases))
-        }
+            if taken and not dead(existing.holder):
+                return False
+            connection.execute(
+                update(_leases)
+                .where(_leases.c.name == name)
+                .values(holder=holder, expires_at=now + ttl, started_at=now, outcome=None)
+            )
+        return True
+
+    def renew(self, *, name: str, holder: str, ttl: timedelta) -> bool:
+        """Extends our lease; False if it is no longer ours (it expired and another holder took it)."""
+        now = self._context.now()
+        with writer(self._context.engine) as connection, connection.begin():
+            done = connection.execute(
+                update(_leases).where(_leases.c.name == name, _leases.c.holder == holder).values(expires_at=now + ttl)
+            ).rowcount
+        return bool(done)
+
+    def release(self, *, name: str, holder: str, outcome: str, summary: dict[str, Any]) -> None:
+        """Gives the lease back and records how the run ended (what it did: counts, never PI)."""
+        now = self._context.now()
+        with writer(self._context.engine) as connection, connection.begin():
+            connection.execute(
+                update(_leases)
+                .where(_leases.c.name == name, _leases.c.holder == holder)
+                .values(holder=None, expires_at=None, finished_at=now, outcome=outcome, summary=summary)
+            )
+
+    def states(self) -> dict[str, LeaseState]:
+        """Every job's lease and last run, by name."""
+        with self._context.connect() as connection:
+            return {
+                row.name: LeaseState(
+                    row.name,
+                    row.holder,
+                    row.expires_at,
+                    row.started_at,
+                    row.finished_at,
+                    row.outcome,
+                    dict(row.summary or {}),
+                )
+                for row in connection.execute(select(_leases))
+            }

@@ -20,8 +20,8 @@ from yinsi.adapters.db.rows import ExternalLoginRow, LoginReleaseRow, table_of
 from yinsi.core.ports import DeliveryFailed, LoginReleaser
 from yinsi.core.sealing import open_value, open_with_secret, seal_with_secret
 from yinsi.services.audit import AuditEvent
+from yinsi.services.context import ServiceContext
 from yinsi.services.unit_of_work import UnitOfWork
-from yinsi.services.vault import Vault
 
 _logins = table_of(ExternalLoginRow)
 _releases = table_of(LoginReleaseRow)
@@ -34,90 +34,103 @@ class Releases:
     failed: int
 
 
-def queue_releases(uow: UnitOfWork, vault: Vault, subject: str) -> list[str]:
-    """Moves the subject's third-party logins into releases to send (before their key is shredded)."""
-    connection = uow.connection
-    rows = connection.execute(select(_logins).where(_logins.c.subject_id == subject)).all()
-    if not rows:
-        return []
-    key = vault.keyring.data_key(connection, subject)
-    secret = vault.keyring.secret("outbox")
-    now = vault.now()
-    providers = []
-    for row in rows:
-        sealed: bytes | None = None
-        if key is not None:
-            identifier = open_value(
-                key[0], subject, f"external_login.{row.provider}", int(row.key_version), bytes(row.sealed_identifier)
-            )
-            sealed = seal_with_secret(secret, _SEAL_PURPOSE, identifier.encode())
-        connection.execute(
-            insert(_releases).values(
-                subject_id=subject,
-                provider=row.provider,
-                sealed_identifier=sealed,
-                created_at=now,
-                status="pending" if sealed is not None else "lost",  # no key left to open it with
-            )
-        )
-        providers.append(row.provider)
-    connection.execute(delete(_logins).where(_logins.c.subject_id == subject))
-    uow.record(
-        AuditEvent(
-            "third-party-login-release-queued",
-            "system",
-            role="system",
-            subject=subject,
-            details={"providers": providers},
-        )
-    )
-    return providers
+class LoginReleases:
+    """Third-party logins released with their providers: queued in a cancellation's transaction, sent by the job."""
 
+    def __init__(self, context: ServiceContext, releaser: LoginReleaser) -> None:
+        self._context = context
+        self._releaser = releaser  # the login gateway's webhook, or the console outbox
 
-def deliver_releases(
-    vault: Vault, releaser: LoginReleaser, *, retry_failed: bool = False, limit: int = 1000
-) -> Releases:
-    """Sends each pending release once (claimed pending → sending first, so two runs never both send it)."""
-    wanted = ["pending", "failed", "sending"] if retry_failed else ["pending"]
-    with vault.engine.connect() as connection:
-        rows = connection.execute(
-            select(_releases.c.id, _releases.c.subject_id, _releases.c.provider, _releases.c.sealed_identifier)
-            .where(_releases.c.status.in_(wanted), _releases.c.sealed_identifier.is_not(None))
-            .order_by(_releases.c.id)
-            .limit(limit)
-        ).all()
-    secret = vault.keyring.secret("outbox")
-    sent = failed = 0
-    for row in rows:
-        with vault.unit() as uow:
-            claimed = uow.connection.execute(
-                update(_releases)
-                .where(_releases.c.id == row.id, _releases.c.status.in_(wanted))
-                .values(status="sending")
-            ).rowcount
-        if not claimed:
-            continue
-        identifier = open_with_secret(secret, _SEAL_PURPOSE, bytes(row.sealed_identifier)).decode()
-        values: dict[str, object]
-        try:
-            reference = releaser.release(row.provider, identifier, f"release-{row.id}")
-        except DeliveryFailed:
-            values, action = {"status": "failed"}, "third-party-login-release-failed"
-            failed += 1
-        else:
-            # The provider has it: the identifier is no longer needed, and is wiped.
-            values = {"status": "sent", "sent_at": vault.now(), "reference": reference[:200], "sealed_identifier": None}
-            action = "third-party-login-released"
-            sent += 1
-        with vault.unit() as uow:
-            uow.connection.execute(update(_releases).where(_releases.c.id == row.id).values(**values))
-            uow.record(
-                AuditEvent(
-                    action,
-                    "system",
-                    role="system",
-                    subject=row.subject_id,
-                    details={"provider": row.provider, "release": row.id},
+    def queue_in(self, uow: UnitOfWork, subject: str) -> list[str]:
+        """Moves the subject's third-party logins into releases to send (before their key is shredded)."""
+        connection = uow.connection
+        rows = connection.execute(select(_logins).where(_logins.c.subject_id == subject)).all()
+        if not rows:
+            return []
+        key = self._context.keyring.data_key(connection, subject)
+        secret = self._context.keyring.secret("outbox")
+        now = self._context.now()
+        providers = []
+        for row in rows:
+            sealed: bytes | None = None
+            if key is not None:
+                identifier = open_value(
+                    key[0],
+                    subject,
+                    f"external_login.{row.provider}",
+                    int(row.key_version),
+                    bytes(row.sealed_identifier),
+                )
+                sealed = seal_with_secret(secret, _SEAL_PURPOSE, identifier.encode())
+            connection.execute(
+                insert(_releases).values(
+                    subject_id=subject,
+                    provider=row.provider,
+                    sealed_identifier=sealed,
+                    created_at=now,
+                    status="pending" if sealed is not None else "lost",  # no key left to open it with
                 )
             )
-    return Releases(sent, failed)
+            providers.append(row.provider)
+        connection.execute(delete(_logins).where(_logins.c.subject_id == subject))
+        uow.record(
+            AuditEvent(
+                "third-party-login-release-queued",
+                "system",
+                role="system",
+                subject=subject,
+                details={"providers": providers},
+            )
+        )
+        return providers
+
+    def deliver_pending(self, *, retry_failed: bool = False, limit: int = 1000) -> Releases:
+        """Sends each pending release once (claimed pending → sending first, so two runs never both send it)."""
+        wanted = ["pending", "failed", "sending"] if retry_failed else ["pending"]
+        with self._context.connect() as connection:
+            rows = connection.execute(
+                select(_releases.c.id, _releases.c.subject_id, _releases.c.provider, _releases.c.sealed_identifier)
+                .where(_releases.c.status.in_(wanted), _releases.c.sealed_identifier.is_not(None))
+                .order_by(_releases.c.id)
+                .limit(limit)
+            ).all()
+        secret = self._context.keyring.secret("outbox")
+        sent = failed = 0
+        for row in rows:
+            with self._context.unit() as uow:
+                claimed = uow.connection.execute(
+                    update(_releases)
+                    .where(_releases.c.id == row.id, _releases.c.status.in_(wanted))
+                    .values(status="sending")
+                ).rowcount
+            if not claimed:
+                continue
+            identifier = open_with_secret(secret, _SEAL_PURPOSE, bytes(row.sealed_identifier)).decode()
+            values: dict[str, object]
+            try:
+                reference = self._releaser.release(row.provider, identifier, f"release-{row.id}")
+            except DeliveryFailed:
+                values, action = {"status": "failed"}, "third-party-login-release-failed"
+                failed += 1
+            else:
+                # The provider has it: the identifier is no longer needed, and is wiped.
+                values = {
+                    "status": "sent",
+                    "sent_at": self._context.now(),
+                    "reference": reference[:200],
+                    "sealed_identifier": None,
+                }
+                action = "third-party-login-released"
+                sent += 1
+            with self._context.unit() as uow:
+                uow.connection.execute(update(_releases).where(_releases.c.id == row.id).values(**values))
+                uow.record(
+                    AuditEvent(
+                        action,
+                        "system",
+                        role="system",
+                        subject=row.subject_id,
+                        details={"provider": row.provider, "release": row.id},
+                    )
+                )
+        return Releases(sent, failed)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from hashlib import sha256
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -31,6 +31,8 @@ from yinsi.core.ports import Message
 from yinsi.core.validation import age_on, birth_date_from_id
 from yinsi.services import rate_limits
 from yinsi.services.audit import AuditEvent
+from yinsi.services.context import ServiceContext
+from yinsi.services.notifier import Notifier
 from yinsi.services.unit_of_work import UnitOfWork
 
 _subjects = table_of(SubjectRow)
@@ -163,82 +165,82 @@ def _link_mac(secret: bytes, guardian_phone_digest: bytes, code: str) -> bytes:
     return hmac.new(secret, b"guardian\x00" + guardian_phone_digest + code.encode(), sha256).digest()
 
 
-def request_link(
-    uow: UnitOfWork,
-    *,
-    ward_id: str,
-    guardian_phone: str,
-    guardian_phone_digest: bytes,
-    codes_secret: bytes,
-    now: datetime,
-    product: str,
-) -> Message:
-    """Creates a pending link and returns the SMS to send to the guardian (after the commit)."""
-    rate_limits.consume(uow.connection, rate_limits.CODE_PER_PHONE_MINUTE, guardian_phone_digest, now)
-    rate_limits.consume(uow.connection, rate_limits.CODE_PER_PHONE_HOUR, guardian_phone_digest, now)
-    code = f"{secrets.randbelow(10**6):06d}"
-    uow.connection.execute(
-        insert(_links).values(
-            ward_id=ward_id,
-            guardian_phone_digest=guardian_phone_digest,
-            code_mac=_link_mac(codes_secret, guardian_phone_digest, code),
-            created_at=now,
-            expires_at=now + LINK_TTL,
-            attempts=0,
-        )
-    )
-    uow.record(AuditEvent("guardian-link-requested", f"subject:{ward_id}", role="subject", subject=ward_id))
-    return Message(
-        channel="sms",
-        to=guardian_phone,
-        subject="监护人确认",
-        body=f"【{product}】有未成年人申请将您设为监护人。如同意，请登录后输入确认码 {code}（30 分钟内有效）。",
-        tags={"kind": "guardian_link"},
-    )
+class GuardianLinks:
+    """Linking a minor to their guardian: the minor names the guardian's phone, the guardian confirms with the
+    code sent to it."""
 
+    def __init__(self, context: ServiceContext, notifier: Notifier) -> None:
+        self._context = context
+        self._notifier = notifier
 
-def confirm_link(
-    uow: UnitOfWork,
-    *,
-    guardian_id: str,
-    guardian_phone_digest: bytes,
-    code: str,
-    codes_secret: bytes,
-    guardian_minor: str,
-    now: datetime,
-) -> str:
-    """Links the guardian to the minor whose pending request carries ``code``; returns the ward's id."""
-    connection = uow.connection
-    if guardian_minor in ("under_14", "under_18"):
-        raise Forbidden(Msg("监护人必须是成年人。", "A guardian must be an adult."))
-    row = connection.execute(
-        select(_links)
-        .where(
-            _links.c.guardian_phone_digest == guardian_phone_digest,
-            _links.c.confirmed_at.is_(None),
-            _links.c.expires_at > now,
+    def request(self, *, ward_id: str, guardian_phone: str, guardian_phone_digest: bytes) -> int:
+        """Creates a pending link and sends the guardian its code once committed; returns the seconds the code
+        stays valid."""
+        now = self._context.now()
+        codes_secret = self._context.keyring.secret("codes")
+        product = self._context.policy.spec.sms_signature()
+        with self._context.unit() as uow:
+            rate_limits.consume(uow.connection, rate_limits.CODE_PER_PHONE_MINUTE, guardian_phone_digest, now)
+            rate_limits.consume(uow.connection, rate_limits.CODE_PER_PHONE_HOUR, guardian_phone_digest, now)
+            code = f"{secrets.randbelow(10**6):06d}"
+            uow.connection.execute(
+                insert(_links).values(
+                    ward_id=ward_id,
+                    guardian_phone_digest=guardian_phone_digest,
+                    code_mac=_link_mac(codes_secret, guardian_phone_digest, code),
+                    created_at=now,
+                    expires_at=now + LINK_TTL,
+                    attempts=0,
+                )
+            )
+            uow.record(AuditEvent("guardian-link-requested", f"subject:{ward_id}", role="subject", subject=ward_id))
+            message = Message(
+                channel="sms",
+                to=guardian_phone,
+                subject="监护人确认",
+                body=f"【{product}】有未成年人申请将您设为监护人。如同意，请登录后输入确认码 {code}（30 分钟内有效）。",
+                tags={"kind": "guardian_link"},
+            )
+            uow.after_commit(lambda: self._notifier.send(message))
+        return int(LINK_TTL.total_seconds())
+
+    def confirm_in(self, uow: UnitOfWork, *, guardian_id: str, guardian_phone_digest: bytes, code: str) -> str:
+        """Links the guardian to the minor whose pending request carries ``code``, in the caller's transaction
+        (which has just read the guardian's own phone); returns the ward's id."""
+        connection = uow.connection
+        now = self._context.now()
+        codes_secret = self._context.keyring.secret("codes")
+        guardian_minor, _ = subject_minor(connection, guardian_id)
+        if guardian_minor in ("under_14", "under_18"):
+            raise Forbidden(Msg("监护人必须是成年人。", "A guardian must be an adult."))
+        row = connection.execute(
+            select(_links)
+            .where(
+                _links.c.guardian_phone_digest == guardian_phone_digest,
+                _links.c.confirmed_at.is_(None),
+                _links.c.expires_at > now,
+            )
+            .order_by(_links.c.id.desc())
+            .limit(1)
+            .with_for_update()
+        ).first()
+        invalid = Msg("确认码不正确或已过期。", "The confirmation code is wrong or has expired.")
+        if row is None or row.attempts >= LINK_ATTEMPTS:
+            raise GuardianLinkFailed(invalid)
+        if not hmac.compare_digest(bytes(row.code_mac), _link_mac(codes_secret, guardian_phone_digest, code)):
+            connection.execute(update(_links).where(_links.c.id == row.id).values(attempts=_links.c.attempts + 1))
+            raise GuardianLinkFailed(invalid)
+        if row.ward_id == guardian_id:
+            raise Forbidden(Msg("不能成为自己的监护人。", "Nobody can be their own guardian."))
+        connection.execute(update(_links).where(_links.c.id == row.id).values(confirmed_at=now))
+        connection.execute(update(_subjects).where(_subjects.c.id == row.ward_id).values(guardian_id=guardian_id))
+        uow.record(
+            AuditEvent(
+                "guardian-linked",
+                f"subject:{guardian_id}",
+                role="guardian",
+                subject=row.ward_id,
+                details={"guardian": guardian_id},
+            )
         )
-        .order_by(_links.c.id.desc())
-        .limit(1)
-        .with_for_update()
-    ).first()
-    invalid = Msg("确认码不正确或已过期。", "The confirmation code is wrong or has expired.")
-    if row is None or row.attempts >= LINK_ATTEMPTS:
-        raise GuardianLinkFailed(invalid)
-    if not hmac.compare_digest(bytes(row.code_mac), _link_mac(codes_secret, guardian_phone_digest, code)):
-        connection.execute(update(_links).where(_links.c.id == row.id).values(attempts=_links.c.attempts + 1))
-        raise GuardianLinkFailed(invalid)
-    if row.ward_id == guardian_id:
-        raise Forbidden(Msg("不能成为自己的监护人。", "Nobody can be their own guardian."))
-    connection.execute(update(_links).where(_links.c.id == row.id).values(confirmed_at=now))
-    connection.execute(update(_subjects).where(_subjects.c.id == row.ward_id).values(guardian_id=guardian_id))
-    uow.record(
-        AuditEvent(
-            "guardian-linked",
-            f"subject:{guardian_id}",
-            role="guardian",
-            subject=row.ward_id,
-            details={"guardian": guardian_id},
-        )
-    )
-    return str(row.ward_id)
+        return str(row.ward_id)

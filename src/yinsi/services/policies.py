@@ -29,6 +29,7 @@ from yinsi.core.policy.load import load_policy_text
 from yinsi.core.policy.model import PolicySpec
 from yinsi.services import webhooks
 from yinsi.services.audit import AuditEvent
+from yinsi.services.context import ServiceContext
 from yinsi.services.unit_of_work import UnitOfWork
 
 _versions = table_of(PolicyVersionRow)
@@ -65,93 +66,127 @@ class Current(NamedTuple):
     digest: str
 
 
-def current_row(connection: Connection, *, lock: bool = False) -> Current | None:
-    """The version in force; ``lock`` holds the policy state until the transaction ends (a publisher's)."""
-    query = (
-        select(_versions.c.id, _versions.c.version, _versions.c.spec_text, _versions.c.digest)
-        .join(_state, _state.c.current_id == _versions.c.id)
-        .where(_state.c.id == 1)
-    )
-    row = connection.execute(query.with_for_update(of=_state) if lock else query).first()
-    return Current(int(row.id), row.version, row.spec_text, row.digest) if row is not None else None
+class PolicyVersions:
+    """The policy versions: publishing one (diffed against the one in force, announced when it changes what
+    people are told) and their history."""
 
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
 
-def publish(uow: UnitOfWork, text: str, *, now: datetime, actor: str, name: str = "policy") -> Published:
-    """Stores ``text`` as the version in force; refuses an invalid spec or a reused version label."""
-    compiled = compile_text(text, name)
-    connection = uow.connection
-    digest = compiled.digest
-    # Locked: two publishers take turns, so neither diffs against a version the other just replaced.
-    previous = current_row(connection, lock=True)
-    change: PolicyDiff | None = None
-    if previous is not None:
-        if previous.digest == digest:
-            return Published(previous.id, previous.version, False, None, unchanged=True)
-        change = diff_policies(compile_text(previous.spec_text, "current").spec, compiled.spec)
-    taken = connection.execute(select(_versions.c.id).where(_versions.c.version == compiled.version)).first()
-    if taken is not None:
-        raise Conflict(
-            Msg(
-                f"版本号 {compiled.version} 已经发布过；新的政策需要新的版本号（policy.version）。",
-                f"Version {compiled.version} was published already; a new policy needs a new policy.version.",
+    def publish(self, *, text: str, actor: str, name: str = "policy") -> Published:
+        """Stores ``text`` as the version in force; refuses an invalid spec or a reused version label."""
+        with self._context.unit() as uow:
+            return self.publish_in(uow, text=text, actor=actor, name=name)
+
+    def in_force(self) -> Current | None:
+        """The version in force, if any."""
+        with self._context.connect() as connection:
+            return self.current_in(connection)
+
+    @staticmethod
+    def current_in(connection: Connection, *, lock: bool = False) -> Current | None:
+        """The version in force; ``lock`` holds the policy state until the transaction ends (a publisher's)."""
+        query = (
+            select(_versions.c.id, _versions.c.version, _versions.c.spec_text, _versions.c.digest)
+            .join(_state, _state.c.current_id == _versions.c.id)
+            .where(_state.c.id == 1)
+        )
+        row = connection.execute(query.with_for_update(of=_state) if lock else query).first()
+        return Current(int(row.id), row.version, row.spec_text, row.digest) if row is not None else None
+
+    def publish_in(self, uow: UnitOfWork, *, text: str, actor: str, name: str = "policy") -> Published:
+        """``publish`` in the caller's transaction (a first start publishes only while nothing is)."""
+        now = self._context.now()
+        compiled = compile_text(text, name)
+        connection = uow.connection
+        digest = compiled.digest
+        # Locked: two publishers take turns, so neither diffs against a version the other just replaced.
+        previous = self.current_in(connection, lock=True)
+        change: PolicyDiff | None = None
+        if previous is not None:
+            if previous.digest == digest:
+                return Published(previous.id, previous.version, False, None, unchanged=True)
+            change = diff_policies(compile_text(previous.spec_text, "current").spec, compiled.spec)
+        taken = connection.execute(select(_versions.c.id).where(_versions.c.version == compiled.version)).first()
+        if taken is not None:
+            raise Conflict(
+                Msg(
+                    f"版本号 {compiled.version} 已经发布过；新的政策需要新的版本号（policy.version）。",
+                    f"Version {compiled.version} was published already; a new policy needs a new policy.version.",
+                )
+            )
+        material = change is not None and change.material
+        kinds = [k.value for k in change.material_kinds] if change is not None else []
+        version_id = int(
+            connection.execute(
+                insert(_versions)
+                .values(
+                    version=compiled.version,
+                    digest=digest,
+                    spec_text=text,
+                    published_at=now,
+                    material=material,
+                    material_kinds=kinds,
+                    changes=[
+                        {
+                            "path": list(map(str, c.path)),
+                            "change": c.change,
+                            "material": c.kind.value if c.kind else None,
+                            "zh": c.summary.zh,
+                            "en": c.summary.en,
+                        }
+                        for c in (change.changes if change is not None else [])
+                    ],
+                )
+                .returning(_versions.c.id)
+            ).scalar_one()
+        )
+        if previous is None:
+            connection.execute(
+                insert(_state).values(
+                    id=1, current_version=compiled.version, current_id=version_id, baseline_id=version_id
+                )
+            )
+        else:
+            values: dict[str, object] = {"current_version": compiled.version, "current_id": version_id}
+            if material:
+                values["baseline_id"] = version_id
+            connection.execute(update(_state).where(_state.c.id == 1).values(**values))
+        announcement = _announce(uow, compiled.spec, change, now) if previous is not None else None
+        webhooks.enqueue(
+            connection,
+            webhooks.POLICY_PUBLISHED,
+            {
+                "version": compiled.version,
+                "previous_version": previous.version if previous is not None else None,
+                "material": material,
+                "material_kinds": kinds,
+            },
+            now=now,
+        )
+        uow.record(
+            AuditEvent(
+                "policy-published",
+                actor,
+                role="system",
+                details={"version": compiled.version, "material": material, "kinds": kinds, "digest": digest},
             )
         )
-    material = change is not None and change.material
-    kinds = [k.value for k in change.material_kinds] if change is not None else []
-    version_id = int(
-        connection.execute(
-            insert(_versions)
-            .values(
-                version=compiled.version,
-                digest=digest,
-                spec_text=text,
-                published_at=now,
-                material=material,
-                material_kinds=kinds,
-                changes=[
-                    {
-                        "path": list(map(str, c.path)),
-                        "change": c.change,
-                        "material": c.kind.value if c.kind else None,
-                        "zh": c.summary.zh,
-                        "en": c.summary.en,
-                    }
-                    for c in (change.changes if change is not None else [])
-                ],
+        return Published(version_id, compiled.version, material, change, announcement_id=announcement)
+
+    def history(self) -> list[dict[str, object]]:
+        """Every version published, oldest first."""
+        with self._context.connect() as connection:
+            rows = connection.execute(
+                select(
+                    _versions.c.id,
+                    _versions.c.version,
+                    _versions.c.published_at,
+                    _versions.c.material,
+                    _versions.c.material_kinds,
+                ).order_by(_versions.c.id)
             )
-            .returning(_versions.c.id)
-        ).scalar_one()
-    )
-    if previous is None:
-        connection.execute(
-            insert(_state).values(id=1, current_version=compiled.version, current_id=version_id, baseline_id=version_id)
-        )
-    else:
-        values: dict[str, object] = {"current_version": compiled.version, "current_id": version_id}
-        if material:
-            values["baseline_id"] = version_id
-        connection.execute(update(_state).where(_state.c.id == 1).values(**values))
-    announcement = _announce(uow, compiled.spec, change, now) if previous is not None else None
-    webhooks.enqueue(
-        connection,
-        webhooks.POLICY_PUBLISHED,
-        {
-            "version": compiled.version,
-            "previous_version": previous.version if previous is not None else None,
-            "material": material,
-            "material_kinds": kinds,
-        },
-        now=now,
-    )
-    uow.record(
-        AuditEvent(
-            "policy-published",
-            actor,
-            role="system",
-            details={"version": compiled.version, "material": material, "kinds": kinds, "digest": digest},
-        )
-    )
-    return Published(version_id, compiled.version, material, change, announcement_id=announcement)
+            return [dict(r._mapping) for r in rows]
 
 
 def _announce(uow: UnitOfWork, spec: PolicySpec, change: PolicyDiff | None, now: datetime) -> int:
@@ -186,19 +221,6 @@ def _announce(uow: UnitOfWork, spec: PolicySpec, change: PolicyDiff | None, now:
     )
 
 
-def history(connection: Connection) -> list[dict[str, object]]:
-    rows = connection.execute(
-        select(
-            _versions.c.id,
-            _versions.c.version,
-            _versions.c.published_at,
-            _versions.c.material,
-            _versions.c.material_kinds,
-        ).order_by(_versions.c.id)
-    )
-    return [dict(r._mapping) for r in rows]
-
-
 class PolicySync:
     """Keeps a process's compiled policy equal to the version in force.
 
@@ -221,7 +243,7 @@ class PolicySync:
             current_id = connection.execute(select(_state.c.current_id).where(_state.c.id == 1)).scalar()
             if current_id is None or current_id == self._current_id:
                 return False
-            row = current_row(connection)
+            row = PolicyVersions.current_in(connection)
         if row is None:
             return False
         compiled = compile_text(row.spec_text, row.version)

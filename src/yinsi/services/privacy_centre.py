@@ -28,14 +28,17 @@ from yinsi.core.policy.login import LoginMethod, login_scheme
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import CookieCategory
 from yinsi.core.requests import RequestType
-from yinsi.services import consent, handover, minors, self_service
+from yinsi.services import handover, minors
 from yinsi.services.accounts import PASSWORD_MIN, AccessEntry, Accounts, Login, PasswordRefused
 from yinsi.services.audit import AuditEvent
-from yinsi.services.consent import Action, ConsentAct, ConsentEntry, Kind
+from yinsi.services.consent import Action, ConsentAct, ConsentEntry, ConsentLedger, Kind
 from yinsi.services.consent_state import POLICY_SCOPE
+from yinsi.services.handover import Handovers
+from yinsi.services.minors import GuardianLinks
 from yinsi.services.notifier import Notifier
 from yinsi.services.passwords import verify_password
 from yinsi.services.rights import RequestView, Rights
+from yinsi.services.self_service import SelfService
 from yinsi.services.vault import Actor, InvalidInput, StoredValue, Vault
 
 _versions = table_of(PolicyVersionRow)
@@ -98,8 +101,23 @@ class RequestPage:
 
 
 class PrivacyCentre:
-    def __init__(self, vault: Vault, accounts: Accounts, rights: Rights, notifier: Notifier) -> None:
+    def __init__(
+        self,
+        vault: Vault,
+        accounts: Accounts,
+        rights: Rights,
+        notifier: Notifier,
+        *,
+        ledger: ConsentLedger,
+        self_service: SelfService,
+        guardian_links: GuardianLinks,
+        handovers: Handovers,
+    ) -> None:
         self.vault = vault
+        self.handovers = handovers
+        self.guardian_links = guardian_links
+        self.self_service = self_service
+        self.ledger = ledger
         self.accounts = accounts
         self.rights = rights
         self.notifier = notifier
@@ -110,7 +128,7 @@ class PrivacyCentre:
         policy = self.vault.policy
         with self.vault.engine.connect() as connection:
             snapshot = self.vault.consents.snapshot(connection, subject, policy)
-            state = consent.current_state(connection, subject)
+            state = self.ledger.state_in(connection, subject)
             minor, _ = minors.subject_minor(connection, subject)
         return Standing(
             current_version=policy.version,
@@ -127,26 +145,22 @@ class PrivacyCentre:
         return self.standing(subject=ward)
 
     def consent_history(self, *, subject: str) -> list[ConsentEntry]:
-        with self.vault.engine.connect() as connection:
-            return consent.history(connection, subject)
+        return self.ledger.history(subject_id=subject)
 
     def consent_history_page(self, *, subject: str, limit: int, cursor: str | None = None) -> Page[ConsentEntry]:
         """The person's acts of consent, oldest first, a page at a time."""
         after = pages.decode(cursor, 1)
-        with self.vault.engine.connect() as connection:
-            entries = consent.history(
-                connection, subject, after_id=_cursor_id(after) if after is not None else None, limit=limit + 1
-            )
+        entries = self.ledger.history(
+            subject_id=subject, after_id=_cursor_id(after) if after is not None else None, limit=limit + 1
+        )
         return pages.cut(entries, limit, lambda e: (e.id,))
 
     def give(self, *, subject: str, act: ConsentAct, by: str | None = None) -> ConsentEntry:
         """Grant, refuse or withdraw one thing, by the person or (``by``) their linked guardian."""
-        with self.vault.unit() as uow:
-            return consent.give(uow, self.vault.policy, subject, act, by=by or subject, now=self.vault.now())
+        return self.ledger.give(subject_id=subject, act=act, by=by or subject)
 
     def may_ask(self, *, subject: str, kind: Kind, scope: str) -> tuple[bool, int]:
-        with self.vault.engine.connect() as connection:
-            return consent.may_ask(connection, self.vault.policy, subject, kind=kind, scope=scope, now=self.vault.now())
+        return self.ledger.may_ask(subject_id=subject, kind=kind, scope=scope)
 
     def accept_policy(
         self,
@@ -182,7 +196,6 @@ class PrivacyCentre:
         with the text shown, in one transaction. A visitor without an account (``subject`` None) gets a
         subject of their own, so that their choice is in the ledger like anyone's; its id is returned."""
         policy = self.vault.policy
-        now = self.vault.now()
         with self.vault.unit() as uow:
             if subject is None:
                 subject = self.vault.create_subject_as_system(actor=Actor.system(), uow=uow)
@@ -193,7 +206,7 @@ class PrivacyCentre:
                 act = ConsentAct(
                     Kind.COOKIE, cookie_id, Action.GRANT if chosen else Action.REFUSE, "web", text_hash, language, True
                 )
-                consent.give(uow, policy, subject, act, by=subject, now=now)
+                self.ledger.give_in(uow, subject_id=subject, act=act, by=subject, policy=policy)
         return subject
 
     # ------------------------------------------------------------------ the policy and its history
@@ -341,11 +354,11 @@ class PrivacyCentre:
 
     def handover_code(self, *, subject: str) -> handover.Handover:
         """A one-time code the app hands to its web view to open the centre (see services.handover)."""
-        return handover.issue(self.accounts, subject=subject)
+        return self.handovers.issue(subject=subject)
 
     def redeem_handover(self, *, code: str, client: str) -> Login:
         """The centre's own new session for a hand-over code; refuses an unknown, used or expired one."""
-        return handover.redeem(self.accounts, code=code, client=client)
+        return self.handovers.redeem(code=code, client=client)
 
     # ------------------------------------------------------------------ guardians and wards
 
@@ -354,34 +367,14 @@ class PrivacyCentre:
         the seconds the code stays valid."""
         policy = self.vault.policy
         canonical, digest = self.accounts.phone_key(policy, guardian_phone)
-        with self.vault.unit() as uow:
-            message = minors.request_link(
-                uow,
-                ward_id=subject,
-                guardian_phone=canonical,
-                guardian_phone_digest=digest,
-                codes_secret=self.vault.keyring.secret("codes"),
-                now=self.vault.now(),
-                product=policy.spec.sms_signature(),
-            )
-            uow.after_commit(lambda: self.notifier.send(message))
-        return int(minors.LINK_TTL.total_seconds())
+        return self.guardian_links.request(ward_id=subject, guardian_phone=canonical, guardian_phone_digest=digest)
 
     def confirm_ward(self, *, subject: str, code: str) -> list[str]:
         """The guardian confirms with the code sent to their phone (the number they log in with)."""
         policy = self.vault.policy
         with self.vault.unit() as uow:
             _, digest = self.accounts.phone_key(policy, self._own_phone(subject, uow.connection))
-            guardian_minor, _ = minors.subject_minor(uow.connection, subject)
-            minors.confirm_link(
-                uow,
-                guardian_id=subject,
-                guardian_phone_digest=digest,
-                code=code,
-                codes_secret=self.vault.keyring.secret("codes"),
-                guardian_minor=guardian_minor,
-                now=self.vault.now(),
-            )
+            self.guardian_links.confirm_in(uow, guardian_id=subject, guardian_phone_digest=digest, code=code)
             return minors.wards_of(uow.connection, subject)
 
     def wards(self, *, guardian: str) -> list[str]:
@@ -391,8 +384,7 @@ class PrivacyCentre:
     def correct_ward_pi(self, *, guardian: str, ward: str, values: dict[str, str], purpose: str | None) -> list[str]:
         with self.vault.unit() as uow:
             minors.require_guardian_of(uow.connection, guardian, ward, self.vault.policy, "correct")
-            return self_service.correct(
-                self.vault,
+            return self.self_service.correct_in(
                 uow,
                 subject=ward,
                 values=values,
@@ -403,8 +395,8 @@ class PrivacyCentre:
     def delete_ward_pi(self, *, guardian: str, ward: str, field: str) -> list[str]:
         with self.vault.unit() as uow:
             minors.require_guardian_of(uow.connection, guardian, ward, self.vault.policy, "delete")
-            return self_service.delete(
-                self.vault, uow, subject=ward, fields=[field], actor=Actor(f"subject:{guardian}", "guardian")
+            return self.self_service.delete_in(
+                uow, subject=ward, fields=[field], actor=Actor(f"subject:{guardian}", "guardian")
             )
 
     # ------------------------------------------------------------------ requests

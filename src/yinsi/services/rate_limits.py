@@ -163,7 +163,7 @@ STAFF_CODE_BACKOFF = Backoff(
     5,
     timedelta(hours=24),
     timedelta(minutes=15),
-    Msg("", ""),  # never shown: a wait here answers like any refused login (see services.staff.login)
+    Msg("", ""),  # never shown: a wait here answers like any refused login (see services.staff.Staff.login)
 )
 
 NEXT_OF_KIN_PER_FILER = Limit(

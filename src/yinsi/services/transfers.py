@@ -22,9 +22,11 @@ from yinsi.core import pages
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
+from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import FieldType, Operation
 from yinsi.core.ports import Message
 from yinsi.services.audit import AuditEvent
+from yinsi.services.context import ServiceContext
 from yinsi.services.notifier import Notifier
 from yinsi.services.vault import Actor, Vault
 
@@ -85,119 +87,136 @@ def notice(kind: TransferKind, operator: str, name: str, contact: str) -> Msg:
     )
 
 
-def announce_transfer(
-    vault: Vault, notifier: Notifier, *, kind: TransferKind, controller_name: str, controller_contact: str, actor: Actor
-) -> Transfer:
-    """Records the transfer and tells every person the new controller's name and contact (PIPL Art. 22)."""
-    name = _text(controller_name, "新的个人信息处理者名称", "new controller's name", "controller_name")
-    contact = _text(controller_contact, "新的个人信息处理者联系方式", "new controller's contact", "controller_contact")
-    policy = vault.policy
-    operator_name = policy.spec.operator.name or policy.spec.policy.title
-    text = notice(kind, operator_name.get("zh-CN"), name, contact)
-    now = vault.now()
-    with vault.unit() as uow:
-        vault.require_operation(uow, actor, Operation.PUBLISH_POLICY, None, event="business-transfer-denied")
-        uow.connection.execute(
-            insert(_announcements).values(
-                kind="business_transfer",
-                policy_version=policy.version,
-                material=True,
-                channels=["popup", "website", *DIRECT],
-                summary_zh=text.zh,
-                summary_en=text.en,
-                created_at=now,
-                recipients=0,
-            )
+class Transfers:
+    """Business transfers (PIPL Art. 22): announced to everyone, and listed for the role that announces them."""
+
+    def __init__(self, context: ServiceContext, vault: Vault, notifier: Notifier) -> None:
+        self._context = context
+        self._vault = vault  # the access decision, and the addresses a batch at a time
+        self._notifier = notifier
+
+    def announce(self, *, kind: TransferKind, controller_name: str, controller_contact: str, actor: Actor) -> Transfer:
+        """Records the transfer and tells every person the new controller's name and contact (PIPL Art. 22)."""
+        name = _text(controller_name, "新的个人信息处理者名称", "new controller's name", "controller_name")
+        contact = _text(
+            controller_contact, "新的个人信息处理者联系方式", "new controller's contact", "controller_contact"
         )
-        transfer_id = int(
+        policy = self._context.policy
+        operator_name = policy.spec.operator.name or policy.spec.policy.title
+        text = notice(kind, operator_name.get("zh-CN"), name, contact)
+        now = self._context.now()
+        with self._context.unit() as uow:
+            self._vault.require_operation(uow, actor, Operation.PUBLISH_POLICY, None, event="business-transfer-denied")
             uow.connection.execute(
-                insert(_transfers)
-                .values(
-                    kind=kind.value,
-                    controller_name=name,
-                    controller_contact=contact,
-                    announced_at=now,
-                    announced_by=actor.id,
-                    subjects_told=0,
-                    channels={},
+                insert(_announcements).values(
+                    kind="business_transfer",
+                    policy_version=policy.version,
+                    material=True,
+                    channels=["popup", "website", *DIRECT],
+                    summary_zh=text.zh,
+                    summary_en=text.en,
+                    created_at=now,
+                    recipients=0,
                 )
-                .returning(_transfers.c.id)
-            ).scalar_one()
-        )
-        uow.record(
-            AuditEvent(
-                "business-transfer-recorded",
-                actor.id,
-                role=actor.role,
-                details={"transfer": transfer_id, "kind": kind.value},
             )
-        )
-    with vault.engine.connect() as connection:
-        subjects = list(
-            connection.execute(select(_subjects.c.id).where(_subjects.c.status == "active").order_by(_subjects.c.id))
-            .scalars()
-            .all()
-        )
-    fields = {
-        channel: fid
-        for channel, kind_of in DIRECT.items()
-        if (fid := next((f for f, t in policy.field_types.items() if t is kind_of), None)) is not None
-    }
-    counts = dict.fromkeys(fields, 0)
-    told = 0
-    for start in range(0, len(subjects), BATCH):
-        chunk = subjects[start : start + BATCH]
-        with vault.engine.connect() as connection:  # closed before anything is sent
-            addresses = vault.open_fields_of(connection, chunk, list(fields.values())) if fields else {}
-        for subject in chunk:
-            reached = False
-            for channel, field_id in fields.items():
-                address = addresses.get(subject, {}).get(field_id)
-                if address and notifier.send(
-                    Message(
-                        channel=channel,
-                        to=address,
-                        subject="个人信息转移告知",
-                        body=text.zh,
-                        tags={"kind": "business_transfer", "transfer": str(transfer_id)},
+            transfer_id = int(
+                uow.connection.execute(
+                    insert(_transfers)
+                    .values(
+                        kind=kind.value,
+                        controller_name=name,
+                        controller_contact=contact,
+                        announced_at=now,
+                        announced_by=actor.id,
+                        subjects_told=0,
+                        channels={},
                     )
-                ):
-                    counts[channel] += 1
-                    reached = True
-            told += reached
-    with vault.unit() as uow:
-        uow.connection.execute(
-            update(_transfers).where(_transfers.c.id == transfer_id).values(subjects_told=told, channels=counts)
-        )
-        uow.record(
-            AuditEvent(
-                "business-transfer-announced",
-                actor.id,
-                role=actor.role,
-                details={"transfer": transfer_id, "subjects_told": told, "messages": counts},
+                    .returning(_transfers.c.id)
+                ).scalar_one()
             )
-        )
-    return Transfer(transfer_id, kind.value, name, contact, now, told, counts)
+            uow.record(
+                AuditEvent(
+                    "business-transfer-recorded",
+                    actor.id,
+                    role=actor.role,
+                    details={"transfer": transfer_id, "kind": kind.value},
+                )
+            )
+        told, counts = self._tell_everyone(transfer_id, text, policy)
+        with self._context.unit() as uow:
+            uow.connection.execute(
+                update(_transfers).where(_transfers.c.id == transfer_id).values(subjects_told=told, channels=counts)
+            )
+            uow.record(
+                AuditEvent(
+                    "business-transfer-announced",
+                    actor.id,
+                    role=actor.role,
+                    details={"transfer": transfer_id, "subjects_told": told, "messages": counts},
+                )
+            )
+        return Transfer(transfer_id, kind.value, name, contact, now, told, counts)
 
+    def _tell_everyone(self, transfer_id: int, text: Msg, policy: CompiledPolicy) -> tuple[int, dict[str, int]]:
+        """Every active person on each direct channel they have an address for; how many were reached, and
+        the messages by channel."""
+        with self._context.connect() as connection:
+            subjects = list(
+                connection.execute(
+                    select(_subjects.c.id).where(_subjects.c.status == "active").order_by(_subjects.c.id)
+                )
+                .scalars()
+                .all()
+            )
+        fields = {
+            channel: fid
+            for channel, kind_of in DIRECT.items()
+            if (fid := next((f for f, t in policy.field_types.items() if t is kind_of), None)) is not None
+        }
+        counts = dict.fromkeys(fields, 0)
+        told = 0
+        for start in range(0, len(subjects), BATCH):
+            chunk = subjects[start : start + BATCH]
+            with self._context.connect() as connection:  # closed before anything is sent
+                addresses = self._vault.open_fields_of(connection, chunk, list(fields.values())) if fields else {}
+            for subject in chunk:
+                reached = False
+                for channel, field_id in fields.items():
+                    address = addresses.get(subject, {}).get(field_id)
+                    if address and self._notifier.send(
+                        Message(
+                            channel=channel,
+                            to=address,
+                            subject="个人信息转移告知",
+                            body=text.zh,
+                            tags={"kind": "business_transfer", "transfer": str(transfer_id)},
+                        )
+                    ):
+                        counts[channel] += 1
+                        reached = True
+                told += reached
+        return told, counts
 
-def transfers_page(vault: Vault, *, actor: Actor, limit: int = 50, cursor: str | None = None) -> Page[Transfer]:
-    """The business transfers announced, newest first, a page at a time, for a role that may publish the policy
-    (the one that announces them); looking is audited."""
-    query = newest_by_id(select(_transfers), _transfers.c.id, limit=limit, cursor=cursor)
-    with vault.unit() as uow:
-        vault.require_operation(uow, actor, Operation.PUBLISH_POLICY, None, event="business-transfers-view-denied")
-        rows = uow.connection.execute(query).all()
-        uow.record(AuditEvent("business-transfers-viewed", actor.id, role=actor.role, details={"count": len(rows)}))
-    found = [
-        Transfer(
-            int(r.id),
-            r.kind,
-            r.controller_name,
-            r.controller_contact,
-            r.announced_at,
-            int(r.subjects_told),
-            dict(r.channels or {}),
-        )
-        for r in rows
-    ]
-    return pages.cut(found, limit, lambda t: (t.id,))
+    def page(self, *, actor: Actor, limit: int = 50, cursor: str | None = None) -> Page[Transfer]:
+        """The business transfers announced, newest first, a page at a time, for a role that may publish the policy
+        (the one that announces them); looking is audited."""
+        query = newest_by_id(select(_transfers), _transfers.c.id, limit=limit, cursor=cursor)
+        with self._context.unit() as uow:
+            self._vault.require_operation(
+                uow, actor, Operation.PUBLISH_POLICY, None, event="business-transfers-view-denied"
+            )
+            rows = uow.connection.execute(query).all()
+            uow.record(AuditEvent("business-transfers-viewed", actor.id, role=actor.role, details={"count": len(rows)}))
+        found = [
+            Transfer(
+                int(r.id),
+                r.kind,
+                r.controller_name,
+                r.controller_contact,
+                r.announced_at,
+                int(r.subjects_told),
+                dict(r.channels or {}),
+            )
+            for r in rows
+        ]
+        return pages.cut(found, limit, lambda t: (t.id,))

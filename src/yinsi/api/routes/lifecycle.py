@@ -13,7 +13,7 @@ from yinsi.api.contract import errors
 from yinsi.api.deps import Cursor, StaffDep, YinsiDep
 from yinsi.api.schemas import Body
 from yinsi.core.policy.vocabulary import Operation
-from yinsi.services import incidents, shutdown, staff, statistics
+from yinsi.services import staff, statistics
 from yinsi.services.incidents import IncidentKind, NoticeMethod, Selection
 
 router = APIRouter(tags=["lifecycle"])
@@ -58,8 +58,7 @@ def record_incident(body: IncidentIn, member: StaffDep, yinsi: YinsiDep) -> dict
     """Record a security incident; the affected subjects are chosen by the selection (fields, access, recipient)."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
     selection = Selection(body.fields, body.accessed_from, body.accessed_to, body.accessed_by, body.recipient)
-    return incidents.record(
-        yinsi.vault,
+    return yinsi.incidents.record(
         kind=body.kind,
         confirmed=body.confirmed,
         discovered_at=body.discovered_at,
@@ -79,7 +78,7 @@ def list_incidents(
 ) -> dict[str, Any]:
     """Incidents, newest recorded first, a page at a time: ``{"incidents": [...], "next_cursor": ...}``."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
-    page = incidents.listing_page(yinsi.vault, limit=limit, cursor=cursor)
+    page = yinsi.incidents.listing_page(limit=limit, cursor=cursor)
     return {"incidents": page.items, "next_cursor": page.next_cursor}
 
 
@@ -88,7 +87,7 @@ def list_incidents(
 )
 def show_incident(incident_id: str, member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
-    return incidents.show(yinsi.vault, incident_id)
+    return yinsi.incidents.show(incident_id=incident_id)
 
 
 @router.patch(
@@ -99,7 +98,7 @@ def show_incident(incident_id: str, member: StaffDep, yinsi: YinsiDep) -> dict[s
 def complete_incident(incident_id: str, body: ContentsIn, member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     """Add or replace parts of the notice, until it is sent."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
-    return incidents.complete(yinsi.vault, incident_id=incident_id, contents=body.contents, actor=member.actor)
+    return yinsi.incidents.complete(incident_id=incident_id, contents=body.contents, actor=member.actor)
 
 
 @router.post(
@@ -110,7 +109,7 @@ def complete_incident(incident_id: str, body: ContentsIn, member: StaffDep, yins
 def draft_notice(incident_id: str, member: StaffDep, yinsi: YinsiDep) -> dict[str, str]:
     """The notice in zh-CN and en; refused (400) while a part the law or the policy requires is missing."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
-    return incidents.draft(yinsi.vault, incident_id=incident_id, actor=member.actor)
+    return yinsi.incidents.draft(incident_id=incident_id, actor=member.actor)
 
 
 @router.post(
@@ -121,9 +120,7 @@ def draft_notice(incident_id: str, member: StaffDep, yinsi: YinsiDep) -> dict[st
 def notify_subjects(incident_id: str, body: NotifyIn, member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     """Send the notice to each affected person through their channels, or publish it as an announcement."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
-    return incidents.notify(
-        yinsi.vault, yinsi.notifier, incident_id=incident_id, method=body.method, actor=member.actor
-    )
+    return yinsi.incidents.notify(incident_id=incident_id, method=body.method, actor=member.actor)
 
 
 @router.post(
@@ -134,7 +131,7 @@ def notify_subjects(incident_id: str, body: NotifyIn, member: StaffDep, yinsi: Y
 def regulator_report(incident_id: str, member: StaffDep, yinsi: YinsiDep) -> dict[str, Any]:
     """The report for the regulator, recorded on the incident."""
     staff.require(yinsi.policy.current(), member, Operation.MANAGE_INCIDENTS)
-    return incidents.report(yinsi.vault, incident_id=incident_id, actor=member.actor)
+    return yinsi.incidents.report(incident_id=incident_id, actor=member.actor)
 
 
 @router.get(
@@ -156,4 +153,4 @@ def anonymous_statistics(
 @router.get("/v1/shutdown", operation_id="shutdown_state")
 def shutdown_state(yinsi: YinsiDep) -> dict[str, Any]:
     """Whether the service is to stop: the date collection stops, or null."""
-    return shutdown.state(yinsi.vault)
+    return yinsi.shutdown.state()

@@ -11,7 +11,6 @@ from yinsi.api.contract import errors
 from yinsi.api.deps import Cursor, YinsiDep
 from yinsi.api.schemas.public import AnnouncementOut, AnnouncementsPageOut, HealthOut
 from yinsi.core.policy.render import render_policy
-from yinsi.services import announcements
 
 router = APIRouter(tags=["public"])
 
@@ -40,7 +39,7 @@ def announcements_feed(
     yinsi: YinsiDep, cursor: Cursor = None, limit: Annotated[int, Query(ge=1, le=100)] = 10
 ) -> AnnouncementsPageOut:
     """Notices of policy changes, newest first, for apps to show as a pop-up or banner."""
-    page = announcements.latest_page(yinsi.engine, limit=limit, cursor=cursor)
+    page = yinsi.announcements.latest_page(limit=limit, cursor=cursor)
     return AnnouncementsPageOut(
         announcements=[AnnouncementOut.model_validate(a) for a in page.items], next_cursor=page.next_cursor
     )

@@ -242,16 +242,14 @@ def link_external_login(subject_id: str, body: ExternalLoginIn, yinsi: YinsiDep,
     responses=errors("staff_login_refused", "rate_limited"),
 )
 def staff_login(body: StaffLoginIn, yinsi: YinsiDep, client: ClientDep) -> StaffLoginOut:
-    token, member = staff.login(
-        yinsi.vault, username=body.username, password=body.password, code=body.code, client=client
-    )
+    token, member = yinsi.staff.login(username=body.username, password=body.password, code=body.code, client=client)
     return StaffLoginOut(token=token, username=member.username, role=member.role)
 
 
 @router.post("/v1/staff/logout", status_code=status.HTTP_204_NO_CONTENT, operation_id="staff_logout", tags=["staff"])
 def staff_logout(token: StaffTokenDep, yinsi: YinsiDep) -> None:
     """End this staff session at once."""
-    staff.logout(yinsi.vault, token)
+    yinsi.staff.logout(token=token)
 
 
 @router.get(

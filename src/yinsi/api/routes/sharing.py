@@ -110,7 +110,7 @@ def staff_provisions(
 )
 def staff_end_entrustment(recipient: str, member: StaffDep, yinsi: YinsiDep) -> EndingOut:
     """End a processor's entrustment: the demand that it delete the PI is recorded and queued."""
-    return _ending(entrustments.end_entrustment(yinsi.vault, recipient=recipient, actor=member.actor))
+    return _ending(yinsi.entrustments.end_entrustment(recipient=recipient, actor=member.actor))
 
 
 @router.post(
@@ -123,7 +123,7 @@ def staff_end_entrustment(recipient: str, member: StaffDep, yinsi: YinsiDep) -> 
 def staff_confirm_deletion(ending_id: int, body: ConfirmationIn, member: StaffDep, yinsi: YinsiDep) -> EndingOut:
     """Record the processor's confirmation that it deleted the PI."""
     return _ending(
-        entrustments.confirm_deletion(yinsi.vault, ending_id=ending_id, reference=body.reference, actor=member.actor)
+        yinsi.entrustments.confirm_deletion(ending_id=ending_id, reference=body.reference, actor=member.actor)
     )
 
 
@@ -215,9 +215,7 @@ def staff_announce_transfer(body: TransferIn, member: StaffDep, yinsi: YinsiDep)
     except ValueError:
         kinds = ", ".join(k.value for k in transfers.TransferKind)
         raise BadRequest(Msg(f"kind 应是以下之一：{kinds}。", f"kind must be one of {kinds}."), field="kind") from None
-    done = transfers.announce_transfer(
-        yinsi.vault,
-        yinsi.notifier,
+    done = yinsi.transfers.announce(
         kind=kind,
         controller_name=body.controller_name,
         controller_contact=body.controller_contact,
@@ -240,7 +238,7 @@ def staff_transfers(
     cursor: Cursor = None,
 ) -> TransfersPageOut:
     """The business transfers announced, newest first, a page at a time; needs `publish_policy`."""
-    page = transfers.transfers_page(yinsi.vault, actor=member.actor, limit=limit, cursor=cursor)
+    page = yinsi.transfers.page(actor=member.actor, limit=limit, cursor=cursor)
     return TransfersPageOut(items=[_transfer(t) for t in page.items], next_cursor=page.next_cursor)
 
 

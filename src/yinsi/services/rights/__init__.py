@@ -20,13 +20,18 @@ from yinsi.core.pages import Page
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.requests import RequestType
 from yinsi.services.accounts import Accounts
+from yinsi.services.consent import ConsentLedger
+from yinsi.services.login_releases import LoginReleases
 from yinsi.services.notifier import Notifier
+from yinsi.services.retention import Retention
 from yinsi.services.rights.answers import Answers
 from yinsi.services.rights.base import Filing, RequestRefusedNow, RequestStore, RequestView
 from yinsi.services.rights.cancellation import Cancellation
 from yinsi.services.rights.handlers import Parts
 from yinsi.services.rights.person import PersonRequests
 from yinsi.services.rights.queue import StaffQueue
+from yinsi.services.self_service import SelfService
+from yinsi.services.staff import Staff
 from yinsi.services.vault import Actor, Vault
 
 __all__ = ["Filing", "RequestRefusedNow", "RequestView", "Rights"]
@@ -43,14 +48,19 @@ class Rights:
         export_minutes: int = 15,
         *,
         staff_inbox: str | None = None,
+        staff: Staff,
+        ledger: ConsentLedger,
+        self_service: SelfService,
+        retention: Retention,
+        login_releases: LoginReleases,
     ) -> None:
         self.vault = vault
         self.store = RequestStore(vault, notifier, staff_inbox=staff_inbox)
-        self.answers = Answers(self.store, accounts, export_minutes=export_minutes)
-        self.cancellation = Cancellation(self.store, accounts)
-        parts = Parts(self.answers, self.cancellation)
+        self.answers = Answers(self.store, accounts, ledger, export_minutes=export_minutes)
+        self.cancellation = Cancellation(self.store, accounts, retention, login_releases)
+        parts = Parts(self.answers, self.cancellation, self_service)
         self.person = PersonRequests(self.store, parts, accounts)
-        self.staff = StaffQueue(self.store, parts)
+        self.staff = StaffQueue(self.store, parts, staff)
 
     @property
     def policy(self) -> CompiledPolicy:

@@ -25,9 +25,9 @@ from yinsi.core.i18n import Msg
 from yinsi.core.masking import mask
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.sealing import open_blob, seal_blob
-from yinsi.services import consent
 from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
+from yinsi.services.consent import ConsentLedger
 from yinsi.services.rights.base import (
     EXPORTS,
     PROVISIONS,
@@ -40,8 +40,11 @@ from yinsi.services.unit_of_work import UnitOfWork
 class Answers:
     """What a request answers with: the person's data masked, the explanation, the take-away copy."""
 
-    def __init__(self, store: RequestStore, accounts: Accounts, *, export_minutes: int = 15) -> None:
+    def __init__(
+        self, store: RequestStore, accounts: Accounts, ledger: ConsentLedger, *, export_minutes: int = 15
+    ) -> None:
         self.store = store
+        self.ledger = ledger
         self.vault = store.vault
         self.accounts = accounts
         self.export_minutes = export_minutes
@@ -142,7 +145,7 @@ class Answers:
             ExportConsent(
                 e.id, e.kind, e.scope, e.action, e.given_by, e.channel, e.policy_version, e.text_hash, e.language, e.at
             )
-            for e in consent.history(connection, subject)
+            for e in self.ledger.history_in(connection, subject)
         ]
         access = [
             ExportAccess(a.login_at, a.logout_at, a.method, a.address)

@@ -19,10 +19,11 @@ from yinsi.core.requests import (
     State,
 )
 from yinsi.core.sealing import external_login_digest, seal_value
-from yinsi.services import retention, webhooks
+from yinsi.services import webhooks
 from yinsi.services.accounts import Accounts
 from yinsi.services.audit import AuditEvent
-from yinsi.services.login_releases import queue_releases
+from yinsi.services.login_releases import LoginReleases
+from yinsi.services.retention import Retention
 from yinsi.services.rights.base import (
     ACCOUNTS,
     BLOCKERS,
@@ -57,8 +58,12 @@ _CLOSE_ACCOUNT = update(ACCOUNTS).where(ACCOUNTS.c.subject_id == bindparam("b_su
 class Cancellation:
     """Cancelling an account and what may block it; used by the person's side and by the staff queue."""
 
-    def __init__(self, store: RequestStore, accounts: Accounts) -> None:
+    def __init__(
+        self, store: RequestStore, accounts: Accounts, retention: Retention, login_releases: LoginReleases
+    ) -> None:
         self.store = store
+        self.retention = retention
+        self.login_releases = login_releases
         self.vault = store.vault
         self.accounts = accounts
 
@@ -95,7 +100,7 @@ class Cancellation:
         told = self.tell_recipients(uow, subject, None, "delete", request_id)
         by_subject = {"subject_id": subject}
         # Third-party logins: queued for release with their providers (re-sealed before the key goes).
-        released = queue_releases(uow, self.vault, subject)
+        released = self.login_releases.queue_in(uow, subject)
         connection.execute(_DELETE_EXPORTS, by_subject)
         connection.execute(_CLOSE_ACCOUNT, {"b_subject": subject})
         uow.record(
@@ -119,8 +124,8 @@ class Cancellation:
             now=self.vault.now(),
         )
         # Shredded at once, unless a law or a legal hold keeps some of it: then that stays, dated, until the
-        # retention sweep deletes it and shreds the subject (services.retention.on_cancellation).
-        retention.on_cancellation(self.vault, uow, subject=subject, actor=Actor.system(), reason=reason)
+        # retention sweep deletes it and shreds the subject (Retention.on_cancellation_in).
+        self.retention.on_cancellation_in(uow, subject=subject, actor=Actor.system(), reason=reason)
         return {"recipients_told": told, "third_party_logins_released": released}
 
     def tell_recipients(

@@ -19,11 +19,12 @@ from sqlalchemy import Connection
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
 from yinsi.core.requests import RequestType, State
-from yinsi.services import consent, self_service
+from yinsi.services import consent
 from yinsi.services.consent import Action, ConsentAct
 from yinsi.services.rights.answers import Answers
 from yinsi.services.rights.base import Filing, RequestStore, RequestView
 from yinsi.services.rights.cancellation import Cancellation
+from yinsi.services.self_service import LegalHold, SelfService
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor, ImmutableField
 
@@ -34,6 +35,7 @@ class Parts:
 
     answers: Answers
     cancellation: Cancellation
+    self_service: SelfService
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +69,7 @@ def _copy(parts: Parts, job: Job) -> dict[str, Any]:
 def _correct(parts: Parts, job: Job) -> dict[str, Any]:
     if not job.filing.values:
         raise BadRequest(Msg("请写明要更正或补充的字段和值。", "Say which fields to correct and to what."))
-    written = self_service.correct(
-        parts.answers.vault,
+    written = parts.self_service.correct_in(
         job.uow,
         subject=job.subject,
         values=job.filing.values,
@@ -84,7 +85,7 @@ def _delete(parts: Parts, job: Job) -> dict[str, Any]:
     fields = job.filing.fields or sorted(policy.purpose_fields.get(job.filing.purpose or "", ()))
     if not fields:
         raise BadRequest(Msg("请写明要删除的字段或目的。", "Say which fields or purpose to delete."))
-    deleted = self_service.delete(parts.answers.vault, job.uow, subject=job.subject, fields=fields, actor=job.actor)
+    deleted = parts.self_service.delete_in(job.uow, subject=job.subject, fields=fields, actor=job.actor)
     parts.cancellation.tell_recipients(job.uow, job.subject, deleted, "delete", job.request_id)
     return {"deleted": deleted}
 
@@ -95,12 +96,10 @@ def _withdraw(parts: Parts, job: Job) -> dict[str, Any]:
         raise BadRequest(
             Msg("请写明要撤回的同意（kind 和 scope）。", "Say which consent to withdraw (kind and scope).")
         )
-    vault = parts.answers.vault
-    entry = consent.give(
+    entry = parts.answers.ledger.give_in(
         job.uow,
-        vault.policy,
-        job.subject,
-        ConsentAct(
+        subject_id=job.subject,
+        act=ConsentAct(
             consent.kind_of(filing.consent_kind),
             filing.consent_scope,
             Action.WITHDRAW,
@@ -110,7 +109,6 @@ def _withdraw(parts: Parts, job: Job) -> dict[str, Any]:
             affirmative=True,
         ),
         by=job.by,
-        now=vault.now(),
     )
     return {"withdrawn": {"kind": entry.kind, "scope": entry.scope, "entry": entry.id}}
 
@@ -155,7 +153,7 @@ def carry_out(
     mover = staff_actor.id if staff_actor is not None else "system"
     try:
         answer = handler(parts, Job(uow, request_id, subject, filing, by, actor))
-    except (ImmutableField, self_service.LegalHold) as exc:
+    except (ImmutableField, LegalHold) as exc:
         outcome = "field_immutable" if isinstance(exc, ImmutableField) else "legal_retention_applies"
         # The outcome code carries the reason into the request's history and its notice (GROUND_NAMES).
         store.move(uow, request_id, subject, current, State.REFUSED, mover, outcome=outcome)

@@ -27,8 +27,9 @@ from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import ExcessiveAction
 from yinsi.core.requests import AUTOMATIC, FINAL, RequestType, State, TransitionRefused, due, excess
 from yinsi.core.sealing import seal_value
-from yinsi.services import minors, rate_limits, staff_notices
+from yinsi.services import minors, rate_limits
 from yinsi.services.accounts import Accounts
+from yinsi.services.notices import to_staff
 from yinsi.services.rights.base import (
     GUARDIAN_ACTION,
     INSERT_REQUEST,
@@ -157,7 +158,7 @@ class PersonRequests:
                 view.details["fee_notice"] = True
             inbox = self.store.staff_inbox
             if inbox is not None and view.state not in FINAL:  # it waits for staff: tell them
-                notice = staff_notices.new_request_notice(inbox, request_id=request_id, kind=kind, due_on=view.due_on)
+                notice = to_staff.new_request_notice(inbox, request_id=request_id, kind=kind, due_on=view.due_on)
                 uow.after_commit(lambda: self.store.notifier.send(notice))
         return view
 

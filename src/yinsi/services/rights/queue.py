@@ -21,7 +21,7 @@ from yinsi.core.requests import (
     State,
     TransitionRefused,
 )
-from yinsi.services import self_service, staff
+from yinsi.services import staff
 from yinsi.services.audit import AuditEvent
 from yinsi.services.rights.base import (
     EVENTS,
@@ -33,6 +33,7 @@ from yinsi.services.rights.base import (
     RequestView,
 )
 from yinsi.services.rights.handlers import Parts, carry_out
+from yinsi.services.staff import Staff
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor
 
@@ -43,8 +44,9 @@ STAFF_CARRIED_OUT = frozenset({RequestType.ACCESS, RequestType.EXPLAIN, RequestT
 class StaffQueue:
     """The privacy officer's side over the same requests: the queue, assignment, and each action."""
 
-    def __init__(self, store: RequestStore, parts: Parts) -> None:
+    def __init__(self, store: RequestStore, parts: Parts, members: Staff) -> None:
         self.store = store
+        self.members = members
         self.vault = store.vault
         self.parts = parts
 
@@ -159,7 +161,7 @@ class StaffQueue:
             row = self.store.row(uow.connection, request_id)
             if row.state in {s.value for s in FINAL}:
                 raise Conflict(Msg("已结束的请求不能分派。", "A closed request cannot be assigned."))
-            assignee = staff.lookup(uow.connection, to)
+            assignee = self.members.member_in(uow.connection, to)
             if assignee is None or Operation.HANDLE_REQUESTS not in self.policy.role_operations.get(
                 assignee.role, frozenset()
             ):
@@ -324,7 +326,7 @@ class StaffQueue:
                     ),
                     field="decision",
                 )
-            written = self_service.correct(self.vault, uow, subject=deceased, values=values, actor=actor)
+            written = self.parts.self_service.correct_in(uow, subject=deceased, values=values, actor=actor)
             self.parts.cancellation.tell_recipients(uow, deceased, written, "correct", row.id)
         # access: the relative reads the answer on the request itself (PersonRequests.get), while it lasts.
         self.store.move(uow, row.id, deceased, current, State.COMPLETED, actor.id, outcome=f"approved:{wants}")
