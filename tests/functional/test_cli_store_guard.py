@@ -86,6 +86,7 @@ NEEDS_A_STORE: dict[str, list[str]] = {
     "webhooks replay": ["msg_0000"],
     "sharing provisions": ["--as", "dpo.test"],
     "sharing disclosures": ["--as", "dpo.test"],
+    "sharing public-disclosures": ["--as", "dpo.test"],
     "sharing entrustments": [],
     "sharing end-entrustment": ["processors", "--as", "dpo.test"],
     "sharing confirm-deletion": ["1", "--reference", "R-1", "--as", "dpo.test"],

@@ -24,7 +24,6 @@ from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
-from yinsi.services import staff
 from yinsi.services.consent import Action, Kind
 from yinsi.services.vault import Actor
 
@@ -135,8 +134,7 @@ def test_000_the_terminal_lists_what_was_made_public_never_the_values(backend: B
         yinsi.public_disclosures.disclose(
             actor=ACCOUNT, subject_id=subject, disclosure="community_profile", fields=["nickname"]
         )
-        with yinsi.vault.unit() as uow:
-            staff.create(uow, yinsi.vault, username="dpo.zhou", role="privacy_officer", password="x" * 16, issuer="t")
+        yinsi.staff.create(username="dpo.zhou", role="privacy_officer", password="x" * 16, issuer="t")
     listed = cli.ok("sharing", "public-disclosures", "--subject", subject, "--as", "dpo.zhou", "--json")
     [line] = [json.loads(text) for text in listed.stdout.splitlines()]
     assert (line["disclosure"], line["fields"], line["basis"]) == (

@@ -82,14 +82,15 @@ def http(
         str | None,
         typer.Option(help="Serve from this empty database (PostgreSQL) instead of a temporary SQLite one."),
     ] = None,
-    seconds: Annotated[float, typer.Option(min=1, help="Seconds measured in each of the eight phases.")] = 10,
+    seconds: Annotated[float, typer.Option(min=1, help="Seconds measured in each of the ten phases.")] = 10,
     rate: Annotated[float, typer.Option(min=1, help="Requests per second of the fixed-rate phases.")] = 200,
     users: Annotated[int, typer.Option(min=1, help="Connections in the fixed-rate phases.")] = 50,
     max_users: Annotated[int, typer.Option(min=1, help="Connections in the maximum-rate phases.")] = 100,
     subjects: Annotated[int, typer.Option(min=1, help="Subjects with PI that reads and writes pick from.")] = 500,
     work_dir: Annotated[Path | None, typer.Option(help="Where the temporary data directory goes.")] = None,
 ) -> None:
-    """Drives yinsi serve with Locust on loopback: /health, a masked read, a PI write and a consent change."""
+    """Drives yinsi serve with Locust on loopback: /health, a masked read, a PI write, a consent change and the
+    privacy centre's home page."""
     from yinsi.benchmarks.http_bench import run_http_bench
 
     report = run_http_bench(
