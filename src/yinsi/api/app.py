@@ -43,9 +43,10 @@ def create_app(yinsi: Yinsi, *, owner: ExitStack | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, problems.validation_error)
     app.add_exception_handler(StarletteHTTPException, problems.http_error)
     app.add_exception_handler(Exception, problems.internal_error)
-    routers = [
-        public.router,
+    routers = [  # the most requested first: each request's path is tried against the routes in this order
+        public.probe,
         subjects.router,
+        public.router,
         auth.router,
         me.router,
         requests.router,

@@ -13,6 +13,9 @@ from yinsi.api.schemas.public import AnnouncementOut, AnnouncementsPageOut, Heal
 from yinsi.core.policy.render import render_policy
 
 router = APIRouter(tags=["public"])
+# The probe has a router of its own, so the app can match it, then the vault's hot routes, before everything
+# else: FastAPI tries a request's path against each route in turn.
+probe = APIRouter(tags=["public"])
 
 Lang = Literal["zh-CN", "zh-TW", "en"]
 
@@ -22,7 +25,7 @@ def index() -> RedirectResponse:
     return RedirectResponse("/policy")
 
 
-@router.get("/health", response_model=HealthOut, operation_id="health")
+@probe.get("/health", response_model=HealthOut, operation_id="health")
 def health(yinsi: YinsiDep) -> HealthOut:
     yinsi.healthy()
     compiled = yinsi.policy.compiled
