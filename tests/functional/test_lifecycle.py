@@ -4,8 +4,9 @@ statistics that never single anyone out, and the service's shutdown."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import combinations
 from typing import Any
 
@@ -21,6 +22,7 @@ from yinsi.adapters.db.rows import AuditEventRow, table_of
 from yinsi.adapters.notify.console import open_outbox_message
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
+from yinsi.core.deadlines import midnight_in_china
 from yinsi.core.errors import BadRequest, Conflict
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
@@ -337,6 +339,32 @@ def test_a_shutdown_announced_stopped_and_carried_out(shop: Yinsi, client: TestC
     assert "shutdown-scheduled" in trail
     assert "shutdown-cancelled" in trail
     assert shop.audit.verify(shop.engine).ok
+
+
+@pytest.mark.parametrize("hour", [0, 1, 16, 23])
+def test_a_refused_shutdown_names_the_first_date_it_accepts(backend: Backend, clock: Clock, hour: int) -> None:
+    """``yinsi shutdown --at 2026-12-20`` on 5 December (15 days' notice) once named 2026-12-20 itself and
+    refused it: a date means midnight in Beijing, which is earlier than fifteen days from now. The date named
+    is now the first one accepted, the day before it is refused, and the Chinese text is all Chinese."""
+    clock.moment = datetime(2026, 12, 5, hour, 35, tzinfo=UTC)
+    seed = open_yinsi(
+        backend.settings, migrate=False, policy=_compiled(EXAMPLES / "000_32df281e24e1e7b0.yaml"), now=clock
+    )
+    try:
+        with pytest.raises(BadRequest) as refused:
+            seed.shutdown.schedule(at=midnight_in_china(date(2026, 12, 20)), actor=OPERATOR)
+        found = re.search(r"(\d{4}-\d{2}-\d{2}) \(Beijing time\) at the earliest", refused.value.message.en)
+        assert found is not None, refused.value.message.en
+        named = date.fromisoformat(found.group(1))
+        assert named.isoformat() in refused.value.message.zh
+        assert "15 天" in refused.value.message.zh
+        assert not re.search(r"\bdays?\b", refused.value.message.zh), refused.value.message.zh
+        with pytest.raises(BadRequest):
+            seed.shutdown.schedule(at=midnight_in_china(named - timedelta(days=1)), actor=OPERATOR)
+        done = seed.shutdown.schedule(at=midnight_in_china(named), actor=OPERATOR)
+        assert done["effective_at"].startswith((named - timedelta(days=1)).isoformat())  # 16:00 UTC the day before
+    finally:
+        seed.close()
 
 
 def test_seed_000_needs_fifteen_days_notice(backend: Backend, clock: Clock) -> None:
