@@ -63,7 +63,7 @@ NEEDS_A_STORE: dict[str, list[str]] = {
     "jobs shutdown": [],
     "shutdown": [],
     "statistics": ["--as", "dpo.test", "--by", "city"],
-    "incidents record": ["--as", "dpo.test", "--kind", "leak", "--fields", "mobile", "--discovered", "2027-01-01"],
+    "incidents record": ["--as", "dpo.test", "--kind", "leak", "--fields", "mobile", "--discovered", "2026-01-01"],
     "incidents list": ["--as", "dpo.test"],
     "incidents show": ["00000000-0000-0000-0000-000000000000", "--as", "dpo.test"],
     "incidents complete": ["00000000-0000-0000-0000-000000000000", "--as", "dpo.test", "--contents", "{{}}"],

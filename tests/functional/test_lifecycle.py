@@ -198,6 +198,69 @@ def test_seed_000_incident_unreachable_people_get_an_announcement(backend: Backe
         seed.close()
 
 
+class TickingClock:
+    """A clock that moves a microsecond each time it is read, as the real one does: two reads never agree."""
+
+    def __init__(self) -> None:
+        self.moment = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(microseconds=1)
+        return self.moment
+
+
+def test_seed_000_incident_report_and_notice_say_each_thing_once(backend: Backend) -> None:
+    """The report's ``reported_at`` is the instant stored on the incident (it read the clock twice), the
+    notice names the officer's telephone once (it also printed it again as a contact channel), and a
+    discovery or an occurrence in the future is refused in plain words."""
+    seed = open_yinsi(
+        backend.settings,
+        migrate=False,
+        policy=_compiled(EXAMPLES / "000_32df281e24e1e7b0.yaml"),
+        now=TickingClock(),
+    )
+    try:
+        officer = Actor("staff:dpo", "privacy_officer")
+        later = datetime(2030, 1, 1, tzinfo=UTC)
+        for discovered, occurred, field in (
+            (later, None, "discovered_at"),
+            (later.replace(year=2020), later, "occurred_at"),
+        ):
+            with pytest.raises(BadRequest) as refused:
+                seed.incidents.record(
+                    kind=incidents.IncidentKind.LEAK,
+                    confirmed=True,
+                    discovered_at=discovered,
+                    occurred_at=occurred,
+                    selection=incidents.Selection(["mobile"]),
+                    contents=PARTS,
+                    actor=officer,
+                )
+            assert refused.value.field == field
+            assert "2030-01-01" in refused.value.message.zh
+            assert "future" in refused.value.message.en
+        recorded = seed.incidents.record(
+            kind=incidents.IncidentKind.LEAK,
+            confirmed=True,
+            discovered_at=datetime.now(UTC) - timedelta(hours=1),
+            occurred_at=datetime.now(UTC) - timedelta(days=1),
+            selection=incidents.Selection(["mobile"]),
+            contents=PARTS,
+            actor=officer,
+        )
+        notice = seed.incidents.draft(incident_id=recorded["id"], actor=officer)
+        contact = seed.policy.current().spec.contact.dpo
+        assert contact is not None
+        assert contact.contact
+        for lang in ("zh-CN", "en"):
+            assert notice[lang].count(contact.contact) == 1, notice[lang]
+        report = seed.incidents.report(incident_id=recorded["id"], actor=officer)
+        assert report["reported_at"] == seed.incidents.show(incident_id=recorded["id"])["reported_at"]
+        assert report["contact"]["zh-CN"].count(contact.contact) == 1
+    finally:
+        seed.close()
+
+
 # --------------------------------------------------------------------------- statistics
 
 
