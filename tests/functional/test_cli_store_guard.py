@@ -79,6 +79,7 @@ NEEDS_A_STORE: dict[str, list[str]] = {
     "requests assign": ["00000000-0000-0000-0000-000000000000", "dpo.test", "--as", "dpo.test"],
     "requests stats": ["--as", "dpo.test"],
     "jobs staff-reminders": [],
+    "jobs login-releases": [],
     "jobs webhooks": [],
     "webhooks deliver": [],
     "webhooks list": [],
