@@ -416,8 +416,15 @@ def _publish_if_first(versions: PolicyVersions, context: ServiceContext, path: P
         )
 
 
-def notifier_for(settings: Settings, outbox: DbOutbox, keyring: KeyRing, clock: Callable[[], datetime]) -> Notifier:
-    """Configured gateways where given; everything else lands in the (sealed) console outbox."""
+def notifier_for(
+    settings: Settings,
+    outbox: DbOutbox,
+    keyring: KeyRing,
+    clock: Callable[[], datetime],
+    sms_signature: Callable[[], str],
+) -> Notifier:
+    """Configured gateways where given; everything else lands in the (sealed) console outbox. Every SMS is
+    signed with ``sms_signature()`` on its way out."""
     console = ConsoleMessageSender(outbox, keyring.secret("outbox"), clock)
     senders: dict[str, MessageSender] = {}
     secret = settings.webhook_secret.encode() if settings.webhook_secret else None
@@ -440,7 +447,7 @@ def notifier_for(settings: Settings, outbox: DbOutbox, keyring: KeyRing, clock: 
             starttls=settings.smtp_starttls,
             ssl=settings.smtp_ssl,
         )
-    return Notifier(senders, console)
+    return Notifier(senders, console, sms_signature=sms_signature)
 
 
 def open_yinsi(
@@ -479,7 +486,11 @@ def open_yinsi(
     if replayed:
         log.warning("purged %d shredded subject(s) found in the data store", len(replayed))
     outbox = DbOutbox(engine)
-    notifier = notifier_for(settings, outbox, keyring, clock)
+
+    def sms_signature() -> str:  # the policy in force at each send, not the one at start-up
+        return holder.current().spec.sms_signature()
+
+    notifier = notifier_for(settings, outbox, keyring, clock, sms_signature)
     services = build_services(context, vault, notifier, settings, versions)
     accounts = Accounts(vault, notifier, ledger=services.ledger)
     rights = Rights(

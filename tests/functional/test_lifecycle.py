@@ -4,8 +4,9 @@ statistics that never single anyone out, and the service's shutdown."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import combinations
 from typing import Any
 
@@ -21,6 +22,7 @@ from yinsi.adapters.db.rows import AuditEventRow, table_of
 from yinsi.adapters.notify.console import open_outbox_message
 from yinsi.api.app import create_app
 from yinsi.bootstrap import Yinsi, open_yinsi
+from yinsi.core.deadlines import midnight_in_china
 from yinsi.core.errors import BadRequest, Conflict
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
@@ -196,6 +198,69 @@ def test_seed_000_incident_unreachable_people_get_an_announcement(backend: Backe
         seed.close()
 
 
+class TickingClock:
+    """A clock that moves a microsecond each time it is read, as the real one does: two reads never agree."""
+
+    def __init__(self) -> None:
+        self.moment = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(microseconds=1)
+        return self.moment
+
+
+def test_seed_000_incident_report_and_notice_say_each_thing_once(backend: Backend) -> None:
+    """The report's ``reported_at`` is the instant stored on the incident (it read the clock twice), the
+    notice names the officer's telephone once (it also printed it again as a contact channel), and a
+    discovery or an occurrence in the future is refused in plain words."""
+    seed = open_yinsi(
+        backend.settings,
+        migrate=False,
+        policy=_compiled(EXAMPLES / "000_32df281e24e1e7b0.yaml"),
+        now=TickingClock(),
+    )
+    try:
+        officer = Actor("staff:dpo", "privacy_officer")
+        later = datetime(2030, 1, 1, tzinfo=UTC)
+        for discovered, occurred, field in (
+            (later, None, "discovered_at"),
+            (later.replace(year=2020), later, "occurred_at"),
+        ):
+            with pytest.raises(BadRequest) as refused:
+                seed.incidents.record(
+                    kind=incidents.IncidentKind.LEAK,
+                    confirmed=True,
+                    discovered_at=discovered,
+                    occurred_at=occurred,
+                    selection=incidents.Selection(["mobile"]),
+                    contents=PARTS,
+                    actor=officer,
+                )
+            assert refused.value.field == field
+            assert "2030-01-01" in refused.value.message.zh
+            assert "future" in refused.value.message.en
+        recorded = seed.incidents.record(
+            kind=incidents.IncidentKind.LEAK,
+            confirmed=True,
+            discovered_at=datetime.now(UTC) - timedelta(hours=1),
+            occurred_at=datetime.now(UTC) - timedelta(days=1),
+            selection=incidents.Selection(["mobile"]),
+            contents=PARTS,
+            actor=officer,
+        )
+        notice = seed.incidents.draft(incident_id=recorded["id"], actor=officer)
+        contact = seed.policy.current().spec.contact.dpo
+        assert contact is not None
+        assert contact.contact
+        for lang in ("zh-CN", "en"):
+            assert notice[lang].count(contact.contact) == 1, notice[lang]
+        report = seed.incidents.report(incident_id=recorded["id"], actor=officer)
+        assert report["reported_at"] == seed.incidents.show(incident_id=recorded["id"])["reported_at"]
+        assert report["contact"]["zh-CN"].count(contact.contact) == 1
+    finally:
+        seed.close()
+
+
 # --------------------------------------------------------------------------- statistics
 
 
@@ -337,6 +402,32 @@ def test_a_shutdown_announced_stopped_and_carried_out(shop: Yinsi, client: TestC
     assert "shutdown-scheduled" in trail
     assert "shutdown-cancelled" in trail
     assert shop.audit.verify(shop.engine).ok
+
+
+@pytest.mark.parametrize("hour", [0, 1, 16, 23])
+def test_a_refused_shutdown_names_the_first_date_it_accepts(backend: Backend, clock: Clock, hour: int) -> None:
+    """``yinsi shutdown --at 2026-12-20`` on 5 December (15 days' notice) once named 2026-12-20 itself and
+    refused it: a date means midnight in Beijing, which is earlier than fifteen days from now. The date named
+    is now the first one accepted, the day before it is refused, and the Chinese text is all Chinese."""
+    clock.moment = datetime(2026, 12, 5, hour, 35, tzinfo=UTC)
+    seed = open_yinsi(
+        backend.settings, migrate=False, policy=_compiled(EXAMPLES / "000_32df281e24e1e7b0.yaml"), now=clock
+    )
+    try:
+        with pytest.raises(BadRequest) as refused:
+            seed.shutdown.schedule(at=midnight_in_china(date(2026, 12, 20)), actor=OPERATOR)
+        found = re.search(r"(\d{4}-\d{2}-\d{2}) \(Beijing time\) at the earliest", refused.value.message.en)
+        assert found is not None, refused.value.message.en
+        named = date.fromisoformat(found.group(1))
+        assert named.isoformat() in refused.value.message.zh
+        assert "15 天" in refused.value.message.zh
+        assert not re.search(r"\bdays?\b", refused.value.message.zh), refused.value.message.zh
+        with pytest.raises(BadRequest):
+            seed.shutdown.schedule(at=midnight_in_china(named - timedelta(days=1)), actor=OPERATOR)
+        done = seed.shutdown.schedule(at=midnight_in_china(named), actor=OPERATOR)
+        assert done["effective_at"].startswith((named - timedelta(days=1)).isoformat())  # 16:00 UTC the day before
+    finally:
+        seed.close()
 
 
 def test_seed_000_needs_fifteen_days_notice(backend: Backend, clock: Clock) -> None:

@@ -262,11 +262,11 @@ def test_cancellation_blocked_then_completed_and_everything_goes(
         def send(self, message: Message) -> str:
             delivered.append(message)
             # Another run starting meanwhile finds the notice claimed, and sends nothing twice.
-            again = deliver_pending(Notifier({"recipient": self}, self))
+            again = deliver_pending(Notifier({"recipient": self}, self, sms_signature=lambda: "诊所"))
             overlapping.append((again.sent, again.failed))
             return "ack"
 
-    done_notices = deliver_pending(Notifier({"recipient": Recipient()}, Recipient()))
+    done_notices = deliver_pending(Notifier({"recipient": Recipient()}, Recipient(), sms_signature=lambda: "诊所"))
     assert (done_notices.sent, done_notices.failed) == (1, 0)
     assert (len(delivered), overlapping) == (1, [(0, 0)])
     assert delivered[0].to == "https://sms.example/delete"

@@ -46,7 +46,12 @@ def test_the_scheduler_runs_each_due_job_once_across_workers(
         assert second.round() == []
         assert first.round() == []
         clock.advance(minutes=6)
-        assert second.round() == ["recipient-notices", "shutdown", "webhooks"]  # due every 5 and every 1 minute
+        assert second.round() == [
+            "recipient-notices",
+            "login-releases",
+            "shutdown",
+            "webhooks",
+        ]  # due every 5 and every 1 minute
     finally:
         other.close()
 

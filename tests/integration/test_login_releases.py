@@ -13,8 +13,11 @@ from tests.support.consent import accept_policy
 from yinsi.adapters.db.rows import LoginReleaseRow, table_of
 from yinsi.adapters.notify.logins import MessageLoginReleaser
 from yinsi.adapters.notify.webhook import WebhookMessageSender
-from yinsi.bootstrap import Yinsi
+from yinsi.bootstrap import Yinsi, open_yinsi
+from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.requests import RequestType
+from yinsi.jobs import JOBS, run_job
+from yinsi.jobs.scheduler import Scheduler
 from yinsi.services.login_releases import LoginReleases
 from yinsi.services.rights import Filing
 from yinsi.services.vault import Actor
@@ -82,3 +85,25 @@ def test_a_gateway_that_refuses_leaves_the_release_for_a_retry(clinic: Yinsi, ga
             LoginReleases(clinic.services.context, MessageLoginReleaser(sender)).deliver_pending(retry_failed=True).sent
             == 2
         )
+
+
+def test_the_scheduler_in_serve_sends_pending_releases_as_a_job(
+    backend: Backend, clinic_policy: CompiledPolicy, gateway: Gateway, clock: Clock
+) -> None:
+    """``yinsi serve`` runs the jobs of the registry, and releases were not one of them: nothing sent them
+    unless someone remembered ``yinsi sharing release-logins``. The job ``login-releases`` sends them."""
+    assert "login-releases" in JOBS
+    settings = backend.settings.model_copy(update={"login_release_webhook_url": gateway.url})
+    clinic = open_yinsi(settings, migrate=False, policy=clinic_policy, now=clock)
+    try:
+        _cancelled(clinic)
+        assert "login-releases" in Scheduler(clinic).round()
+        assert [(r.json["to"], r.json["tags"]["provider"]) for r in gateway.requests] == [
+            (OPENID, "wechat"),
+            ("wb-1001", "weibo"),
+        ]
+        with clinic.engine.connect() as connection:
+            assert set(connection.execute(select(_releases.c.status)).scalars()) == {"sent"}
+        assert run_job(clinic, "login-releases").summary == {"sent": 0, "failed": 0}  # each sent once
+    finally:
+        clinic.close()

@@ -610,12 +610,31 @@ class Exploding:
         raise ValueError(f"cannot route {message.to}: {message.body}")
 
 
+def test_the_notifier_signs_every_sms_once_with_the_signature_in_force() -> None:
+    """One place signs every SMS, so no notice can forget it: the signature of the policy in force at the send
+    (a new version's applies at once), never twice, and only on SMS."""
+    outbox = MemoryOutbox()
+    signature = ["诊所"]
+    notifier = Notifier(
+        {}, ConsoleMessageSender(outbox, OUTBOX_SECRET, lambda: NOW), sms_signature=lambda: signature[0]
+    )
+    notifier.send(Message("sms", PHONE, SUBJECT, BODY, dict(TAGS)))
+    notifier.send(Message("sms", PHONE, SUBJECT, f"【诊所】{BODY}", dict(TAGS)))
+    notifier.send(Message("email", EMAIL, SUBJECT, BODY, dict(TAGS)))
+    signature[0] = "新诊所"
+    notifier.send(Message("sms", PHONE, SUBJECT, BODY, dict(TAGS)))
+    bodies = [open_outbox_message(OUTBOX_SECRET, e.sealed).body for e in outbox.entries]
+    assert bodies == [f"【诊所】{BODY}", f"【诊所】{BODY}", BODY, f"【新诊所】{BODY}"]
+
+
 def test_a_broken_sender_neither_raises_after_the_commit_nor_logs_what_it_held(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     outbox = MemoryOutbox()
-    notifier = Notifier({"sms": Exploding()}, ConsoleMessageSender(outbox, OUTBOX_SECRET, lambda: NOW))
+    notifier = Notifier(
+        {"sms": Exploding()}, ConsoleMessageSender(outbox, OUTBOX_SECRET, lambda: NOW), sms_signature=lambda: "隐私"
+    )
     assert notifier.send(Message("sms", PHONE, SUBJECT, BODY, dict(TAGS))) is None
     assert notifier.send(Message("email", EMAIL, SUBJECT, BODY, dict(TAGS))) is not None  # the next one still goes
     logged = "\n".join(r.getMessage() for r in caplog.records)
@@ -647,10 +666,10 @@ def test_recipient_notices_go_to_the_recipients_own_channel_when_switched_on(tmp
         url = f"http://127.0.0.1:{server.server_address[1]}/delete"
         settings = Settings(data_dir=tmp_path, policy_path=ROOT / "tests" / "fixtures" / "clinic.yaml")
         with open_yinsi(settings) as yinsi:
-            off = notifier_for(settings, yinsi.outbox, yinsi.keyring, yinsi.now)
+            off = notifier_for(settings, yinsi.outbox, yinsi.keyring, yinsi.now, lambda: "诊所")
             assert not isinstance(off.sender_for("recipient"), AddressedWebhookSender)
             on_settings = settings.model_copy(update={"recipient_webhooks": True})
-            on = notifier_for(on_settings, yinsi.outbox, yinsi.keyring, yinsi.now)
+            on = notifier_for(on_settings, yinsi.outbox, yinsi.keyring, yinsi.now, lambda: "诊所")
             sender = on.sender_for("recipient")
             assert isinstance(sender, AddressedWebhookSender)
             sender.send(Message(channel="recipient", to=url, subject="删除", body="subject 0123", tags={}))

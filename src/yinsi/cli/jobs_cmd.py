@@ -38,6 +38,15 @@ def recipient_notices(
     _run(ctx, "recipient-notices", {"retry_failed": retry_failed})
 
 
+@app.command("login-releases")
+def login_releases(
+    ctx: typer.Context,
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Also try again the releases that failed."),
+) -> None:
+    """Release cancelled accounts' third-party logins (WeChat, Weibo, QQ) with the login gateway."""
+    _run(ctx, "login-releases", {"retry_failed": retry_failed})
+
+
 @app.command("retention")
 def retention(
     ctx: typer.Context,

@@ -18,7 +18,7 @@ rest day ends on the next working day (Art. 203).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -33,6 +33,7 @@ __all__ = [
     "due_date",
     "is_overdue",
     "is_working_day",
+    "midnight_in_china",
     "today_in_china",
     "working_days_between",
 ]
@@ -137,6 +138,11 @@ def working_days_between(start: date, end: date) -> int:
         if is_working_day(day)[0]:
             count += 1
     return count
+
+
+def midnight_in_china(day: date) -> datetime:
+    """The moment ``day`` begins in Beijing, as UTC: what a bare date typed by an operator means."""
+    return datetime.combine(day, time(0), _CHINA_TZ).astimezone(UTC)
 
 
 def today_in_china(now_utc: datetime) -> date:

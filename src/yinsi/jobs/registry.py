@@ -41,6 +41,11 @@ def _recipient_notices(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
     return {"sent": done.sent, "failed": done.failed}
 
 
+def _login_releases(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
+    done = yinsi.services.login_releases.deliver_pending(retry_failed=bool(ctx.options.get("retry_failed", False)))
+    return {"sent": done.sent, "failed": done.failed}
+
+
 def _retention(yinsi: Yinsi, ctx: JobContext) -> dict[str, Any]:
     result = yinsi.retention.sweep(
         chunk=int(ctx.options.get("chunk", retention.DEFAULT_CHUNK)),
@@ -108,6 +113,14 @@ JOBS: dict[str, Job] = {
             timedelta(minutes=5),
             _recipient_notices,
             lambda s: f"sent {s['sent']} notice(s); {s['failed']} failed",
+            failed=lambda s: bool(s["failed"]),
+        ),
+        Job(
+            "login-releases",
+            "Release cancelled accounts' third-party logins (WeChat, Weibo, QQ) with the login gateway.",
+            timedelta(minutes=5),
+            _login_releases,
+            lambda s: f"released {s['sent']} third-party login(s); {s['failed']} failed",
             failed=lambda s: bool(s["failed"]),
         ),
         Job(

@@ -245,12 +245,11 @@ class Accounts:
             uow.record(
                 AuditEvent("login-code-sent", "system", role="system", details={"purpose": purpose, "digits": digits})
             )
-            sender = _product_name(policy)
-            message = Message(
+            message = Message(  # signed 【…】 by the notifier, as every SMS
                 channel="sms",
                 to=canonical,
                 subject="验证码",
-                body=f"【{sender}】您的验证码是 {code}，{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。请勿泄露给他人。",
+                body=f"您的验证码是 {code}，{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。请勿泄露给他人。",
                 tags={"kind": "login_code"},
             )
             uow.after_commit(lambda: self.notifier.send(message))
@@ -708,10 +707,6 @@ def _hashed(password: str) -> str:
             field="password",
         )
     return hash_password(password)
-
-
-def _product_name(policy: CompiledPolicy) -> str:
-    return policy.spec.sms_signature()  # operator.sms_signature, else a name never cut inside brackets
 
 
 MIN_LOG_RETENTION = Duration(6, DurationUnit.MONTHS)

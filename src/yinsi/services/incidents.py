@@ -18,7 +18,7 @@ import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -142,8 +142,11 @@ class Incidents:
         if selection.recipient is not None and selection.recipient not in policy.spec.recipients:
             raise BadRequest(Msg("规范中没有这个接收方。", "The spec declares no such recipient."), field="recipient")
         parts = {name: _text(name, contents.get(name), required=False) for name in PARTS}
-        incident_id = str(uuid.uuid4())
         now = self._context.now()
+        _not_in_future(discovered_at, now, "discovered_at", "发现时间", "discovery")
+        if occurred_at is not None:
+            _not_in_future(occurred_at, now, "occurred_at", "发生时间", "occurrence")
+        incident_id = str(uuid.uuid4())
         with self._context.unit() as uow:
             connection = uow.connection
             subjects = self._select(connection, selection)
@@ -393,6 +396,7 @@ class Incidents:
         """The report for the regulator (履行个人信息保护职责的部门): the incident, its scale, what was done, who
         was told and how, the operator and its contact. Recorded on the incident and audited."""
         spec = self._context.policy.spec
+        now = self._context.now()  # one instant: the report says when it was made, exactly as the row records
         with self._context.unit() as uow:
             row = self._row(uow.connection, incident_id)
             fields = [
@@ -419,15 +423,26 @@ class Incidents:
                     "en": "Incidents classed 'major' or above: ordinary network operators report to the provincial CAC "
                     "within 4 hours (National Cybersecurity Incident Reporting Measures).",
                 },
-                "reported_at": self._context.now().isoformat(),
+                "reported_at": now.isoformat(),
             }
             uow.connection.execute(
-                update(_incidents)
-                .where(_incidents.c.id == incident_id)
-                .values(report=document, reported_at=self._context.now())
+                update(_incidents).where(_incidents.c.id == incident_id).values(report=document, reported_at=now)
             )
             uow.record(AuditEvent("incident-reported", actor.id, role=actor.role, details={"incident": incident_id}))
         return document
+
+
+def _not_in_future(moment: datetime, now: datetime, field: str, zh: str, en: str) -> None:
+    """An incident is recorded after it was discovered (and after it happened): a time still to come is a typo
+    (2030 for 2026), and a report that says so would mislead the regulator."""
+    if (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)) > now:
+        raise BadRequest(
+            Msg(
+                f"{zh}不能晚于现在（{moment.date().isoformat()} 还没有到）。",
+                f"The time of the {en} cannot be in the future ({moment.date().isoformat()} has not come yet).",
+            ),
+            field=field,
+        )
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -465,6 +480,9 @@ def _contact(spec: PolicySpec) -> dict[str, str]:
         parts_zh.append(f"{who_zh}{'（' + dpo.contact + '）' if dpo.contact else ''}")
         parts_en.append(f"{who_en}{' (' + dpo.contact + ')' if dpo.contact else ''}")
     for channel in spec.contact.channels:
+        # A channel that repeats the officer's own contact, already named in brackets, is not printed twice.
+        if dpo is not None and channel.value == dpo.contact:
+            continue
         if channel.value and channel.kind in (ContactKind.PHONE, ContactKind.EMAIL):
             parts_zh.append(channel.value)
             parts_en.append(channel.value)

@@ -178,7 +178,6 @@ class GuardianLinks:
         stays valid."""
         now = self._context.now()
         codes_secret = self._context.keyring.secret("codes")
-        product = self._context.policy.spec.sms_signature()
         with self._context.unit() as uow:
             rate_limits.consume(uow.connection, rate_limits.CODE_PER_PHONE_MINUTE, guardian_phone_digest, now)
             rate_limits.consume(uow.connection, rate_limits.CODE_PER_PHONE_HOUR, guardian_phone_digest, now)
@@ -194,11 +193,11 @@ class GuardianLinks:
                 )
             )
             uow.record(AuditEvent("guardian-link-requested", f"subject:{ward_id}", role="subject", subject=ward_id))
-            message = Message(
+            message = Message(  # signed 【…】 by the notifier, as every SMS
                 channel="sms",
                 to=guardian_phone,
                 subject="监护人确认",
-                body=f"【{product}】有未成年人申请将您设为监护人。如同意，请登录后输入确认码 {code}（30 分钟内有效）。",
+                body=f"有未成年人申请将您设为监护人。如同意，请登录后输入确认码 {code}（30 分钟内有效）。",
                 tags={"kind": "guardian_link"},
             )
             uow.after_commit(lambda: self._notifier.send(message))

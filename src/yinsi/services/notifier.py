@@ -7,17 +7,34 @@ rolled-back login never sends a code, and a slow gateway never holds a lock.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from yinsi.core.ports import DeliveryFailed, Message, MessageSender
 
 log = logging.getLogger(__name__)
 
 
+SMS = "sms"
+
+
+def signed(body: str, signature: str) -> str:
+    """``body`` opening with 【signature】, as carriers require of every Chinese SMS (once, however often it
+    passes through here)."""
+    prefix = f"【{signature}】"
+    return body if body.startswith(prefix) else prefix + body
+
+
 class Notifier:
-    def __init__(self, senders: Mapping[str, MessageSender], fallback: MessageSender) -> None:
+    """The one way out for every message; every SMS is signed here, so no notice can forget its signature."""
+
+    def __init__(
+        self, senders: Mapping[str, MessageSender], fallback: MessageSender, *, sms_signature: Callable[[], str]
+    ) -> None:
         self._senders = dict(senders)
         self._fallback = fallback
+        # Read at each send: the signature of the policy in force (a new version applies at once).
+        self._sms_signature = sms_signature
 
     def sender_for(self, channel: str) -> MessageSender:
         return self._senders.get(channel, self._fallback)
@@ -32,6 +49,8 @@ class Notifier:
     def send(self, message: Message) -> str | None:
         """Delivers or logs the failure (channel and reason only: never the recipient or the body)."""
         try:
+            if message.channel == SMS:
+                message = replace(message, body=signed(message.body, self._sms_signature()))
             return self.sender_for(message.channel).send(message)
         except DeliveryFailed as exc:
             log.warning("delivery on channel %s failed: %s", message.channel, exc)

@@ -12,15 +12,17 @@ to storage, and are named in the final record by count. The last chunk writes th
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, exists, func, insert, select, update
 
 from yinsi.adapters.db.claim import Claim
 from yinsi.adapters.db.rows import AnnouncementRow, LegalHoldRow, PiValueRow, ShutdownRow, SubjectRow, table_of
+from yinsi.core.deadlines import midnight_in_china, today_in_china
 from yinsi.core.errors import BadRequest, Conflict
 from yinsi.core.i18n import Msg
+from yinsi.core.policy import labels
 from yinsi.core.policy.model import PolicySpec
 from yinsi.core.policy.vocabulary import Channel, OnExpiry
 from yinsi.services.audit import AuditEvent
@@ -271,15 +273,26 @@ def _check_date(spec: PolicySpec, at: datetime, now: datetime) -> None:
     notice = spec.shutdown.notice
     earliest = notice.after(now) if notice is not None else now
     if at <= now or at < earliest:
-        period = str(notice) if notice is not None else "0 days"
+        first = first_date_from(earliest, now)
+        period_zh = labels.duration(notice, "zh-CN") if notice is not None else "0 天"
+        period_en = labels.duration(notice, "en") if notice is not None else "0 days"
         raise BadRequest(
             Msg(
-                f"停止运营日期至少要在 {period} 之后（规范的 shutdown.notice），最早 {earliest.date().isoformat()}。",
-                f"The shutdown must be at least {period} away (the spec's shutdown.notice): "
-                f"{earliest.date().isoformat()} at the earliest.",
+                f"停止运营日期距今至少要有 {period_zh}（规范的 shutdown.notice），最早可定在 {first.isoformat()}"
+                "（北京时间）。",
+                f"The shutdown must be at least {period_en} away (the spec's shutdown.notice): "
+                f"{first.isoformat()} (Beijing time) at the earliest.",
             ),
             field="at",
         )
+
+
+def first_date_from(earliest: datetime, now: datetime) -> date:
+    """The first Beijing date whose start is on or after ``earliest`` (and after ``now``): the date an operator
+    can type and have accepted, so a refusal never names a date it would refuse too."""
+    day = today_in_china(earliest)
+    start = midnight_in_china(day)
+    return day if start >= earliest and start > now else day + timedelta(days=1)
 
 
 def _announcement(spec: PolicySpec, at: datetime, reason: str) -> dict[str, str]:

@@ -100,7 +100,19 @@ def make_engine(
     return engine
 
 
+def _create_owner_only(path: Path) -> None:
+    """Creates a store file yinsi is about to make, 0600 from its first moment (``os.open`` applies the mode at
+    creation, and a umask only ever takes bits away), instead of leaving SQLite to create it under the
+    process's umask (0644 under the usual 022) and fixing it afterwards. SQLite takes an empty file for a
+    new database, and gives the -wal and -shm files it creates the database file's mode. A file already
+    there is left alone (``_owner_only`` checks it)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def _owner_only(path: Path) -> None:
+    """A store found readable by others (made by another tool, or copied) is made the owner's alone, and said
+    so; one yinsi created is already 0600 (``_create_owner_only``) and passes silently."""
     with contextlib.suppress(OSError):  # a file of another owner, read-only media: left as it is
         if path.stat().st_mode & 0o077:
             path.chmod(0o600)
@@ -113,7 +125,10 @@ def _sqlite_engine(
     database = url.split("///", 1)[1] if "///" in url else ""
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if not database.startswith("file:") and "?" not in database:  # a plain path, not a URI with options
+            _create_owner_only(Path(database))
     keystore_path.parent.mkdir(parents=True, exist_ok=True)
+    _create_owner_only(keystore_path)
     busy_timeout_ms = int(lock_timeout * 1000)
     kwargs: dict[str, Any] = {
         "connect_args": {"check_same_thread": False, "timeout": lock_timeout},

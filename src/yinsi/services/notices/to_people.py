@@ -66,7 +66,6 @@ class PeopleNotices:
             for c in direct_channels(channels)
         }
         wanted = sorted({f for f in fields.values() if f is not None})
-        signature = policy.spec.sms_signature()
         told = Told()
         for start in range(0, len(subjects), BATCH):
             chunk = list(subjects[start : start + BATCH])
@@ -80,11 +79,8 @@ class PeopleNotices:
                         address = addresses.get(person, {}).get(field_id) if field_id else None
                         if not address:
                             continue
-                        body = (
-                            f"【{signature}】{text['zh-CN']}"
-                            if channel == "sms"
-                            else f"{text['zh-CN']}\n\n{text['en']}"
-                        )
+                        # An SMS carries the Chinese alone (the notifier signs it); e-mail both languages.
+                        body = text["zh-CN"] if channel == "sms" else f"{text['zh-CN']}\n\n{text['en']}"
                         if self._notifier.send(Message(channel, address, title, body, tags=dict(tags))) is not None:
                             told.messages += 1
                             used.add(prefix + channel)

@@ -339,7 +339,7 @@ class RequestStore:
                 channel="sms",
                 to=note["phone"],
                 subject="个人信息请求进展",
-                body=f"【{self.policy.spec.sms_signature()}】您的{kind.zh}请求（编号 {request_id[:8]}）：{path}{why}。{remedies}",
+                body=f"您的{kind.zh}请求（编号 {request_id[:8]}）：{path}{why}。{remedies}",
                 tags={"kind": "request_update", "request": request_id},
             )
         )
