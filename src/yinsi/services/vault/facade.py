@@ -133,20 +133,24 @@ class Vault:
         details: Mapping[str, object],
     ) -> list[Any]:
         """The rows of ``query`` for a role that may view the audit (records of provisions, disclosures...):
-        refused and audited otherwise, and the look itself audited as ``event`` with the count."""
+        refused and audited otherwise, and the look itself audited as ``event`` with the count. A
+        ``subject_id`` that is not one of the store's subjects is "no such subject", before anything is
+        recorded: what an officer typed in its place (a phone number) never reaches the trail."""
         with self.unit() as uow:
+            if subject_id is not None:
+                rows.subject_status(uow.connection, subject_id)
             self.require_operation(uow, actor, Operation.VIEW_AUDIT, subject_id, event=denied_event)
-            rows = list(uow.connection.execute(query).all())
+            found = list(uow.connection.execute(query).all())
             uow.record(
                 AuditEvent(
                     event,
                     actor.id,
                     role=actor.role,
                     subject=subject_id,
-                    details={**details, "count": len(rows)},
+                    details={**details, "count": len(found)},
                 )
             )
-        return rows
+        return found
 
     # ------------------------------------------------------------------ write
 
