@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import Backend, Clock
+from tests.functional.test_cli_operations import Cli, env_of
 from tests.integration.test_retention import APP, LIFECYCLE
 from yinsi.bootstrap import Yinsi, open_yinsi
 from yinsi.core.generalise import AGE_BANDS
@@ -123,3 +125,17 @@ def test_with_noise_the_rows_are_fixed_and_a_city_of_one_is_not_named(backend: B
         assert statistics.counts(noisy.vault, dimensions=["city"], actor=VIEWER).people is None
     finally:
         noisy.close()
+
+
+def test_the_terminal_says_a_noisy_city_table_gives_no_total(backend: Backend, tmp_path: Path) -> None:
+    spec = tmp_path / "noisy.yaml"
+    text = LIFECYCLE.read_text(encoding="utf-8")
+    spec.write_text(text.replace("min_group_size: 3", "min_group_size: 3\n  noise_epsilon: 1.0"), encoding="utf-8")
+    cli = Cli(env_of(backend))
+    cli.ok("policy", "publish", spec)
+    with open_yinsi(backend.settings, migrate=False) as yinsi:
+        _ten_adults(yinsi)
+        yinsi.staff.create(username="dpo.li", role="privacy_officer", password="x" * 16, issuer="t")
+    shown = cli.ok("statistics", "--as", "dpo.li", "--by", "city")
+    assert "city=other  <3 (suppressed)" in shown.stdout
+    assert "people: not given with noise for this table" in shown.stdout
