@@ -29,7 +29,7 @@ from yinsi.core.errors import AccessDenied, BadRequest, Conflict, Forbidden, not
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation, RecipientKind
-from yinsi.services.audit import AuditEvent
+from yinsi.services.audit import AuditEvent, require_subject_id
 from yinsi.services.vault import Actor, Vault
 
 _disclosures = table_of(DisclosureRow)
@@ -110,10 +110,11 @@ def request_disclosure(
         reason = Deny.FIELD_NOT_FOR_AUTHORITY
     now = vault.now()
     with vault.unit() as uow:
-        # Whether the subject is one of the store's comes first: what was typed in its place (a phone number)
-        # must not reach even a refusal's audit event.
-        vault.subject_status(uow.connection, subject_id)
+        # Whether it could be a subject id comes first: what was typed in its place (a phone number) must not
+        # reach even a refusal's audit event. Whether it is one is told only to a role that may ask.
+        require_subject_id(subject_id)
         vault.require_operation(uow, actor, Operation.HANDLE_REQUESTS, subject_id, event="disclosure-request-denied")
+        vault.subject_status(uow.connection, subject_id)
         if reason is not None:
             allowed = set(declared.fields) if reason is Deny.FIELD_NOT_FOR_AUTHORITY and declared else set()
             decision = Decision(

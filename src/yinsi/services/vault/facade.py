@@ -24,7 +24,7 @@ from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import Operation
-from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender
+from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender, require_subject_id
 from yinsi.services.collection import CollectionGate
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
@@ -135,11 +135,15 @@ class Vault:
         """The rows of ``query`` for a role that may view the audit (records of provisions, disclosures...):
         refused and audited otherwise, and the look itself audited as ``event`` with the count. A
         ``subject_id`` that is not one of the store's subjects is "no such subject", before anything is
-        recorded: what an officer typed in its place (a phone number) never reaches the trail."""
+        recorded: what an officer typed in its place (a phone number) never reaches the trail. (That the id
+        has a subject id's form is checked before the role, that it is one after: only a role that may look
+        learns whether a subject exists.)"""
         with self.unit() as uow:
             if subject_id is not None:
-                rows.subject_status(uow.connection, subject_id)
+                require_subject_id(subject_id)
             self.require_operation(uow, actor, Operation.VIEW_AUDIT, subject_id, event=denied_event)
+            if subject_id is not None:
+                rows.subject_status(uow.connection, subject_id)
             found = list(uow.connection.execute(query).all())
             uow.record(
                 AuditEvent(
