@@ -139,3 +139,17 @@ def test_the_terminal_says_a_noisy_city_table_gives_no_total(backend: Backend, t
     shown = cli.ok("statistics", "--as", "dpo.li", "--by", "city")
     assert "city=other  <3 (suppressed)" in shown.stdout
     assert "people: not given with noise for this table" in shown.stdout
+
+
+def test_a_city_is_named_by_its_people_not_by_its_cells(shop: Yinsi) -> None:
+    """One person held for three purposes is three cells of a (city, purpose) row, and still one person."""
+    _ten_adults(shop)
+    subject = shop.vault.create_subject(actor=APP)
+    for purpose, values in (
+        ("survey", {"birth_date": "1950-01-01", "address": "广东省深圳市南山区四路4号"}),
+        ("account", {"email": "a@example.com"}),
+        ("logs", {"ip_address": "203.0.113.7"}),
+    ):
+        shop.vault.write(actor=APP, subject_id=subject, purpose=purpose, values=values, source="app")
+    cities = {c for c, _ in _rows(shop, "city", "purpose")}
+    assert cities == {"上海市", "北京市", "unknown", "other"}

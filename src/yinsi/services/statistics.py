@@ -168,7 +168,8 @@ def counts(vault: Vault, *, dimensions: Sequence[str], actor: Actor) -> Table:
         grid = _noisy(grid, math.prod(limits.values()), epsilon)
     forced: set[tuple[str, ...]] = set()
     if CITY in wanted:
-        grid, forced = _fold_cities(grid, wanted, k, limits, epsilon)
+        dwellers = Counter(cells_of[CITY][person][0] for person in people)
+        grid, forced = _fold_cities(grid, wanted, k, limits, epsilon, dwellers)
     shown = _suppress(grid, wanted, k, forced)
     # Every cell is listed, suppressed (null) or not: closed domains have every declared value, cities the
     # ones named plus "unknown" and "other"; so which rows appear never depends on a small group.
@@ -298,9 +299,15 @@ def _domain(vault: Vault, dimension: StatisticsDimension) -> list[str] | None:
 
 
 def _fold_cities(
-    grid: Counter[tuple[str, ...]], dims: tuple[str, ...], k: int, limits: dict[str, int], epsilon: float | None
+    grid: Counter[tuple[str, ...]],
+    dims: tuple[str, ...],
+    k: int,
+    limits: dict[str, int],
+    epsilon: float | None,
+    dwellers: Counter[str],
 ) -> tuple[Counter[tuple[str, ...]], set[tuple[str, ...]]]:
-    """Names a city only where its row holds at least ``k`` people; every other city's cells fold into one
+    """Names a city only where at least ``k`` people live (``dwellers``, not the row's sum: one person held for
+    three purposes is three cells of a row by purpose); every other city's cells fold into one
     row, ``other``, listed always (as ``unknown`` is), so a row never appears or vanishes with a small group.
 
     With noise the row sums are sums of noisy cells, but a city found in the data at all has cells to add
@@ -321,7 +328,8 @@ def _fold_cities(
     if epsilon is not None:
         m = max(1, len(rests))  # cells in a row
         threshold = max(threshold, m * (1 + _scale(dims, limits, epsilon) * math.log(m / DELTA)))
-    named = sorted(c for c, n in rows.items() if c not in (UNKNOWN, OTHER) and n >= threshold)
+    enough = rows if epsilon is not None else dwellers  # with noise, only noisy sums may decide
+    named = sorted(c for c in rows if c not in (UNKNOWN, OTHER) and enough[c] >= threshold)
     folded: Counter[tuple[str, ...]] = Counter()
     for city_value in [*named, UNKNOWN, OTHER]:  # every row, with every value of the other dimension
         for rest in rests:
