@@ -78,8 +78,19 @@ def test_001_a_disclosure_needs_a_legal_reference_and_another_officers_approval(
     }
     no_reference = client.post("/v1/staff/disclosures", headers=clerk, json={**demand, "legal_reference": " "})
     assert no_reference.json()["code"] == "bad_request"
-    undeclared = client.post("/v1/staff/disclosures", headers=clerk, json={**demand, "fields": ["mobile"]})
-    assert undeclared.json()["code"] == "field_not_declared"
+    en = {**clerk, "Accept-Language": "en"}
+    undeclared = client.post("/v1/staff/disclosures", headers=en, json={**demand, "fields": ["mobile"]})
+    assert undeclared.json()["code"] == "field_not_for_authority"
+    assert "not declare this field for this authority" in undeclared.json()["detail"]
+    nosuch = client.post("/v1/staff/disclosures", headers=en, json={**demand, "authority": "nosuch"})
+    assert (nosuch.status_code, nosuch.json()["code"]) == (403, "authority_not_declared")
+    assert "declares no such authority" in nosuch.json()["detail"]
+    zh = client.post(
+        "/v1/staff/disclosures", headers={**clerk, "Accept-Language": "zh-CN"}, json={**demand, "authority": "nosuch"}
+    )
+    assert "没有声明这个国家机关" in zh.json()["detail"]
+    other = client.post("/v1/staff/disclosures", headers=clerk, json={**demand, "purpose": "registration"})
+    assert other.json()["code"] == "purpose_not_for_authority"
     assert client.post("/v1/staff/disclosures", headers=desk, json=demand).json()["code"] == "operation_not_permitted"
 
     recorded = client.post("/v1/staff/disclosures", headers=clerk, json=demand)
@@ -98,6 +109,8 @@ def test_001_a_disclosure_needs_a_legal_reference_and_another_officers_approval(
     events = appointments.audit.events(appointments.engine, subject=subject, action="pi-disclosed", limit=5)
     assert events[0]["details"]["legal_reference"] == REFERENCE
     assert "张三" not in json.dumps(events, ensure_ascii=False)
+    unknown = client.get("/v1/staff/provisions", headers=approver, params={"recipient": "nosuch"})
+    assert (unknown.status_code, unknown.json()["code"], unknown.json()["field"]) == (404, "not_found", "recipient")
     # Not in the person's copy: a law may require that they are not told.
     assert client.get("/v1/staff/provisions", headers=approver, params={"subject": subject}).json() == {
         "items": [],
@@ -128,6 +141,17 @@ def test_the_terminal_records_disclosures_and_tells_everyone_of_a_transfer(
         "--fields", "real_name", "--legal-reference", "", "--as", "officer.wang",
     )  # fmt: skip
     assert "legal document" in refused.stderr
+    for wrong, problem in (("--authority", "declares no such authority"), ("--fields", "not declare this field")):
+        arguments = {"--authority": "public_interest", "--fields": "real_name"}
+        arguments[wrong] = "nosuch" if wrong == "--authority" else "mobile"
+        named = cli.fails(
+            "sharing", "disclose", subject, "--purpose", "booking", "--legal-reference", REFERENCE,
+            *[part for pair in arguments.items() for part in pair], "--as", "officer.wang",
+        )  # fmt: skip
+        assert problem in named.output
+        assert "privacy policy" not in named.output
+    unknown = cli.fails("sharing", "provisions", "--recipient", "nosuch", "--as", "officer.wang")
+    assert "No such recipient" in unknown.output
     cli.ok(
         "sharing", "disclose", subject, "--authority", "public_interest", "--purpose", "booking",
         "--fields", "real_name,id_number", "--legal-reference", REFERENCE, "--as", "officer.wang",

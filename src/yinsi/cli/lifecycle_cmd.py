@@ -209,16 +209,17 @@ def statistics(
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         member = _member(yinsi, as_, Operation.VIEW_STATISTICS)
         table = stats.counts(yinsi.vault, dimensions=by, actor=member.actor)
+        rules = yinsi.policy.current().spec.statistics
     for cell in table.cells:
         key = "  ".join(f"{d}={cell[d]}" for d in table.dimensions)
         out.print(
             f"{key}  {'<' + str(table.min_group_size) + ' (suppressed)' if cell['count'] is None else cell['count']}",
             markup=False,
         )
-    out.print(
-        f"people: {table.people if table.people is not None else 'fewer than ' + str(table.min_group_size)}",
-        markup=False,
-    )
+    noisy = rules is not None and rules.noise_epsilon is not None
+    # With noise a total is given only for age bands alone (see services.statistics): say so, not "fewer".
+    unknown = "not given with noise for this table" if noisy else f"fewer than {table.min_group_size}"
+    out.print(f"people: {table.people if table.people is not None else unknown}", markup=False)
     if table.budget is not None:
         left = table.budget
         out.print(f"privacy budget {left.period}: {left.remaining:g} of {left.epsilon:g} left", markup=False)

@@ -51,6 +51,9 @@ class Deny(StrEnum):
     ENTRUSTMENT_ENDED = "entrustment_ended"
     DISCLOSURE_NOT_DECLARED = "disclosure_not_declared"  # no such public disclosure (公开) in the spec
     FIELD_NOT_IN_DISCLOSURE = "field_not_in_disclosure"  # the public disclosure does not declare this field
+    AUTHORITY_NOT_DECLARED = "authority_not_declared"  # no recipient of kind authority by that name
+    PURPOSE_NOT_FOR_AUTHORITY = "purpose_not_for_authority"  # the authority is declared, not for this purpose
+    FIELD_NOT_FOR_AUTHORITY = "field_not_for_authority"  # the authority is declared, not with this field
 
 
 GRANTED = "granted"

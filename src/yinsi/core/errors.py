@@ -73,6 +73,17 @@ DENY_MESSAGES: dict[Deny, Msg] = {
         "隐私政策没有声明在这项公开中公开这个字段。",
         "The privacy policy does not declare this field as made public by this disclosure.",
     ),
+    Deny.AUTHORITY_NOT_DECLARED: Msg(
+        "隐私政策规范没有声明这个国家机关：只向规范的 recipients 中声明的国家机关（kind: authority）提供个人信息。",
+        "The policy spec declares no such authority: PI is disclosed only to an authority its recipients declare "
+        "(kind: authority).",
+    ),
+    Deny.PURPOSE_NOT_FOR_AUTHORITY: Msg(
+        "规范没有为这个国家机关声明这个目的。", "The spec does not declare this purpose for this authority."
+    ),
+    Deny.FIELD_NOT_FOR_AUTHORITY: Msg(
+        "规范没有声明向这个国家机关提供这个字段。", "The spec does not declare this field for this authority."
+    ),
 }
 
 

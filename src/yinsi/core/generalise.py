@@ -21,6 +21,7 @@ UNKNOWN = "unknown"
 ANY = "*"
 # Under 14 and 14 to 17 are the ages the law treats apart (PIPL Art. 28, 31); adults in bands of ten years.
 _BANDS = ((14, "0-13"), (18, "14-17"), (25, "18-24"), (35, "25-34"), (45, "35-44"), (55, "45-54"), (65, "55-64"))
+AGE_BANDS = (*(label for _, label in _BANDS), "65+")  # every band ``age_band`` gives, youngest first
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 # Province (or autonomous region, or special administrative region), then the city level: 市, 自治州, 地区 or 盟.
 # A municipality (北京市) is both.

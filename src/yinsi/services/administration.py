@@ -24,7 +24,7 @@ from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.services import api_keys, backups, policies, staff
 from yinsi.services.api_keys import ApiKeys
-from yinsi.services.audit import AuditEvent
+from yinsi.services.audit import AuditEvent, require_subject_id
 from yinsi.services.backups import StoreBackups
 from yinsi.services.keyring import KeyRing, RotationReport
 from yinsi.services.notices.announcements import Announcements
@@ -167,6 +167,8 @@ class Administration:
         self, *, viewer: Actor, subject: str | None, action: str | None, limit: int, cursor: str | None
     ) -> Page[dict[str, Any]]:
         """A page of the audit trail for a member of staff; looking at it is itself recorded."""
+        if subject is not None:
+            require_subject_id(subject)
         page = self._vault.audit.events_page(
             self._vault.engine, subject=subject, action=action, limit=limit, cursor=cursor
         )

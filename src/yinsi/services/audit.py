@@ -27,6 +27,8 @@ chain is noticed.
 from __future__ import annotations
 
 import json
+import logging
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +41,7 @@ from yinsi.adapters.db.engine import writer
 from yinsi.adapters.db.rows import AuditAnchorRow, AuditEventRow, AuditHeadRow, table_of
 from yinsi.adapters.db.upsert import upsert
 from yinsi.core import pages
+from yinsi.core.errors import not_found
 from yinsi.core.pages import Page
 from yinsi.core.sealing import chain_mac
 
@@ -58,9 +61,37 @@ _MOVE_HEAD = (
 )
 
 
+log = logging.getLogger(__name__)
+
+# A subject id as the vault makes them (``str(uuid.uuid4())``; ``NO_ACCOUNT`` is the nil UUID): lowercase hex.
+SUBJECT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+NOT_A_SUBJECT_ID = "not-a-subject-id"  # what an event's subject says when it was given anything else
+
+
+def is_subject_id(value: str) -> bool:
+    """Whether ``value`` has the form of the store's subject ids (whether it is one is the store's to say)."""
+    return SUBJECT_ID.fullmatch(value) is not None
+
+
+def require_subject_id(value: str) -> None:
+    """A "no such subject" for a filter that cannot be a subject id (a phone number typed in its place), before
+    it is recorded in the event that records the look; the value is not repeated."""
+    if not is_subject_id(value):
+        raise not_found("这个个人", "subject")
+
+
 @dataclass(frozen=True, slots=True)
 class AuditEvent:
-    """What happened. ``action`` is past tense (``pi-read``, ``consent-withdrawn``, ``subject-shredded``)."""
+    """What happened. ``action`` is past tense (``pi-read``, ``consent-withdrawn``, ``subject-shredded``).
+
+    ``subject`` is a subject id or nothing. Entry points refuse an id that is not one of the store's; what
+    reaches an event is checked once more here, the one place every event passes: a phone number typed where
+    a subject id belongs would otherwise rest in the trail in plaintext for as long as the trail is kept.
+    Anything else is replaced by ``NOT_A_SUBJECT_ID`` (and a warning logged, without the value) rather than
+    refused: the event still records who did what and when (a refusal's event must not be lost because an
+    entry point missed a check, nor a harmless look turned into a failure), and the marker says in the
+    trail itself that an entry point let a wrong id through. Tests look for the marker.
+    """
 
     action: str
     actor: str
@@ -72,6 +103,13 @@ class AuditEvent:
     returned: Mapping[str, str] = field(default_factory=dict)  # field -> whole | masked
     reasons: Mapping[str, str] = field(default_factory=dict)  # field (or "*") -> deny code
     details: Mapping[str, Any] = field(default_factory=dict)  # ids, counts, states: never PI
+
+    def __post_init__(self) -> None:
+        if self.subject is not None and not is_subject_id(self.subject):
+            log.warning(
+                "audit event %s: its subject was not a subject id; recorded as %s", self.action, NOT_A_SUBJECT_ID
+            )
+            object.__setattr__(self, "subject", NOT_A_SUBJECT_ID)
 
 
 def canonical(chain: int, link: int, at: str, event: AuditEvent) -> str:

@@ -33,7 +33,7 @@ from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import SYSTEM_REASONS, RequestType, State
 from yinsi.core.validation import InvalidValue
 from yinsi.services import entrustments, policies, provisions, staff
-from yinsi.services.audit import AuditEvent, VerifyResult
+from yinsi.services.audit import AuditEvent, VerifyResult, require_subject_id
 from yinsi.services.compliance import Compliance
 from yinsi.services.entrustments import Entrustments
 from yinsi.services.incidents import IncidentKind, Incidents, NoticeMethod, Selection
@@ -372,6 +372,8 @@ class Console:
     ) -> list[dict[str, Any]]:
         """Events, newest first (they name fields, purposes and roles, never values); the look is recorded."""
         self.require(member, Operation.VIEW_AUDIT)
+        if subject:
+            require_subject_id(subject)
         events = self.vault.audit.events(self.vault.engine, subject=subject or None, action=action or None, limit=limit)
         with self.vault.unit() as uow:
             uow.record(

@@ -29,7 +29,7 @@ from yinsi.core.errors import AccessDenied, BadRequest, Conflict, Forbidden, not
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation, RecipientKind
-from yinsi.services.audit import AuditEvent
+from yinsi.services.audit import AuditEvent, require_subject_id
 from yinsi.services.vault import Actor, Vault
 
 _disclosures = table_of(DisclosureRow)
@@ -95,23 +95,34 @@ def request_disclosure(
 ) -> Disclosure:
     """Records an authority's demand, pending a privacy officer's decision; nothing is opened yet."""
     reference = _reference(legal_reference)
-    spec = vault.policy.spec
-    declared = spec.recipients.get(authority)
+    if not fields:
+        raise BadRequest(
+            Msg("请写明国家机关要求提供的字段。", "Name the fields the authority demands."), field="fields"
+        )
+    wanted = list(dict.fromkeys(fields))
+    declared = vault.policy.spec.recipients.get(authority)
     reason: Deny | None = None
     if declared is None or declared.kind is not RecipientKind.AUTHORITY:
-        reason = Deny.PURPOSE_NOT_DECLARED
-    elif purpose not in declared.purposes or not fields or not set(fields) <= set(declared.fields):
-        reason = Deny.FIELD_NOT_DECLARED
+        reason = Deny.AUTHORITY_NOT_DECLARED
+    elif purpose not in declared.purposes:
+        reason = Deny.PURPOSE_NOT_FOR_AUTHORITY
+    elif not set(wanted) <= set(declared.fields):
+        reason = Deny.FIELD_NOT_FOR_AUTHORITY
     now = vault.now()
     with vault.unit() as uow:
+        # Whether it could be a subject id comes first: what was typed in its place (a phone number) must not
+        # reach even a refusal's audit event. Whether it is one is told only to a role that may ask.
+        require_subject_id(subject_id)
         vault.require_operation(uow, actor, Operation.HANDLE_REQUESTS, subject_id, event="disclosure-request-denied")
+        vault.subject_status(uow.connection, subject_id)
         if reason is not None:
+            allowed = set(declared.fields) if reason is Deny.FIELD_NOT_FOR_AUTHORITY and declared else set()
             decision = Decision(
                 actor.role,
                 purpose,
                 Operation.PROVIDE,
-                tuple(FieldDecision(f, False, None, reason) for f in fields),
-                reason,
+                tuple(FieldDecision(f, f in allowed, None, None if f in allowed else reason) for f in wanted),
+                None if reason is Deny.FIELD_NOT_FOR_AUTHORITY else reason,
             )
             uow.record(
                 AuditEvent(
@@ -121,20 +132,20 @@ def request_disclosure(
                     subject=subject_id,
                     purpose=purpose,
                     decision="denied",
-                    requested=fields,
-                    reasons={"*": reason.value},
-                    details={"authority": authority},
+                    requested=wanted,
+                    reasons={f: reason.value for f in wanted if f not in allowed},
+                    # An undeclared authority is not named: what was typed is not the spec's, and could be anything.
+                    details={"authority": authority if reason is not Deny.AUTHORITY_NOT_DECLARED else None},
                 )
             )
             raise AccessDenied(decision)
-        vault.subject_status(uow.connection, subject_id)
         row = uow.connection.execute(
             insert(_disclosures)
             .values(
                 subject_id=subject_id,
                 authority=authority,
                 purpose=purpose,
-                fields=list(dict.fromkeys(fields)),
+                fields=wanted,
                 legal_reference=reference,
                 requested_by=actor.id,
                 requested_at=now,

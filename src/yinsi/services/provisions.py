@@ -28,10 +28,10 @@ from yinsi.core import pages
 from yinsi.core.access import Decision, Deny, FieldDecision, decide
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.deidentify import deidentify, pseudonym, recipient_key
-from yinsi.core.errors import AccessDenied, BadRequest
+from yinsi.core.errors import AccessDenied, BadRequest, NotFound
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
-from yinsi.core.policy.vocabulary import Operation
+from yinsi.core.policy.vocabulary import Operation, RecipientKind
 from yinsi.core.sharing import Terms, provision_terms
 from yinsi.services.audit import AuditEvent
 from yinsi.services.unit_of_work import UnitOfWork
@@ -257,6 +257,8 @@ def records_page(
     that may view the audit; the look itself is audited, as any view of the audit is."""
     if subject_id is None and recipient is None:
         raise BadRequest(NEEDS_A_FILTER, field="subject")
+    if recipient is not None:
+        _require_recipient(vault, recipient)
     limit = max(1, min(limit, LIST_LIMIT))
     query = newest_by_id(select(_provisions), _provisions.c.id, limit=limit, cursor=cursor)
     if subject_id is not None:
@@ -278,3 +280,24 @@ def records_page(
         for r in rows
     ]
     return pages.cut(found, limit, lambda r: (r.id,))
+
+
+def _require_recipient(vault: Vault, recipient: str) -> None:
+    """A recipient filter names a recipient the spec declares (not an authority: its records are disclosures)
+    or one provided to before (a later policy version may have dropped it); anything else is an error that
+    lists the declared ones, never an empty answer a misspelt name would look like. What was typed is not
+    repeated: it could be anything."""
+    declared = sorted(r for r, d in vault.policy.spec.recipients.items() if d.kind is not RecipientKind.AUTHORITY)
+    if recipient in declared:
+        return
+    with vault.engine.connect() as connection:
+        known = connection.execute(select(exists().where(_provisions.c.recipient == recipient))).scalar()
+    if not known:
+        names = ", ".join(declared) or "（无）"
+        raise NotFound(
+            Msg(
+                f"找不到这个接收方：规范声明的接收方是 {names}。",
+                f"No such recipient: the spec declares {names if declared else '(none)'}.",
+            ),
+            field="recipient",
+        )

@@ -10,9 +10,14 @@ suppressed add up to none or to at least ``min_group_size`` people; the only tot
 people, itself never below ``min_group_size``. What any released count, or any difference of released
 counts, can reveal is then a group of at least that size.
 
-A suppressed city is not named at all (its name would tell that someone lives there). With the spec's
+Which cells a table lists never depends on a small group, or the appearance of a suppressed row would say
+what its count does not. Closed dimensions (age bands, purposes, consents, request types) list every
+declared value, empty ones too, suppressed like any small group. Cities are an open domain: a city is
+named only when its row holds at least ``min_group_size`` people (its name would otherwise tell that
+someone lives there), and every smaller city is counted in one ``other`` row, always listed. With the spec's
 ``noise_epsilon``, counts also carry OpenDP's discrete Laplace noise, calibrated to how many cells one person
-can be in (a bound from the spec, never from the data), before suppression.
+can be in (a bound from the spec, never from the data), before suppression: ε-differential privacy for the
+closed dimensions, (ε, δ) for a table by city, whose rows are chosen by a noisy threshold (``_fold_cities``).
 
 Each noisy query spends its ε from the spec's ``privacy_budget`` for the calendar period (China time): the
 spend is one conditional UPDATE (``spent + ε <= total``) in the transaction that audits the query, so two
@@ -25,8 +30,9 @@ value or subject id leaves this module.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import date
 from itertools import combinations
@@ -44,14 +50,18 @@ from yinsi.adapters.db.rows import (
     SubjectRow,
     table_of,
 )
+from yinsi.core.access import STORAGE_SCOPE
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import BadRequest, Conflict, PrivacyBudgetExhausted
-from yinsi.core.generalise import UNKNOWN, age_band, birth_date, city
+from yinsi.core.generalise import AGE_BANDS, UNKNOWN, age_band, birth_date, city
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.model import PrivacyBudget
-from yinsi.core.policy.vocabulary import FieldType, StatisticsDimension
+from yinsi.core.policy.vocabulary import FieldType, LegalBasis, StatisticsDimension
 from yinsi.core.requests import RequestType
+from yinsi.core.sharing import consent_scope, disclosure_scope
 from yinsi.services.audit import AuditEvent
+from yinsi.services.consent import STATUS
+from yinsi.services.consent_state import POLICY_KIND, POLICY_SCOPE
 from yinsi.services.vault import Actor, Vault
 
 _subjects = table_of(SubjectRow)
@@ -66,8 +76,11 @@ BATCH = 1000
 # Dimensions where each person is in exactly one cell ("unknown" included): their lines partition everyone.
 PARTITIONS = frozenset({StatisticsDimension.AGE_BAND, StatisticsDimension.CITY})
 NONE = "none"
-PARTITION_VALUES = frozenset(d.value for d in PARTITIONS)
+CITY = StatisticsDimension.CITY.value
+OTHER = "other"  # the one row every city too small to be named is counted in
+DELTA = 1e-6  # with noise: the most a city row's appearance may depend on one person (see ``_fold_cities``)
 CONSENT_LIMIT = 20  # consent cells (kind, scope, state) one person counts in, at most
+CONSENT_STATES = tuple(STATUS.values())  # granted, refused, withdrawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,29 +151,35 @@ def counts(vault: Vault, *, dimensions: Sequence[str], actor: Actor) -> Table:
         people = list(connection.execute(select(_subjects.c.id).where(_subjects.c.status == "active")).scalars())
         cells_of = {d: _cells(vault, connection, StatisticsDimension(d), people) for d in wanted}
     limits = {d: _contribution_limit(vault, StatisticsDimension(d)) for d in wanted}
+    domains = {d: _domain(vault, StatisticsDimension(d)) for d in wanted}
     tally: Counter[tuple[str, ...]] = Counter()
     for person in people:
         # Each person counts in at most ``limits[d]`` cells of a dimension (the first ones), so how much one
         # person can change the table is bounded whatever the data: what noisy counts are calibrated to.
-        for combo in _product([cells_of[d].get(person, [NONE])[: limits[d]] for d in wanted]):
+        # A value outside a closed domain (a purpose a later policy dropped) is not counted at all.
+        mine = [_within(cells_of[d].get(person, [NONE]), domains[d])[: limits[d]] for d in wanted]
+        for combo in _product(mine):
             tally[combo] += 1
+    # Every cell of a closed domain is in the grid, empty or not; an open one (cities) has the values found.
+    axes = [domains[d] or sorted({combo[i] for combo in tally} | {UNKNOWN}) for i, d in enumerate(wanted)]
+    grid: Counter[tuple[str, ...]] = Counter({combo: tally[combo] for combo in _product(axes)})
     epsilon = rules.noise_epsilon
     if epsilon is not None:
-        sensitivity = 1
-        for d in wanted:
-            sensitivity *= limits[d]
-        tally = _noisy(tally, sensitivity, epsilon)
-    shown = _suppress(tally, wanted, k)
-    # A suppressed cell is listed (as null) only where its key says nothing about the data: the dimension's
-    # values are all declared in advance (age bands, purposes, request types, consents). A city is named only
-    # where it is shown, or naming it would tell that someone lives there.
-    cells = [
-        {**dict(zip(wanted, combo, strict=True)), "count": shown.get(combo)}
-        for combo in sorted(tally)
-        if combo in shown or StatisticsDimension.CITY.value not in wanted
-    ]
-    total = sum(tally.values()) if epsilon is not None and len(wanted) == 1 and wanted[0] in PARTITION_VALUES else None
-    people_count = len(people) if epsilon is None else total
+        grid = _noisy(grid, math.prod(limits.values()), epsilon)
+    forced: set[tuple[str, ...]] = set()
+    if CITY in wanted:
+        dwellers = Counter(cells_of[CITY][person][0] for person in people)
+        grid, forced = _fold_cities(grid, wanted, k, limits, epsilon, dwellers)
+    shown = _suppress(grid, wanted, k, forced)
+    # Every cell is listed, suppressed (null) or not: closed domains have every declared value, cities the
+    # ones named plus "unknown" and "other"; so which rows appear never depends on a small group.
+    cells = [{**dict(zip(wanted, combo, strict=True)), "count": shown.get(combo)} for combo in grid]
+    total: int | None = len(people)
+    if epsilon is not None:
+        # Noisy: the sum of the noisy cells of one partition with a closed domain (post-processing, no further
+        # ε); no total for cities (their rows depend on the data) nor for overlapping dimensions.
+        total = sum(grid.values()) if wanted == (StatisticsDimension.AGE_BAND.value,) else None
+    people_count = total
     budget: Budget | None = None
     with vault.unit() as uow:
         if epsilon is not None and rules.privacy_budget is not None:
@@ -246,6 +265,91 @@ def remaining_budget(vault: Vault) -> Budget | None:
         return _left(connection, rules.privacy_budget, today_in_china(vault.now()))
 
 
+def _within(values: list[str], domain: list[str] | None) -> list[str]:
+    return values if domain is None else [v for v in values if v in domain]
+
+
+def _domain(vault: Vault, dimension: StatisticsDimension) -> list[str] | None:
+    """Every value a closed dimension can take, as the spec and the code declare them (None for cities, whose
+    values are whatever addresses hold)."""
+    policy = vault.policy
+    spec = policy.spec
+    if dimension is StatisticsDimension.AGE_BAND:
+        return [*AGE_BANDS, UNKNOWN]
+    if dimension is StatisticsDimension.PURPOSE:
+        return [*spec.purposes, NONE]
+    if dimension is StatisticsDimension.REQUEST_TYPE:
+        return [*(t.value for t in RequestType), NONE]
+    if dimension is StatisticsDimension.CONSENT_STATE:
+        scopes = [(POLICY_KIND, POLICY_SCOPE)]
+        scopes += [
+            ("purpose", p)
+            for p, purpose in spec.purposes.items()
+            if purpose.legal_basis is LegalBasis.CONSENT and p not in policy.separate_purposes
+        ]
+        scopes += [("separate", p) for p in sorted(policy.separate_purposes)]
+        scopes += [("separate", consent_scope(r)) for r in sorted(policy.separate_recipients)]
+        scopes += [("separate", STORAGE_SCOPE)] if policy.storage_abroad else []
+        scopes += [("separate", disclosure_scope(d)) for d in sorted(policy.separate_disclosures)]
+        scopes += [("permission", p) for p in spec.permissions]
+        scopes += [("cookie", c) for c in spec.cookies]
+        scopes += [("personalisation", "all")] if any(p.personalisation for p in spec.purposes.values()) else []
+        return [f"{kind}:{scope}:{state}" for kind, scope in scopes for state in CONSENT_STATES] + [NONE]
+    return None
+
+
+def _fold_cities(
+    grid: Counter[tuple[str, ...]],
+    dims: tuple[str, ...],
+    k: int,
+    limits: dict[str, int],
+    epsilon: float | None,
+    dwellers: Counter[str],
+) -> tuple[Counter[tuple[str, ...]], set[tuple[str, ...]]]:
+    """Names a city only where at least ``k`` people live (``dwellers``, not the row's sum: one person held for
+    three purposes is three cells of a row by purpose); every other city's cells fold into one
+    row, ``other``, listed always (as ``unknown`` is), so a row never appears or vanishes with a small group.
+
+    With noise the row sums are sums of noisy cells, but a city found in the data at all has cells to add
+    noise to, and one nobody lives in has none: so the threshold is raised until a city whose row is one
+    person's alone is named with probability at most ``DELTA``. Each of its ``m`` cells holds 0 or 1 people;
+    a sum of ``m`` cells (each at least 0) reaching ``T`` needs one cell at ``T/m`` or more, so a discrete
+    Laplace draw of scale ``b`` at ``T/m - 1`` or more, which has probability at most ``exp(-(T/m - 1)/b)``:
+    ``T = m·(1 + b·ln(m/δ))`` bounds it by δ over the row (a union bound). The answer is then
+    (ε, δ)-differentially private, not ε-differentially private. And with noise the ``other`` row is always
+    suppressed (its cells are returned as ``forced``): its sum would add noise draws that exist only when a
+    city does, which no calibration covers."""
+    axis = dims.index(CITY)
+    rows: Counter[str] = Counter()
+    for combo, n in grid.items():
+        rows[combo[axis]] += n
+    rests = sorted({combo[:axis] + combo[axis + 1 :] for combo in grid})
+    threshold = float(k)
+    if epsilon is not None:
+        m = max(1, len(rests))  # cells in a row
+        threshold = max(threshold, m * (1 + _scale(dims, limits, epsilon) * math.log(m / DELTA)))
+    enough = rows if epsilon is not None else dwellers  # with noise, only noisy sums may decide
+    named = sorted(c for c in rows if c not in (UNKNOWN, OTHER) and enough[c] >= threshold)
+    folded: Counter[tuple[str, ...]] = Counter()
+    for city_value in [*named, UNKNOWN, OTHER]:  # every row, with every value of the other dimension
+        for rest in rests:
+            folded[(*rest[:axis], city_value, *rest[axis:])] = 0
+    for combo, n in grid.items():
+        where = combo[axis] if combo[axis] in named or combo[axis] == UNKNOWN else OTHER
+        folded[(*combo[:axis], where, *combo[axis + 1 :])] += n
+    if epsilon is None:
+        return folded, set()
+    forced = {key for key in folded if key[axis] == OTHER}
+    for key in forced:
+        folded[key] = 0
+    return folded, forced
+
+
+def _scale(dims: tuple[str, ...], limits: dict[str, int], epsilon: float) -> float:
+    """The discrete Laplace scale each noisy cell was drawn with (see ``_noisy``)."""
+    return math.prod(limits[d] for d in dims) / epsilon
+
+
 def _contribution_limit(vault: Vault, dimension: StatisticsDimension) -> int:
     """The most cells of ``dimension`` one person counts in: one for a partition; for the others a bound
     from the spec, never from the data (a bound read off the data would itself leak)."""
@@ -260,13 +364,13 @@ def _contribution_limit(vault: Vault, dimension: StatisticsDimension) -> int:
 
 
 def _noisy(tally: Counter[tuple[str, ...]], sensitivity: int, epsilon: float) -> Counter[tuple[str, ...]]:
-    """Each count with discrete Laplace noise from OpenDP, scaled so that the table as a whole is
-    ``epsilon``-differentially private for one person's presence (sensitivity: how many cells a person is
-    in); negative results become 0."""
+    """Each count with discrete Laplace noise from OpenDP, scaled so that the counts of a fixed set of cells
+    are ``epsilon``-differentially private for one person's presence (sensitivity: how many cells a person
+    is in); negative results become 0. The set is fixed for closed domains; for cities see ``_fold_cities``."""
     import opendp.prelude as dp  # noqa: PLC0415 - loaded only by a spec that asks for noise
 
     dp.enable_features("contrib")
-    keys = sorted(tally)
+    keys = list(tally)  # the grid's order, which is the order cells are listed in
     if not keys:
         return tally
     space = dp.vector_domain(dp.atom_domain(T=int)), dp.l1_distance(T=int)
@@ -284,10 +388,17 @@ def _product(lists: Sequence[Sequence[str]]) -> Iterable[tuple[str, ...]]:
             yield (head, *rest)
 
 
-def _suppress(tally: Counter[tuple[str, ...]], dims: tuple[str, ...], k: int) -> dict[tuple[str, ...], int]:
-    """Primary suppression (cells below ``k``), then complementary suppression until, in every line, the
-    suppressed cells hold none or at least ``k`` people (the smallest cell shown in the line goes next)."""
-    hidden = {combo for combo, n in tally.items() if n < k}
+def _suppress(
+    tally: Counter[tuple[str, ...]],
+    dims: tuple[str, ...],
+    k: int,
+    forced: Set[tuple[str, ...]] = frozenset(),
+) -> dict[tuple[str, ...], int]:
+    """Primary suppression (cells below ``k``, empty ones too, and the ``forced`` ones), then complementary
+    suppression until, in every line, the suppressed cells hold none or at least ``k`` people (the smallest
+    cell shown in the line goes next). A forced cell counts as ``k`` (what it holds is not known here)."""
+    hidden = {combo for combo, n in tally.items() if n < k} | forced
+    weight = {combo: (k if combo in forced else n) for combo, n in tally.items()}
     lines: list[list[tuple[str, ...]]] = []
     if len(dims) == 1:
         lines.append(list(tally))
@@ -301,7 +412,7 @@ def _suppress(tally: Counter[tuple[str, ...]], dims: tuple[str, ...], k: int) ->
     while changed:
         changed = False
         for line in lines:
-            gone = sum(tally[c] for c in line if c in hidden)
+            gone = sum(weight[c] for c in line if c in hidden)
             if 0 < gone < k:
                 rest = sorted((c for c in line if c not in hidden), key=lambda c: (tally[c], c))
                 if rest:

@@ -576,9 +576,12 @@ async def _audit_page(request: Request, member: StaffMember, chain: tuple[bool, 
         limit = min(500, max(1, int(q.get("limit") or 100)))
     except ValueError:
         limit = 100
-    events = await call(
-        yinsi_of(request).console.audit_events, member=member, subject=subject, action=action, limit=limit
-    )
+    try:
+        events = await call(
+            yinsi_of(request).console.audit_events, member=member, subject=subject, action=action, limit=limit
+        )
+    except YinsiError as exc:  # a subject filter that is no subject id: the console's page, not a problem JSON
+        return failed(request, member, exc)
     return page(
         request,
         "console/audit.html",

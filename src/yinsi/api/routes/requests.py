@@ -257,7 +257,7 @@ def staff_logout(token: StaffTokenDep, yinsi: YinsiDep) -> None:
     response_model=AuditPageOut,
     operation_id="list_audit_events",
     tags=["staff"],
-    responses=errors("bad_request", "forbidden"),
+    responses=errors("bad_request", "forbidden", "not_found"),
 )
 def staff_audit(
     member: StaffDep,

@@ -69,7 +69,7 @@ def _disclosure(d: disclosures.Disclosure) -> DisclosureOut:
     response_model=ProvisionRecordsPageOut,
     operation_id="list_provisions",
     tags=["sharing"],
-    responses=errors("bad_request", "forbidden", *DENIED),
+    responses=errors("bad_request", "forbidden", "not_found", *DENIED),
 )
 def staff_provisions(
     member: StaffDep,
@@ -169,7 +169,7 @@ def staff_decide_disclosure(disclosure_id: int, body: DecisionIn, member: StaffD
     response_model=DisclosuresPageOut,
     operation_id="list_disclosures",
     tags=["sharing"],
-    responses=errors("bad_request", "forbidden", *DENIED),
+    responses=errors("bad_request", "forbidden", "not_found", *DENIED),
 )
 def staff_disclosures(
     member: StaffDep,
@@ -278,7 +278,7 @@ def make_public(body: PublicDisclosureIn, yinsi: YinsiDep, actor: ServiceActor) 
     response_model=PublicDisclosuresPageOut,
     operation_id="list_public_disclosures",
     tags=["sharing"],
-    responses=errors("bad_request", "forbidden", *DENIED),
+    responses=errors("bad_request", "forbidden", "not_found", *DENIED),
 )
 def staff_public_disclosures(
     member: StaffDep,

@@ -24,7 +24,7 @@ from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.vocabulary import Operation
-from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender
+from yinsi.services.audit import AuditEvent, AuditLog, GroupAppender, require_subject_id
 from yinsi.services.collection import CollectionGate
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.keyring import KeyRing
@@ -133,20 +133,28 @@ class Vault:
         details: Mapping[str, object],
     ) -> list[Any]:
         """The rows of ``query`` for a role that may view the audit (records of provisions, disclosures...):
-        refused and audited otherwise, and the look itself audited as ``event`` with the count."""
+        refused and audited otherwise, and the look itself audited as ``event`` with the count. A
+        ``subject_id`` that is not one of the store's subjects is "no such subject", before anything is
+        recorded: what an officer typed in its place (a phone number) never reaches the trail. (That the id
+        has a subject id's form is checked before the role, that it is one after: only a role that may look
+        learns whether a subject exists.)"""
         with self.unit() as uow:
+            if subject_id is not None:
+                require_subject_id(subject_id)
             self.require_operation(uow, actor, Operation.VIEW_AUDIT, subject_id, event=denied_event)
-            rows = list(uow.connection.execute(query).all())
+            if subject_id is not None:
+                rows.subject_status(uow.connection, subject_id)
+            found = list(uow.connection.execute(query).all())
             uow.record(
                 AuditEvent(
                     event,
                     actor.id,
                     role=actor.role,
                     subject=subject_id,
-                    details={**details, "count": len(rows)},
+                    details={**details, "count": len(found)},
                 )
             )
-        return rows
+        return found
 
     # ------------------------------------------------------------------ write
 

@@ -26,6 +26,7 @@ from yinsi.adapters.db.rows import (
 from yinsi.adapters.db.statements import strict_insert
 from yinsi.adapters.db.upsert import upsert
 from yinsi.core.errors import not_found
+from yinsi.services.audit import is_subject_id
 
 subjects = table_of(SubjectRow)
 values = table_of(PiValueRow)
@@ -123,6 +124,10 @@ _RESURRECTED_KEYS = select(keys.c.subject_id).join(shreds, shreds.c.subject_id =
 
 
 def subject_status(connection: Connection, subject_id: str, *, lock: bool = False) -> str:
+    """The subject's status; "no such subject" (never repeating what was given) for anything that is not the
+    id of one of the store's subjects, a phone number typed in its place included."""
+    if not is_subject_id(subject_id):
+        raise not_found("这个个人", "subject")
     status = connection.execute(LOCK_SUBJECT if lock else _SUBJECT_STATUS, {"subject_id": subject_id}).scalar()
     if status is None:
         raise not_found("这个个人", "subject")
