@@ -481,7 +481,7 @@ def open_yinsi(
     outbox = DbOutbox(engine)
     notifier = notifier_for(settings, outbox, keyring, clock)
     services = build_services(context, vault, notifier, settings, versions)
-    accounts = Accounts(vault, notifier, ledger=services.ledger)
+    accounts = Accounts(context, vault, notifier, ledger=services.ledger)
     rights = Rights(
         vault,
         accounts,
