@@ -483,6 +483,7 @@ def open_yinsi(
     services = build_services(context, vault, notifier, settings, versions)
     accounts = Accounts(context, vault, notifier, ledger=services.ledger)
     rights = Rights(
+        context,
         vault,
         accounts,
         notifier,
