@@ -230,8 +230,7 @@ class Yinsi:
     def admin(self) -> Administration:
         sync = self.policy.sync
         return Administration(
-            self.vault,
-            self.keyring,
+            self.services.context,
             self.notifier,
             self.settings,
             staff=self.staff,
@@ -261,6 +260,7 @@ class Yinsi:
         """The privacy officer's console (its pages call it); it makes this process follow a version it
         publishes at once."""
         return Console(
+            self.services.context,
             self.vault,
             self.rights,
             self.notifier,
@@ -514,6 +514,7 @@ def open_yinsi(
         accounts=accounts,
         rights=rights,
         centre=PrivacyCentre(
+            context,
             vault,
             accounts,
             rights,
