@@ -230,8 +230,7 @@ class Yinsi:
     def admin(self) -> Administration:
         sync = self.policy.sync
         return Administration(
-            self.vault,
-            self.keyring,
+            self.services.context,
             self.notifier,
             self.settings,
             staff=self.staff,
@@ -261,6 +260,7 @@ class Yinsi:
         """The privacy officer's console (its pages call it); it makes this process follow a version it
         publishes at once."""
         return Console(
+            self.services.context,
             self.vault,
             self.rights,
             self.notifier,
@@ -492,8 +492,9 @@ def open_yinsi(
 
     notifier = notifier_for(settings, outbox, keyring, clock, sms_signature)
     services = build_services(context, vault, notifier, settings, versions)
-    accounts = Accounts(vault, notifier, ledger=services.ledger)
+    accounts = Accounts(context, vault, notifier, ledger=services.ledger)
     rights = Rights(
+        context,
         vault,
         accounts,
         notifier,
@@ -524,6 +525,7 @@ def open_yinsi(
         accounts=accounts,
         rights=rights,
         centre=PrivacyCentre(
+            context,
             vault,
             accounts,
             rights,

@@ -43,6 +43,7 @@ from yinsi.core.validation import InvalidValue, normalise_for_index, validate
 from yinsi.services import consent, rate_limits
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent import Action, ConsentAct, ConsentLedger, Kind
+from yinsi.services.context import ServiceContext
 from yinsi.services.notifier import Notifier
 from yinsi.services.passwords import hash_password, verify_password
 from yinsi.services.unit_of_work import UnitOfWork
@@ -143,7 +144,11 @@ class AccessEntry:
 
 
 class Accounts:
-    def __init__(self, vault: Vault, notifier: Notifier, *, ledger: ConsentLedger) -> None:
+    """Accounts, logins and sessions. The vault only finds a login, opens the account and writes its value; the
+    units, keys, policy and clock come from the shared context."""
+
+    def __init__(self, context: ServiceContext, vault: Vault, notifier: Notifier, *, ledger: ConsentLedger) -> None:
+        self.context = context
         self.vault = vault
         self.notifier = notifier
         self.ledger = ledger
@@ -168,7 +173,7 @@ class Accounts:
         except InvalidValue as exc:
             raise InvalidInput(exc.reason, field="phone") from None
         return canonical, rate_limits.digest(
-            self.vault.keyring.secret("codes"), "phone", normalise_for_index(FieldType.MOBILE, canonical)
+            self.context.keyring.secret("codes"), "phone", normalise_for_index(FieldType.MOBILE, canonical)
         )
 
     def _scheme(self, policy: CompiledPolicy, method: LoginMethod) -> LoginScheme:
@@ -187,17 +192,17 @@ class Accounts:
         except InvalidValue as exc:
             raise InvalidInput(exc.reason, field="username") from None
         return canonical, rate_limits.digest(
-            self.vault.keyring.secret("codes"), "username", normalise_for_index(FieldType.ACCOUNT, canonical)
+            self.context.keyring.secret("codes"), "username", normalise_for_index(FieldType.ACCOUNT, canonical)
         )
 
     def _client(self, client: str) -> bytes:
-        return rate_limits.digest(self.vault.keyring.secret("codes"), "client", rate_limits.source(client))
+        return rate_limits.digest(self.context.keyring.secret("codes"), "client", rate_limits.source(client))
 
     def _pair(self, phone_digest: bytes, client: str) -> bytes:
-        return rate_limits.pair(self.vault.keyring.secret("codes"), "phone_client", phone_digest, client)
+        return rate_limits.pair(self.context.keyring.secret("codes"), "phone_client", phone_digest, client)
 
     def _code_mac(self, phone_digest: bytes, code: str) -> bytes:
-        return hmac.new(self.vault.keyring.secret("codes"), phone_digest + code.encode(), sha256).digest()
+        return hmac.new(self.context.keyring.secret("codes"), phone_digest + code.encode(), sha256).digest()
 
     def _wrong_codes(self, connection: Connection, phone_digest: bytes, now: datetime) -> int:
         since = now - rate_limits.LONG_CODES_WINDOW
@@ -212,10 +217,10 @@ class Accounts:
         never by a cap per number that strangers could fill: a code a stranger triggers goes to the owner's phone,
         so while the cooldown refuses, the owner holds a code less than a minute old.
         """
-        policy = self.vault.policy
+        policy = self.context.policy
         canonical, phone_digest = self.phone_key(policy, phone)
-        now = self.vault.now()
-        with self.vault.unit() as uow:
+        now = self.context.now()
+        with self.context.unit() as uow:
             connection = uow.connection
             limits = (
                 (rate_limits.LOGIN_CODE_COOLDOWN, phone_digest),
@@ -268,7 +273,7 @@ class Accounts:
         distributed guesser from getting anywhere is the code's length (see request_code).
         """
         connection = uow.connection
-        now = self.vault.now()
+        now = self.context.now()
         pair = self._pair(phone_digest, client)
         last_sent = rate_limits.count_since(
             connection, rate_limits.CODE_PER_PHONE_CLIENT_HOUR.bucket, pair, now - rate_limits.LOGIN_BACKOFF.window
@@ -347,11 +352,11 @@ class Accounts:
         collected the number before the person opened the app): then the account is opened for that subject.
         ``password``: set on the new account, where the spec registers with a password too (seed 002).
         """
-        policy = self.vault.policy
+        policy = self.context.policy
         field, purpose = self._login_field(policy)
         canonical, phone_digest = self.phone_key(policy, phone)
         hashed = _hashed(password) if password is not None else None  # argon2id before the transaction
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             found, has_account = self._account_of(uow.connection, self.vault.find_by(uow.connection, field, canonical))
             if not has_account and acceptance is None:
                 raise PolicyAcceptanceRequired(
@@ -384,7 +389,7 @@ class Accounts:
                 )
                 uow.connection.execute(
                     insert(_accounts).values(
-                        subject_id=subject, status="active", created_at=self.vault.now(), password_hash=hashed
+                        subject_id=subject, status="active", created_at=self.context.now(), password_hash=hashed
                     )
                 )
             if acceptance is not None:
@@ -396,11 +401,11 @@ class Accounts:
     def register_with_username(self, *, username: str, password: str, client: str, acceptance: ConsentAct) -> Login:
         """Opens an account with a user name and a password (seed 003 registers that way). The name is a vault
         field like a phone number, found through its blind index; the password is kept only as argon2id."""
-        policy = self.vault.policy
+        policy = self.context.policy
         scheme = self._scheme(policy, LoginMethod.USERNAME_PASSWORD)
         canonical, _ = self.username_key(policy, username)
         hashed = _hashed(password)
-        now = self.vault.now()
+        now = self.context.now()
         if acceptance.kind is not Kind.POLICY or acceptance.action is not Action.GRANT:
             raise BadRequest(
                 Msg(
@@ -409,7 +414,7 @@ class Accounts:
                 )
             )
         consent.validate_act(policy, acceptance)
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             # Registrations from one address count like codes sent from it: no address fills the store.
             rate_limits.check(uow.connection, rate_limits.CODE_PER_CLIENT_HOUR, self._client(client), now)
             rate_limits.record(uow.connection, rate_limits.CODE_PER_CLIENT_HOUR, self._client(client), now)
@@ -435,14 +440,14 @@ class Accounts:
         002). Wrong passwords slow the address that sends them; many of them, from anywhere, pause password
         login for the number until its owner logs in with an SMS code (which a stranger cannot stop), so a
         password is never guessed at without end and the owner never locked out."""
-        policy = self.vault.policy
+        policy = self.context.policy
         field, _ = self._login_field(policy)
         canonical, phone_digest = self.phone_key(policy, phone)
         return self._password_login(field, canonical, phone_digest, password, client, code, BAD_LOGIN)
 
     def login_with_username(self, *, username: str, password: str, client: str) -> Login:
         """Logs in with a user name and a password, under the same limits as a phone number and password."""
-        policy = self.vault.policy
+        policy = self.context.policy
         scheme = self._scheme(policy, LoginMethod.USERNAME_PASSWORD)
         canonical, name_digest = self.username_key(policy, username)
         return self._password_login(scheme.field, canonical, name_digest, password, client, None, BAD_NAME_LOGIN)
@@ -454,10 +459,10 @@ class Accounts:
         provider's id for the person. An id linked to no account opens one, which needs the policy accepted;
         the id is kept sealed under the person's key and found through its blind index, and released when the
         account is cancelled."""
-        policy = self.vault.policy
-        digest = external_login_digest(self.vault.keyring.secret("index"), provider, identifier)
-        now = self.vault.now()
-        with self.vault.unit() as uow:
+        policy = self.context.policy
+        digest = external_login_digest(self.context.keyring.secret("index"), provider, identifier)
+        now = self.context.now()
+        with self.context.unit() as uow:
             connection = uow.connection
             linked = connection.execute(
                 select(_logins.c.subject_id)
@@ -515,7 +520,7 @@ class Accounts:
     def _password_login(
         self, field: str, canonical: str, key: bytes, password: str, client: str, code: str | None, refusal: Msg
     ) -> Login:
-        now = self.vault.now()
+        now = self.context.now()
         pair = self._pair(key, client)
         limits = (
             (rate_limits.PASSWORD_PAUSE, key),
@@ -538,10 +543,10 @@ class Accounts:
 
         # argon2id is verified between a reader and the writing transaction, never under the write lock; the
         # writer then checks again that nothing changed (the limits, the account, the hash) in between.
-        with self.vault.engine.connect() as reader:
+        with self.context.connect() as reader:
             subject, stored = stored_hash(reader)
         verified = verify_password(stored, password)
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             connection = uow.connection
             if stored_hash(connection) != (subject, stored):
                 verified = False  # the account or its password changed while the hash was checked
@@ -560,8 +565,8 @@ class Accounts:
         """A new session for ``subject`` in the caller's unit, with its access-log entry (every way in ends here:
         the login methods, and the hand-over of the app's H5 page)."""
         connection = uow.connection
-        now = self.vault.now()
-        key = uow.created.get(subject) or self.vault.keyring.data_key(connection, subject)
+        now = self.context.now()
+        key = uow.created.get(subject) or self.context.keyring.data_key(connection, subject)
         if key is None:
             raise Unauthenticated(SESSION_INVALID)
         data_key, version = key
@@ -603,10 +608,10 @@ class Accounts:
 
     def find_subject_by_phone(self, phone: str) -> str | None:
         """The account registered with ``phone`` (through the blind index; nothing is decrypted)."""
-        policy = self.vault.policy
+        policy = self.context.policy
         field, _ = self._login_field(policy)
         canonical, _ = self.phone_key(policy, phone)
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             subject, has_account = self._account_of(connection, self.vault.find_by(connection, field, canonical))
         return subject if has_account else None
 
@@ -617,16 +622,16 @@ class Accounts:
         if not token.startswith(SESSION_PREFIX) or len(token) > 100:
             raise Unauthenticated(SESSION_INVALID)
         if connection is None:
-            with self.vault.engine.connect() as own:
+            with self.context.connect() as own:
                 return self.authenticate(token, own)
         row = connection.execute(_SESSION, {"token_hash": secret_digest(token)}).first()
-        if row is None or row.revoked_at is not None or row.expires_at <= self.vault.now() or row.status != "active":
+        if row is None or row.revoked_at is not None or row.expires_at <= self.context.now() or row.status != "active":
             raise Unauthenticated(SESSION_INVALID)
         return str(row.subject_id)
 
     def logout(self, token: str) -> None:
-        now = self.vault.now()
-        with self.vault.unit() as uow:
+        now = self.context.now()
+        with self.context.unit() as uow:
             subject = self.authenticate(token, uow.connection)
             row = uow.connection.execute(
                 select(_sessions.c.access_log_id).where(_sessions.c.token_hash == secret_digest(token))
@@ -639,14 +644,14 @@ class Accounts:
             uow.record(AuditEvent("subject-logged-out", f"subject:{subject}", role="subject", subject=subject))
 
     def revoke_all(self, uow: UnitOfWork, subject: str) -> int:
-        now = self.vault.now()
+        now = self.context.now()
         return int(uow.connection.execute(_REVOKE_ALL, {"b_subject": subject, "now": now}).rowcount or 0)
 
     # ------------------------------------------------------------------ passwords
 
     def set_password(self, *, subject: str, password: str) -> None:
         hashed = _hashed(password)  # before the transaction: see services.passwords
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             uow.connection.execute(
                 update(_accounts).where(_accounts.c.subject_id == subject).values(password_hash=hashed)
             )
@@ -660,9 +665,9 @@ class Accounts:
         """The person's own network access log, newest first, addresses decrypted for them; ``before_id`` reads
         the entries older than a page already shown."""
         if connection is None:
-            with self.vault.engine.connect() as own:
+            with self.context.connect() as own:
                 return self.access_log(subject, limit, own, before_id=before_id)
-        key = self.vault.keyring.data_key(connection, subject)
+        key = self.context.keyring.data_key(connection, subject)
         query = select(_access).where(_access.c.subject_id == subject).order_by(_access.c.id.desc()).limit(limit)
         if before_id is not None:
             query = query.where(_access.c.id < before_id)
@@ -683,8 +688,8 @@ class Accounts:
 
     def sweep_access_logs(self) -> int:
         """Deletes network access log entries past their retention; the sweep itself is audited."""
-        cutoff = access_log_cutoff(self.vault.policy, self.vault.now())
-        with self.vault.unit() as uow:
+        cutoff = access_log_cutoff(self.context.policy, self.context.now())
+        with self.context.unit() as uow:
             deleted = int(uow.connection.execute(delete(_access).where(_access.c.login_at < cutoff)).rowcount or 0)
             uow.record(
                 AuditEvent(

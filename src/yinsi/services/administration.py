@@ -26,12 +26,13 @@ from yinsi.services import api_keys, backups, policies, staff
 from yinsi.services.api_keys import ApiKeys
 from yinsi.services.audit import AuditEvent, require_subject_id
 from yinsi.services.backups import StoreBackups
-from yinsi.services.keyring import KeyRing, RotationReport
+from yinsi.services.context import ServiceContext
+from yinsi.services.keyring import RotationReport
 from yinsi.services.notices.announcements import Announcements
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicyVersions
 from yinsi.services.staff import Staff
-from yinsi.services.vault import Actor, Vault
+from yinsi.services.vault import Actor
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +44,7 @@ class Retired:
 class Administration:
     def __init__(
         self,
-        vault: Vault,
-        keyring: KeyRing,
+        context: ServiceContext,
         notifier: Notifier,
         settings: Settings,
         *,
@@ -55,25 +55,24 @@ class Administration:
         policies: PolicyVersions,
         follow_policy: Callable[[], object] = lambda: None,
     ) -> None:
-        self._vault = vault
+        self.context = context
         self._staff = staff
         self._keys = keys
         self._announcements = announcements
         self._backups = backups
         self._policies = policies
         self._follow_policy = follow_policy
-        self._keyring = keyring
         self._notifier = notifier
         self._settings = settings
 
     def _record(self, action: str, **details: object) -> None:
-        with self._vault.unit() as uow:
+        with self.context.unit() as uow:
             uow.record(AuditEvent(action, "system", role="system", details=details))
 
     # ------------------------------------------------------------------ staff
 
     def _issuer(self) -> str:
-        return self._vault.policy.spec.policy.title.get("en")[:40]
+        return self.context.policy.spec.policy.title.get("en")[:40]
 
     def create_staff(self, *, username: str, role: str, password: str) -> staff.NewStaff:
         return self._staff.create(username=username, role=role, password=password, issuer=self._issuer())
@@ -100,20 +99,20 @@ class Administration:
     def staff_member(self, *, username: str, operation: Operation) -> staff.StaffMember:
         """An active member of staff whose role may do ``operation``."""
         member = self.active_staff(username=username)
-        staff.require(self._vault.policy, member, operation)
+        staff.require(self.context.policy, member, operation)
         return member
 
     # ------------------------------------------------------------------ keys
 
     def data_key_count(self) -> int:
-        with self._vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(table_of(DataKeyRow))).scalar_one())
 
     def rotate_master_key(self, *, progress: Callable[[int], None] | None = None) -> RotationReport:
-        provider = self._keyring.provider
+        provider = self.context.keyring.provider
         # Environment keys: the operator has already put the new key first in YINSI_MASTER_KEY.
         new_master = provider.add_new_current() if isinstance(provider, LocalFileKeyProvider) else provider.current()
-        report = self._keyring.rotate(self._vault.engine, new_master, progress=progress)
+        report = self.context.keyring.rotate(self.context.engine, new_master, progress=progress)
         self._record(
             "master-key-rotated",
             master_key=report.new_master_key,
@@ -123,7 +122,7 @@ class Administration:
         return report
 
     def retire_master_keys(self) -> Retired:
-        provider = self._keyring.provider
+        provider = self.context.keyring.provider
         if not isinstance(provider, LocalFileKeyProvider):
             raise BadRequest(
                 Msg(
@@ -132,8 +131,8 @@ class Administration:
                     "'yinsi keys rotate' with the new key first",
                 )
             )
-        stragglers = self._keyring.rotate(self._vault.engine, provider.current())
-        dropped = provider.retire(sorted(self._keyring.master_ids_in_use(self._vault.engine)))
+        stragglers = self.context.keyring.rotate(self.context.engine, provider.current())
+        dropped = provider.retire(sorted(self.context.keyring.master_ids_in_use(self.context.engine)))
         self._record("master-keys-retired", retired=dropped, re_wrapped=stragglers.data_keys)
         return Retired(dropped, stragglers.data_keys)
 
@@ -169,10 +168,10 @@ class Administration:
         """A page of the audit trail for a member of staff; looking at it is itself recorded."""
         if subject is not None:
             require_subject_id(subject)
-        page = self._vault.audit.events_page(
-            self._vault.engine, subject=subject, action=action, limit=limit, cursor=cursor
+        page = self.context.audit.events_page(
+            self.context.engine, subject=subject, action=action, limit=limit, cursor=cursor
         )
-        with self._vault.unit() as uow:
+        with self.context.unit() as uow:
             uow.record(
                 AuditEvent(
                     "audit-viewed",

@@ -35,6 +35,7 @@ from yinsi.core.validation import InvalidValue
 from yinsi.services import entrustments, policies, provisions, staff
 from yinsi.services.audit import AuditEvent, VerifyResult, require_subject_id
 from yinsi.services.compliance import Compliance
+from yinsi.services.context import ServiceContext
 from yinsi.services.entrustments import Entrustments
 from yinsi.services.incidents import IncidentKind, Incidents, NoticeMethod, Selection
 from yinsi.services.notices.announcements import Announcements
@@ -128,6 +129,7 @@ NO_EVENTS = Msg("这个服务器没有启用事件投递。", "Event delivery is
 class Console:
     def __init__(
         self,
+        context: ServiceContext,
         vault: Vault,
         rights: Rights,
         notifier: Notifier,
@@ -142,7 +144,8 @@ class Console:
         compliance: Compliance,
         policies: PolicyVersions,
     ) -> None:
-        self.vault = vault
+        self.context = context
+        self.vault = vault  # lookups, masked reads and the disclosure record's audited look
         self.staff = staff
         self._incidents = incidents
         self._announcements = announcements
@@ -168,10 +171,10 @@ class Console:
 
     def operations(self, member: StaffMember) -> frozenset[Operation]:
         """What the member's role may do now (the spec in force decides; a new version applies at once)."""
-        return frozenset(self.vault.policy.role_operations.get(member.role, frozenset()))
+        return frozenset(self.context.policy.role_operations.get(member.role, frozenset()))
 
     def require(self, member: StaffMember, operation: Operation) -> None:
-        staff.require(self.vault.policy, member, operation)
+        staff.require(self.context.policy, member, operation)
 
     # ------------------------------------------------------------------ the queue
 
@@ -200,7 +203,7 @@ class Console:
         """One request with what the person wrote; reading it is itself recorded (as the staff API does)."""
         self.require(member, Operation.VIEW_REQUESTS)
         view, payload = self.rights.staff_view(request_id, with_payload=True)
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             uow.record(
                 AuditEvent(
                     "request-viewed",
@@ -215,8 +218,8 @@ class Console:
     def handlers(self, *, member: StaffMember) -> list[str]:
         """The active members of staff a request can be assigned to (their role handles requests)."""
         self.require(member, Operation.HANDLE_REQUESTS)
-        operations = self.vault.policy.role_operations
-        with self.vault.engine.connect() as connection:
+        operations = self.context.policy.role_operations
+        with self.context.connect() as connection:
             rows = connection.execute(
                 select(_staff.c.username, _staff.c.role)
                 .where(_staff.c.disabled_at.is_(None))
@@ -245,7 +248,7 @@ class Console:
 
     def refusal_grounds(self) -> list[tuple[str, Msg]]:
         """The grounds a refusal may give: the spec's, then yinsi's own reasons; each with its words."""
-        spec_grounds = [g.value for g in self.vault.policy.spec.requests.refusal_grounds]
+        spec_grounds = [g.value for g in self.context.policy.spec.requests.refusal_grounds]
         codes = spec_grounds + [g for g in SYSTEM_REASONS if g not in spec_grounds]
         return [(code, GROUND_NAMES.get(code, Msg(code, code))) for code in codes]
 
@@ -268,7 +271,7 @@ class Console:
             raise BadRequest(Msg("请选择个人提出申请的方式。", "Say how the person made the request."), field="channel")
         if kind in (RequestType.CORRECT, RequestType.DELETE):
             fields = filing.fields
-            if len(fields) != 1 or fields[0] not in self.vault.policy.spec.fields:
+            if len(fields) != 1 or fields[0] not in self.context.policy.spec.fields:
                 raise BadRequest(
                     Msg("请选择要更正或删除的信息。", "Choose the item to correct or delete."), field="field"
                 )
@@ -288,7 +291,7 @@ class Console:
         """Counts for reporting (网络数据安全管理条例 Art. 44): nothing that names a person."""
         self.require(member, Operation.VIEW_REQUESTS)
         figures = self.rights.statistics()
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             consents = connection.execute(
                 select(_consent_state.c.kind, _consent_state.c.scope, _consent_state.c.status, func.count())
                 .group_by(_consent_state.c.kind, _consent_state.c.scope, _consent_state.c.status)
@@ -307,14 +310,14 @@ class Console:
     # ------------------------------------------------------------------ people
 
     def lookup_fields(self) -> list[str]:
-        return [f for f in self.vault.policy.spec.fields if f in self.vault.policy.lookup_fields]
+        return [f for f in self.context.policy.spec.fields if f in self.context.policy.lookup_fields]
 
     def find_people(self, *, member: StaffMember, field: str, value: str) -> list[Person]:
         """Who has this phone number or ID number, through the blind index; nothing is decrypted."""
         self.require(member, Operation.VIEW_REQUESTS)
-        if field not in self.vault.policy.lookup_fields:
+        if field not in self.context.policy.lookup_fields:
             raise BadRequest(NOT_A_LOOKUP_FIELD, field="field")
-        with self.vault.reading() as uow:
+        with self.context.reading() as uow:
             try:
                 found = self.vault.find_by(uow.connection, field, value)
             except InvalidValue as exc:
@@ -339,7 +342,7 @@ class Console:
         return found, views
 
     def _person(self, subject: str) -> Person:
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             status = self.vault.subject_status(connection, subject)
         views = self.rights.queue(subject=subject, include_closed=True)
         still_open = sum(1 for v in views if v.state not in (State.COMPLETED, State.REFUSED, State.WITHDRAWN))
@@ -350,7 +353,7 @@ class Console:
         where the role may see them whole: the console shows enough to confirm who is asking, no more."""
         self.require(member, Operation.VIEW_REQUESTS)
         result = self.vault.read(actor=member.actor, subject_id=subject, purpose=purpose)
-        types = self.vault.policy.field_types
+        types = self.context.policy.field_types
         return MaskedRead(
             purpose,
             {f: mask(types[f], v) for f, v in result.values.items()},
@@ -359,7 +362,7 @@ class Console:
 
     def readable_purposes(self, member: StaffMember) -> list[str]:
         """The purposes the member's role may read for (none without the ``read`` operation)."""
-        policy = self.vault.policy
+        policy = self.context.policy
         role = policy.spec.roles.get(member.role)
         if role is None or Operation.READ not in policy.role_operations.get(member.role, frozenset()):
             return []
@@ -374,8 +377,10 @@ class Console:
         self.require(member, Operation.VIEW_AUDIT)
         if subject:
             require_subject_id(subject)
-        events = self.vault.audit.events(self.vault.engine, subject=subject or None, action=action or None, limit=limit)
-        with self.vault.unit() as uow:
+        events = self.context.audit.events(
+            self.context.engine, subject=subject or None, action=action or None, limit=limit
+        )
+        with self.context.unit() as uow:
             uow.record(
                 AuditEvent(
                     "audit-viewed",
@@ -390,8 +395,8 @@ class Console:
     def verify_audit(self, *, member: StaffMember) -> VerifyResult:
         """Walks every chain of the trail (as ``yinsi audit verify``); the check is recorded too."""
         self.require(member, Operation.VIEW_AUDIT)
-        result = self.vault.audit.verify(self.vault.engine)
-        with self.vault.unit() as uow:
+        result = self.context.audit.verify(self.context.engine)
+        with self.context.unit() as uow:
             uow.record(
                 AuditEvent(
                     "audit-verified",
@@ -407,7 +412,7 @@ class Console:
     def policy_versions(self, *, member: StaffMember) -> list[dict[str, Any]]:
         """Every published version, newest first, with what changed from the one before in plain words."""
         self.require(member, Operation.PUBLISH_POLICY)
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             rows = connection.execute(
                 select(
                     _versions.c.id,
@@ -418,7 +423,7 @@ class Console:
                     _versions.c.changes,
                 ).order_by(_versions.c.id.desc())
             ).all()
-        current = self.vault.policy.version
+        current = self.context.policy.version
         return [
             {
                 "version": r.version,
@@ -436,7 +441,7 @@ class Console:
         """What publishing ``text`` would change; nothing is stored. An invalid spec is refused, naming why."""
         self.require(member, Operation.PUBLISH_POLICY)
         compiled = policies.compile_text(text, "console")
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             current = PolicyVersions.current_in(connection)
             taken = (
                 connection.execute(select(_versions.c.id).where(_versions.c.version == compiled.version)).first()
@@ -469,7 +474,7 @@ class Console:
             raise BadRequest(Msg("这个工作台没有配置数据存储。", "This console has no store configured."))
         report = self._compliance.store_report()
         shown = report.to_dict() if report is not None else None
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             uow.record(
                 AuditEvent(
                     "compliance-report-viewed",
@@ -485,7 +490,7 @@ class Console:
     def recipients(self, *, member: StaffMember) -> RecipientsOverview:
         """Who PI goes to under the spec in force, and the entrustments that ended."""
         self.require(member, Operation.VIEW_AUDIT)
-        policy = self.vault.policy
+        policy = self.context.policy
         shown = [
             {
                 "id": rid,

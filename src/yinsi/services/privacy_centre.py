@@ -33,6 +33,7 @@ from yinsi.services.accounts import PASSWORD_MIN, AccessEntry, Accounts, Login, 
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent import Action, ConsentAct, ConsentEntry, ConsentLedger, Kind
 from yinsi.services.consent_state import POLICY_SCOPE
+from yinsi.services.context import ServiceContext
 from yinsi.services.handover import Handovers
 from yinsi.services.minors import GuardianLinks
 from yinsi.services.notifier import Notifier
@@ -103,6 +104,7 @@ class RequestPage:
 class PrivacyCentre:
     def __init__(
         self,
+        context: ServiceContext,
         vault: Vault,
         accounts: Accounts,
         rights: Rights,
@@ -113,7 +115,8 @@ class PrivacyCentre:
         guardian_links: GuardianLinks,
         handovers: Handovers,
     ) -> None:
-        self.vault = vault
+        self.context = context
+        self.vault = vault  # consents in force, opening and shredding PI, new subjects
         self.handovers = handovers
         self.guardian_links = guardian_links
         self.self_service = self_service
@@ -125,8 +128,8 @@ class PrivacyCentre:
     # ------------------------------------------------------------------ consents
 
     def standing(self, *, subject: str) -> Standing:
-        policy = self.vault.policy
-        with self.vault.engine.connect() as connection:
+        policy = self.context.policy
+        with self.context.connect() as connection:
             snapshot = self.vault.consents.snapshot(connection, subject, policy)
             state = self.ledger.state_in(connection, subject)
             minor, _ = minors.subject_minor(connection, subject)
@@ -140,8 +143,8 @@ class PrivacyCentre:
         )
 
     def ward_standing(self, *, guardian: str, ward: str) -> Standing:
-        with self.vault.engine.connect() as connection:
-            minors.require_guardian_of(connection, guardian, ward, self.vault.policy, "access")
+        with self.context.connect() as connection:
+            minors.require_guardian_of(connection, guardian, ward, self.context.policy, "access")
         return self.standing(subject=ward)
 
     def consent_history(self, *, subject: str) -> list[ConsentEntry]:
@@ -195,8 +198,8 @@ class PrivacyCentre:
         """The cookie banner's answer: every non-essential cookie of the spec granted (if chosen) or refused,
         with the text shown, in one transaction. A visitor without an account (``subject`` None) gets a
         subject of their own, so that their choice is in the ledger like anyone's; its id is returned."""
-        policy = self.vault.policy
-        with self.vault.unit() as uow:
+        policy = self.context.policy
+        with self.context.unit() as uow:
             if subject is None:
                 subject = self.vault.create_subject_as_system(actor=Actor.system(), uow=uow)
             for cookie_id, cookie in policy.spec.cookies.items():
@@ -214,13 +217,13 @@ class PrivacyCentre:
     def policy_versions(self) -> list[PolicyVersion]:
         """Every published version, newest first, each with what changed from the one before in plain words:
         the diff names fields, purposes and recipients by their ids, which the centre shows by their labels."""
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             rows = connection.execute(
                 select(_versions.c.version, _versions.c.published_at, _versions.c.material, _versions.c.changes)
                 .order_by(_versions.c.id.desc())
                 .limit(50)
             ).all()
-        names = _names(self.vault.policy.spec)
+        names = _names(self.context.policy.spec)
         return [
             PolicyVersion(r.version, r.published_at, bool(r.material), [_plain(c, names) for c in r.changes or []])
             for r in rows
@@ -230,7 +233,7 @@ class PrivacyCentre:
 
     def my_data(self, *, subject: str) -> list[DataItem]:
         """Every value held about me, masked; the read is audited like any other."""
-        with self.vault.reading() as unit:
+        with self.context.reading() as unit:
             stored = self.vault.stored_values(unit.connection, subject)
             unit.record(
                 AuditEvent(
@@ -246,8 +249,8 @@ class PrivacyCentre:
     def ward_data(self, *, guardian: str, ward: str) -> list[DataItem]:
         """A minor's values, masked, for their linked guardian, who may correct and delete them from the
         ward's page (only where the spec lets guardians see them); audited as shown to the guardian."""
-        with self.vault.reading() as unit:
-            minors.require_guardian_of(unit.connection, guardian, ward, self.vault.policy, "access")
+        with self.context.reading() as unit:
+            minors.require_guardian_of(unit.connection, guardian, ward, self.context.policy, "access")
             stored = self.vault.stored_values(unit.connection, ward)
             unit.record(
                 AuditEvent(
@@ -261,7 +264,7 @@ class PrivacyCentre:
         return self._items(stored)
 
     def _items(self, stored: list[StoredValue]) -> list[DataItem]:
-        policy = self.vault.policy
+        policy = self.context.policy
         return [
             DataItem(
                 s.field,
@@ -286,14 +289,14 @@ class PrivacyCentre:
     ) -> str:
         """My own whole value of ``field``, after I proved again who I am: an SMS code where I log in by
         phone, my password where I log in by user name. The reveal is audited (the field, never the value)."""
-        policy = self.vault.policy
+        policy = self.context.policy
         if field not in policy.field_types:
             raise NotFound(NO_SUCH_VALUE, field="field")
         scheme = login_scheme(policy.spec)
         by_password = scheme is not None and scheme.method is LoginMethod.USERNAME_PASSWORD
         if by_password:
             self._check_own_password(subject, password or "")
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             if not by_password:
                 _, digest = self.accounts.phone_key(policy, self._own_phone(subject, uow.connection))
                 self.accounts.check_code(
@@ -315,7 +318,7 @@ class PrivacyCentre:
         return value
 
     def _check_own_password(self, subject: str, password: str) -> None:
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             stored = connection.execute(
                 select(_accounts.c.password_hash).where(_accounts.c.subject_id == subject)
             ).scalar()
@@ -324,12 +327,12 @@ class PrivacyCentre:
 
     def _own_phone(self, subject: str, connection: Connection | None = None) -> str:
         """Only the login field is decrypted, never the rest of the person's values."""
-        policy = self.vault.policy
+        policy = self.context.policy
         if policy.login is None:
             raise InvalidInput(Msg("没有可用于登录的手机号字段。", "No phone number field to log in with."))
         login_field, _ = policy.login
         if connection is None:
-            with self.vault.engine.connect() as own:
+            with self.context.connect() as own:
                 return self._own_phone(subject, own)
         phone = self.vault.open_fields(connection, subject, [login_field]).get(login_field)
         if phone is None:
@@ -365,25 +368,25 @@ class PrivacyCentre:
     def request_guardian(self, *, subject: str, guardian_phone: str) -> int:
         """A minor names their guardian's phone; the guardian receives a code to confirm the link. Returns
         the seconds the code stays valid."""
-        policy = self.vault.policy
+        policy = self.context.policy
         canonical, digest = self.accounts.phone_key(policy, guardian_phone)
         return self.guardian_links.request(ward_id=subject, guardian_phone=canonical, guardian_phone_digest=digest)
 
     def confirm_ward(self, *, subject: str, code: str) -> list[str]:
         """The guardian confirms with the code sent to their phone (the number they log in with)."""
-        policy = self.vault.policy
-        with self.vault.unit() as uow:
+        policy = self.context.policy
+        with self.context.unit() as uow:
             _, digest = self.accounts.phone_key(policy, self._own_phone(subject, uow.connection))
             self.guardian_links.confirm_in(uow, guardian_id=subject, guardian_phone_digest=digest, code=code)
             return minors.wards_of(uow.connection, subject)
 
     def wards(self, *, guardian: str) -> list[str]:
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             return minors.wards_of(connection, guardian)
 
     def correct_ward_pi(self, *, guardian: str, ward: str, values: dict[str, str], purpose: str | None) -> list[str]:
-        with self.vault.unit() as uow:
-            minors.require_guardian_of(uow.connection, guardian, ward, self.vault.policy, "correct")
+        with self.context.unit() as uow:
+            minors.require_guardian_of(uow.connection, guardian, ward, self.context.policy, "correct")
             return self.self_service.correct_in(
                 uow,
                 subject=ward,
@@ -393,8 +396,8 @@ class PrivacyCentre:
             )
 
     def delete_ward_pi(self, *, guardian: str, ward: str, field: str) -> list[str]:
-        with self.vault.unit() as uow:
-            minors.require_guardian_of(uow.connection, guardian, ward, self.vault.policy, "delete")
+        with self.context.unit() as uow:
+            minors.require_guardian_of(uow.connection, guardian, ward, self.context.policy, "delete")
             return self.self_service.delete_in(
                 uow, subject=ward, fields=[field], actor=Actor(f"subject:{guardian}", "guardian")
             )
@@ -407,13 +410,13 @@ class PrivacyCentre:
         view = self.rights.get(request_id=request_id, by=subject, lang=lang)
         export_id = None
         if view.type is RequestType.COPY and view.filed_by == "subject":
-            with self.vault.engine.connect() as connection:
+            with self.context.connect() as connection:
                 export_id = connection.execute(
                     select(_exports.c.id)
                     .where(
                         _exports.c.request_id == request_id,
                         _exports.c.subject_id == subject,
-                        _exports.c.expires_at > self.vault.now(),
+                        _exports.c.expires_at > self.context.now(),
                     )
                     .order_by(_exports.c.created_at.desc())
                 ).scalar()
@@ -424,7 +427,7 @@ class PrivacyCentre:
 
     def blockers(self, *, subject: str) -> list[dict[str, Any]]:
         """What must be settled before my account can be cancelled, and what to do about each."""
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             return self.rights.blockers(connection, subject)
 
 

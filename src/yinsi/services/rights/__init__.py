@@ -21,6 +21,7 @@ from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.requests import RequestType
 from yinsi.services.accounts import Accounts
 from yinsi.services.consent import ConsentLedger
+from yinsi.services.context import ServiceContext
 from yinsi.services.login_releases import LoginReleases
 from yinsi.services.notifier import Notifier
 from yinsi.services.retention import Retention
@@ -42,6 +43,7 @@ class Rights:
 
     def __init__(
         self,
+        context: ServiceContext,
         vault: Vault,
         accounts: Accounts,
         notifier: Notifier,
@@ -54,8 +56,8 @@ class Rights:
         retention: Retention,
         login_releases: LoginReleases,
     ) -> None:
-        self.vault = vault
-        self.store = RequestStore(vault, notifier, staff_inbox=staff_inbox)
+        self.context = context
+        self.store = RequestStore(context, vault, notifier, staff_inbox=staff_inbox)
         self.answers = Answers(self.store, accounts, ledger, export_minutes=export_minutes)
         self.cancellation = Cancellation(self.store, accounts, retention, login_releases)
         parts = Parts(self.answers, self.cancellation, self_service)
@@ -64,7 +66,7 @@ class Rights:
 
     @property
     def policy(self) -> CompiledPolicy:
-        return self.vault.policy
+        return self.context.policy
 
     # ------------------------------------------------------------------ the person's side
 
@@ -125,7 +127,7 @@ class Rights:
 
     def blockers_of(self, *, subject: str) -> list[dict[str, Any]]:
         """What must be settled before the person's account can be cancelled."""
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             return self.cancellation.blockers(connection, subject)
 
     def add_blocker(self, *, subject: str, kind: str, label: Msg, action: Msg, actor: Actor) -> int:

@@ -45,13 +45,14 @@ class Answers:
     ) -> None:
         self.store = store
         self.ledger = ledger
+        self.context = store.context
         self.vault = store.vault
         self.accounts = accounts
         self.export_minutes = export_minutes
 
     @property
     def policy(self) -> CompiledPolicy:
-        return self.vault.policy
+        return self.context.policy
 
     def access_answer(self, connection: Connection, subject: str, lang: str) -> dict[str, Any]:
         """Everything held about the person, masked as the privacy centre shows it, with why, how long, to whom."""
@@ -101,12 +102,12 @@ class Answers:
     def export(self, uow: UnitOfWork, request_id: str, subject: str) -> dict[str, Any]:
         """Builds the copy, sealed under the person's key, with a link that expires."""
         connection = uow.connection
-        key = self.vault.keyring.data_key(connection, subject)
+        key = self.context.keyring.data_key(connection, subject)
         if key is None:
             raise not_found("这个账号", "account")
         data = build_export(self.bundle(connection, subject))
         export_id = str(uuid.uuid4())
-        now = self.vault.now()
+        now = self.context.now()
         expires = now + timedelta(minutes=self.export_minutes)
         connection.execute(
             insert(EXPORTS).values(
@@ -182,32 +183,32 @@ class Answers:
             for r in connection.execute(select(REQUESTS).where(REQUESTS.c.subject_id == subject))
         ]
         return ExportBundle(
-            subject, self.vault.now(), policy.version, policy.spec, values, consents, access, provisions, requests
+            subject, self.context.now(), policy.version, policy.spec, values, consents, access, provisions, requests
         )
 
     def download(self, *, export_id: str, subject: str) -> bytes:
         """The export's bytes, until it expires (and never after the key is shredded), for whoever asked for
         it: the person, their guardian while still their guardian, or a relative whose request was approved."""
         gone = not_found("这个导出文件（或链接已过期）", "export (or the link has expired)")
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             row = uow.connection.execute(
                 select(EXPORTS, REQUESTS.c.filer_id, REQUESTS.c.filed_by)
                 .join(REQUESTS, REQUESTS.c.id == EXPORTS.c.request_id)
                 .where(EXPORTS.c.id == export_id)
             ).first()
-            if row is None or row.filer_id != subject or row.expires_at <= self.vault.now():
+            if row is None or row.filer_id != subject or row.expires_at <= self.context.now():
                 raise gone
             owner = row.subject_id
             if row.filed_by == "guardian" and not self.store.may_act_as_guardian(
                 uow.connection, subject, owner, "access"
             ):
                 raise gone
-            key = self.vault.keyring.data_key(uow.connection, owner)
+            key = self.context.keyring.data_key(uow.connection, owner)
             if key is None:
                 raise gone
             data = open_blob(key[0], owner, "export", row.key_version, bytes(row.sealed_zip))
             uow.connection.execute(
-                update(EXPORTS).where(EXPORTS.c.id == export_id).values(downloaded_at=self.vault.now())
+                update(EXPORTS).where(EXPORTS.c.id == export_id).values(downloaded_at=self.context.now())
             )
             uow.record(
                 AuditEvent(

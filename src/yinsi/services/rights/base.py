@@ -43,6 +43,7 @@ from yinsi.core.requests import (
 from yinsi.core.sealing import open_value
 from yinsi.services import minors, webhooks
 from yinsi.services.audit import AuditEvent
+from yinsi.services.context import ServiceContext
 from yinsi.services.notifier import Notifier
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Vault
@@ -204,14 +205,17 @@ class RequestStore:
     """The requests' rows and the steps every part takes on them: a transition is recorded, audited and
     notified in the caller's unit of work."""
 
-    def __init__(self, vault: Vault, notifier: Notifier, *, staff_inbox: str | None = None) -> None:
-        self.vault = vault
+    def __init__(
+        self, context: ServiceContext, vault: Vault, notifier: Notifier, *, staff_inbox: str | None = None
+    ) -> None:
+        self.context = context
+        self.vault = vault  # only to open a filer's login value
         self.notifier = notifier
         self.staff_inbox = staff_inbox  # where notices to staff go (an e-mail address), if anywhere
 
     @property
     def policy(self) -> CompiledPolicy:
-        return self.vault.policy
+        return self.context.policy
 
     def row(self, connection: Connection, request_id: str) -> Any:
         row = connection.execute(_REQUEST, {"request_id": request_id}).first()
@@ -233,7 +237,7 @@ class RequestStore:
             _INSERT_EVENT,
             {
                 "request_id": request_id,
-                "at": self.vault.now(),
+                "at": self.context.now(),
                 "from_state": from_state.value if from_state else None,
                 "to_state": to_state.value,
                 "actor": actor,
@@ -266,7 +270,7 @@ class RequestStore:
             "subject_id": None if subject == NO_ACCOUNT else subject,
             "state": to_state.value,
         }
-        now = self.vault.now()
+        now = self.context.now()
         if from_state is None:
             webhooks.enqueue(uow.connection, webhooks.REQUEST_CREATED, data, now=now)
             return
@@ -288,7 +292,7 @@ class RequestStore:
         notify_phone: str | None = None,
     ) -> None:
         check_transition(current, target)
-        now = self.vault.now()
+        now = self.context.now()
         uow.connection.execute(
             _SET_REQUEST,
             {
@@ -366,7 +370,7 @@ class RequestStore:
             for e in connection.execute(_HISTORY, {"request_id": request_id})
         ]
         overdue = row.state not in {s.value for s in FINAL} and is_overdue(
-            Deadline(row.due_on, row.due_exact, None), today_in_china(self.vault.now())
+            Deadline(row.due_on, row.due_exact, None), today_in_china(self.context.now())
         )
         return RequestView(
             id=row.id,
@@ -392,7 +396,7 @@ class RequestStore:
         """The newest unexpired copy made for this request, for the one who asked for it to download."""
         row = connection.execute(
             select(EXPORTS.c.id, EXPORTS.c.expires_at)
-            .where(EXPORTS.c.request_id == request_id, EXPORTS.c.expires_at > self.vault.now())
+            .where(EXPORTS.c.request_id == request_id, EXPORTS.c.expires_at > self.context.now())
             .order_by(EXPORTS.c.created_at.desc())
         ).first()
         if row is None:
@@ -402,7 +406,7 @@ class RequestStore:
     def payload(self, connection: Connection, row: Any) -> dict[str, Any]:
         if row.sealed_payload is None or row.filer_id is None:
             return {}
-        key = self.vault.keyring.data_key(connection, row.filer_id)
+        key = self.context.keyring.data_key(connection, row.filer_id)
         if key is None:
             return {}
         opened: dict[str, Any] = json.loads(

@@ -64,12 +64,13 @@ class Cancellation:
         self.store = store
         self.retention = retention
         self.login_releases = login_releases
+        self.context = store.context
         self.vault = store.vault
         self.accounts = accounts
 
     @property
     def policy(self) -> CompiledPolicy:
-        return self.vault.policy
+        return self.context.policy
 
     def cancel(self, uow: UnitOfWork, request_id: str, subject: str, actor: Actor) -> dict[str, Any]:
         connection = uow.connection
@@ -121,7 +122,7 @@ class Cancellation:
             connection,
             webhooks.ACCOUNT_CANCELLED,
             {"subject_id": subject, "reason": reason, "request_id": request_id},
-            now=self.vault.now(),
+            now=self.context.now(),
         )
         # Shredded at once, unless a law or a legal hold keeps some of it: then that stays, dated, until the
         # retention sweep deletes it and shreds the subject (Retention.on_cancellation_in).
@@ -138,7 +139,7 @@ class Cancellation:
         it. Authorities are never asked to delete.
         """
         spec = self.policy.spec
-        now = self.vault.now()
+        now = self.context.now()
         connection = uow.connection
         held = set(connection.execute(_HELD_FIELDS, {"subject_id": subject}).scalars())
         concerned = held if fields is None else set(fields)
@@ -185,7 +186,7 @@ class Cancellation:
 
     def proceed(self, *, request_id: str, subject: str) -> RequestView:
         """Tries a blocked cancellation again, once the person has settled what blocked it."""
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             row = self.store.row(uow.connection, request_id)
             if row.subject_id != subject or row.filer_id != subject:
                 raise not_found("这个请求", "request")
@@ -236,7 +237,7 @@ class Cancellation:
         ]
 
     def add_blocker(self, *, subject: str, kind: str, label: Msg, action: Msg, actor: Actor) -> int:
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             self.vault.require_operation(uow, actor, Operation.MANAGE_BLOCKERS, subject, event="blockers-denied")
             self.vault.subject_status(uow.connection, subject)
             blocker_id = int(
@@ -250,7 +251,7 @@ class Cancellation:
                         action_zh=action.zh,
                         action_en=action.en,
                         registered_by=actor.id,
-                        created_at=self.vault.now(),
+                        created_at=self.context.now(),
                     )
                     .returning(BLOCKERS.c.id)
                 ).scalar_one()
@@ -267,12 +268,12 @@ class Cancellation:
         return blocker_id
 
     def clear_blocker(self, *, subject: str, blocker_id: int, actor: Actor) -> None:
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             self.vault.require_operation(uow, actor, Operation.MANAGE_BLOCKERS, subject, event="blockers-denied")
             done = uow.connection.execute(
                 update(BLOCKERS)
                 .where(BLOCKERS.c.id == blocker_id, BLOCKERS.c.subject_id == subject, BLOCKERS.c.cleared_at.is_(None))
-                .values(cleared_at=self.vault.now())
+                .values(cleared_at=self.context.now())
             ).rowcount
             if not done:
                 raise not_found("这个阻碍事项", "blocker")
@@ -287,9 +288,9 @@ class Cancellation:
             )
 
     def link_external_login(self, *, subject: str, provider: str, identifier: str, actor: Actor) -> None:
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             self.vault.require_operation(uow, actor, Operation.MANAGE_BLOCKERS, subject, event="blockers-denied")
-            key = self.vault.keyring.data_key(uow.connection, subject)
+            key = self.context.keyring.data_key(uow.connection, subject)
             if key is None:
                 raise not_found("这个账号", "account")
             uow.connection.execute(delete(LOGINS).where(LOGINS.c.subject_id == subject, LOGINS.c.provider == provider))
@@ -298,9 +299,9 @@ class Cancellation:
                     subject_id=subject,
                     provider=provider,
                     key_version=key[1],
-                    created_at=self.vault.now(),
+                    created_at=self.context.now(),
                     sealed_identifier=seal_value(key[0], subject, f"external_login.{provider}", key[1], identifier),
-                    identifier_digest=external_login_digest(self.vault.keyring.secret("index"), provider, identifier),
+                    identifier_digest=external_login_digest(self.context.keyring.secret("index"), provider, identifier),
                 )
             )
             uow.record(

@@ -53,13 +53,14 @@ class PersonRequests:
 
     def __init__(self, store: RequestStore, parts: Parts, accounts: Accounts) -> None:
         self.store = store
+        self.context = store.context
         self.vault = store.vault
         self.parts = parts
         self.accounts = accounts
 
     @property
     def policy(self) -> CompiledPolicy:
-        return self.vault.policy
+        return self.context.policy
 
     def file(
         self,
@@ -76,13 +77,13 @@ class PersonRequests:
         """Files a request for ``subject`` (by the person, their guardian or a relative) and answers it at once
         when the person can do it themselves."""
         policy = self.policy
-        now = self.vault.now()
+        now = self.context.now()
         right = policy.spec.rights.get(right_of(kind))
         if right is not None and right.offered == "no":
             raise RequestRefusedNow(
                 Msg(f"隐私政策不提供{TYPE_NAMES[kind].zh}。", f"The policy does not offer {TYPE_NAMES[kind].en}.")
             )
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             connection = uow.connection
             if subject != NO_ACCOUNT and self.vault.subject_status(connection, subject) in GONE:
                 raise not_found("这个账号", "account")
@@ -178,9 +179,9 @@ class PersonRequests:
                     "a description of your proof.",
                 )
             )
-        key = rate_limits.digest(self.vault.keyring.secret("codes"), "next_of_kin", by)
-        with self.vault.unit() as uow:
-            rate_limits.consume(uow.connection, rate_limits.NEXT_OF_KIN_PER_FILER, key, self.vault.now())
+        key = rate_limits.digest(self.context.keyring.secret("codes"), "next_of_kin", by)
+        with self.context.unit() as uow:
+            rate_limits.consume(uow.connection, rate_limits.NEXT_OF_KIN_PER_FILER, key, self.context.now())
         deceased = self.accounts.find_subject_by_phone(filing.deceased_phone)
         if deceased == by:  # their own number: nothing is learnt by saying so
             raise BadRequest(
@@ -224,7 +225,7 @@ class PersonRequests:
         Whether a relative's number matched no account is sealed with it, for staff's eyes only."""
         if not filing.text and not filing.values and not filing.deceased_phone:
             return None, None
-        key = self.vault.keyring.data_key(connection, by)
+        key = self.context.keyring.data_key(connection, by)
         if key is None:
             return None, None
         content: dict[str, Any] = {
@@ -238,7 +239,7 @@ class PersonRequests:
         return seal_value(key[0], by, "request.payload", key[1], document), key[1]
 
     def withdraw(self, *, request_id: str, by: str) -> RequestView:
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             row = self.store.row(uow.connection, request_id)
             if row.filer_id != by:
                 raise not_found("这个请求", "request")
@@ -251,7 +252,7 @@ class PersonRequests:
             return self.store.view(uow.connection, request_id)
 
     def get(self, *, request_id: str, by: str, lang: str = "zh-CN") -> RequestView:
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             row = self.store.row(connection, request_id)
             if row.filer_id != by:
                 raise not_found("这个请求", "request")
@@ -288,7 +289,7 @@ class PersonRequests:
         )
         if after is not None:
             query = query.where(older_than(REQUESTS.c.created_at, REQUESTS.c.id, after))
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             ids = connection.execute(query).scalars().all()
             views = [self.store.view(connection, i) for i in ids]
         return pages.cut(views, limit, lambda v: (v.created_at.isoformat(), v.id))

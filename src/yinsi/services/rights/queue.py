@@ -47,12 +47,12 @@ class StaffQueue:
     def __init__(self, store: RequestStore, parts: Parts, members: Staff) -> None:
         self.store = store
         self.members = members
-        self.vault = store.vault
+        self.context = store.context
         self.parts = parts
 
     @property
     def policy(self) -> CompiledPolicy:
-        return self.vault.policy
+        return self.context.policy
 
     def queue(
         self,
@@ -125,12 +125,12 @@ class StaffQueue:
             query = query.where(c.due_on <= before)
         if overdue:
             query = query.where(
-                REQUESTS.c.due_on < today_in_china(self.vault.now()),
+                REQUESTS.c.due_on < today_in_china(self.context.now()),
                 REQUESTS.c.state.not_in([s.value for s in FINAL]),
             )
         if assigned_to:
             query = query.where(REQUESTS.c.assigned_to == assigned_to)
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             views = [self.store.view(connection, i) for i in connection.execute(query).scalars()]
         return pages.cut(views, limit, lambda v: (v.due_on, v.created_at.isoformat(), v.id))
 
@@ -139,12 +139,12 @@ class StaffQueue:
     ) -> tuple[RequestView, dict[str, Any]]:
         """The request as staff see it and, only when asked (it is decrypted), what the person wrote; a
         ``viewer`` who reads what the person wrote is recorded in the audit trail."""
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             row = self.store.row(connection, request_id)
             payload = self.store.payload(connection, row) if with_payload else {}
             view = self.store.view(connection, request_id)
         if viewer is not None:
-            with self.vault.unit() as uow:
+            with self.context.unit() as uow:
                 uow.record(
                     AuditEvent(
                         "request-viewed",
@@ -157,7 +157,7 @@ class StaffQueue:
         return view, payload
 
     def assign(self, *, request_id: str, to: str, actor: Actor) -> RequestView:
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             row = self.store.row(uow.connection, request_id)
             if row.state in {s.value for s in FINAL}:
                 raise Conflict(Msg("已结束的请求不能分派。", "A closed request cannot be assigned."))
@@ -173,7 +173,7 @@ class StaffQueue:
             uow.connection.execute(
                 insert(EVENTS).values(
                     request_id=request_id,
-                    at=self.vault.now(),
+                    at=self.context.now(),
                     from_state=row.state,
                     to_state=row.state,
                     actor=actor.id,
@@ -195,7 +195,7 @@ class StaffQueue:
         self, *, request_id: str, action: str, actor: Actor, ground: str | None = None, decision: str | None = None
     ) -> RequestView:
         """A staff action: verify, start, complete or refuse (with a ground from the spec's list)."""
-        with self.vault.unit() as uow:
+        with self.context.unit() as uow:
             connection = uow.connection
             row = self.store.row(connection, request_id)
             current = State(row.state)
@@ -333,7 +333,7 @@ class StaffQueue:
 
     def statistics(self) -> dict[str, Any]:
         """Counts by type and state, and time to close (网络数据安全管理条例 Art. 44 reporting)."""
-        with self.vault.engine.connect() as connection:
+        with self.context.connect() as connection:
             rows = connection.execute(
                 select(REQUESTS.c.type, REQUESTS.c.state, func.count()).group_by(REQUESTS.c.type, REQUESTS.c.state)
             ).all()
@@ -342,7 +342,7 @@ class StaffQueue:
                 .select_from(REQUESTS)
                 .where(
                     and_(
-                        REQUESTS.c.due_on < today_in_china(self.vault.now()),
+                        REQUESTS.c.due_on < today_in_china(self.context.now()),
                         or_(
                             *[REQUESTS.c.state == s.value for s in (State.RECEIVED, State.VERIFIED, State.IN_PROGRESS)]
                         ),
