@@ -34,7 +34,7 @@ from yinsi.core.periodic import Periodic
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
 from yinsi.core.ports import KeyProvider, Message, MessageSender
-from yinsi.services import backups, provisions
+from yinsi.services import backups
 from yinsi.services.accounts import Accounts
 from yinsi.services.administration import Administration
 from yinsi.services.api_keys import ApiKeys, VerifiedKeys
@@ -45,6 +45,7 @@ from yinsi.services.consent import ConsentLedger
 from yinsi.services.consent_state import ConsentReader
 from yinsi.services.console import Console
 from yinsi.services.context import ServiceContext
+from yinsi.services.disclosures import Disclosures
 from yinsi.services.entrustments import Entrustments
 from yinsi.services.handover import Handovers
 from yinsi.services.housekeeping import Housekeeping
@@ -60,6 +61,7 @@ from yinsi.services.notices.to_staff import StaffNotices
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicySync, PolicyVersions
 from yinsi.services.privacy_centre import PrivacyCentre
+from yinsi.services.provisions import Provisions
 from yinsi.services.public_disclosures import PublicDisclosures
 from yinsi.services.retention import Retention
 from yinsi.services.rights import Rights
@@ -137,6 +139,8 @@ class Services:
     compliance: Compliance
     backups: StoreBackups
     public_disclosures: PublicDisclosures
+    provisions: Provisions
+    disclosures: Disclosures
 
 
 def build_services(
@@ -144,6 +148,7 @@ def build_services(
 ) -> Services:
     people = PeopleNotices(context, vault, notifier)
     retention = Retention(context, vault)
+    provisions = Provisions(context, vault)
     return Services(
         context=context,
         ledger=ConsentLedger(context),
@@ -160,9 +165,7 @@ def build_services(
         people_notices=people,
         announcements=Announcements(context, vault, notifier),
         staff_notices=StaffNotices(context, notifier, inbox=settings.staff_notices_to),
-        recipient_notices=RecipientNotices(
-            context, notifier, pseudonym_of=functools.partial(provisions.subject_pseudonym, vault)
-        ),
+        recipient_notices=RecipientNotices(context, notifier, pseudonym_of=provisions.subject_pseudonym),
         incidents=Incidents(context, people),
         shutdown=Shutdown(context, vault, people, retention),
         entrustments=Entrustments(context, vault),
@@ -170,6 +173,8 @@ def build_services(
         compliance=Compliance(context, settings),
         backups=StoreBackups(settings, context.engine, keys=context.keyring.provider, clock=context.clock),
         public_disclosures=PublicDisclosures(vault),
+        provisions=provisions,
+        disclosures=Disclosures(context, vault),
     )
 
 
@@ -226,6 +231,14 @@ class Yinsi:
     def public_disclosures(self) -> PublicDisclosures:
         return self.services.public_disclosures
 
+    @property
+    def provisions(self) -> Provisions:
+        return self.services.provisions
+
+    @property
+    def disclosures(self) -> Disclosures:
+        return self.services.disclosures
+
     @cached_property
     def admin(self) -> Administration:
         sync = self.policy.sync
@@ -273,6 +286,7 @@ class Yinsi:
             entrustments=self.entrustments,
             compliance=self.services.compliance,
             policies=self.services.policies,
+            provisions=self.provisions,
         )
 
     def follow(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Iterator
 from datetime import date
@@ -27,7 +26,6 @@ from yinsi.core.policy.types import Duration
 from yinsi.core.ports import Message
 from yinsi.services.notices.to_recipients import Delivery, RecipientNotices
 from yinsi.services.notifier import Notifier
-from yinsi.services.provisions import subject_pseudonym
 from yinsi.services.vault import Actor
 
 APP = Actor("key:app", "clinic_app")
@@ -253,9 +251,7 @@ def test_cancellation_blocked_then_completed_and_everything_goes(
     overlapping: list[tuple[int, int]] = []
 
     def deliver_pending(notifier: Notifier) -> Delivery:
-        notices = RecipientNotices(
-            clinic.services.context, notifier, pseudonym_of=functools.partial(subject_pseudonym, clinic.vault)
-        )
+        notices = RecipientNotices(clinic.services.context, notifier, pseudonym_of=clinic.provisions.subject_pseudonym)
         return notices.deliver_pending()
 
     class Recipient:

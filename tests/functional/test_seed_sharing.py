@@ -46,8 +46,8 @@ def _person(yinsi: Yinsi, writer: Actor) -> str:
 
 
 def _recorded(yinsi: Yinsi, subject: str, recipient: str) -> list[provisions.ProvisionRecord]:
-    by_subject = provisions.records(yinsi.vault, actor=OFFICER, subject_id=subject)
-    by_recipient = provisions.records(yinsi.vault, actor=OFFICER, recipient=recipient)
+    by_subject = yinsi.provisions.records(actor=OFFICER, subject_id=subject)
+    by_recipient = yinsi.provisions.records(actor=OFFICER, recipient=recipient)
     assert [r.id for r in by_subject if r.recipient == recipient] == [
         r.id for r in by_recipient if r.subject_id == subject
     ]
@@ -61,8 +61,7 @@ def test_000_the_account_service_gives_the_number_to_the_messaging_providers(see
     seed.vault.write(
         actor=account, subject_id=subject, purpose="account", values={"mobile": "13912345678"}, source="app"
     )
-    done = provisions.provide(
-        seed.vault,
+    done = seed.provisions.provide(
         actor=account,
         subject_id=subject,
         recipient="messaging_providers",
@@ -113,16 +112,14 @@ def test_002_device_data_is_collected_by_a_service_and_orders_go_to_the_supplier
         values={"order_info": "订单 1", "product_info": "手表"},
         source="app",
     )
-    provisions.provide(
-        seed.vault,
+    seed.provisions.provide(
         actor=account,
         subject_id=subject,
         recipient="messaging_processor",
         purpose="registration",
         fields=["mobile"],
     )
-    to_supplier = provisions.provide(
-        seed.vault,
+    to_supplier = seed.provisions.provide(
         actor=orders,
         subject_id=subject,
         recipient="operations_suppliers",
@@ -133,8 +130,7 @@ def test_002_device_data_is_collected_by_a_service_and_orders_go_to_the_supplier
     # the person gave; the order contract alone would not do.
     assert to_supplier.basis == "separate_consent"
     with pytest.raises(AccessDenied) as refused:  # the device service may not provide anything
-        provisions.provide(
-            seed.vault,
+        seed.provisions.provide(
             actor=device,
             subject_id=subject,
             recipient="operations_suppliers",
@@ -142,7 +138,7 @@ def test_002_device_data_is_collected_by_a_service_and_orders_go_to_the_supplier
             fields=["order_info"],
         )
     assert refused.value.code == "purpose_not_permitted"
-    assert [r.recipient for r in provisions.records(seed.vault, actor=OFFICER, subject_id=subject)] == [
+    assert [r.recipient for r in seed.provisions.records(actor=OFFICER, subject_id=subject)] == [
         "operations_suppliers",
         "messaging_processor",
     ]
@@ -160,8 +156,7 @@ def test_003_the_dispute_desk_gives_contact_details_to_the_counterpart(seed: Yin
         values={"contact_name": "王五", "contact_mobile": "13700001111", "contact_email": "w@example.com"},
         source="app",
     )
-    done = provisions.provide(
-        seed.vault,
+    done = seed.provisions.provide(
         actor=desk,
         subject_id=subject,
         recipient="transaction_counterparts",
@@ -185,8 +180,7 @@ def test_004_processors_get_whole_data_and_marketing_partners_a_pseudonym(seed: 
         values={"name": "李四", "mobile": "13912345678", "shipping_address": "广东省广州市天河区体育西路 1 号"},
         source="app",
     )
-    saas = provisions.provide(
-        seed.vault,
+    saas = seed.provisions.provide(
         actor=app,
         subject_id=subject,
         recipient="saas_providers",
@@ -204,16 +198,14 @@ def test_004_processors_get_whole_data_and_marketing_partners_a_pseudonym(seed: 
         values={"account_id": "u-1001", "behaviour_data": "浏览手表"},
         source="app",
     )
-    first = provisions.provide(
-        seed.vault,
+    first = seed.provisions.provide(
         actor=marketing,
         subject_id=subject,
         recipient="marketing_partners",
         purpose="marketing",
         fields=["account_id", "behaviour_data"],
     )
-    again = provisions.provide(
-        seed.vault,
+    again = seed.provisions.provide(
         actor=marketing,
         subject_id=subject,
         recipient="marketing_partners",
@@ -244,8 +236,7 @@ def test_002_without_the_separate_consent_the_law_asks_nothing_goes_to_a_partner
         source="app",
     )
     with pytest.raises(AccessDenied) as refused:
-        provisions.provide(
-            seed.vault,
+        seed.provisions.provide(
             actor=orders,
             subject_id=subject,
             recipient="operations_suppliers",
@@ -254,7 +245,7 @@ def test_002_without_the_separate_consent_the_law_asks_nothing_goes_to_a_partner
         )
     assert refused.value.decision.reason is not None
     assert refused.value.decision.reason.value == "separate_consent_required"
-    assert provisions.records(seed.vault, actor=OFFICER, subject_id=subject) == []
+    assert seed.provisions.records(actor=OFFICER, subject_id=subject) == []
 
 
 @pytest.mark.parametrize("seed", ["000_32df281e24e1e7b0"], indirect=True)

@@ -26,7 +26,6 @@ from tests.support.consent import accept_policy, act
 from yinsi.adapters.db.rows import AuditEventRow, table_of
 from yinsi.bootstrap import Yinsi
 from yinsi.core.errors import YinsiError
-from yinsi.services import provisions
 from yinsi.services.consent import Kind
 from yinsi.services.vault import Actor
 
@@ -107,8 +106,8 @@ def written(clinic: Yinsi, caplog: pytest.LogCaptureFixture) -> dict[str, str]:
     )
     vault.read(actor=APP, subject_id=subject, purpose="registration")
     vault.read(actor=DENTIST, subject_id=subject, purpose="treatment")
-    provisions.provide(  # a provision record names the fields, never the values
-        vault, actor=APP, subject_id=subject, recipient="sms_gateway", purpose="registration", fields=["mobile"]
+    clinic.provisions.provide(  # a provision record names the fields, never the values
+        actor=APP, subject_id=subject, recipient="sms_gateway", purpose="registration", fields=["mobile"]
     )
     vault.lookup(actor=APP, field="mobile", value=values["mobile"], purpose="registration")
     vault.lookup(actor=APP, field="id_number", value=values["id_number"], purpose="real_name_visit")

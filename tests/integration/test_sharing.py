@@ -18,7 +18,6 @@ from yinsi.core.errors import AccessDenied, Conflict
 from yinsi.core.export import build_export, read_export
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
-from yinsi.services import provisions
 from yinsi.services.consent import Kind
 from yinsi.services.vault import Actor
 
@@ -120,9 +119,7 @@ def _patient(yinsi: Yinsi, *, consents: tuple[str, ...] = ()) -> str:
 
 
 def _give(yinsi: Yinsi, subject: str, recipient: str, fields: list[str], purpose: str = "real_name_visit"):  # type: ignore[no-untyped-def]
-    return provisions.provide(
-        yinsi.vault, actor=APP, subject_id=subject, recipient=recipient, purpose=purpose, fields=fields
-    )
+    return yinsi.provisions.provide(actor=APP, subject_id=subject, recipient=recipient, purpose=purpose, fields=fields)
 
 
 def test_deidentified_recipients_get_generalised_values_and_pseudonyms_of_their_own(sharing: Yinsi) -> None:
@@ -169,7 +166,7 @@ def test_a_transfer_abroad_needs_a_mechanism_the_spec_allows_and_separate_consen
     act(sharing, subject, Kind.SEPARATE, "recipient.overseas_lab")
     done = _give(sharing, subject, "overseas_lab", ["name"])
     assert (done.mechanism, done.basis) == ("standard_contract", "separate_consent")
-    [record] = provisions.records(sharing.vault, actor=OFFICER, recipient="overseas_lab")
+    [record] = sharing.provisions.records(actor=OFFICER, recipient="overseas_lab")
     assert (record.details["mechanism"], record.details["region"]) == ("standard_contract", "US")
     transfers = sharing.audit.events(sharing.engine, subject=subject, action="pi-transferred-abroad", limit=10)
     assert [e["details"]["mechanism"] for e in transfers] == ["standard_contract"]
@@ -252,7 +249,7 @@ def test_no_provision_carries_a_field_or_purpose_not_declared_for_its_recipient(
     assert declared is not None
     assert purpose in declared.purposes
     assert set(done.values) <= set(declared.fields)
-    [record] = [r for r in provisions.records(sharing.vault, actor=OFFICER, subject_id=subject) if r.id == done.id]
+    [record] = [r for r in sharing.provisions.records(actor=OFFICER, subject_id=subject) if r.id == done.id]
     assert set(record.fields) <= set(declared.fields)
     assert record.purpose in declared.purposes
 

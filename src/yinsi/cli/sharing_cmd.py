@@ -39,10 +39,9 @@ def list_provisions(
 ) -> None:
     """Provision records (newest first) by subject or by recipient: fields, purpose, basis; never values."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import provisions
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        found = provisions.records(yinsi.vault, actor=_actor(yinsi, as_), subject_id=subject, recipient=recipient)
+        found = yinsi.provisions.records(actor=_actor(yinsi, as_), subject_id=subject, recipient=recipient)
     for r in found:
         if as_json:
             line = {
@@ -126,12 +125,10 @@ def disclose(
 ) -> None:
     """Record an authority's demand for a person's PI, for a privacy officer to approve or refuse."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import disclosures
 
     wanted = [f.strip() for f in fields.split(",") if f.strip()]
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        done = disclosures.request_disclosure(
-            yinsi.vault,
+        done = yinsi.disclosures.request_disclosure(
             subject_id=subject,
             authority=authority,
             purpose=purpose,
@@ -155,13 +152,12 @@ def decide_disclosure(
 ) -> None:
     """A privacy officer approves (the values are written to --out, once) or refuses a disclosure."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import disclosures
 
     if approve and out_file is None:
         raise typer.BadParameter("an approval writes the values to a file: give --out FILE", param_hint="--out")
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        done = disclosures.decide_disclosure(
-            yinsi.vault, disclosure_id=disclosure_id, approve=approve, actor=_actor(yinsi, as_)
+        done = yinsi.disclosures.decide_disclosure(
+            disclosure_id=disclosure_id, approve=approve, actor=_actor(yinsi, as_)
         )
     if approve and out_file is not None:
         document = {
@@ -183,10 +179,9 @@ def list_disclosures(
 ) -> None:
     """Disclosures to authorities with their legal references and decisions (never values)."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import disclosures
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
-        found = disclosures.disclosures(yinsi.vault, actor=_actor(yinsi, as_), subject_id=subject, authority=authority)
+        found = yinsi.disclosures.disclosures(actor=_actor(yinsi, as_), subject_id=subject, authority=authority)
     for d in found:
         decided = f"{d.state} by {d.decided_by}" if d.decided_by else d.state
         out.print(

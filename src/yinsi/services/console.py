@@ -32,7 +32,7 @@ from yinsi.core.policy.diff import PolicyDiff, diff_policies
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.requests import SYSTEM_REASONS, RequestType, State
 from yinsi.core.validation import InvalidValue
-from yinsi.services import entrustments, policies, provisions, staff
+from yinsi.services import entrustments, policies, staff
 from yinsi.services.audit import AuditEvent, VerifyResult, require_subject_id
 from yinsi.services.compliance import Compliance
 from yinsi.services.context import ServiceContext
@@ -41,6 +41,7 @@ from yinsi.services.incidents import IncidentKind, Incidents, NoticeMethod, Sele
 from yinsi.services.notices.announcements import Announcements
 from yinsi.services.notifier import Notifier
 from yinsi.services.policies import PolicyVersions
+from yinsi.services.provisions import ProvisionRecord, Provisions
 from yinsi.services.rights import Filing, RequestView, Rights
 from yinsi.services.rights.base import GROUND_NAMES
 from yinsi.services.staff import Staff, StaffMember
@@ -143,6 +144,7 @@ class Console:
         entrustments: Entrustments,
         compliance: Compliance,
         policies: PolicyVersions,
+        provisions: Provisions,
     ) -> None:
         self.context = context
         self.vault = vault  # lookups, masked reads and the disclosure record's audited look
@@ -152,6 +154,7 @@ class Console:
         self._entrustments = entrustments
         self._compliance = compliance
         self._policies = policies
+        self._provisions = provisions
         self.rights = rights
         self.notifier = notifier
         self.refresh = refresh  # makes this process follow a newly published version at once
@@ -513,13 +516,11 @@ class Console:
 
     def provision_records(
         self, *, member: StaffMember, subject: str | None = None, recipient: str | None = None
-    ) -> list[provisions.ProvisionRecord]:
+    ) -> list[ProvisionRecord]:
         """The provisions to one recipient or about one person, newest first (fields named, never values);
         the look is audited by the vault."""
         self.require(member, Operation.VIEW_AUDIT)
-        return provisions.records(
-            self.vault, actor=member.actor, subject_id=subject or None, recipient=recipient or None
-        )
+        return self._provisions.records(actor=member.actor, subject_id=subject or None, recipient=recipient or None)
 
     # ------------------------------------------------------------------ security incidents
 

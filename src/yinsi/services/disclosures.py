@@ -30,6 +30,7 @@ from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation, RecipientKind
 from yinsi.services.audit import AuditEvent, require_subject_id
+from yinsi.services.context import ServiceContext
 from yinsi.services.vault import Actor, Vault
 
 _disclosures = table_of(DisclosureRow)
@@ -83,173 +84,182 @@ def _reference(text: str | None) -> str:
     return reference
 
 
-def request_disclosure(
-    vault: Vault,
-    *,
-    subject_id: str,
-    authority: str,
-    purpose: str,
-    fields: list[str],
-    legal_reference: str | None,
-    actor: Actor,
-) -> Disclosure:
-    """Records an authority's demand, pending a privacy officer's decision; nothing is opened yet."""
-    reference = _reference(legal_reference)
-    if not fields:
-        raise BadRequest(
-            Msg("请写明国家机关要求提供的字段。", "Name the fields the authority demands."), field="fields"
-        )
-    wanted = list(dict.fromkeys(fields))
-    declared = vault.policy.spec.recipients.get(authority)
-    reason: Deny | None = None
-    if declared is None or declared.kind is not RecipientKind.AUTHORITY:
-        reason = Deny.AUTHORITY_NOT_DECLARED
-    elif purpose not in declared.purposes:
-        reason = Deny.PURPOSE_NOT_FOR_AUTHORITY
-    elif not set(wanted) <= set(declared.fields):
-        reason = Deny.FIELD_NOT_FOR_AUTHORITY
-    now = vault.now()
-    with vault.unit() as uow:
-        # Whether it could be a subject id comes first: what was typed in its place (a phone number) must not
-        # reach even a refusal's audit event. Whether it is one is told only to a role that may ask.
-        require_subject_id(subject_id)
-        vault.require_operation(uow, actor, Operation.HANDLE_REQUESTS, subject_id, event="disclosure-request-denied")
-        vault.subject_status(uow.connection, subject_id)
-        if reason is not None:
-            allowed = set(declared.fields) if reason is Deny.FIELD_NOT_FOR_AUTHORITY and declared else set()
-            decision = Decision(
-                actor.role,
-                purpose,
-                Operation.PROVIDE,
-                tuple(FieldDecision(f, f in allowed, None, None if f in allowed else reason) for f in wanted),
-                None if reason is Deny.FIELD_NOT_FOR_AUTHORITY else reason,
+class Disclosures:
+    """Disclosures to authorities: the context for units, policy and clock; the vault only for the access gate,
+    a subject's status, opening the values on approval, and the audited look at the record."""
+
+    def __init__(self, context: ServiceContext, vault: Vault) -> None:
+        self._context = context
+        self._vault = vault
+
+    def request_disclosure(
+        self,
+        *,
+        subject_id: str,
+        authority: str,
+        purpose: str,
+        fields: list[str],
+        legal_reference: str | None,
+        actor: Actor,
+    ) -> Disclosure:
+        """Records an authority's demand, pending a privacy officer's decision; nothing is opened yet."""
+        reference = _reference(legal_reference)
+        if not fields:
+            raise BadRequest(
+                Msg("请写明国家机关要求提供的字段。", "Name the fields the authority demands."), field="fields"
             )
+        wanted = list(dict.fromkeys(fields))
+        declared = self._context.policy.spec.recipients.get(authority)
+        reason: Deny | None = None
+        if declared is None or declared.kind is not RecipientKind.AUTHORITY:
+            reason = Deny.AUTHORITY_NOT_DECLARED
+        elif purpose not in declared.purposes:
+            reason = Deny.PURPOSE_NOT_FOR_AUTHORITY
+        elif not set(wanted) <= set(declared.fields):
+            reason = Deny.FIELD_NOT_FOR_AUTHORITY
+        now = self._context.now()
+        with self._context.unit() as uow:
+            # Whether it could be a subject id comes first: what was typed in its place (a phone number) must not
+            # reach even a refusal's audit event. Whether it is one is told only to a role that may ask.
+            require_subject_id(subject_id)
+            self._vault.require_operation(
+                uow, actor, Operation.HANDLE_REQUESTS, subject_id, event="disclosure-request-denied"
+            )
+            self._vault.subject_status(uow.connection, subject_id)
+            if reason is not None:
+                allowed = set(declared.fields) if reason is Deny.FIELD_NOT_FOR_AUTHORITY and declared else set()
+                decision = Decision(
+                    actor.role,
+                    purpose,
+                    Operation.PROVIDE,
+                    tuple(FieldDecision(f, f in allowed, None, None if f in allowed else reason) for f in wanted),
+                    None if reason is Deny.FIELD_NOT_FOR_AUTHORITY else reason,
+                )
+                uow.record(
+                    AuditEvent(
+                        "disclosure-request-denied",
+                        actor.id,
+                        role=actor.role,
+                        subject=subject_id,
+                        purpose=purpose,
+                        decision="denied",
+                        requested=wanted,
+                        reasons={f: reason.value for f in wanted if f not in allowed},
+                        # An undeclared authority is not named: what was typed is not the spec's, and could be anything.
+                        details={"authority": authority if reason is not Deny.AUTHORITY_NOT_DECLARED else None},
+                    )
+                )
+                raise AccessDenied(decision)
+            row = uow.connection.execute(
+                insert(_disclosures)
+                .values(
+                    subject_id=subject_id,
+                    authority=authority,
+                    purpose=purpose,
+                    fields=wanted,
+                    legal_reference=reference,
+                    requested_by=actor.id,
+                    requested_at=now,
+                    state="pending",
+                )
+                .returning(*_disclosures.c)
+            ).one()
             uow.record(
                 AuditEvent(
-                    "disclosure-request-denied",
+                    "disclosure-requested",
                     actor.id,
                     role=actor.role,
                     subject=subject_id,
                     purpose=purpose,
-                    decision="denied",
-                    requested=wanted,
-                    reasons={f: reason.value for f in wanted if f not in allowed},
-                    # An undeclared authority is not named: what was typed is not the spec's, and could be anything.
-                    details={"authority": authority if reason is not Deny.AUTHORITY_NOT_DECLARED else None},
-                )
-            )
-            raise AccessDenied(decision)
-        row = uow.connection.execute(
-            insert(_disclosures)
-            .values(
-                subject_id=subject_id,
-                authority=authority,
-                purpose=purpose,
-                fields=wanted,
-                legal_reference=reference,
-                requested_by=actor.id,
-                requested_at=now,
-                state="pending",
-            )
-            .returning(*_disclosures.c)
-        ).one()
-        uow.record(
-            AuditEvent(
-                "disclosure-requested",
-                actor.id,
-                role=actor.role,
-                subject=subject_id,
-                purpose=purpose,
-                requested=list(row.fields),
-                details={"authority": authority, "disclosure": int(row.id), "legal_reference": reference},
-            )
-        )
-    return _of(row)
-
-
-def decide_disclosure(vault: Vault, *, disclosure_id: int, approve: bool, actor: Actor) -> Disclosure:
-    """A privacy officer's decision. Approved, the values are opened (whole: an authority gets what the legal
-    document demands) and returned this once; the officer who decides cannot be the one who asked."""
-    now = vault.now()
-    with vault.unit() as uow:
-        vault.require_operation(uow, actor, Operation.APPROVE_DISCLOSURE, None, event="disclosure-decision-denied")
-        connection = uow.connection
-        row = connection.execute(select(_disclosures).where(_disclosures.c.id == disclosure_id)).first()
-        if row is None:
-            raise not_found("这个披露请求", "disclosure")
-        if row.state != "pending":
-            raise Conflict(Msg("这个披露请求已经有了决定。", "This disclosure has already been decided."))
-        if row.requested_by == actor.id:
-            raise Forbidden(
-                Msg(
-                    "提出披露请求的人不能自己批准：请由另一位个人信息保护负责人决定。",
-                    "Whoever recorded a disclosure cannot decide it: another privacy officer must.",
-                )
-            )
-        values: dict[str, str] = {}
-        if approve:
-            if vault.subject_status(connection, row.subject_id) == "shredded":
-                raise Conflict(Msg("这个人的个人信息已被删除。", "This person's PI has been erased."))
-            values = vault.open_fields(connection, row.subject_id, row.fields)
-        state = "approved" if approve else "refused"
-        connection.execute(
-            update(_disclosures)
-            .where(_disclosures.c.id == disclosure_id)
-            .values(state=state, decided_by=actor.id, decided_at=now)
-        )
-        details = {"authority": row.authority, "disclosure": disclosure_id, "legal_reference": row.legal_reference}
-        if approve:
-            uow.record(
-                AuditEvent(
-                    "pi-disclosed",
-                    actor.id,
-                    role=actor.role,
-                    subject=row.subject_id,
-                    purpose=row.purpose,
-                    decision="allowed",
                     requested=list(row.fields),
-                    returned=dict.fromkeys(values, "whole"),
-                    details={**details, "requested_by": row.requested_by},
+                    details={"authority": authority, "disclosure": int(row.id), "legal_reference": reference},
                 )
             )
-        else:
-            uow.record(
-                AuditEvent("disclosure-refused", actor.id, role=actor.role, subject=row.subject_id, details=details)
+        return _of(row)
+
+    def decide_disclosure(self, *, disclosure_id: int, approve: bool, actor: Actor) -> Disclosure:
+        """A privacy officer's decision. Approved, the values are opened (whole: an authority gets what the legal
+        document demands) and returned this once; the officer who decides cannot be the one who asked."""
+        now = self._context.now()
+        with self._context.unit() as uow:
+            self._vault.require_operation(
+                uow, actor, Operation.APPROVE_DISCLOSURE, None, event="disclosure-decision-denied"
             )
-        decided = connection.execute(select(_disclosures).where(_disclosures.c.id == disclosure_id)).one()
-    return _of(decided, values)
+            connection = uow.connection
+            row = connection.execute(select(_disclosures).where(_disclosures.c.id == disclosure_id)).first()
+            if row is None:
+                raise not_found("这个披露请求", "disclosure")
+            if row.state != "pending":
+                raise Conflict(Msg("这个披露请求已经有了决定。", "This disclosure has already been decided."))
+            if row.requested_by == actor.id:
+                raise Forbidden(
+                    Msg(
+                        "提出披露请求的人不能自己批准：请由另一位个人信息保护负责人决定。",
+                        "Whoever recorded a disclosure cannot decide it: another privacy officer must.",
+                    )
+                )
+            values: dict[str, str] = {}
+            if approve:
+                if self._vault.subject_status(connection, row.subject_id) == "shredded":
+                    raise Conflict(Msg("这个人的个人信息已被删除。", "This person's PI has been erased."))
+                values = self._vault.open_fields(connection, row.subject_id, row.fields)
+            state = "approved" if approve else "refused"
+            connection.execute(
+                update(_disclosures)
+                .where(_disclosures.c.id == disclosure_id)
+                .values(state=state, decided_by=actor.id, decided_at=now)
+            )
+            details = {"authority": row.authority, "disclosure": disclosure_id, "legal_reference": row.legal_reference}
+            if approve:
+                uow.record(
+                    AuditEvent(
+                        "pi-disclosed",
+                        actor.id,
+                        role=actor.role,
+                        subject=row.subject_id,
+                        purpose=row.purpose,
+                        decision="allowed",
+                        requested=list(row.fields),
+                        returned=dict.fromkeys(values, "whole"),
+                        details={**details, "requested_by": row.requested_by},
+                    )
+                )
+            else:
+                uow.record(
+                    AuditEvent("disclosure-refused", actor.id, role=actor.role, subject=row.subject_id, details=details)
+                )
+            decided = connection.execute(select(_disclosures).where(_disclosures.c.id == disclosure_id)).one()
+        return _of(decided, values)
 
+    def disclosures(
+        self, *, actor: Actor, subject_id: str | None = None, authority: str | None = None
+    ) -> list[Disclosure]:
+        """The newest disclosure records (see ``disclosures_page``)."""
+        return self.disclosures_page(actor=actor, subject_id=subject_id, authority=authority).items
 
-def disclosures(
-    vault: Vault, *, actor: Actor, subject_id: str | None = None, authority: str | None = None
-) -> list[Disclosure]:
-    """The newest disclosure records (see ``disclosures_page``)."""
-    return disclosures_page(vault, actor=actor, subject_id=subject_id, authority=authority).items
-
-
-def disclosures_page(
-    vault: Vault,
-    *,
-    actor: Actor,
-    subject_id: str | None = None,
-    authority: str | None = None,
-    limit: int = LIST_LIMIT,
-    cursor: str | None = None,
-) -> Page[Disclosure]:
-    """Disclosure records, newest first, a page at a time (fields and references, never values); looking is
-    audited."""
-    limit = max(1, min(limit, LIST_LIMIT))
-    query = newest_by_id(select(_disclosures), _disclosures.c.id, limit=limit, cursor=cursor)
-    if subject_id is not None:
-        query = query.where(_disclosures.c.subject_id == subject_id)
-    if authority is not None:
-        query = query.where(_disclosures.c.authority == authority)
-    rows = vault.audited_look(
-        query,
-        actor=actor,
-        subject_id=subject_id,
-        event="disclosures-viewed",
-        denied_event="disclosures-view-denied",
-        details={"authority": authority},
-    )
-    return pages.cut([_of(r) for r in rows], limit, lambda d: (d.id,))
+    def disclosures_page(
+        self,
+        *,
+        actor: Actor,
+        subject_id: str | None = None,
+        authority: str | None = None,
+        limit: int = LIST_LIMIT,
+        cursor: str | None = None,
+    ) -> Page[Disclosure]:
+        """Disclosure records, newest first, a page at a time (fields and references, never values); looking is
+        audited."""
+        limit = max(1, min(limit, LIST_LIMIT))
+        query = newest_by_id(select(_disclosures), _disclosures.c.id, limit=limit, cursor=cursor)
+        if subject_id is not None:
+            query = query.where(_disclosures.c.subject_id == subject_id)
+        if authority is not None:
+            query = query.where(_disclosures.c.authority == authority)
+        rows = self._vault.audited_look(
+            query,
+            actor=actor,
+            subject_id=subject_id,
+            event="disclosures-viewed",
+            denied_event="disclosures-view-denied",
+            details={"authority": authority},
+        )
+        return pages.cut([_of(r) for r in rows], limit, lambda d: (d.id,))

@@ -29,7 +29,7 @@ from yinsi.core.access import Deny
 from yinsi.core.errors import BadRequest
 from yinsi.core.i18n import Msg
 from yinsi.core.validation import presented_values
-from yinsi.services import disclosures, entrustments, provisions, transfers
+from yinsi.services import disclosures, entrustments, transfers
 
 router = APIRouter(tags=["sharing"])
 DENIED = tuple(reason.value for reason in Deny)
@@ -81,8 +81,8 @@ def staff_provisions(
 ) -> ProvisionRecordsPageOut:
     """Provision records by person or by recipient, newest first, a page at a time; needs `view_audit`, and the
     look is audited."""
-    page = provisions.records_page(
-        yinsi.vault, actor=member.actor, subject_id=subject, recipient=recipient, limit=limit, cursor=cursor
+    page = yinsi.provisions.records_page(
+        actor=member.actor, subject_id=subject, recipient=recipient, limit=limit, cursor=cursor
     )
     items = [
         ProvisionRecordOut(
@@ -137,8 +137,7 @@ def staff_confirm_deletion(ending_id: int, body: ConfirmationIn, member: StaffDe
 )
 def staff_request_disclosure(body: DisclosureIn, member: StaffDep, yinsi: YinsiDep) -> DisclosureOut:
     """Record an authority's demand with its legal document's reference, pending an officer's decision."""
-    done = disclosures.request_disclosure(
-        yinsi.vault,
+    done = yinsi.disclosures.request_disclosure(
         subject_id=body.subject,
         authority=body.authority,
         purpose=body.purpose,
@@ -158,9 +157,7 @@ def staff_request_disclosure(body: DisclosureIn, member: StaffDep, yinsi: YinsiD
 )
 def staff_decide_disclosure(disclosure_id: int, body: DecisionIn, member: StaffDep, yinsi: YinsiDep) -> DisclosureOut:
     """A privacy officer (not the one who asked) approves, and gets the values this once, or refuses."""
-    done = disclosures.decide_disclosure(
-        yinsi.vault, disclosure_id=disclosure_id, approve=body.approve, actor=member.actor
-    )
+    done = yinsi.disclosures.decide_disclosure(disclosure_id=disclosure_id, approve=body.approve, actor=member.actor)
     return _disclosure(done)
 
 
@@ -181,8 +178,8 @@ def staff_disclosures(
 ) -> DisclosuresPageOut:
     """Disclosure records with references and decisions, never values, newest first, a page at a time; needs
     `view_audit`."""
-    page = disclosures.disclosures_page(
-        yinsi.vault, actor=member.actor, subject_id=subject, authority=authority, limit=limit, cursor=cursor
+    page = yinsi.disclosures.disclosures_page(
+        actor=member.actor, subject_id=subject, authority=authority, limit=limit, cursor=cursor
     )
     return DisclosuresPageOut(items=[_disclosure(d) for d in page.items], next_cursor=page.next_cursor)
 

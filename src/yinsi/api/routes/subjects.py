@@ -25,7 +25,6 @@ from yinsi.core.errors import BadRequest, PurposeRequired
 from yinsi.core.i18n import Msg
 from yinsi.core.policy.vocabulary import Visibility
 from yinsi.core.validation import presented_values
-from yinsi.services import provisions
 
 router = APIRouter(prefix="/v1/subjects", tags=["vault"])
 # The hot paths (write, read, lookup) are ``async`` and hand the vault's work to the thread pool once: FastAPI
@@ -142,8 +141,7 @@ def provide(subject_id: str, body: ProvisionIn, yinsi: YinsiDep, actor: ServiceA
     abroad gets nothing unless the spec names the transfer's legal mechanism. Values are de-identified where
     the spec says so for the recipient.
     """
-    done = provisions.provide(
-        yinsi.vault,
+    done = yinsi.provisions.provide(
         actor=actor,
         subject_id=subject_id,
         recipient=body.recipient,
