@@ -68,6 +68,7 @@ from yinsi.services.rights import Rights
 from yinsi.services.self_service import SelfService
 from yinsi.services.shutdown import Shutdown
 from yinsi.services.staff import Staff
+from yinsi.services.statistics import Statistics
 from yinsi.services.transfers import Transfers
 from yinsi.services.vault import Vault
 from yinsi.services.webhooks import EventDelivery
@@ -141,6 +142,7 @@ class Services:
     public_disclosures: PublicDisclosures
     provisions: Provisions
     disclosures: Disclosures
+    statistics: Statistics
 
 
 def build_services(
@@ -175,6 +177,7 @@ def build_services(
         public_disclosures=PublicDisclosures(vault),
         provisions=provisions,
         disclosures=Disclosures(context, vault),
+        statistics=Statistics(context, vault),
     )
 
 
@@ -238,6 +241,10 @@ class Yinsi:
     @property
     def disclosures(self) -> Disclosures:
         return self.services.disclosures
+
+    @property
+    def statistics(self) -> Statistics:
+        return self.services.statistics
 
     @cached_property
     def admin(self) -> Administration:

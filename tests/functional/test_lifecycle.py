@@ -27,7 +27,7 @@ from yinsi.core.errors import BadRequest, Conflict
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_file
 from yinsi.jobs import run_job
-from yinsi.services import incidents, statistics
+from yinsi.services import incidents
 from yinsi.services.collection import CollectionStopped
 from yinsi.services.vault import Actor
 
@@ -285,9 +285,7 @@ def test_statistics_never_reveal_a_small_group_even_by_differencing(shop: Yinsi)
     subjects = _population(shop)
     viewer = Actor("staff:analyst", "privacy_officer")
     k = 3
-    tables = {
-        q: statistics.counts(shop.vault, dimensions=q, actor=viewer) for q in statistics.allowed_queries(shop.vault)
-    }
+    tables = {q: shop.statistics.counts(dimensions=q, actor=viewer) for q in shop.statistics.allowed_queries()}
     assert ("age_band",) in tables
     assert ("age_band", "city") in tables
     people = tables[("age_band",)].people
@@ -324,7 +322,7 @@ def test_noisy_counts_where_the_spec_asks_for_them(backend: Backend, clock: Cloc
     try:
         _population(noisy)
         viewer = Actor("staff:analyst", "privacy_officer")
-        runs = [statistics.counts(noisy.vault, dimensions=["age_band"], actor=viewer) for _ in range(8)]
+        runs = [noisy.statistics.counts(dimensions=["age_band"], actor=viewer) for _ in range(8)]
         shown = [tuple(c["count"] for c in run.cells) for run in runs]
         assert all(n is None or n >= 3 for row in shown for n in row)
         assert len(set(shown)) > 1  # the counts carry noise: eight runs do not all agree

@@ -47,7 +47,7 @@ def noisy(backend: Backend, clock: Clock) -> Iterator[Yinsi]:
 
 
 def _count(yinsi: Yinsi) -> statistics.Table:
-    return statistics.counts(yinsi.vault, dimensions=["age_band"], actor=ANALYST)
+    return yinsi.statistics.counts(dimensions=["age_band"], actor=ANALYST)
 
 
 def test_a_query_that_would_overspend_is_refused_and_the_answer_says_what_is_left(noisy: Yinsi, clock: Clock) -> None:

@@ -22,7 +22,6 @@ from yinsi.core.generalise import AGE_BANDS
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
 from yinsi.core.requests import RequestType
-from yinsi.services import statistics
 from yinsi.services.vault import Actor
 
 VIEWER = Actor("staff:analyst", "privacy_officer")
@@ -59,12 +58,12 @@ def _ten_adults(yinsi: Yinsi) -> None:
 
 
 def _rows(yinsi: Yinsi, *by: str) -> list[tuple[str, ...]]:
-    table = statistics.counts(yinsi.vault, dimensions=by, actor=VIEWER)
+    table = yinsi.statistics.counts(dimensions=by, actor=VIEWER)
     return [tuple(c[d] for d in by) for c in table.cells]
 
 
 def _cells(yinsi: Yinsi, *by: str) -> dict[tuple[str, ...], int | None]:
-    table = statistics.counts(yinsi.vault, dimensions=by, actor=VIEWER)
+    table = yinsi.statistics.counts(dimensions=by, actor=VIEWER)
     return {tuple(c[d] for d in by): c["count"] for c in table.cells}
 
 
@@ -101,7 +100,7 @@ def test_a_small_city_is_never_named_and_never_adds_a_row(shop: Yinsi) -> None:
     after = _cells(shop, "city")
     assert list(after) == list(before)  # Shenzhen's one person folds into "other", which was there already
     assert after[("other",)] is None
-    assert "深圳" not in json.dumps(statistics.counts(shop.vault, dimensions=["city", "age_band"], actor=VIEWER)
+    assert "深圳" not in json.dumps(shop.statistics.counts(dimensions=["city", "age_band"], actor=VIEWER)
                                     .as_json(), ensure_ascii=False)  # fmt: skip
     assert [c for c, *_ in _rows(shop, "city", "age_band")][:: len(AGE_BANDS) + 1] == [
         "上海市", "北京市", "unknown", "other"
@@ -122,7 +121,7 @@ def test_with_noise_the_rows_are_fixed_and_a_city_of_one_is_not_named(backend: B
             assert ("深圳市",) not in cities
             assert cities[("other",)] is None
             assert ("unknown",) in cities
-        assert statistics.counts(noisy.vault, dimensions=["city"], actor=VIEWER).people is None
+        assert noisy.statistics.counts(dimensions=["city"], actor=VIEWER).people is None
     finally:
         noisy.close()
 

@@ -204,11 +204,10 @@ def statistics(
 ) -> None:
     """Counts of people by one or two of the spec's statistics dimensions; small groups suppressed."""
     from yinsi.bootstrap import open_yinsi
-    from yinsi.services import statistics as stats
 
     with open_yinsi(state(ctx).settings(), migrate=False) as yinsi:
         member = _member(yinsi, as_, Operation.VIEW_STATISTICS)
-        table = stats.counts(yinsi.vault, dimensions=by, actor=member.actor)
+        table = yinsi.statistics.counts(dimensions=by, actor=member.actor)
         rules = yinsi.policy.current().spec.statistics
     for cell in table.cells:
         key = "  ".join(f"{d}={cell[d]}" for d in table.dimensions)

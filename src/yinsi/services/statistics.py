@@ -55,6 +55,7 @@ from yinsi.core.deadlines import today_in_china
 from yinsi.core.errors import BadRequest, Conflict, PrivacyBudgetExhausted
 from yinsi.core.generalise import AGE_BANDS, UNKNOWN, age_band, birth_date, city
 from yinsi.core.i18n import Msg
+from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.model import PrivacyBudget
 from yinsi.core.policy.vocabulary import FieldType, LegalBasis, StatisticsDimension
 from yinsi.core.requests import RequestType
@@ -62,6 +63,7 @@ from yinsi.core.sharing import consent_scope, disclosure_scope
 from yinsi.services.audit import AuditEvent
 from yinsi.services.consent import STATUS
 from yinsi.services.consent_state import POLICY_KIND, POLICY_SCOPE
+from yinsi.services.context import ServiceContext
 from yinsi.services.vault import Actor, Vault
 
 _subjects = table_of(SubjectRow)
@@ -114,113 +116,170 @@ class Table:
         }
 
 
-def allowed_queries(vault: Vault) -> list[tuple[str, ...]]:
-    """Every query the spec allows: each declared dimension alone, and each pair."""
-    rules = vault.policy.spec.statistics
-    if rules is None:
-        return []
-    dims = [d.value for d in rules.dimensions]
-    return [(d,) for d in dims] + [tuple(p) for p in combinations(dims, 2)]
+class Statistics:
+    """Counts of people without identities: the context for units, policy and clock; the vault only to open
+    values in batches to put each person in a coarse cell."""
 
+    def __init__(self, context: ServiceContext, vault: Vault) -> None:
+        self._context = context
+        self._vault = vault
 
-def counts(vault: Vault, *, dimensions: Sequence[str], actor: Actor) -> Table:
-    """Counts of people by ``dimensions`` (one or two declared ones), small groups suppressed; with the spec's
-    ``noise_epsilon``, each count carries calibrated noise (OpenDP) before suppression. Audited."""
-    rules = vault.policy.spec.statistics
-    if rules is None:
-        raise Conflict(
-            Msg(
-                "规范没有 statistics 一节：不提供统计。",
-                "The spec has no 'statistics' section: no statistics are produced.",
-            )
-        )
-    wanted = tuple(dimensions)
-    order = [d.value for d in rules.dimensions]
-    allowed = set(allowed_queries(vault))
-    allowed |= {(q[1], q[0]) for q in allowed if len(q) == 2}
-    if wanted not in allowed:
-        raise BadRequest(
-            Msg(
-                f"只能按规范声明的一个或两个维度统计：{', '.join(order) or '（无）'}。",
-                f"Counts are by one or two of the dimensions the spec declares: {', '.join(order) or '(none)'}.",
-            ),
-            field="dimensions",
-        )
-    k = rules.min_group_size
-    with vault.engine.connect() as connection:
-        people = list(connection.execute(select(_subjects.c.id).where(_subjects.c.status == "active")).scalars())
-        cells_of = {d: _cells(vault, connection, StatisticsDimension(d), people) for d in wanted}
-    limits = {d: _contribution_limit(vault, StatisticsDimension(d)) for d in wanted}
-    domains = {d: _domain(vault, StatisticsDimension(d)) for d in wanted}
-    tally: Counter[tuple[str, ...]] = Counter()
-    for person in people:
-        # Each person counts in at most ``limits[d]`` cells of a dimension (the first ones), so how much one
-        # person can change the table is bounded whatever the data: what noisy counts are calibrated to.
-        # A value outside a closed domain (a purpose a later policy dropped) is not counted at all.
-        mine = [_within(cells_of[d].get(person, [NONE]), domains[d])[: limits[d]] for d in wanted]
-        for combo in _product(mine):
-            tally[combo] += 1
-    # Every cell of a closed domain is in the grid, empty or not; an open one (cities) has the values found.
-    axes = [domains[d] or sorted({combo[i] for combo in tally} | {UNKNOWN}) for i, d in enumerate(wanted)]
-    grid: Counter[tuple[str, ...]] = Counter({combo: tally[combo] for combo in _product(axes)})
-    epsilon = rules.noise_epsilon
-    if epsilon is not None:
-        grid = _noisy(grid, math.prod(limits.values()), epsilon)
-    forced: set[tuple[str, ...]] = set()
-    if CITY in wanted:
-        dwellers = Counter(cells_of[CITY][person][0] for person in people)
-        grid, forced = _fold_cities(grid, wanted, k, limits, epsilon, dwellers)
-    shown = _suppress(grid, wanted, k, forced)
-    # Every cell is listed, suppressed (null) or not: closed domains have every declared value, cities the
-    # ones named plus "unknown" and "other"; so which rows appear never depends on a small group.
-    cells = [{**dict(zip(wanted, combo, strict=True)), "count": shown.get(combo)} for combo in grid]
-    total: int | None = len(people)
-    if epsilon is not None:
-        # Noisy: the sum of the noisy cells of one partition with a closed domain (post-processing, no further
-        # ε); no total for cities (their rows depend on the data) nor for overlapping dimensions.
-        total = sum(grid.values()) if wanted == (StatisticsDimension.AGE_BAND.value,) else None
-    people_count = total
-    budget: Budget | None = None
-    with vault.unit() as uow:
-        if epsilon is not None and rules.privacy_budget is not None:
-            budget = _spend(uow.connection, rules.privacy_budget, epsilon, today_in_china(vault.now()))
-            if budget is None:
-                left = _left(uow.connection, rules.privacy_budget, today_in_china(vault.now()))
-                uow.record(
-                    AuditEvent(
-                        "statistics-refused",
-                        actor.id,
-                        role=actor.role,
-                        decision="denied",
-                        details={"dimensions": list(wanted), "epsilon": epsilon, "remaining": left.remaining},
-                    )
+    def allowed_queries(self) -> list[tuple[str, ...]]:
+        """Every query the spec allows: each declared dimension alone, and each pair."""
+        rules = self._context.policy.spec.statistics
+        if rules is None:
+            return []
+        dims = [d.value for d in rules.dimensions]
+        return [(d,) for d in dims] + [tuple(p) for p in combinations(dims, 2)]
+
+    def counts(self, *, dimensions: Sequence[str], actor: Actor) -> Table:
+        """Counts of people by ``dimensions`` (one or two declared ones), small groups suppressed; with the spec's
+        ``noise_epsilon``, each count carries calibrated noise (OpenDP) before suppression. Audited."""
+        policy = self._context.policy
+        rules = policy.spec.statistics
+        if rules is None:
+            raise Conflict(
+                Msg(
+                    "规范没有 statistics 一节：不提供统计。",
+                    "The spec has no 'statistics' section: no statistics are produced.",
                 )
-                raise PrivacyBudgetExhausted(
-                    Msg(
-                        f"本期（{left.period}）隐私预算只剩 ε={left.remaining:g}，这次加噪统计需要 ε={epsilon:g}："
-                        "已拒绝，下一期再查询。",
-                        f"The privacy budget of this period ({left.period}) has ε={left.remaining:g} left and this "
-                        f"noisy count needs ε={epsilon:g}: refused until the next period.",
-                    )
-                )
-        table = Table(
-            wanted, cells, people_count if people_count is not None and people_count >= k else None, k, budget
-        )
-        uow.record(
-            AuditEvent(
-                "statistics-produced",
-                actor.id,
-                role=actor.role,
-                details={
-                    "dimensions": list(wanted),
-                    "cells": len(cells),
-                    "suppressed": sum(1 for c in cells if c["count"] is None),
-                    "epsilon": epsilon,
-                    "budget_remaining": budget.remaining if budget is not None else None,
-                },
             )
-        )
-    return table
+        wanted = tuple(dimensions)
+        order = [d.value for d in rules.dimensions]
+        allowed = set(self.allowed_queries())
+        allowed |= {(q[1], q[0]) for q in allowed if len(q) == 2}
+        if wanted not in allowed:
+            raise BadRequest(
+                Msg(
+                    f"只能按规范声明的一个或两个维度统计：{', '.join(order) or '（无）'}。",
+                    f"Counts are by one or two of the dimensions the spec declares: {', '.join(order) or '(none)'}.",
+                ),
+                field="dimensions",
+            )
+        k = rules.min_group_size
+        with self._context.connect() as connection:
+            people = list(connection.execute(select(_subjects.c.id).where(_subjects.c.status == "active")).scalars())
+            cells_of = {d: self._cells(connection, StatisticsDimension(d), people) for d in wanted}
+        limits = {d: _contribution_limit(policy, StatisticsDimension(d)) for d in wanted}
+        domains = {d: _domain(policy, StatisticsDimension(d)) for d in wanted}
+        tally: Counter[tuple[str, ...]] = Counter()
+        for person in people:
+            # Each person counts in at most ``limits[d]`` cells of a dimension (the first ones), so how much one
+            # person can change the table is bounded whatever the data: what noisy counts are calibrated to.
+            # A value outside a closed domain (a purpose a later policy dropped) is not counted at all.
+            mine = [_within(cells_of[d].get(person, [NONE]), domains[d])[: limits[d]] for d in wanted]
+            for combo in _product(mine):
+                tally[combo] += 1
+        # Every cell of a closed domain is in the grid, empty or not; an open one (cities) has the values found.
+        axes = [domains[d] or sorted({combo[i] for combo in tally} | {UNKNOWN}) for i, d in enumerate(wanted)]
+        grid: Counter[tuple[str, ...]] = Counter({combo: tally[combo] for combo in _product(axes)})
+        epsilon = rules.noise_epsilon
+        if epsilon is not None:
+            grid = _noisy(grid, math.prod(limits.values()), epsilon)
+        forced: set[tuple[str, ...]] = set()
+        if CITY in wanted:
+            dwellers = Counter(cells_of[CITY][person][0] for person in people)
+            grid, forced = _fold_cities(grid, wanted, k, limits, epsilon, dwellers)
+        shown = _suppress(grid, wanted, k, forced)
+        # Every cell is listed, suppressed (null) or not: closed domains have every declared value, cities the
+        # ones named plus "unknown" and "other"; so which rows appear never depends on a small group.
+        cells = [{**dict(zip(wanted, combo, strict=True)), "count": shown.get(combo)} for combo in grid]
+        total: int | None = len(people)
+        if epsilon is not None:
+            # Noisy: the sum of the noisy cells of one partition with a closed domain (post-processing, no further
+            # ε); no total for cities (their rows depend on the data) nor for overlapping dimensions.
+            total = sum(grid.values()) if wanted == (StatisticsDimension.AGE_BAND.value,) else None
+        people_count = total
+        budget: Budget | None = None
+        with self._context.unit() as uow:
+            if epsilon is not None and rules.privacy_budget is not None:
+                budget = _spend(uow.connection, rules.privacy_budget, epsilon, today_in_china(self._context.now()))
+                if budget is None:
+                    left = _left(uow.connection, rules.privacy_budget, today_in_china(self._context.now()))
+                    uow.record(
+                        AuditEvent(
+                            "statistics-refused",
+                            actor.id,
+                            role=actor.role,
+                            decision="denied",
+                            details={"dimensions": list(wanted), "epsilon": epsilon, "remaining": left.remaining},
+                        )
+                    )
+                    raise PrivacyBudgetExhausted(
+                        Msg(
+                            f"本期（{left.period}）隐私预算只剩 ε={left.remaining:g}，这次加噪统计需要 ε={epsilon:g}："
+                            "已拒绝，下一期再查询。",
+                            f"The privacy budget of this period ({left.period}) has ε={left.remaining:g} left and this "
+                            f"noisy count needs ε={epsilon:g}: refused until the next period.",
+                        )
+                    )
+            table = Table(
+                wanted, cells, people_count if people_count is not None and people_count >= k else None, k, budget
+            )
+            uow.record(
+                AuditEvent(
+                    "statistics-produced",
+                    actor.id,
+                    role=actor.role,
+                    details={
+                        "dimensions": list(wanted),
+                        "cells": len(cells),
+                        "suppressed": sum(1 for c in cells if c["count"] is None),
+                        "epsilon": epsilon,
+                        "budget_remaining": budget.remaining if budget is not None else None,
+                    },
+                )
+            )
+        return table
+
+    def remaining_budget(self) -> Budget | None:
+        """What is left of this period's privacy budget, for a spec that has one (nothing is spent by asking)."""
+        rules = self._context.policy.spec.statistics
+        if rules is None or rules.privacy_budget is None:
+            return None
+        with self._context.connect() as connection:
+            return _left(connection, rules.privacy_budget, today_in_china(self._context.now()))
+
+    def _cells(self, connection: Connection, dimension: StatisticsDimension, people: list[str]) -> dict[str, list[str]]:
+        """Each person's cells in one dimension (one for a partition; any number for the others)."""
+        if dimension in PARTITIONS:
+            return self._generalised(connection, dimension, people)
+        found: dict[str, set[str]] = {}
+        if dimension is StatisticsDimension.PURPOSE:
+            for subject, purposes in connection.execute(select(_values.c.subject_id, _values.c.purposes)):
+                found.setdefault(subject, set()).update(purposes)
+        elif dimension is StatisticsDimension.CONSENT_STATE:
+            for row in connection.execute(
+                select(_consents.c.subject_id, _consents.c.kind, _consents.c.scope, _consents.c.status)
+            ):
+                found.setdefault(row.subject_id, set()).add(f"{row.kind}:{row.scope}:{row.status}")
+        else:
+            for subject, kind in connection.execute(select(_requests.c.subject_id, _requests.c.type)):
+                found.setdefault(subject, set()).add(kind)
+        return {s: sorted(v) for s, v in found.items()}
+
+    def _generalised(
+        self, connection: Connection, dimension: StatisticsDimension, people: list[str]
+    ) -> dict[str, list[str]]:
+        policy = self._context.policy
+        if dimension is StatisticsDimension.AGE_BAND:
+            sources = [
+                f
+                for f, t in policy.field_types.items()
+                if t is FieldType.ID_NUMBER
+                or (t is FieldType.DATE and "birth" in f)
+                or (t is FieldType.INTEGER and "age" in f)
+            ]
+        else:
+            sources = [f for f, t in policy.field_types.items() if t is FieldType.ADDRESS]
+        today = today_in_china(self._context.now())
+        result: dict[str, list[str]] = {}
+        for start in range(0, len(people), BATCH):
+            chunk = people[start : start + BATCH]
+            opened = self._vault.open_fields_of(connection, chunk, sources) if sources else {}
+            for person in chunk:
+                result[person] = [_cell(dimension, policy.field_types, opened.get(person, {}), sources, today)]
+        return result
 
 
 def _period(budget: PrivacyBudget, today: date) -> str:
@@ -256,23 +315,13 @@ def _left(connection: Connection, budget: PrivacyBudget, today: date) -> Budget:
     return Budget(period, budget.epsilon, spent / MICRO, max(0, total - spent) / MICRO)
 
 
-def remaining_budget(vault: Vault) -> Budget | None:
-    """What is left of this period's privacy budget, for a spec that has one (nothing is spent by asking)."""
-    rules = vault.policy.spec.statistics
-    if rules is None or rules.privacy_budget is None:
-        return None
-    with vault.engine.connect() as connection:
-        return _left(connection, rules.privacy_budget, today_in_china(vault.now()))
-
-
 def _within(values: list[str], domain: list[str] | None) -> list[str]:
     return values if domain is None else [v for v in values if v in domain]
 
 
-def _domain(vault: Vault, dimension: StatisticsDimension) -> list[str] | None:
+def _domain(policy: CompiledPolicy, dimension: StatisticsDimension) -> list[str] | None:
     """Every value a closed dimension can take, as the spec and the code declare them (None for cities, whose
     values are whatever addresses hold)."""
-    policy = vault.policy
     spec = policy.spec
     if dimension is StatisticsDimension.AGE_BAND:
         return [*AGE_BANDS, UNKNOWN]
@@ -350,12 +399,12 @@ def _scale(dims: tuple[str, ...], limits: dict[str, int], epsilon: float) -> flo
     return math.prod(limits[d] for d in dims) / epsilon
 
 
-def _contribution_limit(vault: Vault, dimension: StatisticsDimension) -> int:
+def _contribution_limit(policy: CompiledPolicy, dimension: StatisticsDimension) -> int:
     """The most cells of ``dimension`` one person counts in: one for a partition; for the others a bound
     from the spec, never from the data (a bound read off the data would itself leak)."""
     if dimension in PARTITIONS:
         return 1
-    spec = vault.policy.spec
+    spec = policy.spec
     if dimension is StatisticsDimension.PURPOSE:
         return max(1, len(spec.purposes))
     if dimension is StatisticsDimension.REQUEST_TYPE:
@@ -420,51 +469,6 @@ def _suppress(
                     changed = True
                 # With nothing left to hide, the whole line is already hidden: its sum reveals nothing shown.
     return {combo: n for combo, n in tally.items() if combo not in hidden}
-
-
-def _cells(
-    vault: Vault, connection: Connection, dimension: StatisticsDimension, people: list[str]
-) -> dict[str, list[str]]:
-    """Each person's cells in one dimension (one for a partition; any number for the others)."""
-    if dimension in PARTITIONS:
-        return _generalised(vault, connection, dimension, people)
-    found: dict[str, set[str]] = {}
-    if dimension is StatisticsDimension.PURPOSE:
-        for subject, purposes in connection.execute(select(_values.c.subject_id, _values.c.purposes)):
-            found.setdefault(subject, set()).update(purposes)
-    elif dimension is StatisticsDimension.CONSENT_STATE:
-        for row in connection.execute(
-            select(_consents.c.subject_id, _consents.c.kind, _consents.c.scope, _consents.c.status)
-        ):
-            found.setdefault(row.subject_id, set()).add(f"{row.kind}:{row.scope}:{row.status}")
-    else:
-        for subject, kind in connection.execute(select(_requests.c.subject_id, _requests.c.type)):
-            found.setdefault(subject, set()).add(kind)
-    return {s: sorted(v) for s, v in found.items()}
-
-
-def _generalised(
-    vault: Vault, connection: Connection, dimension: StatisticsDimension, people: list[str]
-) -> dict[str, list[str]]:
-    policy = vault.policy
-    if dimension is StatisticsDimension.AGE_BAND:
-        sources = [
-            f
-            for f, t in policy.field_types.items()
-            if t is FieldType.ID_NUMBER
-            or (t is FieldType.DATE and "birth" in f)
-            or (t is FieldType.INTEGER and "age" in f)
-        ]
-    else:
-        sources = [f for f, t in policy.field_types.items() if t is FieldType.ADDRESS]
-    today = today_in_china(vault.now())
-    result: dict[str, list[str]] = {}
-    for start in range(0, len(people), BATCH):
-        chunk = people[start : start + BATCH]
-        opened = vault.open_fields_of(connection, chunk, sources) if sources else {}
-        for person in chunk:
-            result[person] = [_cell(dimension, policy.field_types, opened.get(person, {}), sources, today)]
-    return result
 
 
 def _cell(

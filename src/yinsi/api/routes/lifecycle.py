@@ -13,7 +13,7 @@ from yinsi.api.contract import errors
 from yinsi.api.deps import Cursor, StaffDep, YinsiDep
 from yinsi.api.schemas import Body
 from yinsi.core.policy.vocabulary import Operation
-from yinsi.services import staff, statistics
+from yinsi.services import staff
 from yinsi.services.incidents import IncidentKind, NoticeMethod, Selection
 
 router = APIRouter(tags=["lifecycle"])
@@ -147,7 +147,7 @@ def anonymous_statistics(
     """Counts of people by one or two of the spec's statistics dimensions; groups below the minimum suppressed.
     With noise and a privacy budget, each query spends its ε and the answer says what is left."""
     staff.require(yinsi.policy.current(), member, Operation.VIEW_STATISTICS)
-    return statistics.counts(yinsi.vault, dimensions=by, actor=member.actor).as_json()
+    return yinsi.statistics.counts(dimensions=by, actor=member.actor).as_json()
 
 
 @router.get("/v1/shutdown", operation_id="shutdown_state")
