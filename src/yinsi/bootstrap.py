@@ -174,7 +174,7 @@ def build_services(
         transfers=Transfers(context, vault, notifier),
         compliance=Compliance(context, settings),
         backups=StoreBackups(settings, context.engine, keys=context.keyring.provider, clock=context.clock),
-        public_disclosures=PublicDisclosures(vault),
+        public_disclosures=PublicDisclosures(context, vault),
         provisions=provisions,
         disclosures=Disclosures(context, vault),
         statistics=Statistics(context, vault),

@@ -37,6 +37,7 @@ from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.sharing import disclosure_scope, public_terms
 from yinsi.services.audit import AuditEvent
+from yinsi.services.context import ServiceContext
 from yinsi.services.unit_of_work import UnitOfWork
 from yinsi.services.vault import Actor, Vault
 from yinsi.services.vault.rows import GONE
@@ -90,8 +91,9 @@ def _reference(text: str | None) -> str:
 class PublicDisclosures:
     """The one way PI is made public: checked against the spec, de-identified where it says, recorded."""
 
-    def __init__(self, vault: Vault) -> None:
-        self.vault = vault
+    def __init__(self, context: ServiceContext, vault: Vault) -> None:
+        self._context = context
+        self._vault = vault  # a subject's status and consents, opening the values, the audited look
 
     def disclose(
         self,
@@ -105,16 +107,16 @@ class PublicDisclosures:
         """The values to make public under ``disclosure``, once everything allows it; refused (and the refusal
         audited) otherwise."""
         wanted = list(dict.fromkeys(fields))
-        with self.vault.unit() as uow:
+        with self._context.unit() as uow:
             basis = self._basis(uow, actor, subject_id, disclosure, wanted)
             reference = _reference(legal_reference) if basis != "separate_consent" else None
             return self._publish(uow, actor, subject_id, disclosure, wanted, basis, reference)
 
     def _basis(self, uow: UnitOfWork, actor: Actor, subject_id: str, disclosure: str, fields: list[str]) -> str:
-        policy = self.vault.policy
+        policy = self._context.policy
         connection = uow.connection
-        status = self.vault.subject_status(connection, subject_id)
-        snapshot = self.vault.consents.snapshot(connection, subject_id, policy)
+        status = self._vault.subject_status(connection, subject_id)
+        snapshot = self._vault.consents.snapshot(connection, subject_id, policy)
         terms = public_terms(policy, actor.role, disclosure, fields, snapshot)
         if not isinstance(terms, Deny) and status not in GONE:  # a Deny is a str too: test it first
             return terms
@@ -150,18 +152,17 @@ class PublicDisclosures:
         basis: str,
         reference: str | None,
     ) -> Publication:
-        vault = self.vault
-        policy = vault.policy
+        policy = self._context.policy
         declared = policy.spec.public_disclosures[disclosure]
-        opened = vault.open_fields(uow.connection, subject_id, fields)
+        opened = self._vault.open_fields(uow.connection, subject_id, fields)
         values: dict[str, str] = {}
         methods: dict[str, str] = {}
         subject_ref = subject_id
         if declared.deidentified:
             # A key of this disclosure's own: "public." never begins a recipient id, so it can be no recipient's.
-            key = recipient_key(vault.keyring.secret("index"), disclosure_scope(disclosure))
+            key = recipient_key(self._context.keyring.secret("index"), disclosure_scope(disclosure))
             subject_ref = pseudonym(key, "subject", subject_id)
-            today = today_in_china(vault.now())
+            today = today_in_china(self._context.now())
             for field_id, canonical in opened.items():
                 method = public_method(policy.field_types[field_id])
                 out = deidentify(method, key, field_id, policy.field_types[field_id], canonical, today)
@@ -184,7 +185,7 @@ class PublicDisclosures:
                     disclosure=disclosure,
                     fields=sorted(values),
                     actor=actor.id,
-                    at=vault.now(),
+                    at=self._context.now(),
                     details=details,
                 )
                 .returning(_published.c.id)
@@ -223,7 +224,7 @@ class PublicDisclosures:
             query = query.where(_published.c.subject_id == subject_id)
         if disclosure is not None:
             query = query.where(_published.c.disclosure == disclosure)
-        rows = self.vault.audited_look(
+        rows = self._vault.audited_look(
             query,
             actor=actor,
             subject_id=subject_id,
