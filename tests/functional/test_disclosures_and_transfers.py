@@ -111,6 +111,9 @@ def test_001_a_disclosure_needs_a_legal_reference_and_another_officers_approval(
     assert "张三" not in json.dumps(events, ensure_ascii=False)
     unknown = client.get("/v1/staff/provisions", headers=approver, params={"recipient": "nosuch"})
     assert (unknown.status_code, unknown.json()["code"], unknown.json()["field"]) == (404, "not_found", "recipient")
+    # An authority is declared too: it was given nothing as a provision (what it got is a disclosure, above).
+    authority = client.get("/v1/staff/provisions", headers=approver, params={"recipient": "public_interest"})
+    assert (authority.status_code, authority.json()["items"]) == (200, [])
     # Not in the person's copy: a law may require that they are not told.
     assert client.get("/v1/staff/provisions", headers=approver, params={"subject": subject}).json() == {
         "items": [],

@@ -31,7 +31,7 @@ from yinsi.core.deidentify import deidentify, pseudonym, recipient_key
 from yinsi.core.errors import AccessDenied, BadRequest, NotFound
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
-from yinsi.core.policy.vocabulary import Operation, RecipientKind
+from yinsi.core.policy.vocabulary import Operation
 from yinsi.core.sharing import Terms, provision_terms
 from yinsi.services.audit import AuditEvent
 from yinsi.services.context import ServiceContext
@@ -283,13 +283,12 @@ class Provisions:
         return pages.cut(found, limit, lambda r: (r.id,))
 
     def _require_recipient(self, recipient: str) -> None:
-        """A recipient filter names a recipient the spec declares (not an authority: its records are disclosures)
-        or one provided to before (a later policy version may have dropped it); anything else is an error that
-        lists the declared ones, never an empty answer a misspelt name would look like. What was typed is not
+        """A recipient filter names a recipient the spec declares or one provided to before (a later policy
+        version may have dropped it); anything else is an error that lists the declared ones, never an empty
+        answer a misspelt name would look like. An authority is declared too: the console links to its list,
+        which is empty (what it is given is a disclosure, listed with the disclosures). What was typed is not
         repeated: it could be anything."""
-        declared = sorted(
-            r for r, d in self._context.policy.spec.recipients.items() if d.kind is not RecipientKind.AUTHORITY
-        )
+        declared = sorted(self._context.policy.spec.recipients)
         if recipient in declared:
             return
         with self._context.connect() as connection:
