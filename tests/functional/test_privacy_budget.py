@@ -135,3 +135,14 @@ def test_a_spec_with_noise_but_no_budget_still_answers(backend: Backend, clock: 
     with open_yinsi(backend.settings, migrate=False, policy=_noisy(""), now=clock) as unbounded:
         _population(unbounded)
         assert [_count(unbounded).budget for _ in range(3)] == [None] * 3
+
+
+def test_a_query_of_a_tiny_epsilon_still_spends_something(noisy: Yinsi) -> None:
+    rules = noisy.policy.current().spec.statistics
+    assert rules is not None
+    assert rules.privacy_budget is not None
+    today = today_in_china(noisy.now())
+    with noisy.engine.begin() as connection:
+        spent = statistics._spend(connection, rules.privacy_budget, 1e-9, today)
+    assert spent is not None
+    assert spent.spent > 0  # ε rounded to millionths must never make a query free: queries would be unlimited

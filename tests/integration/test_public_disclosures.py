@@ -15,7 +15,7 @@ from tests.conftest import ROOT, Backend, Clock
 from tests.support.consent import accept_policy, act
 from yinsi.adapters.db.rows import PublicDisclosureRow, table_of
 from yinsi.bootstrap import Yinsi, open_yinsi
-from yinsi.core.errors import AccessDenied, BadRequest
+from yinsi.core.errors import AccessDenied, BadRequest, NotFound
 from yinsi.core.export import build_export, read_export
 from yinsi.core.policy.compiled import CompiledPolicy
 from yinsi.core.policy.load import load_policy_text
@@ -122,6 +122,11 @@ def test_a_deidentified_disclosure_publishes_a_pseudonym_of_its_own_and_generali
     [record] = clinic.public_disclosures.records_page(actor=OFFICER, disclosure="cohort", limit=1).items
     assert record.details["subject_ref"] == first.subject_ref
     assert ID_NUMBER not in str(record.details)
+    # A filter that names no disclosure (a phone number typed into it) is an error, and is recorded nowhere.
+    with pytest.raises(NotFound) as unknown:
+        clinic.public_disclosures.records_page(actor=OFFICER, disclosure="13912345670")
+    assert "13912345670" not in str(unknown.value.message)
+    assert "13912345670" not in str(clinic.audit.events(clinic.engine, limit=100))
 
 
 def test_a_disclosure_a_law_requires_needs_no_consent_but_the_legal_reference(clinic: Yinsi) -> None:

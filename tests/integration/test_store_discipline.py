@@ -210,3 +210,35 @@ def test_a_served_read_that_is_refused_is_audited_and_one_cancelled_still_accoun
 def _queued(yinsi: Yinsi) -> bool:
     """Whether a read served on a loop has events waiting for, or being carried by, a group commit."""
     return any(queue.pending or queue.draining for queue in yinsi.vault.loop_appender._queues.values())
+
+
+def test_a_read_cancelled_while_its_thread_decrypts_is_still_audited(
+    clinic: Yinsi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subject = clinic.vault.create_subject(actor=APP)
+    clinic.vault.write(actor=APP, subject_id=subject, purpose="registration", values={"name": "张三"}, source="t")
+    cancelled, decrypted = threading.Event(), threading.Event()
+    original = clinic.vault._opener.read
+
+    def read_after_the_cancel(*args: object, **kwargs: object) -> ReadResult:
+        cancelled.wait(10)  # the read's coroutine is cancelled while its thread is still here
+        result = original(*args, **kwargs)  # type: ignore[arg-type]
+        decrypted.set()
+        return result
+
+    monkeypatch.setattr(clinic.vault._opener, "read", read_after_the_cancel)
+
+    async def cancelled_while_decrypting() -> None:
+        task = asyncio.ensure_future(clinic.vault.read_served(actor=APP, subject_id=subject, purpose="registration"))
+        await asyncio.sleep(0.05)
+        task.cancel()  # a server stopping, or a caller's timeout
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        cancelled.set()
+        deadline = time.monotonic() + 10
+        while not _reads_audited(clinic) and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+
+    asyncio.run(cancelled_while_decrypting())
+    assert decrypted.is_set()
+    assert len(_reads_audited(clinic)) == 1  # it was decrypted: it is accounted for

@@ -38,39 +38,56 @@ class LoopAppender:
 
     async def append(self, events: Sequence[AuditEvent]) -> None:
         """Returns once ``events`` are committed; raises what the transaction that carried them raised."""
-        if not events:
-            return
+        # A request cancelled while it waits (its client went away) cancels only its future: its events stay
+        # in the batch, so what was read is still accounted for.
+        await self.enqueue(events)
+
+    def enqueue(self, events: Sequence[AuditEvent]) -> asyncio.Future[None]:
+        """Queues ``events`` for the next batch at once (call it on the loop); the future settles when the
+        batch has committed, or with the error that stopped it."""
         loop = asyncio.get_running_loop()
+        settled: asyncio.Future[None] = loop.create_future()
+        if not events:
+            settled.set_result(None)
+            return settled
         queue = self._queues.get(loop)
         if queue is None:
             queue = self._queues[loop] = _Queue()
-        settled: asyncio.Future[None] = loop.create_future()
         queue.pending.append((events, settled))
         if queue.draining is None:
             queue.draining = loop.create_task(self._drain(queue))
-        # A request cancelled while it waits (its client went away) cancels only its future: its events stay
-        # in the batch, so what was read is still accounted for.
-        await settled
+        return settled
 
     async def _drain(self, queue: _Queue) -> None:
+        batch: list[tuple[Sequence[AuditEvent], asyncio.Future[None]]] = []
         try:
             while queue.pending:
                 batch, queue.pending = queue.pending, []
                 try:
                     # Not cancellable: once handed to the thread, the batch commits or fails as a whole.
                     await run_sync(self._appender.write, [event for events, _ in batch for event in events])
-                except BaseException as exc:  # handed to every read of the batch, each its own copy
-                    for _, settled in batch:
-                        if not settled.done():
-                            settled.set_exception(copy_of(exc))
-                    if not isinstance(exc, Exception):
-                        raise
+                except Exception as exc:  # handed to every read of the batch, each its own copy
+                    _settle(batch, exc)
                 else:
-                    for _, settled in batch:
-                        if not settled.done():
-                            settled.set_result(None)
+                    _settle(batch, None)
+                batch = []
         finally:
             queue.draining = None
-            for _, settled in queue.pending:  # only when the loop itself is going away
-                settled.cancel()
+            for _, settled in batch + queue.pending:  # only when the loop itself is going away
+                if not settled.done():
+                    settled.cancel()
             queue.pending = []
+
+
+def _settle(batch: list[tuple[Sequence[AuditEvent], asyncio.Future[None]]], error: Exception | None) -> None:
+    for _, settled in batch:
+        if settled.done():  # its read was cancelled while it waited
+            continue
+        if error is None:
+            settled.set_result(None)
+            continue
+        try:
+            own = copy_of(error)
+        except Exception:  # an error that cannot be rebuilt is shared rather than lost
+            own = error
+        settled.set_exception(own)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import exists, insert, select
 
 from yinsi.adapters.db.rows import PublicDisclosureRow, table_of
 from yinsi.adapters.db.statements import newest_by_id
@@ -31,7 +31,7 @@ from yinsi.core import pages
 from yinsi.core.access import Decision, Deny, FieldDecision
 from yinsi.core.deadlines import today_in_china
 from yinsi.core.deidentify import deidentify, pseudonym, public_method, recipient_key
-from yinsi.core.errors import AccessDenied, BadRequest
+from yinsi.core.errors import AccessDenied, BadRequest, NotFound
 from yinsi.core.i18n import Msg
 from yinsi.core.pages import Page
 from yinsi.core.policy.vocabulary import Operation
@@ -223,6 +223,7 @@ class PublicDisclosures:
         if subject_id is not None:
             query = query.where(_published.c.subject_id == subject_id)
         if disclosure is not None:
+            self._require_disclosure(disclosure)
             query = query.where(_published.c.disclosure == disclosure)
         rows = self._vault.audited_look(
             query,
@@ -239,3 +240,22 @@ class PublicDisclosures:
             for r in rows
         ]
         return pages.cut(found, limit, lambda r: (r.id,))
+
+    def _require_disclosure(self, disclosure: str) -> None:
+        """A disclosure filter names one the spec declares, or one recorded before (a later policy may have
+        dropped it); anything else is an error listing the declared ones. What was typed is not repeated, nor
+        recorded in the look's audit event: it could be anything, a phone number too."""
+        declared = sorted(self._context.policy.spec.public_disclosures)
+        if disclosure in declared:
+            return
+        with self._context.connect() as connection:
+            known = connection.execute(select(exists().where(_published.c.disclosure == disclosure))).scalar()
+        if not known:
+            names = ", ".join(declared)
+            raise NotFound(
+                Msg(
+                    f"找不到这项公开：规范声明的公开事项是 {names or '（无）'}。",
+                    f"No such public disclosure: the spec declares {names or '(none)'}.",
+                ),
+                field="disclosure",
+            )

@@ -293,7 +293,8 @@ def _spend(connection: Connection, budget: PrivacyBudget, epsilon: float, today:
     UPDATE: on PostgreSQL a racing query waits for the row and re-checks the condition against what the first
     committed; on SQLite writers take turns. Either way the total is never exceeded."""
     period = _period(budget, today)
-    cost, total = round(epsilon * MICRO), round(budget.epsilon * MICRO)
+    # A query always costs something: an ε under half a millionth would otherwise round to a free query.
+    cost, total = max(1, round(epsilon * MICRO)), round(budget.epsilon * MICRO)
     first = {"period": period, "spent_micro": 0, "queries": 0}
     fresh = pg_insert(_budget) if connection.dialect.name == "postgresql" else sqlite_insert(_budget)
     connection.execute(fresh.values(first).on_conflict_do_nothing(index_elements=["period"]))

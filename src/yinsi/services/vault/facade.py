@@ -11,6 +11,7 @@ still bound but no role decides.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -253,10 +254,21 @@ class Vault:
             with unit:
                 return use_case(unit)
 
+        # The thread runs as a task of its own, and the moment it leaves the unit its events join the loop's
+        # queue, whatever became of the read awaiting it: a read cancelled while the thread decrypts (a client
+        # gone, a server stopping) was still decrypted, and is accounted for all the same.
+        work = asyncio.ensure_future(run_sync(run))
+        committed: list[asyncio.Future[None]] = []
+        work.add_done_callback(lambda _: committed.append(self.loop_appender.enqueue(unit.to_append)))
         try:
-            return await run_sync(run)
-        finally:  # a refusal's audit event too (the unit leaves only what must be kept)
-            await self.loop_appender.append(unit.to_append)
+            result = await asyncio.shield(work)  # runs after the callback above: ``committed`` is set
+        except asyncio.CancelledError:
+            raise
+        except BaseException:
+            await committed[0]  # a refusal's audit event too (the unit leaves only what must be kept)
+            raise
+        await committed[0]
+        return result
 
     def open_fields(self, connection: Connection, subject_id: str, fields: Iterable[str]) -> dict[str, str]:
         """Decrypts the subject's values. The join with the keystore means a shredded key yields nothing."""
