@@ -52,11 +52,11 @@ def test_provide_only_what_is_declared_with_the_consent_it_needs(
     not_theirs = client.post(
         url, headers=app, json={"recipient": "sms_gateway", "purpose": "registration", "fields": ["name"]}
     )
-    assert not_theirs.json()["code"] == "field_not_declared"
+    assert not_theirs.json()["code"] == "field_not_for_recipient"
     nobody = client.post(
         url, headers=app, json={"recipient": "data_broker", "purpose": "registration", "fields": ["mobile"]}
     )
-    assert nobody.json()["code"] == "purpose_not_declared"
+    assert nobody.json()["code"] == "recipient_not_declared"
     insurer = {"recipient": "insurer", "purpose": "treatment", "fields": ["name"]}
     assert client.post(url, headers=app, json=insurer).json()["code"] == "separate_consent_required"
     act(clinic, patient, Kind.SEPARATE, "recipient.insurer")

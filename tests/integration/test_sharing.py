@@ -152,7 +152,7 @@ def test_without_the_separate_consent_a_partner_gets_nothing(sharing: Yinsi) -> 
     assert refused.value.code == "separate_consent_required"
     with pytest.raises(AccessDenied) as undeclared:  # a field not declared for it, whatever the consent
         _give(sharing, subject, "overseas_lab", ["id_number"])
-    assert undeclared.value.code == "field_not_declared"
+    assert undeclared.value.code == "field_not_for_recipient"
 
 
 def test_a_transfer_abroad_needs_a_mechanism_the_spec_allows_and_separate_consent(sharing: Yinsi) -> None:

@@ -54,6 +54,9 @@ class Deny(StrEnum):
     AUTHORITY_NOT_DECLARED = "authority_not_declared"  # no recipient of kind authority by that name
     PURPOSE_NOT_FOR_AUTHORITY = "purpose_not_for_authority"  # the authority is declared, not for this purpose
     FIELD_NOT_FOR_AUTHORITY = "field_not_for_authority"  # the authority is declared, not with this field
+    RECIPIENT_NOT_DECLARED = "recipient_not_declared"  # no recipient to provide to by that name (nor an authority)
+    PURPOSE_NOT_FOR_RECIPIENT = "purpose_not_for_recipient"  # the recipient is declared, not for this purpose
+    FIELD_NOT_FOR_RECIPIENT = "field_not_for_recipient"  # the recipient is declared, not with this field
 
 
 GRANTED = "granted"

@@ -84,6 +84,17 @@ DENY_MESSAGES: dict[Deny, Msg] = {
     Deny.FIELD_NOT_FOR_AUTHORITY: Msg(
         "规范没有声明向这个国家机关提供这个字段。", "The spec does not declare this field for this authority."
     ),
+    Deny.RECIPIENT_NOT_DECLARED: Msg(
+        "隐私政策规范没有声明这个接收方：只向规范的 recipients 中声明的第三方提供个人信息（向国家机关提供是依法披露，另有流程）。",
+        "The policy spec declares no such recipient: PI is provided only to a third party its recipients declare "
+        "(what an authority gets is a disclosure, with a workflow of its own).",
+    ),
+    Deny.PURPOSE_NOT_FOR_RECIPIENT: Msg(
+        "规范没有为这个接收方声明这个目的。", "The spec does not declare this purpose for this recipient."
+    ),
+    Deny.FIELD_NOT_FOR_RECIPIENT: Msg(
+        "规范没有声明向这个接收方提供这个字段。", "The spec does not declare this field for this recipient."
+    ),
 }
 
 

@@ -62,9 +62,11 @@ def declared_refusal(spec: PolicySpec, recipient_id: str, purpose: str, fields: 
     """The spec's own limits: a declared (non-authority) recipient, one of its purposes, only its fields."""
     recipient = spec.recipients.get(recipient_id)
     if recipient is None or recipient.kind is RecipientKind.AUTHORITY:
-        return Deny.PURPOSE_NOT_DECLARED
-    if purpose not in recipient.purposes or not fields or not set(fields) <= set(recipient.fields):
-        return Deny.FIELD_NOT_DECLARED
+        return Deny.RECIPIENT_NOT_DECLARED
+    if purpose not in recipient.purposes:
+        return Deny.PURPOSE_NOT_FOR_RECIPIENT
+    if not fields or not set(fields) <= set(recipient.fields):
+        return Deny.FIELD_NOT_FOR_RECIPIENT
     return None
 
 
