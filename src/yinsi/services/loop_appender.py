@@ -36,15 +36,10 @@ class LoopAppender:
         self._appender = appender
         self._queues: WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue] = WeakKeyDictionary()
 
-    async def append(self, events: Sequence[AuditEvent]) -> None:
-        """Returns once ``events`` are committed; raises what the transaction that carried them raised."""
-        # A request cancelled while it waits (its client went away) cancels only its future: its events stay
-        # in the batch, so what was read is still accounted for.
-        await self.enqueue(events)
-
     def enqueue(self, events: Sequence[AuditEvent]) -> asyncio.Future[None]:
         """Queues ``events`` for the next batch at once (call it on the loop); the future settles when the
-        batch has committed, or with the error that stopped it."""
+        batch has committed, or with the error that stopped it. A read cancelled while it awaits the future
+        cancels only the future: its events stay in the batch, so what was read is still accounted for."""
         loop = asyncio.get_running_loop()
         settled: asyncio.Future[None] = loop.create_future()
         if not events:
